@@ -1,0 +1,88 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import type { RequestContext } from '../auth/principal.ts';
+import { GENESIS_HASH, entryHash, type ChainedContent } from './chain.ts';
+
+export interface ModifiedProperty {
+  displayName: string;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+/** A Graph `targetResource`. */
+export interface TargetResource {
+  id: string;
+  displayName?: string | null;
+  type: 'User' | 'Group' | 'Role' | 'Policy' | 'Application' | 'ServicePrincipal' | 'Device' | 'Other';
+  userPrincipalName?: string | null;
+  modifiedProperties?: ModifiedProperty[];
+}
+
+export interface AuditEvent {
+  /** Graph categories: UserManagement, GroupManagement, RoleManagement, Policy, ApplicationManagement, KeyManagement, Authentication… */
+  category: string;
+  /** e.g. "Add user", "Add member to group". */
+  activity: string;
+  operationType: 'Add' | 'Update' | 'Delete' | 'Assign' | 'Unassign' | 'Other';
+  result?: 'success' | 'failure';
+  resultReason?: string;
+  targets?: TargetResource[];
+  details?: Record<string, string>;
+}
+
+/** Serialises appends: the chain needs each writer to see the previous hash. */
+const AUDIT_LOCK_KEY = 7_460_901;
+
+/**
+ * Appends one entry to the audit trail inside the caller's transaction, so the entry exists if and
+ * only if the change it records is committed. Never put secrets in targets or details.
+ */
+export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: RequestContext, event: AuditEvent): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const p = ctx.principal;
+  const initiatedBy =
+    p.kind === 'user'
+      ? { user: { id: p.id, displayName: p.displayName, userPrincipalName: p.userPrincipalName ?? null, ipAddress: ctx.ipAddress } }
+      : p.kind === 'servicePrincipal'
+        ? { app: { appId: p.appId ?? null, displayName: p.displayName, servicePrincipalId: p.id, servicePrincipalName: p.displayName } }
+        : { app: { appId: null, displayName: p.displayName, servicePrincipalId: null, servicePrincipalName: 'Latchkey' } };
+  const content: ChainedContent = {
+    seq: (last?.seq ?? 0) + 1,
+    id: crypto.randomUUID(),
+    activityDateTime: new Date().toISOString(),
+    category: event.category,
+    activityDisplayName: event.activity,
+    operationType: event.operationType,
+    result: event.result ?? 'success',
+    resultReason: event.resultReason ?? null,
+    initiatedBy,
+    targetResources: (event.targets ?? []).map((t) => ({ modifiedProperties: [], ...t })),
+    additionalDetails: Object.entries(event.details ?? {}).map(([key, value]) => ({ key, value })),
+    correlationId: ctx.correlationId,
+    ipAddress: ctx.ipAddress,
+    loggedByService: 'Core Directory',
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  await trx
+    .insertInto('audit_log')
+    .values({
+      seq: content.seq,
+      id: content.id,
+      activity_date_time: content.activityDateTime,
+      category: content.category,
+      activity_display_name: content.activityDisplayName,
+      operation_type: content.operationType,
+      result: content.result,
+      result_reason: content.resultReason,
+      initiated_by: JSON.stringify(content.initiatedBy),
+      target_resources: JSON.stringify(content.targetResources),
+      additional_details: JSON.stringify(content.additionalDetails),
+      correlation_id: content.correlationId,
+      ip_address: content.ipAddress,
+      logged_by_service: content.loggedByService,
+      prev_hash: prevHash,
+      hash: entryHash(prevHash, content),
+    })
+    .execute();
+}

@@ -1,0 +1,5 @@
+/**
+ * Imports every module that defines CLI operations, so the registry is complete in the CLI and
+ * in the server (which runs them for the CLI over the control socket). Add a line per module.
+ */
+import './commands/migrate-ops.ts';

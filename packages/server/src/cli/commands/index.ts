@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../main.ts';
+
+/** Every command group registers itself here: `(program, ctx) => void`. */
+export type RegisterCommands = (program: Command, ctx: CliContext) => void;
+
+export const COMMANDS: RegisterCommands[] = [];

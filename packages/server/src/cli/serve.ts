@@ -1,0 +1,31 @@
+import type { Config } from '../config/load.ts';
+import { createLogger } from '../logger.ts';
+import { startServer } from '../server.ts';
+
+/** `latchkey serve`: start, print how to get in, stop cleanly on SIGINT/SIGTERM. */
+export async function serveCommand(config: Config): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, { logger });
+  const consoleUrl = `${config.publicUrl.origin}/admin`;
+  const lines = [
+    '',
+    `  Latchkey is running: ${server.url}  (public URL ${config.publicUrl.origin}, ${server.runtime.store.kind} database)`,
+    `  Console:             ${consoleUrl}`,
+    server.bootstrap.created
+      ? `  First administrator: ${server.bootstrap.userPrincipalName} (Global Administrator) was created.`
+      : `  Administrator:       ${server.bootstrap.userPrincipalName}`,
+    `  Get in:              run \`npx latchkey admin token\` in another terminal and paste the token on the console's sign-in page.`,
+    '',
+  ];
+  process.stderr.write(lines.join('\n') + '\n');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../context.ts';
+
+/**
+ * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
+ * here when you add a resource.
+ */
+export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Promise<void> {
+  void api;
+  void deps;
+}

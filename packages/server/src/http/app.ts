@@ -1,0 +1,93 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { errorHandler } from './errors.ts';
+import type { AppDeps } from './context.ts';
+import { ApiError } from '../errors.ts';
+import { registerOpsRoutes } from './ops-routes.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { registerAdminApi } from './admin/index.ts';
+import { registerWebApp } from './web.ts';
+
+export interface BuildAppOptions {
+  /** Extra route registrations (OIDC provider mount, later modules) run inside the app. */
+  extend?: Array<(app: FastifyInstance) => Promise<void> | void>;
+  /** Serve the built web console from this directory (omit in API-only tests). */
+  webDist?: string | undefined;
+}
+
+/**
+ * The Fastify app: validation with zod, OpenAPI from the same schemas, one error shape,
+ * security headers, body limits, rate limiting, request ids, metrics. Routes are thin: parse,
+ * call a domain function, shape the answer.
+ */
+export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    routerOptions: { maxParamLength: 500, ignoreTrailingSlash: true },
+    ajv: { customOptions: { coerceTypes: false } },
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const e = new ApiError('Request_ResourceNotFound', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+    void reply.code(404).send(e.toBody());
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"] },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      errorResponseBuilder: (_req, ctx) => {
+        const e = new ApiError('Request_ThrottledTemporarily', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`);
+        return Object.assign(e, { statusCode: 429 });
+      },
+    });
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Latchkey API', version: '1.0.0', description: 'Graph-shaped admin API of Latchkey. Errors are {"error":{"code","message"}}.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const metrics = createMetrics();
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  registerOpsRoutes(app, deps, metrics);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(async (api) => registerAdminApi(api, deps), { prefix: '/api/v1' });
+  for (const extend of options.extend ?? []) await extend(app);
+  if (options.webDist) await registerWebApp(app, options.webDist);
+  return app;
+}

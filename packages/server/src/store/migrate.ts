@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import { MIGRATIONS } from './migrations/index.ts';
+
+/** Runs every pending migration in order. Migrations are plain modules listed in `migrations/index.ts`. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS as Record<string, Migration> },
+    migrationTableName: 'latchkey_migration',
+    migrationLockTableName: 'latchkey_migration_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}
+
+/** Names of migrations not yet applied; empty means the schema is current (used by /readyz). */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS as Record<string, Migration> },
+    migrationTableName: 'latchkey_migration',
+    migrationLockTableName: 'latchkey_migration_lock',
+  });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_directory.ts';
+import * as m0002 from './0002_audit.ts';
+
+/**
+ * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
+ * add a new one. Each runs on PGlite and PostgreSQL alike.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_directory': m0001,
+  '0002_audit': m0002,
+};

@@ -1,0 +1,79 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Kysely table types. One block per aggregate; keep them in step with `migrations/`.
+ * Timestamps read back as Date on both backends.
+ */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface UsersTable {
+  id: string;
+  user_principal_name: string;
+  display_name: string;
+  given_name: string | null;
+  surname: string | null;
+  mail: string | null;
+  mail_nickname: string | null;
+  job_title: string | null;
+  department: string | null;
+  account_enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  mail_nickname: string;
+  mail_enabled: Generated<boolean>;
+  security_enabled: Generated<boolean>;
+  group_types: Json<string[]>;
+  is_assignable_to_role: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_id: string;
+  member_type: 'user' | 'group';
+  created_at: Timestamp;
+}
+
+export interface RoleAssignmentsTable {
+  id: string;
+  role_template_id: string;
+  principal_id: string;
+  principal_type: 'user' | 'servicePrincipal' | 'group';
+  directory_scope_id: Generated<string>;
+  created_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  id: string;
+  activity_date_time: Timestamp;
+  category: string;
+  activity_display_name: string;
+  operation_type: string;
+  result: string;
+  result_reason: string | null;
+  initiated_by: Json<Record<string, unknown>>;
+  target_resources: Json<unknown[]>;
+  additional_details: Json<unknown[]>;
+  correlation_id: string | null;
+  ip_address: string | null;
+  logged_by_service: Generated<string>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface DB {
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  role_assignments: RoleAssignmentsTable;
+  audit_log: AuditLogTable;
+}

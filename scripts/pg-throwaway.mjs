@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// Starts (and stops) a throwaway PostgreSQL from the Debian binaries on a free loopback port.
+// Used by the test global setup when LATCHKEY_TEST_DATABASE_URL is unset, and by .ci/run.
+//   node scripts/pg-throwaway.mjs start   → prints the URL; writes .tmp/pg/url and .tmp/pg/dir
+//   node scripts/pg-throwaway.mjs stop
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, chmodSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const asRoot = process.getuid?.() === 0;
+
+function bindir() {
+  try {
+    return execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+  } catch {
+    for (const v of ['17', '16', '15', '14']) if (existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) return `/usr/lib/postgresql/${v}/bin`;
+    throw new Error('PostgreSQL binaries not found: apt-get install -y postgresql (or set LATCHKEY_TEST_DATABASE_URL)');
+  }
+}
+
+function run(cmd, args) {
+  const full = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
+  const r = spawnSync(full[0], full[1], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a server; returns { url, dir, stop() }. */
+export async function startThrowawayPostgres() {
+  const bin = bindir();
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
+  run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  const port = await freePort();
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB`;
+  run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return { url, dir, stop: () => stopThrowawayPostgres(dir) };
+}
+
+export function stopThrowawayPostgres(dir) {
+  const data = join(dir, 'data');
+  try {
+    run(join(bindir(), 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  } catch {
+    /* already stopped */
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const state = join(process.cwd(), '.tmp', 'pg');
+  const cmd = process.argv[2];
+  if (cmd === 'start') {
+    const { url, dir } = await startThrowawayPostgres();
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, 'url'), url);
+    writeFileSync(join(state, 'dir'), dir);
+    process.stdout.write(url + '\n');
+  } else if (cmd === 'stop') {
+    if (existsSync(join(state, 'dir'))) stopThrowawayPostgres(readFileSync(join(state, 'dir'), 'utf8'));
+    rmSync(state, { recursive: true, force: true });
+  } else {
+    process.stderr.write('usage: pg-throwaway.mjs start|stop\n');
+    process.exit(2);
+  }
+}
