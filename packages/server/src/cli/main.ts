@@ -59,9 +59,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       const table = configTableMarkdown();
       if (!o.write) return void process.stdout.write(table + '\n');
       const text = readFileSync(o.write, 'utf8');
-      const re = /(<!-- config:start -->\n)[\s\S]*?(\n<!-- config:end -->)/;
+      const re = /(<!-- config:start -->)[\s\S]*?(<!-- config:end -->)/;
       if (!re.test(text)) throw new Error(`${o.write} has no <!-- config:start --> … <!-- config:end --> block`);
-      writeFileSync(o.write, text.replace(re, `$1${table}$2`));
+      writeFileSync(o.write, text.replace(re, (_m, a: string, b: string) => `${a}\n${table}\n${b}`));
     });
 
   for (const register of COMMANDS) register(program, ctx);
