@@ -27,6 +27,12 @@ export const PERMISSIONS = {
   'audit.read': { scopes: ['AuditLog.Read.All'], roles: [...READERS, ROLE.reportsReader] },
   'applications.read': { scopes: ['Application.Read.All', 'Application.ReadWrite.All'], roles: [...READERS, ROLE.applicationAdministrator] },
   'applications.write': { scopes: ['Application.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.applicationAdministrator] },
+  // Authentication methods policy (G rbac-authentication-methods-policy-apis-read/-write).
+  'authMethodsPolicy.read': { scopes: ['Policy.Read.All', 'Policy.ReadWrite.AuthenticationMethod'], roles: [...READERS, ROLE.authenticationPolicyAdministrator] },
+  'authMethodsPolicy.write': { scopes: ['Policy.ReadWrite.AuthenticationMethod'], roles: [ROLE.globalAdministrator, ROLE.authenticationPolicyAdministrator, ROLE.securityAdministrator] },
+  // A user's authentication methods, acting on another user (G rbac-authentication-methods-apis-read-others/-write-others).
+  'userAuthMethods.read': { scopes: ['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.globalReader, ROLE.authenticationAdministrator, ROLE.privilegedAuthenticationAdministrator] },
+  'userAuthMethods.write': { scopes: ['UserAuthenticationMethod.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.authenticationAdministrator, ROLE.privilegedAuthenticationAdministrator] },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -70,10 +70,46 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** Authentication methods policy header (one row, id 'authenticationMethodsPolicy'). See 0005. */
+export interface AuthMethodsPolicyTable {
+  id: string;
+  display_name: string;
+  description: string;
+  policy_version: string;
+  policy_migration_state: string;
+  registration_enforcement: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** One row per method configuration (Fido2, TemporaryAccessPass, …); method properties in `config`. */
+export interface AuthMethodConfigurationsTable {
+  id: string;
+  odata_type: string;
+  state: 'enabled' | 'disabled';
+  include_targets: Json<unknown[]>;
+  exclude_targets: Json<unknown[]>;
+  config: Json<Record<string, unknown>>;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** Legacy password per user: argon2id PHC string; `enabled` false or no row = no password. */
+export interface UserPasswordsTable {
+  user_id: string;
+  hash: string | null;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
   role_assignments: RoleAssignmentsTable;
   audit_log: AuditLogTable;
+  auth_methods_policy: AuthMethodsPolicyTable;
+  auth_method_configurations: AuthMethodConfigurationsTable;
+  user_passwords: UserPasswordsTable;
 }

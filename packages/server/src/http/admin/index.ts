@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../context.ts';
+import { registerAuditRoutes } from './audit.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -8,4 +9,5 @@ import type { AppDeps } from '../context.ts';
 export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Promise<void> {
   void api;
   void deps;
+  await registerAuditRoutes(api, deps);
 }

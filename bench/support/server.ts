@@ -1,0 +1,71 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+
+const BIN = new URL('../../packages/server/bin/latchkey.mjs', import.meta.url).pathname;
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchServer {
+  url: string;
+  env: Record<string, string>;
+  child: ChildProcess;
+  token(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts `latchkey serve` as a child process (its own CPU and RSS are measurable) and waits for /readyz. */
+export async function startBenchServer(extraEnv: Record<string, string>): Promise<BenchServer> {
+  const port = await freePort();
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    LATCHKEY_PORT: String(port),
+    LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-bench-')),
+    LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
+    LATCHKEY_LOG_LEVEL: 'warn',
+    LATCHKEY_RATE_LIMIT_PER_MINUTE: '0',
+    ...extraEnv,
+  };
+  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    try {
+      const r = await fetch(`${url}/readyz`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become ready: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    env,
+    child,
+    token() {
+      const r = spawnSync(process.execPath, [BIN, 'admin', 'token'], { env, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`admin token failed: ${r.stderr}`);
+      return r.stdout.trim();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** Small statistics and process helpers shared by the benchmarks. */
+export function percentile(sortedMs: number[], p: number): number {
+  if (!sortedMs.length) return NaN;
+  const i = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
+  return sortedMs[i]!;
+}
+
+export function summarize(samplesMs: number[]): { n: number; p50: number; p99: number; max: number; mean: number } {
+  const s = [...samplesMs].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux). */
+export async function rssMiB(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU seconds (user+system) a process has used, from /proc/<pid>/stat. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+export async function machine(): Promise<string> {
+  const { cpus, totalmem } = await import('node:os');
+  const c = cpus();
+  return `${c.length} × ${c[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+}
+
+/** A one-line progress bar on stderr. */
+export function progress(label: string, done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done >= total ? '\n' : ''}`);
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requires, type AppDeps } from '../context.ts';
+import { parseAuditFilter } from '../../audit/filter.ts';
+import { findDirectoryAudit, listDirectoryAudits } from '../../audit/repository.ts';
+import { ApiError, notFound } from '../../errors.ts';
+
+/**
+ * The audit trail in Graph's shape (Graph `directoryaudit-list.md`, `directoryaudit-get.md`):
+ *   GET /auditLogs/directoryAudits?$top=&$filter=&$skiptoken=   newest first, keyset-paged
+ *   GET /auditLogs/directoryAudits/{id}
+ * Needs AuditLog.Read.All and a reader role. `@odata.nextLink` is the entire next URL (entra-spec §8.2).
+ */
+export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  const db = deps.store.db;
+  const tags = ['auditLogs'];
+  const base = `${deps.config.publicUrl.origin}/api/v1/auditLogs/directoryAudits`;
+
+  r.get('/auditLogs/directoryAudits', {
+    preHandler: requires(deps.tokens, 'audit.read'),
+    schema: {
+      tags,
+      summary: 'List directory audit entries, newest first',
+      querystring: z.object({
+        $top: z.coerce.number().int().min(1).max(MAX_TOP).optional().describe(`Page size (default ${DEFAULT_TOP}, at most ${MAX_TOP}).`),
+        $filter: z.string().max(2000).optional().describe("activityDateTime ge|le <date-time>, category|activityDisplayName|result|correlationId|initiatedBy/user/id eq '…', targetResources/any(t: t/id eq '…'), joined with and."),
+        $skiptoken: z.string().max(100).optional().describe('Opaque; taken from @odata.nextLink.'),
+      }),
+      response: { 200: z.object({ value: z.array(directoryAudit), '@odata.nextLink': z.string().optional() }) },
+    },
+  }, async (request) => {
+    const { $top: top = DEFAULT_TOP, $filter: filter, $skiptoken: skiptoken } = request.query;
+    const conditions = filter === undefined ? [] : parseAuditFilter(filter);
+    const page = await listDirectoryAudits(db, { conditions, top, beforeSeq: skiptoken === undefined ? undefined : decodeSkipToken(skiptoken) });
+    if (page.nextBeforeSeq === null) return { value: page.items };
+    const next = [`$top=${top}`, ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]), `$skiptoken=${encodeSkipToken(page.nextBeforeSeq)}`];
+    return { value: page.items, '@odata.nextLink': `${base}?${next.join('&')}` };
+  });
+
+  r.get('/auditLogs/directoryAudits/:id', {
+    preHandler: requires(deps.tokens, 'audit.read'),
+    schema: { tags, summary: 'Get one directory audit entry', params: z.object({ id: z.string().min(1).max(100) }), response: { 200: directoryAudit } },
+  }, async (request) => {
+    const entry = await findDirectoryAudit(db, request.params.id);
+    if (!entry) throw notFound('directoryAudit', request.params.id);
+    return entry;
+  });
+}
+
+const DEFAULT_TOP = 100;
+const MAX_TOP = 999;
+
+/** Keyset position as an opaque token: `a.<seq>` in base64url. */
+export function encodeSkipToken(beforeSeq: number): string {
+  return Buffer.from(`a.${beforeSeq}`).toString('base64url');
+}
+
+export function decodeSkipToken(token: string): number {
+  const m = /^a\.(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+  if (!m) throw new ApiError('Request_BadRequest', 'Invalid $skiptoken: use the @odata.nextLink as given.');
+  return Number(m[1]);
+}
+
+// Response contract (Graph directoryAudit resource).
+const identity = z.record(z.string(), z.unknown()).nullable();
+const directoryAudit = z.object({
+  id: z.string(),
+  category: z.string(),
+  correlationId: z.string().nullable(),
+  result: z.string(),
+  resultReason: z.string().nullable(),
+  activityDisplayName: z.string(),
+  activityDateTime: z.string(),
+  loggedByService: z.string(),
+  operationType: z.string(),
+  initiatedBy: z.object({ user: identity, app: identity }),
+  targetResources: z.array(z.object({
+    id: z.string(),
+    displayName: z.string().nullable(),
+    type: z.string().nullable(),
+    userPrincipalName: z.string().nullable(),
+    modifiedProperties: z.array(z.object({ displayName: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable() })),
+  })),
+  additionalDetails: z.array(z.object({ key: z.string(), value: z.string() })),
+});
