@@ -32,7 +32,7 @@ export async function verifyPassword(stored: Pick<StoredPassword, 'hash' | 'enab
   const usable = stored?.enabled && stored.hash ? stored.hash : undefined;
   const tooLong = candidate.length > MAX_PASSWORD_LENGTH * 4;
   const target = usable && !tooLong ? usable : await dummyHash();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await verify(target, normalizePassword(tooLong ? candidate.slice(0, MAX_PASSWORD_LENGTH) : candidate));
   } catch {
