@@ -35,9 +35,16 @@ const AUDIT_LOCK_KEY = 7_460_901;
 
 /**
  * Appends one entry to the audit trail inside the caller's transaction, so the entry exists if and
- * only if the change it records is committed. Never put secrets in targets or details.
+ * only if the change it records is committed. Never put secrets in targets or details. Given a
+ * plain `Kysely` (no change to record alongside), it opens its own transaction: the advisory lock
+ * only serialises writers for the length of a transaction.
  */
 export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: RequestContext, event: AuditEvent): Promise<void> {
+  if (!trx.isTransaction) return trx.transaction().execute((t) => append(t, ctx, event));
+  return append(trx, ctx, event);
+}
+
+async function append(trx: Kysely<DB>, ctx: RequestContext, event: AuditEvent): Promise<void> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const p = ctx.principal;
@@ -47,7 +54,7 @@ export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: Reques
       : p.kind === 'servicePrincipal'
         ? { app: { appId: p.appId ?? null, displayName: p.displayName, servicePrincipalId: p.id, servicePrincipalName: p.displayName } }
         : { app: { appId: null, displayName: p.displayName, servicePrincipalId: null, servicePrincipalName: 'Latchkey' } };
-  const content: ChainedContent = {
+  const content: ChainedContent = storable({
     seq: (last?.seq ?? 0) + 1,
     id: crypto.randomUUID(),
     activityDateTime: new Date().toISOString(),
@@ -62,7 +69,7 @@ export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: Reques
     correlationId: ctx.correlationId,
     ipAddress: ctx.ipAddress,
     loggedByService: 'Core Directory',
-  };
+  });
   const prevHash = last?.hash ?? GENESIS_HASH;
   await trx
     .insertInto('audit_log')
@@ -85,4 +92,16 @@ export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: Reques
       hash: entryHash(prevHash, content),
     })
     .execute();
+}
+
+/**
+ * What PostgreSQL will store and give back unchanged: text and jsonb cannot hold NUL, and lone
+ * UTF-16 surrogates come back as U+FFFD. Normalising first keeps the hash of what was written equal
+ * to the hash of what is read back (otherwise `verify` would report an honest entry as edited).
+ */
+function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.toWellFormed().replaceAll('\0', '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  return value;
 }

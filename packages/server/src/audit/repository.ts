@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { AuditLogTable, DB } from '../store/schema.ts';
 import type { ChainedContent } from './chain.ts';
-import type { AuditCondition } from './filter.ts';
+import type { AuditCondition, AuditFilterField } from './filter.ts';
 import type { ModifiedProperty, TargetResource } from './record.ts';
 
 /** A Graph `directoryAudit` (entra-spec: Graph `directoryaudit.md` resource shape). */
@@ -37,35 +37,41 @@ export interface ListAuditOptions {
   beforeSeq?: number | undefined;
 }
 
+/** SQL for each string field of the filter (jsonb paths for the initiator). */
+const COLUMN: Record<Exclude<AuditFilterField, 'targetResourceId' | 'targetResourceDisplayName'>, RawBuilder<string>> = {
+  id: sql<string>`id::text`,
+  category: sql<string>`category`,
+  activityDisplayName: sql<string>`activity_display_name`,
+  result: sql<string>`result`,
+  correlationId: sql<string>`correlation_id`,
+  loggedByService: sql<string>`logged_by_service`,
+  operationType: sql<string>`operation_type`,
+  initiatedByUserId: sql<string>`initiated_by -> 'user' ->> 'id'`,
+  initiatedByUserDisplayName: sql<string>`initiated_by -> 'user' ->> 'displayName'`,
+  initiatedByUserPrincipalName: sql<string>`initiated_by -> 'user' ->> 'userPrincipalName'`,
+  initiatedByAppId: sql<string>`initiated_by -> 'app' ->> 'appId'`,
+  initiatedByAppDisplayName: sql<string>`initiated_by -> 'app' ->> 'displayName'`,
+};
+
+const COMPARATOR = { eq: '=', ge: '>=', le: '<=', gt: '>', lt: '<' } as const;
+
+/** One filter condition as a SQL predicate. `startswith` is case-insensitive, as in Graph. */
+function predicate(c: AuditCondition): RawBuilder<boolean> {
+  if (c.field === 'activityDateTime') return sql<boolean>`activity_date_time ${sql.raw(COMPARATOR[c.op])} ${c.value}`;
+  if (c.field === 'targetResourceId') return sql<boolean>`target_resources @> ${JSON.stringify([{ id: c.value }])}::jsonb`;
+  if (c.field === 'targetResourceDisplayName') {
+    const test = c.op === 'eq' ? sql`t ->> 'displayName' = ${c.value}` : sql`starts_with(lower(t ->> 'displayName'), lower(${c.value}))`;
+    return sql<boolean>`exists (select 1 from jsonb_array_elements(target_resources) as t where ${test})`;
+  }
+  const column = COLUMN[c.field];
+  return c.op === 'eq' ? sql<boolean>`${column} = ${c.value}` : sql<boolean>`starts_with(lower(${column}), lower(${c.value}))`;
+}
+
 /** Newest first. `nextBeforeSeq` is set when more entries match. */
 export async function listDirectoryAudits(db: Kysely<DB>, o: ListAuditOptions): Promise<{ items: DirectoryAudit[]; nextBeforeSeq: number | null }> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(o.top + 1);
   if (o.beforeSeq !== undefined) q = q.where('seq', '<', o.beforeSeq);
-  for (const c of o.conditions) {
-    switch (c.field) {
-      case 'activityDateTime':
-        q = q.where('activity_date_time', c.op === 'ge' ? '>=' : c.op === 'le' ? '<=' : c.op === 'gt' ? '>' : '<', c.value);
-        break;
-      case 'category':
-        q = q.where('category', '=', c.value);
-        break;
-      case 'activityDisplayName':
-        q = q.where('activity_display_name', '=', c.value);
-        break;
-      case 'result':
-        q = q.where('result', '=', c.value);
-        break;
-      case 'correlationId':
-        q = q.where('correlation_id', '=', c.value);
-        break;
-      case 'initiatedByUserId':
-        q = q.where(sql<string>`initiated_by -> 'user' ->> 'id'`, '=', c.value);
-        break;
-      case 'targetResourceId':
-        q = q.where(sql<boolean>`target_resources @> ${JSON.stringify([{ id: c.value }])}::jsonb`);
-        break;
-    }
-  }
+  for (const c of o.conditions) q = q.where(predicate(c));
   const rows = await q.execute();
   const more = rows.length > o.top;
   const page = more ? rows.slice(0, o.top) : rows;
