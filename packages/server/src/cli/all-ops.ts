@@ -3,3 +3,4 @@
  * in the server (which runs them for the CLI over the control socket). Add a line per module.
  */
 import './commands/migrate-ops.ts';
+import '../oidc/admin-token-op.ts';

@@ -103,6 +103,71 @@ export interface UserPasswordsTable {
   updated_at: Timestamp;
 }
 
+/** OIDC signing keys (0003): private JWK sealed with the envelope; newest active key per alg signs. */
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: 'ES256' | 'RS256';
+  private_jwk_sealed: string;
+  public_jwk: Json<Record<string, unknown>>;
+  status: 'active' | 'retired';
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
+/** oidc-provider adapter rows (0003), keyed by (kind, id). */
+export interface OidcPayloadsTable {
+  kind: string;
+  id: string;
+  payload: Json<Record<string, unknown>>;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  expires_at: Timestamp | null;
+  consumed_at: Timestamp | null;
+}
+
+/** App registrations (0003, Graph `application`); app_id is the OAuth client id. */
+export interface ApplicationsTable {
+  id: string;
+  app_id: string;
+  display_name: string;
+  description: string | null;
+  sign_in_audience: Generated<string>;
+  web_redirect_uris: Json<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Client secrets (0003, Graph `passwordCredential`): SHA-256 of the secret only. */
+export interface ApplicationPasswordsTable {
+  key_id: string;
+  application_id: string;
+  display_name: string | null;
+  hint: string;
+  secret_hash: string;
+  start_date_time: Timestamp;
+  end_date_time: Timestamp;
+  created_at: Timestamp;
+}
+
+/** Service principals (0003): the app's identity in the directory. */
+export interface ServicePrincipalsTable {
+  id: string;
+  app_id: string;
+  display_name: string;
+  account_enabled: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Granted application permissions (0003): Graph permission names, the `roles` claim. */
+export interface AppRoleAssignmentsTable {
+  id: string;
+  principal_id: string;
+  app_role_value: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   groups: GroupsTable;
@@ -112,4 +177,10 @@ export interface DB {
   auth_methods_policy: AuthMethodsPolicyTable;
   auth_method_configurations: AuthMethodConfigurationsTable;
   user_passwords: UserPasswordsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
+  oidc_payloads: OidcPayloadsTable;
+  applications: ApplicationsTable;
+  application_passwords: ApplicationPasswordsTable;
+  service_principals: ServicePrincipalsTable;
+  app_role_assignments: AppRoleAssignmentsTable;
 }
