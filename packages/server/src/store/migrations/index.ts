@@ -3,6 +3,7 @@ import * as m0001 from './0001_directory.ts';
 import * as m0002 from './0002_audit.ts';
 import * as m0003 from './0003_oidc.ts';
 import * as m0005 from './0005_auth_methods_policy.ts';
+import * as m0006 from './0006_directory.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_audit': m0002,
   '0003_oidc': m0003,
   '0005_auth_methods_policy': m0005,
+  '0006_directory': m0006,
 };

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import { GUID } from '../odata/filter.ts';
+import { filterToSql } from '../odata/sql.ts';
+import type { Page } from '../odata/response.ts';
+import { GROUPS_RESOURCE } from './filters.ts';
+import { toGraphGroup, type GraphGroup, type GroupRow } from './shapes.ts';
+import type { ListOptions } from './users-repository.ts';
+
+export interface GroupValues {
+  display_name: string;
+  description: string | null;
+  mail_nickname: string;
+  is_assignable_to_role: boolean;
+}
+
+export async function insertGroup(db: Kysely<DB>, id: string, v: GroupValues): Promise<GraphGroup> {
+  const now = new Date();
+  const row = await db
+    .insertInto('groups')
+    .values({ id, ...v, mail_enabled: false, security_enabled: true, group_types: '[]', created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toGraphGroup(row);
+}
+
+export async function findGroupRow(db: Kysely<DB>, id: string): Promise<GroupRow | undefined> {
+  if (!GUID.test(id)) return undefined;
+  return db.selectFrom('groups').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst();
+}
+
+export async function updateGroupRow(db: Kysely<DB>, id: string, v: Partial<Omit<GroupValues, 'is_assignable_to_role'>>): Promise<GroupRow> {
+  return db.updateTable('groups').set({ ...v, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Deletes the group, its member rows (FK cascade), its own memberships and role assignments. */
+export async function deleteGroupRow(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('group_members').where('member_id', '=', id).execute();
+  await db.deleteFrom('role_assignments').where('principal_id', '=', id).execute();
+  await db.deleteFrom('groups').where('id', '=', id).execute();
+}
+
+export async function listGroups(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphGroup>> {
+  let q = db.selectFrom('groups').selectAll().orderBy('id').limit(o.top + 1);
+  if (o.filter) q = q.where(filterToSql(o.filter, GROUPS_RESOURCE.filterable));
+  if (o.after) q = q.where('id', '>', o.after);
+  const rows = await q.execute();
+  const more = rows.length > o.top;
+  const page = more ? rows.slice(0, o.top) : rows;
+  let count: number | undefined;
+  if (o.count) {
+    let c = db.selectFrom('groups').select((eb) => eb.fn.countAll<string | number>().as('n'));
+    if (o.filter) c = c.where(filterToSql(o.filter, GROUPS_RESOURCE.filterable));
+    count = Number((await c.executeTakeFirstOrThrow()).n);
+  }
+  return { items: page.map(toGraphGroup), nextAfter: more ? page[page.length - 1]!.id : null, count };
+}
