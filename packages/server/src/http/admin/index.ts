@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../context.ts';
 import { registerAuditRoutes } from './audit.ts';
+import { registerAuthenticationMethodsPolicyRoutes } from './authentication-methods-policy.ts';
+import { registerPasswordMethodRoutes } from './password-methods.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -10,4 +12,6 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   void api;
   void deps;
   await registerAuditRoutes(api, deps);
+  await registerAuthenticationMethodsPolicyRoutes(api, deps);
+  await registerPasswordMethodRoutes(api, deps);
 }

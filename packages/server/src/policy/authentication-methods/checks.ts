@@ -58,6 +58,32 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
     },
   },
   {
+    // Safer reading of entra-spec §4.3: an enforced allow list naming no AAGUID refuses every passkey,
+    // registration and sign-in alike — a lockout in disguise. Turn the method off instead.
+    name: 'allowListNotEmpty',
+    run: (c) => {
+      const f = fido2(c);
+      if (!f) return undefined;
+      if (f.keyRestrictions.isEnforced && f.keyRestrictions.enforcementType === 'allow' && f.keyRestrictions.aaGuids.length === 0) {
+        return "keyRestrictions: an enforced 'allow' list with no aaGuids would refuse every passkey; add AAGUIDs or set isEnforced to false.";
+      }
+      const p = f.passkeyProfiles.find((x) => x.keyRestrictions.isEnforced && x.keyRestrictions.enforcementType === 'allow' && x.keyRestrictions.aaGuids.length === 0);
+      return p ? `Passkey profile '${p.name}': an enforced 'allow' list with no aaGuids would refuse every passkey; add AAGUIDs or set isEnforced to false.` : undefined;
+    },
+  },
+  {
+    name: 'uniqueAaGuids',
+    run: (c) => {
+      const f = fido2(c);
+      if (!f) return undefined;
+      for (const kr of [f.keyRestrictions, ...f.passkeyProfiles.map((p) => p.keyRestrictions)]) {
+        const dup = firstDuplicate(kr.aaGuids);
+        if (dup) return `keyRestrictions.aaGuids names '${dup}' more than once.`;
+      }
+      return undefined;
+    },
+  },
+  {
     // entra-spec §3.1: default lifetime lies between the minimum and the maximum.
     name: 'tapLifetimesOrdered',
     run: (c) => {

@@ -1,6 +1,15 @@
 import { canonicalJson } from '../../audit/chain.ts';
 import type { ConfigurationPatch } from './schemas.ts';
-import type { AuthenticationMethodTarget, ExcludeTarget, Fido2Configuration, MethodConfiguration, PasskeyAuthenticationMethodTarget } from './types.ts';
+import type {
+  AuthenticationMethodTarget,
+  ExcludeTarget,
+  Fido2Configuration,
+  MethodConfiguration,
+  MicrosoftAuthenticatorConfiguration,
+  MicrosoftAuthenticatorTarget,
+  PasskeyAuthenticationMethodTarget,
+  SmsTarget,
+} from './types.ts';
 
 /**
  * Applies a Graph PATCH to a stored configuration, purely. Graph semantics: properties in the
@@ -19,15 +28,23 @@ export function applyPatch(current: MethodConfiguration, patch: ConfigurationPat
     if (key === 'includeTargets') next.includeTargets = normalizeIncludeTargets(current.id, value as AuthenticationMethodTarget[]) as never;
     else if (key === 'excludeTargets') next.excludeTargets = (value as ExcludeTarget[]).map((t) => ({ targetType: t.targetType, id: t.id }));
     else if (key === 'keyRestrictions' && current.id === 'Fido2') next.keyRestrictions = { ...current.keyRestrictions, ...(value as object) } as Fido2Configuration['keyRestrictions'];
+    else if (key === 'featureSettings' && current.id === 'MicrosoftAuthenticator') next.featureSettings = { ...current.featureSettings, ...(value as object) } as MicrosoftAuthenticatorConfiguration['featureSettings'];
     else next[key] = value;
   }
   return next;
 }
 
-function normalizeIncludeTargets(methodId: MethodConfiguration['id'], targets: Array<Partial<PasskeyAuthenticationMethodTarget> & Pick<AuthenticationMethodTarget, 'id' | 'targetType'>>): AuthenticationMethodTarget[] {
+type TargetInput = Pick<AuthenticationMethodTarget, 'id' | 'targetType'> &
+  Partial<PasskeyAuthenticationMethodTarget & MicrosoftAuthenticatorTarget & SmsTarget>;
+
+/** Fills each method's target properties with Graph's defaults, so stored targets are always complete. */
+function normalizeIncludeTargets(methodId: MethodConfiguration['id'], targets: TargetInput[]): AuthenticationMethodTarget[] {
   return targets.map((t) => {
     const base = { targetType: t.targetType, id: t.id, isRegistrationRequired: t.isRegistrationRequired ?? false };
-    return methodId === 'Fido2' ? { ...base, allowedPasskeyProfiles: [...new Set(t.allowedPasskeyProfiles ?? [])] } : base;
+    if (methodId === 'Fido2') return { ...base, allowedPasskeyProfiles: [...new Set(t.allowedPasskeyProfiles ?? [])] };
+    if (methodId === 'MicrosoftAuthenticator') return { ...base, authenticationMode: t.authenticationMode ?? 'any' };
+    if (methodId === 'Sms') return { ...base, isUsableForSignIn: t.isUsableForSignIn ?? true };
+    return base;
   });
 }
 

@@ -1,45 +1,109 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../store/schema.ts';
-import { evaluateMethodForUser, fido2ProfilesForUser, type MethodDecision } from './evaluate.ts';
-import { loadConfigurations, transitiveGroupIdsOf } from './repository.ts';
-import type { ConfigurationOf, MethodConfiguration, MethodId, PasskeyProfile } from './types.ts';
+import { evaluateMethodForUser, fido2ProfilesForUser, matchingIncludeTargets, type MethodDecision } from './evaluate.ts';
+import type { AuthenticationMethodsPolicy, ConfigurationOf, MethodConfiguration, MethodId, MicrosoftAuthenticatorTarget, PasskeyProfile, SmsTarget } from './types.ts';
 
-/** What the authentication methods policy allows one user, with the reason for every method. */
+/** Why a user may or may not add a method themselves (My Security Info, the registration interrupt). */
+export type SelfRegistrationReason =
+  /** Enabled for the user and self-service registration is on. */
+  | 'allowed'
+  /** The method is not enabled for the user (see the method's `reason`). */
+  | 'methodNotEnabled'
+  /** Fido2 with `isSelfServiceRegistrationAllowed: false` (entra-spec §4.3). */
+  | 'selfServiceRegistrationDisabled'
+  /** Only an administrator can give the user this method: TAP (§3.2), hardware tokens (§6), passwords. */
+  | 'administratorIssued';
+
+/** One method's answer for one user: may they use it, may they register it, and why. */
+export interface MethodAvailability extends MethodDecision {
+  /** The user may add this method themselves. */
+  canSelfRegister: boolean;
+  selfRegistrationReason: SelfRegistrationReason;
+  /** A matching include target says `isRegistrationRequired: true` (and the method is enabled). */
+  isRegistrationRequired: boolean;
+  /** One sentence for the console and the sign-in log. */
+  explanation: string;
+}
+
+/** What the authentication methods policy allows one user, method by method, with reasons. */
 export interface UserMethodPolicy {
   userId: string;
-  /** Methods the policy enables for the user (entra-spec §7.7: "a method counts only if enabled for them"). */
+  /** Methods the policy enables for the user (entra-spec §7.7: a method counts only if enabled for them). */
   enabled: ReadonlySet<MethodId>;
-  /** One decision per configured method, in catalogue order. */
-  decisions: MethodDecision[];
-  /** Passkey profiles that apply (empty when Fido2 is off for the user). */
+  /** Methods the user may register themselves. */
+  selfRegistrable: ReadonlySet<MethodId>;
+  /** One entry per configured method, in catalogue order. */
+  methods: MethodAvailability[];
+  /** Passkey profiles that apply; a passkey must fully satisfy at least one (entra-spec §4.2). Empty when Fido2 is off. */
   fido2Profiles: PasskeyProfile[];
+  /** Authenticator modes granted by the matching include targets; empty when the method is off. */
+  authenticatorModes: ReadonlySet<MicrosoftAuthenticatorTarget['authenticationMode']>;
+  /** SMS may be used as a first factor (some matching include target has `isUsableForSignIn`). */
+  smsUsableForSignIn: boolean;
   /** The configurations evaluated, for callers that need a method's settings (TAP lifetimes, …). */
   configurations: Partial<{ [K in MethodId]: ConfigurationOf<K> }>;
-  /** The user's transitive group ids, as loaded. */
-  groupIds: ReadonlySet<string>;
 }
+
+/** Methods a user can never add on their own: an administrator issues, imports or sets them. */
+const ADMIN_ISSUED: ReadonlySet<MethodId> = new Set<MethodId>(['TemporaryAccessPass', 'HardwareOath', 'Password']);
 
 /**
- * Loads the policy and the user's transitive groups once and evaluates every method for the
- * user. The sign-in flow, My Security Info and the TAP/passkey ceremonies ask this.
+ * The pure core the sign-in flow, My Security Info, the TAP and passkey ceremonies and lockout
+ * analysis ask: given a user (id and **transitive** group ids) and the policy, which methods
+ * may the user use and register, with the reason for each (house style §12). No I/O; see
+ * `forUser.ts` for the loader. Exclude always wins; a disabled method never counts.
  */
-export async function methodsEnabledFor(db: Kysely<DB> | Transaction<DB>, userId: string): Promise<UserMethodPolicy> {
-  const [configs, groupIds] = await Promise.all([loadConfigurations(db), transitiveGroupIdsOf(db, userId)]);
-  return evaluateAll(configs, groupIds, userId);
-}
-
-/** The pure part of `methodsEnabledFor`, for callers that already hold the policy and groups (bulk analysis). */
-export function evaluateAll(configs: readonly MethodConfiguration[], groupIds: ReadonlySet<string>, userId: string): UserMethodPolicy {
-  const decisions = configs.map((c) => evaluateMethodForUser(c, groupIds, userId));
+export function methodsEnabledFor(user: { id: string; groupIds: Iterable<string> }, policy: Pick<AuthenticationMethodsPolicy, 'authenticationMethodConfigurations'> | readonly MethodConfiguration[]): UserMethodPolicy {
+  const configs = Array.isArray(policy) ? (policy as readonly MethodConfiguration[]) : (policy as AuthenticationMethodsPolicy).authenticationMethodConfigurations;
+  const groups = new Set([...user.groupIds].map((g) => g.toLowerCase()));
+  const methods = configs.map((c) => availability(c, groups, user.id));
   const configurations: Record<string, MethodConfiguration> = {};
   for (const c of configs) configurations[c.id] = c;
-  const fido2 = configs.find((c) => c.id === 'Fido2');
+  const byId = <K extends MethodId>(id: K) => configs.find((c) => c.id === id) as ConfigurationOf<K> | undefined;
+  const enabled = new Set(methods.filter((m) => m.enabled).map((m) => m.methodId));
+  const fido2 = byId('Fido2');
+  const authenticator = byId('MicrosoftAuthenticator');
+  const sms = byId('Sms');
   return {
-    userId,
-    enabled: new Set(decisions.filter((d) => d.enabled).map((d) => d.methodId)),
-    decisions,
-    fido2Profiles: fido2 ? fido2ProfilesForUser(fido2, groupIds, userId) : [],
+    userId: user.id,
+    enabled,
+    selfRegistrable: new Set(methods.filter((m) => m.canSelfRegister).map((m) => m.methodId)),
+    methods,
+    fido2Profiles: fido2 ? fido2ProfilesForUser(fido2, groups, user.id) : [],
+    authenticatorModes: new Set(authenticator && enabled.has('MicrosoftAuthenticator') ? (matchingIncludeTargets(authenticator, groups, user.id) as MicrosoftAuthenticatorTarget[]).map((t) => t.authenticationMode) : []),
+    smsUsableForSignIn: !!sms && enabled.has('Sms') && (matchingIncludeTargets(sms, groups, user.id) as SmsTarget[]).some((t) => t.isUsableForSignIn),
     configurations: configurations as UserMethodPolicy['configurations'],
-    groupIds,
   };
+}
+
+function availability(config: MethodConfiguration, groups: ReadonlySet<string>, userId: string): MethodAvailability {
+  const decision = evaluateMethodForUser(config, groups, userId);
+  const selfRegistrationReason: SelfRegistrationReason = !decision.enabled
+    ? 'methodNotEnabled'
+    : ADMIN_ISSUED.has(config.id)
+      ? 'administratorIssued'
+      : config.id === 'Fido2' && !config.isSelfServiceRegistrationAllowed
+        ? 'selfServiceRegistrationDisabled'
+        : 'allowed';
+  const isRegistrationRequired = decision.enabled && matchingIncludeTargets(config, groups, userId).some((t) => t.isRegistrationRequired);
+  return { ...decision, canSelfRegister: selfRegistrationReason === 'allowed', selfRegistrationReason, isRegistrationRequired, explanation: explain(decision, selfRegistrationReason) };
+}
+
+const USE: Record<MethodDecision['reason'], (d: MethodDecision) => string> = {
+  disabledByPolicy: (d) => `${d.methodId} is disabled in the authentication methods policy`,
+  excludedAsUser: (d) => `${d.methodId} excludes this user directly`,
+  excludedViaGroup: (d) => `${d.methodId} excludes group ${d.targetId ?? '?'}, which the user is in (exclude wins over include)`,
+  notIncluded: (d) => `${d.methodId} is enabled but no include target names this user or their groups`,
+  includedAsUser: (d) => `${d.methodId} is enabled for this user directly`,
+  includedViaGroup: (d) => `${d.methodId} is enabled through group ${d.targetId ?? '?'}`,
+  includedAllUsers: (d) => `${d.methodId} is enabled for all users`,
+};
+
+const REGISTER: Record<SelfRegistrationReason, string> = {
+  allowed: 'the user may register it',
+  methodNotEnabled: 'so the user cannot use or register it',
+  selfServiceRegistrationDisabled: 'but self-service registration is turned off (isSelfServiceRegistrationAllowed: false)',
+  administratorIssued: 'only an administrator can issue it',
+};
+
+function explain(d: MethodDecision, r: SelfRegistrationReason): string {
+  return `${USE[d.reason](d)}; ${REGISTER[r]}.`;
 }

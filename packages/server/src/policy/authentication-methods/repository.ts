@@ -36,7 +36,7 @@ export async function loadPolicy(db: Db): Promise<AuthenticationMethodsPolicy> {
     lastModifiedDateTime: new Date(header.updated_at).toISOString(),
     policyVersion: header.policy_version,
     policyMigrationState: header.policy_migration_state as AuthenticationMethodsPolicy['policyMigrationState'],
-    registrationEnforcement: header.registration_enforcement,
+    registrationEnforcement: header.registration_enforcement as AuthenticationMethodsPolicy['registrationEnforcement'],
     authenticationMethodConfigurations: configs,
   };
 }
@@ -46,10 +46,30 @@ export async function loadConfigurations(db: Db): Promise<MethodConfiguration[]>
   return (await loadPolicy(db)).authenticationMethodConfigurations;
 }
 
-/** One configuration, or undefined when the store has none with that id. */
-export async function loadConfiguration(db: Db, id: MethodId): Promise<MethodConfiguration | undefined> {
+/** One configuration and its version, or undefined when the store has none with that id. */
+export async function loadConfiguration(db: Db, id: MethodId): Promise<{ configuration: MethodConfiguration; version: number } | undefined> {
   const row = await db.selectFrom('auth_method_configurations').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? toConfiguration(row) : undefined;
+  return row ? { configuration: toConfiguration(row), version: row.version } : undefined;
+}
+
+/** The policy's version counter (bumped by every write to it or to any configuration). */
+export async function policyVersion(db: Db): Promise<number> {
+  const row = await db.selectFrom('auth_methods_policy').select('version').where('id', '=', POLICY_ID).executeTakeFirstOrThrow();
+  return row.version;
+}
+
+/** Writes the policy's own properties and bumps its version; the caller holds `lockPolicy`. */
+export async function savePolicyHeader(trx: Transaction<DB>, header: Pick<AuthenticationMethodsPolicy, 'policyMigrationState' | 'registrationEnforcement'>): Promise<void> {
+  await trx
+    .updateTable('auth_methods_policy')
+    .set((eb) => ({
+      policy_migration_state: header.policyMigrationState,
+      registration_enforcement: JSON.stringify(header.registrationEnforcement),
+      version: eb('version', '+', 1),
+      updated_at: new Date(),
+    }))
+    .where('id', '=', POLICY_ID)
+    .execute();
 }
 
 /** The policy's write lock and version: call first in every transaction that changes the policy. */

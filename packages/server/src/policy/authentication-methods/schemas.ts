@@ -36,10 +36,19 @@ const keyRestrictions = z.strictObject({
   aaGuids: z.array(guid).max(500),
 });
 
+/** Graph flags enum: `deviceBound`, `synced`, or both comma-separated in any order; stored canonically. */
+const passkeyTypes = z
+  .string()
+  .regex(/^\s*(deviceBound|synced)\s*(,\s*(deviceBound|synced)\s*)?$/, "passkeyTypes must be 'deviceBound', 'synced' or 'deviceBound,synced'")
+  .transform((s) => {
+    const set = new Set(s.split(',').map((x) => x.trim()));
+    return set.size === 2 ? 'deviceBound,synced' : ([...set][0] as 'deviceBound' | 'synced');
+  });
+
 export const passkeyProfileSchema = z.strictObject({
   id: guid,
   name: z.string().trim().min(1).max(128),
-  passkeyTypes: z.enum(['deviceBound', 'synced', 'deviceBound,synced']),
+  passkeyTypes: passkeyTypes,
   attestationEnforcement: z.enum(['disabled', 'registrationOnly']),
   keyRestrictions,
 });
@@ -59,6 +68,9 @@ const common = {
   includeTargets: z.array(includeTargetSchema).optional(),
   excludeTargets: z.array(excludeTargetSchema).optional(),
 };
+
+const featureTarget = z.strictObject({ targetType, id: z.union([z.literal(ALL_USERS), guid]) });
+const featureConfiguration = z.strictObject({ state: z.enum(['default', 'enabled', 'disabled']), includeTarget: featureTarget, excludeTarget: featureTarget });
 
 // 10 minutes .. 30 days; length 8..48 (entra-spec §3.1).
 const lifetime = z.int().min(10).max(43_200);
@@ -85,6 +97,27 @@ export const temporaryAccessPassPatchSchema = z.strictObject({
   isUsableOnce: z.boolean().optional(),
 });
 
+export const microsoftAuthenticatorPatchSchema = z.strictObject({
+  '@odata.type': z.literal(ODATA_TYPE.MicrosoftAuthenticator),
+  ...common,
+  includeTargets: z.array(includeTargetSchema.extend({ authenticationMode: z.enum(['any', 'push', 'deviceBasedPush']).optional() })).optional(),
+  isSoftwareOathEnabled: z.boolean().optional(),
+  featureSettings: z.strictObject({ displayAppInformationRequiredState: featureConfiguration.optional(), displayLocationInformationRequiredState: featureConfiguration.optional() }).optional(),
+});
+
+export const smsPatchSchema = z.strictObject({
+  '@odata.type': z.literal(ODATA_TYPE.Sms),
+  ...common,
+  includeTargets: z.array(includeTargetSchema.extend({ isUsableForSignIn: z.boolean().optional() })).optional(),
+});
+
+export const emailPatchSchema = z.strictObject({
+  '@odata.type': z.literal(ODATA_TYPE.Email),
+  ...common,
+  allowExternalIdToUseEmailOtp: z.enum(['default', 'enabled', 'disabled']).optional(),
+});
+
+export const voicePatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.Voice), ...common, isOfficePhoneAllowed: z.boolean().optional() });
 export const softwareOathPatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.SoftwareOath), ...common });
 export const hardwareOathPatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.HardwareOath), ...common });
 export const passwordPatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.Password), ...common });
@@ -92,12 +125,37 @@ export const passwordPatchSchema = z.strictObject({ '@odata.type': z.literal(ODA
 /** Any configuration PATCH body; `@odata.type` selects the schema (Graph requires it, entra-spec §4.2). */
 export const configurationPatchSchema = z.discriminatedUnion('@odata.type', [
   fido2PatchSchema,
+  microsoftAuthenticatorPatchSchema,
+  smsPatchSchema,
   temporaryAccessPassPatchSchema,
+  emailPatchSchema,
   softwareOathPatchSchema,
   hardwareOathPatchSchema,
+  voicePatchSchema,
   passwordPatchSchema,
 ]);
 
+/** Graph `authenticationMethodsRegistrationCampaign` (entra-spec §7.5); given properties replace stored ones. */
+export const registrationCampaignPatchSchema = z.strictObject({
+  snoozeDurationInDays: z.int().min(0).max(14).optional(),
+  enforceRegistrationAfterAllowedSnoozes: z.boolean().optional(),
+  state: z.enum(['default', 'enabled', 'disabled']).optional(),
+  includeTargets: z
+    .array(z.strictObject({ id: targetId, targetType, targetedAuthenticationMethod: z.enum(['microsoftAuthenticator', 'fido2']).default('microsoftAuthenticator') }))
+    .max(50)
+    .optional(),
+  excludeTargets: z.array(excludeTargetSchema).max(50).optional(),
+});
+
+/** `PATCH /policies/authenticationMethodsPolicy`: the policy's own properties; configurations have their own endpoint. */
+export const policyPatchSchema = z.strictObject({
+  ...annotations,
+  id: z.literal('authenticationMethodsPolicy').optional(),
+  policyMigrationState: z.enum(['preMigration', 'migrationInProgress', 'migrationComplete']).optional(),
+  registrationEnforcement: z.strictObject({ authenticationMethodsRegistrationCampaign: registrationCampaignPatchSchema.optional() }).optional(),
+});
+
+export type PolicyPatch = z.output<typeof policyPatchSchema>;
 export type ConfigurationPatch = z.output<typeof configurationPatchSchema>;
 export type Fido2Patch = z.output<typeof fido2PatchSchema>;
 export type TemporaryAccessPassPatch = z.output<typeof temporaryAccessPassPatchSchema>;

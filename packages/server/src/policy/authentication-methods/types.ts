@@ -1,6 +1,6 @@
 /**
- * The authentication methods policy in Microsoft Graph's shape (`entra-spec.md` §4, §7.7).
- * One configuration per method; each says whether the method is on (`state`) and for whom
+ * The authentication methods policy in Microsoft Graph's shape (`entra-spec.md` §3.1, §4, §7.5,
+ * §7.7). One configuration per method; each says whether the method is on (`state`) and for whom
  * (`includeTargets` minus `excludeTargets`). Types here are what the API returns and what the
  * evaluation core reads; the store keeps the same JSON (see `repository.ts`).
  */
@@ -19,6 +19,18 @@ export interface AuthenticationMethodTarget {
 export interface PasskeyAuthenticationMethodTarget extends AuthenticationMethodTarget {
   /** Profile ids; empty means the Default passkey profile (entra-spec §4.2). */
   allowedPasskeyProfiles: string[];
+}
+
+/** Graph `microsoftAuthenticatorAuthenticationMethodTarget` (entra-spec §7.7). */
+export interface MicrosoftAuthenticatorTarget extends AuthenticationMethodTarget {
+  /** `any` = push or device-based push (passwordless phone sign-in); `push` = MFA approval only. */
+  authenticationMode: 'any' | 'push' | 'deviceBasedPush';
+}
+
+/** Graph `smsAuthenticationMethodTarget` (entra-spec §7.7). */
+export interface SmsTarget extends AuthenticationMethodTarget {
+  /** SMS as a first factor (sign-in), not only as a second one. */
+  isUsableForSignIn: boolean;
 }
 
 /** Graph `excludeTarget`. */
@@ -46,6 +58,13 @@ export interface PasskeyProfile {
   keyRestrictions: Fido2KeyRestrictions;
 }
 
+/** Graph `authenticationMethodFeatureConfiguration` (Authenticator's app name / location display). */
+export interface FeatureConfiguration {
+  state: 'default' | 'enabled' | 'disabled';
+  includeTarget: { targetType: TargetType; id: string };
+  excludeTarget: { targetType: TargetType; id: string };
+}
+
 interface ConfigurationBase<Id extends string, T extends string, Target extends AuthenticationMethodTarget = AuthenticationMethodTarget> {
   '@odata.type': T;
   id: Id;
@@ -56,17 +75,21 @@ interface ConfigurationBase<Id extends string, T extends string, Target extends 
 
 export const ODATA_TYPE = {
   Fido2: '#microsoft.graph.fido2AuthenticationMethodConfiguration',
+  MicrosoftAuthenticator: '#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration',
+  Sms: '#microsoft.graph.smsAuthenticationMethodConfiguration',
   TemporaryAccessPass: '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration',
+  Email: '#microsoft.graph.emailAuthenticationMethodConfiguration',
   SoftwareOath: '#microsoft.graph.softwareOathAuthenticationMethodConfiguration',
   HardwareOath: '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration',
+  Voice: '#microsoft.graph.voiceAuthenticationMethodConfiguration',
   /** Latchkey-only: Graph has no password configuration in this policy (ADR 0006). */
   Password: '#latchkey.passwordAuthenticationMethodConfiguration',
 } as const;
 
 export type MethodId = keyof typeof ODATA_TYPE;
 
-/** Catalogue order: the order of `authenticationMethodConfigurations` in the policy. */
-export const METHOD_IDS: readonly MethodId[] = ['Fido2', 'TemporaryAccessPass', 'SoftwareOath', 'HardwareOath', 'Password'];
+/** Catalogue order (Graph's GET example order, then the rest): the order of `authenticationMethodConfigurations`. */
+export const METHOD_IDS: readonly MethodId[] = ['Fido2', 'MicrosoftAuthenticator', 'Sms', 'TemporaryAccessPass', 'Email', 'SoftwareOath', 'HardwareOath', 'Voice', 'Password'];
 
 /** Graph `fido2AuthenticationMethodConfiguration` (entra-spec §4.1, §4.2). */
 export interface Fido2Configuration extends ConfigurationBase<'Fido2', (typeof ODATA_TYPE)['Fido2'], PasskeyAuthenticationMethodTarget> {
@@ -75,6 +98,12 @@ export interface Fido2Configuration extends ConfigurationBase<'Fido2', (typeof O
   keyRestrictions: Fido2KeyRestrictions;
   /** Empty: not opted in to profiles; the global settings above apply (see `evaluate.ts`). */
   passkeyProfiles: PasskeyProfile[];
+}
+
+/** Graph `microsoftAuthenticatorAuthenticationMethodConfiguration`. */
+export interface MicrosoftAuthenticatorConfiguration extends ConfigurationBase<'MicrosoftAuthenticator', (typeof ODATA_TYPE)['MicrosoftAuthenticator'], MicrosoftAuthenticatorTarget> {
+  isSoftwareOathEnabled: boolean;
+  featureSettings: { displayAppInformationRequiredState: FeatureConfiguration; displayLocationInformationRequiredState: FeatureConfiguration };
 }
 
 /** Graph `temporaryAccessPassAuthenticationMethodConfiguration` (entra-spec §3.1). */
@@ -86,18 +115,40 @@ export interface TemporaryAccessPassConfiguration extends ConfigurationBase<'Tem
   isUsableOnce: boolean;
 }
 
+export type SmsConfiguration = ConfigurationBase<'Sms', (typeof ODATA_TYPE)['Sms'], SmsTarget>;
+/** Graph `emailAuthenticationMethodConfiguration`. */
+export interface EmailConfiguration extends ConfigurationBase<'Email', (typeof ODATA_TYPE)['Email']> {
+  allowExternalIdToUseEmailOtp: 'default' | 'enabled' | 'disabled';
+}
+/** Graph `voiceAuthenticationMethodConfiguration`. */
+export interface VoiceConfiguration extends ConfigurationBase<'Voice', (typeof ODATA_TYPE)['Voice']> {
+  isOfficePhoneAllowed: boolean;
+}
 export type SoftwareOathConfiguration = ConfigurationBase<'SoftwareOath', (typeof ODATA_TYPE)['SoftwareOath']>;
 export type HardwareOathConfiguration = ConfigurationBase<'HardwareOath', (typeof ODATA_TYPE)['HardwareOath']>;
 export type PasswordConfiguration = ConfigurationBase<'Password', (typeof ODATA_TYPE)['Password']>;
 
 export type MethodConfiguration =
   | Fido2Configuration
+  | MicrosoftAuthenticatorConfiguration
+  | SmsConfiguration
   | TemporaryAccessPassConfiguration
+  | EmailConfiguration
   | SoftwareOathConfiguration
   | HardwareOathConfiguration
+  | VoiceConfiguration
   | PasswordConfiguration;
 
 export type ConfigurationOf<Id extends MethodId> = Extract<MethodConfiguration, { id: Id }>;
+
+/** Graph `authenticationMethodsRegistrationCampaign` (entra-spec §7.5). */
+export interface RegistrationCampaign {
+  snoozeDurationInDays: number;
+  enforceRegistrationAfterAllowedSnoozes: boolean;
+  state: 'default' | 'enabled' | 'disabled';
+  includeTargets: Array<{ id: string; targetType: TargetType; targetedAuthenticationMethod: string }>;
+  excludeTargets: ExcludeTarget[];
+}
 
 /** Graph `authenticationMethodsPolicy` (entra-spec §7.7). */
 export interface AuthenticationMethodsPolicy {
@@ -107,7 +158,7 @@ export interface AuthenticationMethodsPolicy {
   lastModifiedDateTime: string;
   policyVersion: string;
   policyMigrationState: 'preMigration' | 'migrationInProgress' | 'migrationComplete';
-  registrationEnforcement: Record<string, unknown>;
+  registrationEnforcement: { authenticationMethodsRegistrationCampaign: RegistrationCampaign };
   authenticationMethodConfigurations: MethodConfiguration[];
 }
 

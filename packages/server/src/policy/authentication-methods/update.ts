@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { RequestContext } from '../../auth/principal.ts';
 import { recordAudit } from '../../audit/record.ts';
-import { badRequest, notFound } from '../../errors.ts';
+import { ApiError, badRequest, notFound } from '../../errors.ts';
 import { checkConfiguration } from './checks.ts';
 import { applyPatch, changedProperties } from './merge.ts';
-import { loadPolicy, lockPolicy, missingTargets, saveConfiguration } from './repository.ts';
+import { loadConfiguration, loadPolicy, lockPolicy, missingTargets, saveConfiguration } from './repository.ts';
 import { configurationPatchSchema } from './schemas.ts';
 import { canonicalMethodId, ODATA_TYPE, POLICY_SIZE_LIMIT_BYTES, type AuthenticationMethodsPolicy, type MethodConfiguration } from './types.ts';
 
@@ -13,7 +13,31 @@ export interface UpdateResult {
   configuration: MethodConfiguration;
   /** False when the PATCH restated what was stored: nothing written, nothing audited. */
   changed: boolean;
+  /** The configuration's version after the call (its `ETag`). */
+  version: number;
 }
+
+/**
+ * Optimistic concurrency for read-modify-write clients: `If-Match: W/"<version>"` from a GET must
+ * still be current, else 412 and nothing written (RFC 9110 §13.1.1). Without If-Match, PATCHes
+ * are merged on the server under the policy lock, so concurrent writers never lose changes.
+ */
+export function assertVersion(expected: number | undefined, actual: number): void {
+  if (expected !== undefined && expected !== actual) {
+    throw new ApiError('Request_Conflict', `The policy changed since it was read (If-Match version ${expected}, current ${actual}); GET it again and retry.`, { status: 412 });
+  }
+}
+
+/** Parses `If-Match: W/"7"` / `"7"` / `*`; undefined for `*` or no header; 400 otherwise. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const m = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
+  if (!m) throw badRequest('If-Match must be an ETag returned by GET, e.g. W/"3".');
+  return Number(m[1]);
+}
+
+/** The ETag for a version. */
+export const etagOf = (version: number): string => `W/"${version}"`;
 
 /**
  * `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}`: validates
@@ -21,7 +45,7 @@ export interface UpdateResult {
  * entry in one transaction — or changes nothing and throws a 400/404. Writers serialise on the
  * policy's row lock, so concurrent PATCHes never lose each other's changes.
  */
-export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestContext, idParam: string, body: unknown): Promise<UpdateResult> {
+export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestContext, idParam: string, body: unknown, options: { ifMatchVersion?: number } = {}): Promise<UpdateResult> {
   const id = canonicalMethodId(idParam);
   if (!id) throw notFound('authenticationMethodConfiguration', idParam);
   const parsed = configurationPatchSchema.safeParse(body);
@@ -37,17 +61,19 @@ export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestCont
   return db.transaction().execute(async (trx) => {
     await lockPolicy(trx);
     const policy = await loadPolicy(trx);
-    const current = policy.authenticationMethodConfigurations.find((c) => c.id === id);
-    if (!current) throw notFound('authenticationMethodConfiguration', idParam);
+    const stored = await loadConfiguration(trx, id);
+    if (!stored) throw notFound('authenticationMethodConfiguration', idParam);
+    const current = stored.configuration;
+    assertVersion(options.ifMatchVersion, stored.version);
     const next = applyPatch(current, patch);
 
     const failures = checkConfiguration(next, current);
     if (failures.length) throw badRequest(failures[0] as string, { failures });
-    assertPolicySize(policy, next);
+    assertPolicySize({ ...policy, authenticationMethodConfigurations: policy.authenticationMethodConfigurations.map((c) => (c.id === next.id ? next : c)) });
     await assertTargetsExist(trx, current, next);
 
     const modifiedProperties = changedProperties(current, next);
-    if (modifiedProperties.length === 0) return { configuration: current, changed: false };
+    if (modifiedProperties.length === 0) return { configuration: current, changed: false, version: stored.version };
     await saveConfiguration(trx, next);
     await recordAudit(trx, ctx, {
       category: 'Policy',
@@ -56,13 +82,12 @@ export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestCont
       targets: [{ id, displayName: id, type: 'Policy', modifiedProperties }],
       details: { policy: 'authenticationMethodsPolicy', authenticationMethodConfiguration: id },
     });
-    return { configuration: next, changed: true };
+    return { configuration: next, changed: true, version: stored.version + 1 };
   });
 }
 
 /** entra-spec §4.2/§7.7: the whole policy is capped at 20 KB, measured as its GET JSON in UTF-8. */
-function assertPolicySize(policy: AuthenticationMethodsPolicy, next: MethodConfiguration): void {
-  const whole = { ...policy, authenticationMethodConfigurations: policy.authenticationMethodConfigurations.map((c) => (c.id === next.id ? next : c)) };
+export function assertPolicySize(whole: AuthenticationMethodsPolicy): void {
   const bytes = Buffer.byteLength(JSON.stringify(whole), 'utf8');
   if (bytes > POLICY_SIZE_LIMIT_BYTES) {
     throw badRequest(`The authentication methods policy would be ${bytes} bytes; it is limited to 20 KB (${POLICY_SIZE_LIMIT_BYTES} bytes). Target groups instead of many individual users.`);
@@ -73,7 +98,7 @@ function assertPolicySize(policy: AuthenticationMethodsPolicy, next: MethodConfi
  * Targets added by this PATCH must name an existing user or group. Targets already stored are
  * not re-checked, so a group deleted later does not block unrelated edits (it simply matches nobody).
  */
-async function assertTargetsExist(db: Parameters<typeof missingTargets>[0], current: MethodConfiguration, next: MethodConfiguration): Promise<void> {
+export async function assertTargetsExist(db: Parameters<typeof missingTargets>[0], current: Pick<MethodConfiguration, 'includeTargets' | 'excludeTargets'>, next: Pick<MethodConfiguration, 'includeTargets' | 'excludeTargets'>): Promise<void> {
   const before = new Set([...current.includeTargets, ...current.excludeTargets].map((t) => `${t.targetType}:${t.id.toLowerCase()}`));
   const added = [...next.includeTargets, ...next.excludeTargets].filter((t) => !before.has(`${t.targetType}:${t.id.toLowerCase()}`));
   const missing = await missingTargets(db, added);

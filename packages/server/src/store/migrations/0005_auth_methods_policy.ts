@@ -3,40 +3,55 @@ import { sql, type Kysely } from 'kysely';
 /**
  * The authentication methods policy as data (entra-spec §4, §7.7): a one-row header and one row
  * per method configuration (state, targets, method-specific properties as jsonb, and a version
- * bumped on every write), seeded with Latchkey's defaults (ADR 0006). Also the legacy password
+ * bumped on every write), seeded with Entra's defaults (ADR 0006). Also the legacy password
  * method's per-user table: no row, or `enabled = false`, means the user has no password.
  *
  * The seed is written out literally here, not imported, so this migration never changes meaning.
  */
-const DEFAULT_PROFILE = '00000000-0000-0000-0000-000000000001';
 const EVERYONE = { targetType: 'group', id: 'all_users', isRegistrationRequired: false };
 const ALL_USERS = [EVERYONE];
-const NO_KEY_RESTRICTIONS = { isEnforced: false, enforcementType: 'block', aaGuids: [] };
+const NOBODY_EXCLUDED = { targetType: 'group', id: '00000000-0000-0000-0000-000000000000' };
+const FEATURE_DEFAULT = { state: 'default', includeTarget: { targetType: 'group', id: 'all_users' }, excludeTarget: NOBODY_EXCLUDED };
 
+/**
+ * Entra's defaults for a new tenant, as Graph's `GET /policies/authenticationMethodsPolicy`
+ * example shows them (entra-spec §3.1, §4.1, §7.7): Fido2, Authenticator and TAP disabled, SMS and
+ * Email enabled. Methods the example leaves out (SoftwareOath, HardwareOath, Voice) start
+ * disabled, as in Entra. Password is Latchkey's own entry: enabled by policy, while each user
+ * has no password until an administrator sets one.
+ */
 const SEED: Array<{ id: string; type: string; state: 'enabled' | 'disabled'; include: unknown[]; config: Record<string, unknown> }> = [
   {
     id: 'Fido2',
     type: '#microsoft.graph.fido2AuthenticationMethodConfiguration',
-    state: 'enabled',
-    include: [{ ...EVERYONE, allowedPasskeyProfiles: [DEFAULT_PROFILE] }],
+    state: 'disabled',
+    include: [{ ...EVERYONE, allowedPasskeyProfiles: [] }],
     config: {
       isSelfServiceRegistrationAllowed: true,
-      isAttestationEnforced: false,
-      keyRestrictions: NO_KEY_RESTRICTIONS,
-      passkeyProfiles: [
-        { id: DEFAULT_PROFILE, name: 'Default passkey profile', passkeyTypes: 'deviceBound,synced', attestationEnforcement: 'disabled', keyRestrictions: NO_KEY_RESTRICTIONS },
-      ],
+      isAttestationEnforced: true,
+      keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] },
+      passkeyProfiles: [],
     },
   },
   {
+    id: 'MicrosoftAuthenticator',
+    type: '#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration',
+    state: 'disabled',
+    include: [{ ...EVERYONE, authenticationMode: 'any' }],
+    config: { isSoftwareOathEnabled: false, featureSettings: { displayAppInformationRequiredState: FEATURE_DEFAULT, displayLocationInformationRequiredState: FEATURE_DEFAULT } },
+  },
+  { id: 'Sms', type: '#microsoft.graph.smsAuthenticationMethodConfiguration', state: 'enabled', include: [{ ...EVERYONE, isUsableForSignIn: true }], config: {} },
+  {
     id: 'TemporaryAccessPass',
     type: '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration',
-    state: 'enabled',
+    state: 'disabled',
     include: ALL_USERS,
     config: { defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, isUsableOnce: false },
   },
+  { id: 'Email', type: '#microsoft.graph.emailAuthenticationMethodConfiguration', state: 'enabled', include: [], config: { allowExternalIdToUseEmailOtp: 'default' } },
   { id: 'SoftwareOath', type: '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state: 'disabled', include: ALL_USERS, config: {} },
   { id: 'HardwareOath', type: '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration', state: 'disabled', include: ALL_USERS, config: {} },
+  { id: 'Voice', type: '#microsoft.graph.voiceAuthenticationMethodConfiguration', state: 'disabled', include: ALL_USERS, config: { isOfficePhoneAllowed: false } },
   { id: 'Password', type: '#latchkey.passwordAuthenticationMethodConfiguration', state: 'enabled', include: ALL_USERS, config: {} },
 ];
 
