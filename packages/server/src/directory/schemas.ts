@@ -20,10 +20,12 @@ export const userPrincipalName = z
     return alias.length <= 64 && UPN_ALIAS.test(alias) && domain.length <= 253 && DOMAIN.test(domain);
   }, 'userPrincipalName must look like alias@domain (alias ≤ 64 characters of A-Z a-z 0-9 \' . - _ ! # ^ ~)');
 
-const text = (max: number) => z.string().max(max, `longer than ${max} characters`);
+/** PostgreSQL text cannot hold NUL, and control characters have no place in directory names. */
+const printable = (v: string) => v.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(v);
+const text = (max: number) => z.string().max(max, `longer than ${max} characters`).refine(printable, 'must not contain control characters');
 const optionalText = (max: number) => text(max).nullable().optional();
 const displayName = text(256).regex(/\S/, 'must not be blank');
-const mail = z.string().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').nullable().optional();
+const mail = text(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').nullable().optional();
 /** Graph mailNickname: ASCII 0–127 except @ ( ) \ [ ] " ; : . < > , and space (entra-spec §8.6). */
 export const mailNickname = text(64).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII').regex(/^[^@()\\[\]";:.<>,]+$/, 'must not contain @ ( ) \\ [ ] " ; : . < > ,');
 

@@ -47,7 +47,9 @@ export async function findUserRowByUpn(db: Kysely<DB>, upn: string): Promise<Use
 
 /** Graph addresses a user by id or by userPrincipalName (`/users/{id | userPrincipalName}`). */
 export async function findUserRowByKey(db: Kysely<DB>, key: string): Promise<UserRow | undefined> {
-  return GUID.test(key) ? findUserRow(db, key) : key.includes('@') ? findUserRowByUpn(db, key) : undefined;
+  if (GUID.test(key)) return findUserRow(db, key);
+  // Only something that could be a UPN reaches SQL (no NUL, no lone surrogates, bounded).
+  return key.includes('@') && key.length <= 113 && key.isWellFormed() && !key.includes('\0') ? findUserRowByUpn(db, key) : undefined;
 }
 
 export async function updateUserRow(db: Kysely<DB>, id: string, v: Partial<UserValues>): Promise<UserRow> {

@@ -76,6 +76,8 @@ function tokenize(text: string): Token[] {
  */
 export function parseFilter(text: string, fields: FilterFields, resource: string): FilterExpr {
   if (text.length > MAX_FILTER_LENGTH) throw new ApiError('Request_BadRequest', `Invalid $filter: longer than ${MAX_FILTER_LENGTH} characters.`);
+  // PostgreSQL text holds neither NUL nor lone surrogates; refuse them before they reach SQL.
+  if (!text.isWellFormed() || text.includes('\0')) throw new ApiError('Request_BadRequest', 'Invalid $filter: contains a NUL character or malformed Unicode.');
   const tokens = tokenize(text);
   if (!tokens.length) throw new ApiError('Request_BadRequest', 'Invalid $filter: the expression is empty.');
   const byLower = new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));

@@ -100,11 +100,15 @@ export function decodeSkipToken(token: string): string {
   return m[1]!.toLowerCase();
 }
 
-/** Keeps only the selected properties of an item (all when no `$select`). */
-export function project<T extends Record<string, unknown>>(item: T, select: readonly string[] | undefined): Partial<T> {
+/**
+ * Keeps only the selected properties of an item (all when no `$select`); `id` and `@odata.type`
+ * always stay. Typed as T for the response schemas, which mark the other properties optional.
+ */
+export function project<T extends object>(item: T, select: readonly string[] | undefined): T {
   if (!select) return item;
+  const src = item as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  if ('@odata.type' in item) out['@odata.type'] = item['@odata.type'];
-  for (const k of select) if (k in item) out[k] = item[k];
-  return out as Partial<T>;
+  if ('@odata.type' in src) out['@odata.type'] = src['@odata.type'];
+  for (const k of select) if (k in src) out[k] = src[k];
+  return out as T;
 }

@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../context.ts';
 import { registerAuditRoutes } from './audit.ts';
+import { registerUserRoutes } from './users.ts';
+import { registerGroupRoutes } from './groups.ts';
+import { registerRoleManagementRoutes } from './role-management.ts';
 import { registerAuthenticationMethodsPolicyRoutes } from './authentication-methods-policy.ts';
 import { registerPasswordMethodRoutes } from './password-methods.ts';
+import { registerApplicationRoutes } from './applications.ts';
+import { registerServicePrincipalRoutes } from './service-principals.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -12,6 +17,11 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   void api;
   void deps;
   await registerAuditRoutes(api, deps);
+  await registerUserRoutes(api, deps);
+  await registerGroupRoutes(api, deps);
+  await registerRoleManagementRoutes(api, deps);
   await registerAuthenticationMethodsPolicyRoutes(api, deps);
   await registerPasswordMethodRoutes(api, deps);
+  await registerApplicationRoutes(api, deps);
+  await registerServicePrincipalRoutes(api, deps);
 }
