@@ -4,3 +4,4 @@
  */
 import './commands/migrate-ops.ts';
 import '../oidc/admin-token-op.ts';
+import './commands/audit-ops.ts';

@@ -75,7 +75,7 @@ describeEachStore('audit chain', (store) => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect((await db.selectFrom('audit_log').select('seq').where('additional_details', '@>', JSON.stringify([{ key: 'n', value: '999' }])).execute()).length).toBe(0);
+    expect((await db.selectFrom('audit_log').select('seq').where(sql<boolean>`additional_details @> ${JSON.stringify([{ key: 'n', value: '999' }])}::jsonb`).execute()).length).toBe(0);
     expect((await verifyAuditLog(db)).ok).toBe(true);
   });
 

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.ts';
+import { registerAuditCommands } from './audit.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommands[] = [];
+COMMANDS.push(registerAuditCommands);

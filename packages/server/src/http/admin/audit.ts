@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { requires, type AppDeps } from '../context.ts';
 import { parseAuditFilter } from '../../audit/filter.ts';
 import { findDirectoryAudit, listDirectoryAudits } from '../../audit/repository.ts';
-import { ApiError, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
+import { DEFAULT_TOP, MAX_TOP, decodeSkipToken, encodeSkipToken } from '../../audit/paging.ts';
 
 /**
  * The audit trail in Graph's shape (Graph `directoryaudit-list.md`, `directoryaudit-get.md`):
@@ -47,20 +48,6 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
     if (!entry) throw notFound('directoryAudit', request.params.id);
     return entry;
   });
-}
-
-const DEFAULT_TOP = 100;
-const MAX_TOP = 999;
-
-/** Keyset position as an opaque token: `a.<seq>` in base64url. */
-export function encodeSkipToken(beforeSeq: number): string {
-  return Buffer.from(`a.${beforeSeq}`).toString('base64url');
-}
-
-export function decodeSkipToken(token: string): number {
-  const m = /^a\.(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
-  if (!m) throw new ApiError('Request_BadRequest', 'Invalid $skiptoken: use the @odata.nextLink as given.');
-  return Number(m[1]);
 }
 
 // Response contract (Graph directoryAudit resource).
