@@ -1,0 +1,133 @@
+import { useCallback, useId, useState } from 'react';
+import { useApi } from '../../auth/AuthContext.tsx';
+import { audit, AUDIT_CATEGORIES, type AuditFilter } from '../../api/audit.ts';
+import type { DirectoryAudit } from '../../api/types.ts';
+import { EmptyState, ErrorAlert, Spinner } from '../../components/feedback.tsx';
+import { formatDateTime, identityName } from '../../components/format.ts';
+import { Badge, ListFooter } from '../../components/ListToolbar.tsx';
+import { useDebounced } from '../../components/useDebounced.ts';
+import { usePagedList } from '../../components/usePagedList.ts';
+import { Link, navigate } from '../../router.tsx';
+import { AuditDrawer } from './AuditDrawer.tsx';
+
+const NO_FILTER: AuditFilter = { category: '', activity: '', result: '' };
+
+/** /admin/audit: the audit trail, newest first, filterable, with a detail drawer per entry. */
+export function AuditPage({ selectedId }: { selectedId: string | null }) {
+  const api = useApi();
+  const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
+  const activity = useDebounced(filter.activity.trim());
+  const applied: AuditFilter = { ...filter, activity };
+  const key = `audit:${applied.category}|${applied.activity}|${applied.result}`;
+  const list = usePagedList<DirectoryAudit>(
+    key,
+    (signal) => audit.list(api, applied, signal),
+    useCallback((link: string, signal: AbortSignal) => api.page<DirectoryAudit>(link, signal), [api]),
+  );
+  const ids = { category: useId(), activity: useId(), result: useId() };
+  const filtered = filter.category || filter.activity || filter.result;
+  const selected = list.items.find((e) => e.id === selectedId);
+
+  return (
+    <section aria-labelledby="audit-heading">
+      <div className="page-head">
+        <div>
+          <h1 id="audit-heading" className="page-title">
+            Audit log
+          </h1>
+          <p className="page-lead">Every change to the directory and to policies, newest first. Entries are hash-chained: <code>latchkey audit verify</code> detects edits.</p>
+        </div>
+        <button type="button" className="btn btn-secondary" onClick={list.reload} disabled={list.loading}>
+          Refresh
+        </button>
+      </div>
+      <form className="filters" role="search" aria-label="Filter audit entries" onSubmit={(e) => e.preventDefault()}>
+        <div className="filter">
+          <label htmlFor={ids.category} className="label">
+            Category
+          </label>
+          <select id={ids.category} className="input" value={filter.category} onChange={(e) => setFilter({ ...filter, category: e.target.value })}>
+            <option value="">All categories</option>
+            {AUDIT_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filter filter-wide">
+          <label htmlFor={ids.activity} className="label">
+            Activity starts with
+          </label>
+          <input id={ids.activity} type="search" className="input" placeholder="e.g. Add user" value={filter.activity} onChange={(e) => setFilter({ ...filter, activity: e.target.value })} />
+        </div>
+        <div className="filter">
+          <label htmlFor={ids.result} className="label">
+            Result
+          </label>
+          <select id={ids.result} className="input" value={filter.result} onChange={(e) => setFilter({ ...filter, result: e.target.value as AuditFilter['result'] })}>
+            <option value="">Any result</option>
+            <option value="success">Success</option>
+            <option value="failure">Failure</option>
+          </select>
+        </div>
+        {filtered ? (
+          <button type="button" className="btn btn-link filter-clear" onClick={() => setFilter(NO_FILTER)}>
+            Clear filters
+          </button>
+        ) : null}
+      </form>
+      {list.error && !list.loading ? <ErrorAlert title="Could not load the audit log" error={list.error} onRetry={list.reload} /> : null}
+      <div className="table-card">
+        {list.loading ? (
+          <Spinner label="Loading audit entries…" />
+        ) : list.items.length === 0 && !list.error ? (
+          <EmptyState title={filtered ? 'No entries match these filters.' : 'No audit entries yet.'} />
+        ) : list.items.length > 0 ? (
+          <table className="table" aria-label="Audit entries">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">Activity</th>
+                <th scope="col">Category</th>
+                <th scope="col">Initiated by</th>
+                <th scope="col">Target</th>
+                <th scope="col">Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((e) => (
+                <tr key={e.id} className={e.id === selectedId ? 'selected' : undefined} onClick={() => navigate(`/admin/audit/${e.id}`)}>
+                  <td className="nowrap">{formatDateTime(e.activityDateTime)}</td>
+                  <td>
+                    <Link href={`/admin/audit/${e.id}`} className="row-link" onClick={(ev) => ev.stopPropagation()}>
+                      {e.activityDisplayName}
+                    </Link>
+                  </td>
+                  <td>{e.category}</td>
+                  <td>{identityName(e.initiatedBy.user) ?? identityName(e.initiatedBy.app) ?? <span className="muted">—</span>}</td>
+                  <td>{targetSummary(e)}</td>
+                  <td>{e.result === 'success' ? <Badge tone="success">Success</Badge> : <Badge tone="danger">{e.result}</Badge>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {!list.loading && list.items.length > 0 ? <ListFooter shown={list.items.length} noun="entries" hasMore={list.hasMore} loadingMore={list.loadingMore} onLoadMore={list.loadMore} /> : null}
+      </div>
+      {selectedId ? <AuditDrawer id={selectedId} known={selected} onClose={() => navigate('/admin/audit')} /> : null}
+    </section>
+  );
+}
+
+function targetSummary(e: DirectoryAudit) {
+  const first = e.targetResources[0];
+  if (!first) return <span className="muted">—</span>;
+  const name = first.userPrincipalName ?? first.displayName ?? first.id;
+  return (
+    <>
+      {name}
+      {e.targetResources.length > 1 ? <span className="muted"> +{e.targetResources.length - 1}</span> : null}
+    </>
+  );
+}

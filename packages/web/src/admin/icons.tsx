@@ -1,0 +1,17 @@
+import type { SectionId } from './ControlCenter.tsx';
+
+const PATHS: Record<SectionId, string> = {
+  users: 'M10 10a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zm-6.5 7c0-3.3 2.9-5.5 6.5-5.5s6.5 2.2 6.5 5.5',
+  groups: 'M7 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm6.5 0a2.5 2.5 0 1 0 0-5M1.5 17c0-3 2.5-5 5.5-5s5.5 2 5.5 5m1-5c2.7 0 5 1.8 5 4.6',
+  roles: 'M10 2l6.5 2.5v5c0 4-2.8 6.8-6.5 8.5-3.7-1.7-6.5-4.5-6.5-8.5v-5zm-2.8 8l2 2 3.8-4',
+  audit: 'M5 2.5h7l3.5 3.5v11.5h-10.5zm7 0v3.5h3.5M7.5 10h6m-6 3h6m-6-6h2.5',
+};
+
+/** Outline icons for the navigation (decorative; the link text names the section). */
+export function SectionIcon({ id }: { id: SectionId }) {
+  return (
+    <svg className="nav-icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true">
+      <path d={PATHS[id]} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

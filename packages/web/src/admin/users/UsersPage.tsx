@@ -1,0 +1,109 @@
+import { useCallback, useState } from 'react';
+import { useApi } from '../../auth/AuthContext.tsx';
+import { directory } from '../../api/directory.ts';
+import type { User } from '../../api/types.ts';
+import { EmptyState, ErrorAlert, Spinner } from '../../components/feedback.tsx';
+import { formatDate } from '../../components/format.ts';
+import { Badge, ListFooter, ListToolbar } from '../../components/ListToolbar.tsx';
+import { useDebounced } from '../../components/useDebounced.ts';
+import { usePagedList } from '../../components/usePagedList.ts';
+import { Link, navigate } from '../../router.tsx';
+import { CreateUserDialog } from './CreateUserDialog.tsx';
+import { UserPanel } from './UserPanel.tsx';
+
+/** /admin/users: search, page through, create, and open a user (detail panel at /admin/users/:id). */
+export function UsersPage({ selectedId }: { selectedId: string | null }) {
+  const api = useApi();
+  const [search, setSearch] = useState('');
+  const term = useDebounced(search.trim());
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<User | null>(null);
+  const list = usePagedList<User>(
+    `users:${term}`,
+    (signal) => directory.listUsers(api, term, signal),
+    useCallback((link: string, signal: AbortSignal) => api.page<User>(link, signal), [api]),
+  );
+
+  return (
+    <section aria-labelledby="users-heading">
+      <div className="page-head">
+        <div>
+          <h1 id="users-heading" className="page-title">
+            Users
+          </h1>
+          <p className="page-lead">People who can sign in with Latchkey. Disable an account to block sign-in without deleting it.</p>
+        </div>
+      </div>
+      <ListToolbar search={search} onSearch={setSearch} searchLabel="Search users" placeholder="Search by name or user principal name">
+        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+          <span aria-hidden="true">+</span> New user
+        </button>
+      </ListToolbar>
+      {created ? (
+        <div className="alert alert-success" role="status">
+          Created <strong>{created.displayName}</strong> ({created.userPrincipalName}).
+          <button type="button" className="link-btn" onClick={() => setCreated(null)}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {list.error && !list.loading ? <ErrorAlert title="Could not load users" error={list.error} onRetry={list.reload} /> : null}
+      <div className="table-card">
+        {list.loading ? (
+          <Spinner label="Loading users…" />
+        ) : list.items.length === 0 && !list.error ? (
+          <EmptyState title={term ? `No users start with “${term}”.` : 'No users yet.'}>{term ? 'Try another name or clear the search.' : 'Create the first one with New user.'}</EmptyState>
+        ) : list.items.length > 0 ? (
+          <table className="table" aria-label="Users">
+            <thead>
+              <tr>
+                <th scope="col">Display name</th>
+                <th scope="col">User principal name</th>
+                <th scope="col">Mail</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((u) => (
+                <tr key={u.id} className={u.id === selectedId ? 'selected' : undefined} onClick={() => navigate(`/admin/users/${u.id}`)}>
+                  <td>
+                    <Link href={`/admin/users/${u.id}`} className="row-link" onClick={(e) => e.stopPropagation()}>
+                      {u.displayName}
+                    </Link>
+                  </td>
+                  <td className="mono">{u.userPrincipalName}</td>
+                  <td>{u.mail ?? <span className="muted">—</span>}</td>
+                  <td>{u.accountEnabled ? <Badge tone="success">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}</td>
+                  <td>{formatDate(u.createdDateTime)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        {!list.loading && list.items.length > 0 ? <ListFooter shown={list.items.length} total={list.total} noun="users" hasMore={list.hasMore} loadingMore={list.loadingMore} onLoadMore={list.loadMore} /> : null}
+      </div>
+      {creating ? (
+        <CreateUserDialog
+          onClose={() => setCreating(false)}
+          onCreated={(u) => {
+            setCreating(false);
+            setCreated(u);
+            list.reload();
+          }}
+        />
+      ) : null}
+      {selectedId ? (
+        <UserPanel
+          userId={selectedId}
+          onClose={() => navigate('/admin/users')}
+          onChanged={(u) => list.update(u.id, u)}
+          onDeleted={(id) => {
+            list.update(id, null);
+            navigate('/admin/users');
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The Graph resource shapes the console reads (Microsoft Graph v1.0 names, Latchkey subset).
+ * Fields the server may leave out are optional, so the console degrades instead of breaking.
+ */
+
+/** A page of a collection: `value` plus the entire next URL when there is more (Graph paging). */
+export interface Page<T> {
+  value: T[];
+  '@odata.nextLink'?: string;
+  '@odata.count'?: number;
+}
+
+/** Graph `user`. */
+export interface User {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail: string | null;
+  accountEnabled: boolean;
+  createdDateTime: string;
+  givenName?: string | null;
+  surname?: string | null;
+  jobTitle?: string | null;
+  department?: string | null;
+}
+
+/** Body of `POST /users`. */
+export interface NewUser {
+  userPrincipalName: string;
+  displayName: string;
+  mail?: string;
+  accountEnabled: boolean;
+}
+
+/** Graph `group` (security groups). */
+export interface Group {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  mail?: string | null;
+  securityEnabled?: boolean;
+  mailEnabled?: boolean;
+  createdDateTime?: string;
+}
+
+/** An item of `members` / `memberOf`: a user or a group, told apart by `@odata.type`. */
+export interface DirectoryObject {
+  '@odata.type'?: string;
+  id: string;
+  displayName?: string | null;
+  userPrincipalName?: string | null;
+  description?: string | null;
+}
+
+/** Graph `unifiedRoleDefinition`. */
+export interface RoleDefinition {
+  id: string;
+  displayName: string;
+  description?: string | null;
+  templateId?: string;
+  isBuiltIn?: boolean;
+  isPrivileged?: boolean;
+}
+
+/** Graph `unifiedRoleAssignment` (with `principal` when the server expands it). */
+export interface RoleAssignment {
+  id: string;
+  roleDefinitionId: string;
+  principalId: string;
+  directoryScopeId?: string;
+  createdDateTime?: string;
+  principal?: DirectoryObject | null;
+}
+
+export interface ModifiedProperty {
+  displayName: string;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+export interface TargetResource {
+  id: string;
+  displayName: string | null;
+  type: string | null;
+  userPrincipalName: string | null;
+  modifiedProperties: ModifiedProperty[];
+}
+
+/** Graph `directoryAudit`. `initiatedBy` holds either a user or an app identity. */
+export interface DirectoryAudit {
+  id: string;
+  category: string;
+  correlationId: string | null;
+  result: string;
+  resultReason: string | null;
+  activityDisplayName: string;
+  activityDateTime: string;
+  loggedByService: string;
+  operationType: string;
+  initiatedBy: { user: Record<string, unknown> | null; app: Record<string, unknown> | null };
+  targetResources: TargetResource[];
+  additionalDetails: Array<{ key: string; value: string }>;
+}
