@@ -168,6 +168,70 @@ export interface AppRoleAssignmentsTable {
   created_at: Timestamp;
 }
 
+/** Passkeys (0004): single-use WebAuthn challenges; consumed by `delete … returning`. */
+export interface PasskeyChallengesTable {
+  challenge: string;
+  purpose: 'registration' | 'authentication';
+  user_id: string | null;
+  flow_id: string | null;
+  rp_id: string;
+  expires_at: Timestamp;
+  created_at: Generated<Date>;
+}
+
+/** A registered passkey (Graph fido2AuthenticationMethod); public key as COSE bytes. */
+export interface PasskeyCredentialsTable {
+  id: string;
+  credential_id: string;
+  user_id: string;
+  public_key: Uint8Array;
+  sign_count: number;
+  aaguid: string;
+  transports: Json<string[]>;
+  backup_eligible: boolean;
+  backed_up: boolean;
+  attestation_format: string;
+  attestation_trust: 'trusted' | 'untrusted' | 'self' | 'none';
+  attestation_certificates: Json<string[]>;
+  display_name: string;
+  rp_id: string;
+  created_at: Generated<Date>;
+  last_used_at: Timestamp | null;
+}
+
+/** One FIDO MDS3 entry from an imported BLOB, keyed by AAGUID. */
+export interface PasskeyMetadataEntriesTable {
+  aaguid: string;
+  description: string;
+  attestation_root_certificates: Json<string[]>;
+  status_reports: Json<Array<{ status: string; effectiveDate?: string }>>;
+  attestation_types: Json<string[]>;
+  blob_no: number;
+  updated_at: Generated<Date>;
+}
+
+/** One row per MDS BLOB import. */
+export interface PasskeyMetadataImportsTable {
+  id: string;
+  blob_no: number;
+  next_update: string | null;
+  entry_count: number;
+  signer_subject: string;
+  imported_at: Generated<Date>;
+}
+
+/** Administrator-added roots: attestation chains ('attestation') or MDS BLOB signers ('metadata'). */
+export interface PasskeyTrustAnchorsTable {
+  id: string;
+  usage: 'attestation' | 'metadata';
+  display_name: string;
+  certificate_pem: string;
+  subject: string;
+  thumbprint_sha256: string;
+  not_after: Timestamp;
+  created_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   groups: GroupsTable;
@@ -183,4 +247,9 @@ export interface DB {
   application_passwords: ApplicationPasswordsTable;
   service_principals: ServicePrincipalsTable;
   app_role_assignments: AppRoleAssignmentsTable;
+  passkey_challenges: PasskeyChallengesTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  passkey_metadata_entries: PasskeyMetadataEntriesTable;
+  passkey_metadata_imports: PasskeyMetadataImportsTable;
+  passkey_trust_anchors: PasskeyTrustAnchorsTable;
 }

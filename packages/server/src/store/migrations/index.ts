@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_directory.ts';
 import * as m0002 from './0002_audit.ts';
 import * as m0003 from './0003_oidc.ts';
+import * as m0004 from './0004_passkeys.ts';
 import * as m0005 from './0005_auth_methods_policy.ts';
 import * as m0006 from './0006_directory.ts';
 
@@ -13,6 +14,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_directory': m0001,
   '0002_audit': m0002,
   '0003_oidc': m0003,
+  '0004_passkeys': m0004,
   '0005_auth_methods_policy': m0005,
   '0006_directory': m0006,
 };
