@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { OPTIONS, type OptionSpec } from './defaults.ts';
+import { parseMasterKey } from '../secrets/master-key.ts';
 
 /** The validated configuration every module receives (narrowly: pass only the fields needed). */
 export interface Config {
@@ -106,6 +107,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const bootstrapAdminUpn = str('bootstrapAdminUpn') ?? 'admin@latchkey.local';
   if (!/^[^@\s]+@[^@\s]+$/.test(bootstrapAdminUpn)) problems.push('LATCHKEY_BOOTSTRAP_ADMIN_UPN must look like user@domain');
+  const masterKey = str('masterKey');
+  if (masterKey !== undefined) {
+    try {
+      parseMasterKey(masterKey);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
   const dataDirRaw = str('dataDir') ?? './data';
   const config: Config = {
     host,
@@ -119,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseStatementTimeoutMs: int('databaseStatementTimeoutMs', 0, 3_600_000),
     databaseSsl,
     databaseSslCa: str('databaseSslCa'),
-    masterKey: str('masterKey'),
+    masterKey,
     logLevel,
     bootstrapAdminUpn,
     nodeCountHint: int('nodeCountHint', 1, 10_000),

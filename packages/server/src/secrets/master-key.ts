@@ -9,12 +9,23 @@ export interface MasterKeySource {
   path?: string;
 }
 
-/** Parses a 32-byte key written as base64, base64url or hex. */
+export const MASTER_KEY_FORMAT = 'LATCHKEY_MASTER_KEY must be 32 random bytes written as base64 (44 characters, e.g. `openssl rand -base64 32`) or 64 hex digits';
+
+/**
+ * Parses a 32-byte key written as base64, base64url or hex. Strict: Node's base64 decoder skips
+ * characters it does not know, so the alphabet is checked first. The message never echoes the value.
+ */
 export function parseMasterKey(text: string): Buffer {
   const t = text.trim();
-  const buf = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
-  if (buf.length !== 32) throw new Error('LATCHKEY_MASTER_KEY must be 32 bytes, written as base64 or 64 hex digits');
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, 'hex');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) throw new MasterKeyError(`${MASTER_KEY_FORMAT} (found characters outside base64)`);
+  const buf = Buffer.from(t, 'base64');
+  if (buf.length !== 32) throw new MasterKeyError(`${MASTER_KEY_FORMAT} (it decodes to ${buf.length} bytes)`);
   return buf;
+}
+
+export class MasterKeyError extends Error {
+  override name = 'MasterKeyError';
 }
 
 /**
@@ -26,8 +37,12 @@ export function loadMasterKey(masterKey: string | undefined, dataDir: string): M
   const path = join(dataDir, 'master.key');
   if (existsSync(path)) {
     const mode = statSync(path).mode & 0o777;
-    if (mode & 0o077) throw new Error(`${path} has permissions ${mode.toString(8)}; it must be 600 (chmod 600 ${path})`);
-    return { key: parseMasterKey(readFileSync(path, 'utf8')), origin: 'file', path };
+    if (mode & 0o077) throw new MasterKeyError(`${path} has permissions ${mode.toString(8)}; it must be 600 (chmod 600 ${path})`);
+    try {
+      return { key: parseMasterKey(readFileSync(path, 'utf8')), origin: 'file', path };
+    } catch (err) {
+      throw new MasterKeyError(`${path} does not hold a valid master key: ${(err as Error).message}`);
+    }
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
