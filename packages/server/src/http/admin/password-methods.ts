@@ -19,29 +19,29 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
   const r = api.withTypeProvider<ZodTypeProvider>();
   const db = deps.store.db;
   const tags = ['passwordMethods'];
-  const userParams = z.object({ id: z.string().min(1).max(320) });
+  const userParams = z.object({ userId: z.string().min(1).max(320) });
   const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
 
   const assertPasswordMethodId = (methodId: string) => {
     if (methodId.toLowerCase() !== PASSWORD_METHOD_ID) throw notFound('passwordAuthenticationMethod', methodId);
   };
 
-  r.get('/users/:id/authentication/passwordMethods', {
+  r.get('/users/:userId/authentication/passwordMethods', {
     preHandler: requires(deps.tokens, 'userAuthMethods.read'),
     schema: { tags, summary: "List a user's password methods (empty when the user has no password)", params: userParams, response: { 200: z.object({ value: z.array(passwordMethod) }) } },
-  }, async (request) => ({ value: await listPasswordMethods(db, request.params.id) }));
+  }, async (request) => ({ value: await listPasswordMethods(db, request.params.userId) }));
 
-  r.get('/users/:id/authentication/passwordMethods/:methodId', {
+  r.get('/users/:userId/authentication/passwordMethods/:methodId', {
     preHandler: requires(deps.tokens, 'userAuthMethods.read'),
     schema: { tags, summary: "Get a user's password method", params: methodParams, response: { 200: passwordMethod } },
   }, async (request) => {
     assertPasswordMethodId(request.params.methodId);
-    const [method] = await listPasswordMethods(db, request.params.id);
+    const [method] = await listPasswordMethods(db, request.params.userId);
     if (!method) throw notFound('passwordAuthenticationMethod', request.params.methodId);
     return method;
   });
 
-  r.post('/users/:id/authentication/methods/:methodId/resetPassword', {
+  r.post('/users/:userId/authentication/methods/:methodId/resetPassword', {
     preHandler: requires(deps.tokens, 'userAuthMethods.write'),
     schema: {
       tags,
@@ -52,17 +52,17 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
     },
   }, async (request, reply) => {
     assertPasswordMethodId(request.params.methodId);
-    await setPassword(db, contextOf(request), request.params.id, request.body.newPassword);
+    await setPassword(db, contextOf(request), request.params.userId, request.body.newPassword);
     // Graph answers 202 with a Location to poll; Latchkey's reset is done when it answers, so no Location.
     return reply.code(202).send({});
   });
 
-  r.delete('/users/:id/authentication/passwordMethods/:methodId', {
+  r.delete('/users/:userId/authentication/passwordMethods/:methodId', {
     preHandler: requires(deps.tokens, 'userAuthMethods.write'),
     schema: { tags, summary: "Turn a user's password off and forget it (Latchkey extension)", params: methodParams, response: { 204: z.null().describe('Deleted') } },
   }, async (request, reply) => {
     assertPasswordMethodId(request.params.methodId);
-    await disablePassword(db, contextOf(request), request.params.id);
+    await disablePassword(db, contextOf(request), request.params.userId);
     return reply.code(204).send(null);
   });
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AuthMethodConfigurationsTable, DB } from '../../store/schema.ts';
 import { ALL_USERS, METHOD_IDS, type AuthenticationMethodsPolicy, type MethodConfiguration, type MethodId } from './types.ts';
 
@@ -11,7 +11,6 @@ import { ALL_USERS, METHOD_IDS, type AuthenticationMethodsPolicy, type MethodCon
 type Db = Kysely<DB> | Transaction<DB>;
 
 const POLICY_ID = 'authenticationMethodsPolicy';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toConfiguration(row: Selectable<AuthMethodConfigurationsTable>): MethodConfiguration {
   return {
@@ -117,21 +116,4 @@ export async function missingTargets(db: Db, targets: ReadonlyArray<{ targetType
   if (users.length) for (const r of await db.selectFrom('users').select('id').where('id', 'in', users).execute()) found.add(r.id.toLowerCase());
   if (groups.length) for (const r of await db.selectFrom('groups').select('id').where('id', 'in', groups).execute()) found.add(r.id.toLowerCase());
   return [...users, ...groups].filter((id) => !found.has(id));
-}
-
-/**
- * Every group the user belongs to, directly or through nested groups (transitive `memberOf`).
- * `union` (not `union all`) makes the recursion stop on membership cycles.
- * NOTE: the directory module will own transitive membership; switch to its function when it lands.
- */
-export async function transitiveGroupIdsOf(db: Db, userId: string): Promise<Set<string>> {
-  if (!UUID.test(userId)) return new Set();
-  const result = await sql<{ id: string }>`
-    with recursive member_of(id) as (
-      select group_id from group_members where member_id = ${userId} and member_type = 'user'
-      union
-      select gm.group_id from group_members gm join member_of m on gm.member_id = m.id where gm.member_type = 'group'
-    )
-    select id from member_of`.execute(db);
-  return new Set(result.rows.map((r) => r.id.toLowerCase()));
 }
