@@ -1,0 +1,104 @@
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { STORE_KINDS } from '../support/stores.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { counts } from './helpers.ts';
+
+for (const kind of STORE_KINDS) {
+  describe(`users API [${kind}]`, () => {
+    let s: TestServer;
+    beforeAll(async () => {
+      s = await startTestServer(kind);
+    });
+    afterAll(async () => s?.close());
+
+    it('creates, reads (by id and UPN), updates, disables and deletes a user, auditing each change', async () => {
+      const created = await s.api('/api/v1/users', { body: { userPrincipalName: 'Alice@Contoso.example', displayName: 'Alice', givenName: 'Alice', jobTitle: 'Engineer' } });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ userPrincipalName: 'Alice@Contoso.example', displayName: 'Alice', accountEnabled: true, mailNickname: 'Alice', surname: null });
+      const id = created.body.id as string;
+      expect((await s.api(`/api/v1/users/${id}`)).body.displayName).toBe('Alice');
+      expect((await s.api('/api/v1/users/alice@contoso.example')).body.id).toBe(id);
+      expect((await s.api(`/api/v1/users/${id}?$select=displayName`)).body).toEqual({ id, displayName: 'Alice' });
+
+      expect((await s.api(`/api/v1/users/${id}`, { method: 'PATCH', body: { displayName: 'Alice B', department: 'R&D' } })).status).toBe(204);
+      expect((await s.api(`/api/v1/users/${id}`)).body).toMatchObject({ displayName: 'Alice B', department: 'R&D' });
+      expect((await s.api(`/api/v1/users/${id}`, { method: 'PATCH', body: { accountEnabled: false } })).status).toBe(204);
+      expect((await s.api(`/api/v1/users/${id}`)).body.accountEnabled).toBe(false);
+
+      const audits = await s.api(`/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${id}')`)}`);
+      const activities = (audits.body.value as Array<{ activityDisplayName: string; category: string; targetResources: Array<{ modifiedProperties: Array<{ displayName: string; newValue: string | null }> }> }>).map((a) => a.activityDisplayName);
+      expect(activities).toEqual(['Disable account', 'Update user', 'Add user']);
+      const update = audits.body.value[1];
+      expect(update.category).toBe('UserManagement');
+      expect(update.targetResources[0].modifiedProperties).toEqual(expect.arrayContaining([{ displayName: 'DisplayName', oldValue: '["Alice"]', newValue: '["Alice B"]' }]));
+
+      expect((await s.api(`/api/v1/users/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await s.api(`/api/v1/users/${id}`)).status).toBe(404);
+      expect((await s.api(`/api/v1/users/${id}`, { method: 'DELETE' })).status).toBe(404);
+    });
+
+    it('rejects a duplicate userPrincipalName case-insensitively with 409 and writes nothing', async () => {
+      expect((await s.api('/api/v1/users', { body: { userPrincipalName: 'bob@contoso.example', displayName: 'Bob' } })).status).toBe(201);
+      const before = await counts(s);
+      const dup = await s.api('/api/v1/users', { body: { userPrincipalName: 'BOB@CONTOSO.EXAMPLE', displayName: 'Bob 2' } });
+      expect(dup.status).toBe(409);
+      expect(dup.body.error.code).toBe('Request_Conflict');
+      expect(await counts(s)).toEqual(before);
+      // Renaming another user onto the taken UPN is a conflict too.
+      const carol = await s.api('/api/v1/users', { body: { userPrincipalName: 'carol@contoso.example', displayName: 'Carol' } });
+      const before2 = await counts(s);
+      const rename = await s.api(`/api/v1/users/${carol.body.id}`, { method: 'PATCH', body: { userPrincipalName: 'Bob@contoso.example' } });
+      expect(rename.status).toBe(409);
+      expect(await counts(s)).toEqual(before2);
+    });
+
+    it.each([
+      ['over-long displayName', { userPrincipalName: 'x1@contoso.example', displayName: 'x'.repeat(257) }],
+      ['over-long userPrincipalName', { userPrincipalName: `${'a'.repeat(60)}@${'b'.repeat(60)}.example`, displayName: 'X' }],
+      ['alias over 64 characters', { userPrincipalName: `${'a'.repeat(65)}@contoso.example`, displayName: 'X' }],
+      ['UPN without a domain', { userPrincipalName: 'nodomain', displayName: 'X' }],
+      ['UPN with a space', { userPrincipalName: 'a b@contoso.example', displayName: 'X' }],
+      ['over-long givenName', { userPrincipalName: 'x2@contoso.example', displayName: 'X', givenName: 'g'.repeat(65) }],
+      ['blank displayName', { userPrincipalName: 'x3@contoso.example', displayName: '   ' }],
+      ['NUL in displayName', { userPrincipalName: 'x4@contoso.example', displayName: 'a\u0000b' }],
+      ['unknown property', { userPrincipalName: 'x5@contoso.example', displayName: 'X', favouriteColour: 'blue' }],
+      ['passwordProfile', { userPrincipalName: 'x6@contoso.example', displayName: 'X', passwordProfile: { password: 'hunter2' } }],
+      ['missing displayName', { userPrincipalName: 'x7@contoso.example' }],
+    ])('rejects %s with 400 and writes nothing', async (_name, body) => {
+      const before = await counts(s);
+      const r = await s.api('/api/v1/users', { body });
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('Request_BadRequest');
+      expect(typeof r.body.error.message).toBe('string');
+      expect(JSON.stringify(r.body)).not.toContain('hunter2');
+      expect(await counts(s)).toEqual(before);
+    });
+
+    it('rejects an over-long name in PATCH and leaves the user unchanged', async () => {
+      const u = await s.api('/api/v1/users', { body: { userPrincipalName: 'dave@contoso.example', displayName: 'Dave' } });
+      const before = await counts(s);
+      const r = await s.api(`/api/v1/users/${u.body.id}`, { method: 'PATCH', body: { displayName: 'd'.repeat(300) } });
+      expect(r.status).toBe(400);
+      expect((await s.api(`/api/v1/users/${u.body.id}`)).body.displayName).toBe('Dave');
+      expect(await counts(s)).toEqual(before);
+    });
+
+    it('answers 404 for unknown users and ids that are not GUIDs', async () => {
+      for (const key of ['00000000-0000-4000-8000-000000000000', 'nobody@contoso.example', 'not-a-guid', '%00@x']) {
+        const r = await s.api(`/api/v1/users/${key}`);
+        expect(r.status).toBe(404);
+        expect(r.body.error.code).toBe('Request_ResourceNotFound');
+      }
+    });
+
+    it('needs a token with the right permission', async () => {
+      expect((await s.api('/api/v1/users', { token: null })).status).toBe(401);
+      const reader = await s.token({ roles: ['Global Reader'] });
+      expect((await s.api('/api/v1/users', { token: reader })).status).toBe(200);
+      const before = await counts(s);
+      const denied = await s.api('/api/v1/users', { token: reader, body: { userPrincipalName: 'eve@contoso.example', displayName: 'Eve' } });
+      expect(denied.status).toBe(403);
+      expect(await counts(s)).toEqual(before);
+    });
+  });
+}
