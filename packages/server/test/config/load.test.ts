@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, configTableMarkdown, loadConfig, unsafeDefaults } from '../../src/config/load.ts';
-import { OPTIONS } from '../../src/config/defaults.ts';
+import { OPTIONS, type OptionSpec } from '../../src/config/defaults.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -66,9 +66,10 @@ describe('configuration', () => {
     const c = loadConfig(env, '/srv/latchkey');
     for (const [key, s] of Object.entries(SAMPLES)) expect(s.expect(c), key).toEqual(s.want);
     // Options added later without a sample here: at least their default must reach the Config.
-    for (const o of OPTIONS.filter((x) => !SAMPLES[x.key] && x.key !== 'configFile' && 'default' in x)) {
+    for (const o of (OPTIONS as readonly OptionSpec[]).filter((x) => !SAMPLES[x.key] && x.key !== 'configFile' && x.default !== undefined)) {
       const value = (c as unknown as Record<string, unknown>)[o.key];
-      expect(value, o.env).toEqual(o.kind === 'int' ? Number(o.default) : o.kind === 'list' ? (o.default ? o.default.split(',') : []) : o.default);
+      const d = o.default!;
+      expect(value, o.env).toEqual(o.kind === 'int' ? Number(d) : o.kind === 'list' ? (d ? d.split(',') : []) : d);
     }
   });
 
