@@ -19,7 +19,7 @@ export function Shell({ section, title, children }: { section: SectionId; title:
       </a>
       <aside className="sidebar">
         <div className="sidebar-brand">
-          <Logo subtitle="Control Center" />
+          <Logo subtitle="Control Center" stacked />
         </div>
         <nav aria-label="Control Center">
           <ul className="nav-list">
@@ -37,7 +37,11 @@ export function Shell({ section, title, children }: { section: SectionId; title:
       </aside>
       <div className="shell-main">
         <header className="topbar">
-          <span className="topbar-title">{title}</span>
+          <nav aria-label="Breadcrumb" className="breadcrumb">
+            <span>Control Center</span>
+            <span aria-hidden="true" className="breadcrumb-sep">/</span>
+            <span aria-current="page">{title}</span>
+          </nav>
           <div className="topbar-user">
             <span className="avatar" aria-hidden="true">
               {initials(identity?.name ?? 'A')}

@@ -1,7 +1,7 @@
 /** The Latchkey mark and word. */
-export function Logo({ subtitle }: { subtitle?: string }) {
+export function Logo({ subtitle, stacked = false }: { subtitle?: string; stacked?: boolean }) {
   return (
-    <div className="logo">
+    <div className={stacked ? 'logo logo-stacked' : 'logo'}>
       <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
         <rect width="32" height="32" rx="7" fill="currentColor" />
         <circle cx="13" cy="14" r="5.5" fill="none" stroke="#fff" strokeWidth="2.6" />

@@ -38,9 +38,9 @@ export function ErrorAlert({ error, onRetry, title }: { error: unknown; onRetry?
 }
 
 /** What an empty list says, with an optional action. */
-export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+export function EmptyState({ title, children, compact = false }: { title: string; children?: ReactNode; compact?: boolean }) {
   return (
-    <div className="empty">
+    <div className={compact ? 'empty empty-compact' : 'empty'}>
       <p className="empty-title">{title}</p>
       {children ? <div className="empty-body">{children}</div> : null}
     </div>

@@ -5,6 +5,8 @@ export interface Resource<T> {
   loading: boolean;
   error: unknown;
   reload(): void;
+  /** Replaces the data (after a change the caller already re-read). */
+  set(value: T): void;
 }
 
 /** One request's state (loading, data, error), re-run when `key` changes; stale answers dropped. */
@@ -36,5 +38,5 @@ export function useResource<T>(key: string | null, load: (signal: AbortSignal) =
   }, [key, generation]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, loading, error, reload };
+  return { data, loading, error, reload, set: setData };
 }

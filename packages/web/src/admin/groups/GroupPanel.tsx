@@ -29,7 +29,7 @@ export function GroupPanel({ groupId, onClose }: { groupId: string; onClose(): v
           <h3 className="section-title">Direct members</h3>
           {members.loading ? <Spinner inline label="Loading members…" /> : null}
           {members.error ? <ErrorAlert error={members.error} onRetry={members.reload} /> : null}
-          {members.data && members.data.value.length === 0 ? <EmptyState title="This group has no members." /> : null}
+          {members.data && members.data.value.length === 0 ? <EmptyState compact title="This group has no members." /> : null}
           {members.data && members.data.value.length > 0 ? (
             <ul className="object-list" aria-label="Members">
               {members.data.value.map((o) => {

@@ -30,7 +30,7 @@ export function RolePanel({ role, roleId, assignments, loading, onClose }: { rol
             ]}
           />
           <h3 className="section-title">Assignments</h3>
-          {assignments.length === 0 && !loading ? <EmptyState title="Nobody holds this role." /> : null}
+          {assignments.length === 0 && !loading ? <EmptyState compact title="Nobody holds this role." /> : null}
           {principals.loading && assignments.length > 0 ? <Spinner inline label="Resolving principals…" /> : null}
           {principals.error ? <ErrorAlert error={principals.error} onRetry={principals.reload} /> : null}
           {assignments.length > 0 && principals.data ? (

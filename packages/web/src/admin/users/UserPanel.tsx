@@ -26,8 +26,8 @@ export function UserPanel({ userId, onClose, onChanged, onDeleted }: { userId: s
     try {
       await directory.updateUser(api, u.id, { accountEnabled });
       const fresh = await directory.getUser(api, u.id);
+      user.set(fresh);
       onChanged(fresh);
-      user.reload();
     } catch (e) {
       setActionError(e);
     } finally {
@@ -72,7 +72,7 @@ export function UserPanel({ userId, onClose, onChanged, onDeleted }: { userId: s
           <h3 className="section-title">Member of</h3>
           {memberOf.loading ? <Spinner inline label="Loading memberships…" /> : null}
           {memberOf.error ? <ErrorAlert error={memberOf.error} onRetry={memberOf.reload} /> : null}
-          {memberOf.data && memberOf.data.value.length === 0 ? <EmptyState title="Not a member of any group or role." /> : null}
+          {memberOf.data && memberOf.data.value.length === 0 ? <EmptyState compact title="Not a member of any group." /> : null}
           {memberOf.data && memberOf.data.value.length > 0 ? (
             <ul className="object-list" aria-label="Groups and roles">
               {memberOf.data.value.map((o) => (

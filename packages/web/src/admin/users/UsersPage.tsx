@@ -41,7 +41,9 @@ export function UsersPage({ selectedId }: { selectedId: string | null }) {
       </ListToolbar>
       {created ? (
         <div className="alert alert-success" role="status">
-          Created <strong>{created.displayName}</strong> ({created.userPrincipalName}).
+          <span>
+            Created <strong>{created.displayName}</strong> ({created.userPrincipalName}).
+          </span>
           <button type="button" className="link-btn" onClick={() => setCreated(null)}>
             Dismiss
           </button>

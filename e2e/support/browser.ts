@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Absolute path of the built web console. */
+export const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/', import.meta.url));
+
+/** Where e2e screenshots go (gitignored; one representative copy lives in docs/images/). */
+export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+
+/**
+ * Builds packages/web when dist is missing or older than its sources, with the same script
+ * `npm start` and `npm test` run first (scripts/ensure-web-build.mjs).
+ */
+export function ensureWebBuild(): void {
+  const script = fileURLToPath(new URL('../../scripts/ensure-web-build.mjs', import.meta.url));
+  const r = spawnSync(process.execPath, [script], { stdio: ['ignore', 'inherit', 'inherit'], cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  if (r.status !== 0) throw new Error(`building the web console failed (exit ${r.status})`);
+  if (!existsSync(`${WEB_DIST}index.html`)) throw new Error(`no ${WEB_DIST}index.html after the build`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+}
+
+/** Headless Chromium from the system (/usr/bin/chromium unless CHROMIUM_PATH says otherwise). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
