@@ -1,33 +1,78 @@
+import { hkdfSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import type Provider from 'oidc-provider';
 import type { Runtime } from '../runtime.ts';
 import type { TokenVerifier } from '../http/context.ts';
-import { ensureSigningKeys, KEYS_CHANGED_CHANNEL } from './keys.ts';
-import { listSigningKeys } from './keys-repository.ts';
+import { ensureSigningKeys, KEYS_CHANGED_CHANNEL, loadSigningKeys } from './keys.ts';
+import { findActiveSigningKey, listSigningKeys } from './keys-repository.ts';
 import { adminApiAudience } from './access-token.ts';
 import { createTokenVerifier } from './token-verifier.ts';
+import { createAdapterClass } from './adapter.ts';
+import { appTokenClaims, createClientSource, verifyClientSecret } from './clients.ts';
+import { createFindAccount } from './accounts.ts';
+import { createProvider } from './provider.ts';
+import { mountProvider } from './mount.ts';
 
-/** The OIDC module as the composition root sees it: the admin-API token verifier and the provider mount. */
+/** The OIDC module as the composition root sees it. */
 export interface Oidc {
+  /** Verifies admin-API bearer tokens (CLI tokens and client-credentials tokens alike). */
   tokens: TokenVerifier;
+  /** Mounts the provider: discovery, JWKS, token, authorization, userinfo, logout. */
   mount(app: FastifyInstance): Promise<void>;
+  /**
+   * The live provider, for the sign-in pages at `/signin/{uid}` (issue 3):
+   * `provider().interactionDetails(req.raw, reply.raw)` then
+   * `provider().interactionFinished(req.raw, reply.raw, { login: { accountId } })`.
+   * Read it per request: it is rebuilt when signing keys change.
+   */
+  provider(): Provider;
 }
 
 /**
- * Boots the OIDC module: signing keys (generated on first start), the admin-API token verifier
- * (its key cache dropped whenever any node NOTIFYs a key change), and the provider mount.
+ * Boots the OIDC module: signing keys (generated on first start), the admin-API token verifier,
+ * and oidc-provider over the database. A key change on any node (NOTIFY on
+ * KEYS_CHANGED_CHANNEL) drops the verifier's key cache and rebuilds the provider's keystore.
  */
 export async function createOidc(rt: Runtime): Promise<Oidc> {
+  const { config, envelope } = rt;
   const db = rt.store.db;
-  await ensureSigningKeys(db, rt.envelope);
+  await ensureSigningKeys(db, envelope);
+  const audience = adminApiAudience(config.issuer);
   const tokens = createTokenVerifier({
     db,
-    issuer: rt.config.issuer,
-    audience: adminApiAudience(rt.config.issuer),
+    issuer: config.issuer,
+    audience,
     loadPublicKeys: async () => (await listSigningKeys(db, { status: 'active' })).map((k) => k.publicJwk),
+    loadPublicKey: async (kid) => (await findActiveSigningKey(db, kid))?.publicJwk,
   });
-  await rt.store.listen(KEYS_CHANGED_CHANNEL, () => tokens.invalidate());
+
+  // Cookie signing keys and the client-secret placeholder key derive from the master key (RFC 5869).
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', rt.masterKey.key, Buffer.alloc(0), info, 32));
+  const adapter = createAdapterClass(db, createClientSource(db, derive('latchkey/oidc/client-secret-placeholder')));
+  const build = async () =>
+    createProvider({
+      issuer: config.issuer,
+      jwks: (await loadSigningKeys(db, envelope)).privateJwks,
+      cookieKeys: [derive('latchkey/oidc/cookies').toString('base64url')],
+      adapter,
+      findAccount: createFindAccount(db),
+      adminAudience: audience,
+      accessTokenTtlSeconds: config.adminTokenTtlSeconds,
+      appTokenClaims: (clientId) => appTokenClaims(db, clientId),
+      verifyClientSecret: (clientId, secret) => verifyClientSecret(db, clientId, secret),
+      trustProxy: config.trustedProxies.length > 0,
+    });
+  let provider = await build();
+  await rt.store.listen(KEYS_CHANGED_CHANNEL, () => {
+    tokens.invalidate();
+    build().then(
+      (p) => (provider = p),
+      (err: unknown) => rt.logger.error({ err }, 'reloading OIDC signing keys failed; the provider keeps the previous keys'),
+    );
+  });
   return {
     tokens,
-    mount: async () => {},
+    provider: () => provider,
+    mount: (app) => mountProvider(app, () => provider, { db, logger: rt.logger }),
   };
 }

@@ -45,3 +45,9 @@ export async function retireSigningKey(db: Db, kid: string, at: Date): Promise<b
 export async function lockSigningKeys(trx: Transaction<DB>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${7_460_903})`.execute(trx);
 }
+
+/** One active key by kid (primary key lookup), or undefined. */
+export async function findActiveSigningKey(db: Db, kid: string): Promise<SigningKeyRow | undefined> {
+  const r = await db.selectFrom('oidc_signing_keys').select(COLUMNS).where('kid', '=', kid).where('status', '=', 'active').executeTakeFirst();
+  return r && toRow(r);
+}

@@ -16,8 +16,10 @@ export interface TokenVerifierDeps {
   audience: string;
   /** Every public JWK that may verify (the active keys). */
   loadPublicKeys(): Promise<JWK[]>;
-  /** Minimum time between key reloads triggered by an unknown kid (default 1000 ms). */
-  reloadThrottleMs?: number;
+  /** One active public JWK by kid (a key rotated in on another node since the last load). */
+  loadPublicKey(kid: string): Promise<JWK | undefined>;
+  /** Reload everything at least this often, should a key-change NOTIFY be missed (default 60 s). */
+  cacheTtlMs?: number;
 }
 
 export interface CachingTokenVerifier extends TokenVerifier {
@@ -25,28 +27,31 @@ export interface CachingTokenVerifier extends TokenVerifier {
   invalidate(): void;
 }
 
+type KeyCache = Map<string, { alg: string; key: CryptoKey | Uint8Array }>;
+
 /**
  * Verifies admin-API bearer tokens (CLI tokens and the provider's client-credentials tokens):
- * signature by an active key (cached; reloaded when an unknown kid shows up, e.g. after a
- * rotation on another node), `typ` at+jwt (RFC 9068 §4 — an ID token is not an access token),
- * `iss`, `aud`, `exp`/`nbf`, alg allowlist. Then the subject must still exist and be enabled.
- * Claims map to a Principal: `wids` → roles, `scp` (users) or `roles` (apps) → scopes.
+ * signature by an active key (cached; an unknown kid is looked up by primary key, e.g. a key
+ * rotated in on another node), `typ` at+jwt (RFC 9068 §4 — an ID token is not an access
+ * token), `iss`, `aud`, `exp`/`nbf`, alg allowlist. Then the subject must still exist and be
+ * enabled. Claims map to a Principal: `wids` → roles, `scp` (users) or `roles` (apps) → scopes.
  */
 export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifier {
-  let cache: Map<string, { alg: string; key: CryptoKey | Uint8Array }> | undefined;
-  let loading: Promise<Map<string, { alg: string; key: CryptoKey | Uint8Array }>> | undefined;
-  let lastReload = 0;
-  const throttle = deps.reloadThrottleMs ?? 1000;
+  let cache: { keys: KeyCache; loadedAt: number } | undefined;
+  let loading: Promise<KeyCache> | undefined;
+  const ttl = deps.cacheTtlMs ?? 60_000;
+  const importKey = async (jwk: JWK) => (jwk.kid && jwk.alg && ACCEPTED_ALGS.includes(jwk.alg) ? { alg: jwk.alg, key: await importJWK(jwk, jwk.alg) } : undefined);
 
   const reload = () =>
     (loading ??= (async () => {
       try {
-        const jwks = await deps.loadPublicKeys();
-        const next = new Map<string, { alg: string; key: CryptoKey | Uint8Array }>();
-        for (const jwk of jwks) if (jwk.kid && jwk.alg && ACCEPTED_ALGS.includes(jwk.alg)) next.set(jwk.kid, { alg: jwk.alg, key: await importJWK(jwk, jwk.alg) });
-        cache = next;
-        lastReload = Date.now();
-        return next;
+        const keys: KeyCache = new Map();
+        for (const jwk of await deps.loadPublicKeys()) {
+          const k = await importKey(jwk);
+          if (k) keys.set(jwk.kid!, k);
+        }
+        cache = { keys, loadedAt: Date.now() };
+        return keys;
       } finally {
         loading = undefined;
       }
@@ -54,10 +59,14 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
 
   const keyFor = async (header: JWSHeaderParameters): Promise<CryptoKey | Uint8Array> => {
     const kid = header.kid;
-    if (!kid) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: the token has no key id (kid).');
-    let keys = cache ?? (await reload());
-    if (!keys.has(kid) && Date.now() - lastReload >= throttle) keys = await reload();
-    const entry = keys.get(kid);
+    if (!kid || kid.length > 100) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: the token has no valid key id (kid).');
+    const keys = cache && Date.now() - cache.loadedAt < ttl ? cache.keys : await reload();
+    let entry = keys.get(kid);
+    if (!entry) {
+      const jwk = await deps.loadPublicKey(kid);
+      entry = jwk && (await importKey(jwk));
+      if (entry) keys.set(kid, entry);
+    }
     if (!entry || entry.alg !== header.alg) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: signed by an unknown or retired key.');
     return entry.key;
   };

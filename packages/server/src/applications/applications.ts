@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import type { RequestContext } from '../auth/principal.ts';
+import { recordAudit, type ModifiedProperty } from '../audit/record.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { generateClientSecret } from './client-secrets.ts';
+import { deleteApplicationRow, deletePassword, findApplication, insertApplication, insertPassword, passwordsOf, updateApplicationRow, type ApplicationRow } from './repository.ts';
+import { findServicePrincipal, deleteServicePrincipalRow } from './service-principals-repository.ts';
+import { toGraphApplication, toGraphPassword, type GraphApplication, type GraphPasswordCredential } from './shapes.ts';
+
+/** App registrations (Graph `application`): create, read, update, delete, client secrets. */
+export interface ApplicationInput {
+  displayName: string;
+  description?: string | null;
+  web?: { redirectUris?: string[] };
+}
+
+const CATEGORY = 'ApplicationManagement';
+const target = (a: ApplicationRow, modifiedProperties: ModifiedProperty[] = []) => ({ id: a.id, type: 'Application' as const, displayName: a.display_name, modifiedProperties });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The application by object id; 404 otherwise. */
+export async function getApplication(db: Kysely<DB>, id: string): Promise<GraphApplication> {
+  const app = UUID.test(id) ? await findApplication(db, id) : undefined;
+  if (!app) throw notFound('application', id);
+  return toGraphApplication(app, await passwordsOf(db, [app.id]));
+}
+
+export async function createApplication(db: Kysely<DB>, ctx: RequestContext, input: ApplicationInput): Promise<GraphApplication> {
+  return db.transaction().execute(async (trx) => {
+    const app = await insertApplication(trx, { id: crypto.randomUUID(), appId: crypto.randomUUID(), displayName: input.displayName, description: input.description ?? null, redirectUris: input.web?.redirectUris ?? [] });
+    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Add application', operationType: 'Add', targets: [target(app, [{ displayName: 'AppId', oldValue: null, newValue: JSON.stringify([app.app_id]) }])] });
+    return toGraphApplication(app, []);
+  });
+}
+
+export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id: string, patch: Partial<ApplicationInput>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    if (!app) throw notFound('application', id);
+    const changes: ModifiedProperty[] = [];
+    const note = (name: string, oldV: unknown, newV: unknown) => {
+      if (newV !== undefined && JSON.stringify(oldV) !== JSON.stringify(newV)) changes.push({ displayName: name, oldValue: JSON.stringify([oldV]), newValue: JSON.stringify([newV]) });
+    };
+    note('DisplayName', app.display_name, patch.displayName);
+    note('Description', app.description, patch.description);
+    note('RedirectUris', app.web_redirect_uris, patch.web?.redirectUris);
+    await updateApplicationRow(trx, app.id, { ...(patch.displayName === undefined ? {} : { displayName: patch.displayName }), ...(patch.description === undefined ? {} : { description: patch.description }), ...(patch.web?.redirectUris === undefined ? {} : { redirectUris: patch.web.redirectUris }) });
+    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Update application', operationType: 'Update', targets: [target(app, changes)] });
+  });
+}
+
+/** Deletes the application, its secrets, its service principal and the SP's role assignments. */
+export async function deleteApplication(db: Kysely<DB>, ctx: RequestContext, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    if (!app) throw notFound('application', id);
+    const sp = await findServicePrincipal(trx, app.app_id, 'appId');
+    if (sp) await deleteServicePrincipalRow(trx, sp.id);
+    await deleteApplicationRow(trx, app.id);
+    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Delete application', operationType: 'Delete', targets: [target(app)] });
+  });
+}
+
+/** Graph `addPassword`: the only response that ever carries `secretText`. Default lifetime 2 years. */
+export async function addPassword(db: Kysely<DB>, ctx: RequestContext, id: string, input: { displayName?: string | null; startDateTime?: string; endDateTime?: string }): Promise<GraphPasswordCredential> {
+  const start = input.startDateTime ? new Date(input.startDateTime) : new Date();
+  const end = input.endDateTime ? new Date(input.endDateTime) : new Date(start.getTime() + 2 * 365 * 86_400_000);
+  if (!(end.getTime() > start.getTime())) throw new ApiError('Request_BadRequest', 'endDateTime must be after startDateTime.');
+  if (end.getTime() <= Date.now()) throw new ApiError('Request_BadRequest', 'endDateTime must be in the future.');
+  return db.transaction().execute(async (trx) => {
+    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    if (!app) throw notFound('application', id);
+    const secret = generateClientSecret();
+    const row = await insertPassword(trx, { keyId: crypto.randomUUID(), applicationId: app.id, displayName: input.displayName ?? null, hint: secret.hint, secretHash: secret.hash, start, end });
+    await recordAudit(trx, ctx, {
+      category: CATEGORY, activity: 'Update application – Certificates and secrets management', operationType: 'Update',
+      targets: [target(app, [{ displayName: 'KeyDescription', oldValue: null, newValue: JSON.stringify([`[KeyIdentifier=${row.key_id},KeyType=Password,KeyUsage=Verify,DisplayName=${row.display_name ?? ''}]`]) }])],
+    });
+    return toGraphPassword(row, secret.secretText);
+  });
+}
+
+/** Graph `removePassword`: 404 when the app has no such keyId. */
+export async function removePassword(db: Kysely<DB>, ctx: RequestContext, id: string, keyId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    if (!app) throw notFound('application', id);
+    if (!UUID.test(keyId) || !(await deletePassword(trx, app.id, keyId.toLowerCase()))) throw notFound('passwordCredential', keyId);
+    await recordAudit(trx, ctx, {
+      category: CATEGORY, activity: 'Update application – Certificates and secrets management', operationType: 'Update',
+      targets: [target(app, [{ displayName: 'KeyDescription', oldValue: JSON.stringify([`[KeyIdentifier=${keyId},KeyType=Password,KeyUsage=Verify]`]), newValue: null }])],
+    });
+  });
+}

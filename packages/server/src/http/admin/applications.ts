@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contextOf, requires, type AppDeps } from '../context.ts';
+import { ApiError } from '../../errors.ts';
+import { addPassword, createApplication, deleteApplication, getApplication, removePassword, updateApplication } from '../../applications/applications.ts';
+import { listApplications, passwordsOf } from '../../applications/repository.ts';
+import { toGraphApplication } from '../../applications/shapes.ts';
+
+/**
+ * App registrations in Graph's shape (G `resources/application.md`):
+ *   GET/POST /applications   GET/PATCH/DELETE /applications/{id}
+ *   POST /applications/{id}/addPassword {passwordCredential} → the credential with secretText (only here)
+ *   POST /applications/{id}/removePassword {keyId} → 204
+ * `appId` is the OAuth client id at the token endpoint (see docs/oidc.md). Secrets are stored as
+ * SHA-256 only; afterwards only `hint` (first 3 characters) is shown.
+ */
+export async function registerApplicationRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  const db = deps.store.db;
+  const tags = ['applications'];
+  const params = z.object({ id: z.string().min(1).max(100) });
+  const base = `${deps.config.publicUrl.origin}/api/v1/applications`;
+
+  r.get('/applications', {
+    preHandler: requires(deps.tokens, 'applications.read'),
+    schema: {
+      tags, summary: 'List applications',
+      querystring: z.object({
+        $top: z.coerce.number().int().min(1).max(999).optional(),
+        $filter: z.string().max(300).optional().describe("appId eq '<guid>' or displayName eq '<name>'"),
+        $skiptoken: z.string().max(200).optional(),
+      }),
+      response: { 200: z.object({ value: z.array(application), '@odata.nextLink': z.string().optional() }) },
+    },
+  }, async (request) => {
+    const { $top: top = 100, $filter: filter, $skiptoken: skiptoken } = request.query;
+    const f = filter === undefined ? {} : parseFilter(filter);
+    const after = skiptoken === undefined ? undefined : decodeAfter(skiptoken);
+    const page = await listApplications(db, { top, ...f, ...(after ? { after } : {}) });
+    const passwords = await passwordsOf(db, page.rows.map((a) => a.id));
+    const value = page.rows.map((a) => toGraphApplication(a, passwords));
+    if (!page.more) return { value };
+    const next = [`$top=${top}`, ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]), `$skiptoken=${Buffer.from(page.rows.at(-1)!.id).toString('base64url')}`];
+    return { value, '@odata.nextLink': `${base}?${next.join('&')}` };
+  });
+
+  r.post('/applications', {
+    preHandler: requires(deps.tokens, 'applications.write'),
+    schema: { tags, summary: 'Register an application', body: applicationInput, response: { 201: application } },
+  }, async (request, reply) => reply.code(201).send(await createApplication(db, contextOf(request), request.body)));
+
+  r.get('/applications/:id', {
+    preHandler: requires(deps.tokens, 'applications.read'),
+    schema: { tags, summary: 'Get an application', params, response: { 200: application } },
+  }, async (request) => getApplication(db, request.params.id));
+
+  r.patch('/applications/:id', {
+    preHandler: requires(deps.tokens, 'applications.write'),
+    schema: { tags, summary: 'Update an application', params, body: applicationInput.partial(), response: { 204: z.null() } },
+  }, async (request, reply) => {
+    await updateApplication(db, contextOf(request), request.params.id, request.body);
+    return reply.code(204).send(null);
+  });
+
+  r.delete('/applications/:id', {
+    preHandler: requires(deps.tokens, 'applications.write'),
+    schema: { tags, summary: 'Delete an application with its secrets and service principal', params, response: { 204: z.null() } },
+  }, async (request, reply) => {
+    await deleteApplication(db, contextOf(request), request.params.id);
+    return reply.code(204).send(null);
+  });
+
+  r.post('/applications/:id/addPassword', {
+    preHandler: requires(deps.tokens, 'applications.write'),
+    schema: {
+      tags, summary: 'Add a client secret; the response is the only time secretText is shown', params,
+      body: z.strictObject({
+        passwordCredential: z.strictObject({
+          displayName: z.string().max(256).nullable().optional(),
+          startDateTime: z.iso.datetime({ offset: true }).optional(),
+          endDateTime: z.iso.datetime({ offset: true }).optional(),
+        }).optional(),
+      }),
+      response: { 200: passwordCredential },
+    },
+  }, async (request) => addPassword(db, contextOf(request), request.params.id, request.body.passwordCredential ?? {}));
+
+  r.post('/applications/:id/removePassword', {
+    preHandler: requires(deps.tokens, 'applications.write'),
+    schema: { tags, summary: 'Remove a client secret', params, body: z.strictObject({ keyId: z.string().min(1).max(100) }), response: { 204: z.null() } },
+  }, async (request, reply) => {
+    await removePassword(db, contextOf(request), request.params.id, request.body.keyId);
+    return reply.code(204).send(null);
+  });
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseFilter(filter: string): { appId?: string; displayName?: string } {
+  const m = /^\s*(appId|displayName)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
+  if (!m) throw new ApiError('Request_UnsupportedQuery', "Unsupported $filter: use appId eq '<guid>' or displayName eq '<name>'.");
+  const value = m[2]!.replaceAll("''", "'");
+  if (m[1] === 'appId') {
+    if (!GUID.test(value)) throw new ApiError('Request_BadRequest', 'appId must be a GUID.');
+    return { appId: value };
+  }
+  return { displayName: value };
+}
+
+function decodeAfter(token: string): string {
+  const id = Buffer.from(token, 'base64url').toString('utf8');
+  if (!GUID.test(id)) throw new ApiError('Request_BadRequest', 'Invalid $skiptoken: use the @odata.nextLink as given.');
+  return id;
+}
+
+const redirectUri = z.string().max(2000).refine((s) => {
+  try {
+    const u = new URL(s);
+    return !u.hash && (u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)));
+  } catch {
+    return false;
+  }
+}, 'must be an absolute https URL (http only for localhost), without a fragment');
+
+const applicationInput = z.strictObject({
+  displayName: z.string().trim().min(1).max(256),
+  description: z.string().max(1024).nullable().optional(),
+  web: z.strictObject({ redirectUris: z.array(redirectUri).max(256).optional() }).optional(),
+});
+
+const passwordCredential = z.object({
+  keyId: z.string(),
+  displayName: z.string().nullable(),
+  hint: z.string(),
+  startDateTime: z.string(),
+  endDateTime: z.string(),
+  secretText: z.string().nullable(),
+  customKeyIdentifier: z.null(),
+});
+
+const application = z.object({
+  id: z.string(),
+  appId: z.string(),
+  displayName: z.string(),
+  description: z.string().nullable(),
+  signInAudience: z.string(),
+  createdDateTime: z.string(),
+  web: z.object({ redirectUris: z.array(z.string()) }),
+  passwordCredentials: z.array(passwordCredential),
+});

@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import { findUserById } from './principals-repository.ts';
+
+/**
+ * oidc-provider's `findAccount`: a directory user (enabled) by id, with the standard claims.
+ * The sign-in pages (issue 3) establish who the user is through the interaction at
+ * `/signin/{uid}` and finish it with `provider.interactionFinished(…, { login: { accountId } })`;
+ * this function then supplies the claims for ID tokens and userinfo.
+ */
+export function createFindAccount(db: Kysely<DB>) {
+  return async (_ctx: unknown, sub: string) => {
+    if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
+    const user = await findUserById(db, sub);
+    if (!user || !user.enabled) return undefined;
+    return {
+      accountId: user.id,
+      async claims() {
+        return { sub: user.id, oid: user.id, name: user.displayName, preferred_username: user.userPrincipalName };
+      },
+    };
+  };
+}

@@ -1,0 +1,51 @@
+import { createHmac } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AdapterPayload } from 'oidc-provider';
+import type { DB } from '../store/schema.ts';
+import { findApplication, validSecretHashes } from '../applications/repository.ts';
+import { matchesAnyHash } from '../applications/client-secrets.ts';
+import { appRoleAssignmentsOf, directoryRolesOfServicePrincipal, findServicePrincipal } from '../applications/service-principals-repository.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Applications as OAuth clients. The client id is the application's `appId`; a client exists
+ * only while the application has an enabled service principal. Secrets are stored hashed, so
+ * the metadata carries an unguessable per-client placeholder (oidc-provider requires a
+ * `client_secret` for secret-based auth) and `verifyClientSecret` replaces the provider's
+ * plaintext comparison. HS* algorithms are disabled provider-wide, so the placeholder is
+ * never used as a key.
+ */
+export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
+  return async (clientId: string): Promise<AdapterPayload | undefined> => {
+    if (!UUID.test(clientId)) return undefined;
+    const app = await findApplication(db, clientId, 'appId');
+    const sp = app && (await findServicePrincipal(db, app.app_id, 'appId'));
+    if (!app || !sp || !sp.account_enabled) return undefined;
+    const redirectUris = app.web_redirect_uris;
+    return {
+      client_id: app.app_id,
+      client_secret: createHmac('sha256', placeholderKey).update(`client-secret-placeholder:${app.app_id}`).digest('base64url'),
+      client_name: app.display_name,
+      grant_types: redirectUris.length ? ['client_credentials', 'authorization_code'] : ['client_credentials'],
+      response_types: redirectUris.length ? ['code'] : [],
+      redirect_uris: redirectUris,
+      token_endpoint_auth_method: 'client_secret_basic',
+    };
+  };
+}
+
+/** True when `secret` is one of the app's current (started, unexpired) client secrets. */
+export async function verifyClientSecret(db: Kysely<DB>, clientId: string, secret: string): Promise<boolean> {
+  if (!UUID.test(clientId) || typeof secret !== 'string' || secret.length > 512) return false;
+  return matchesAnyHash(secret, await validSecretHashes(db, clientId, new Date()));
+}
+
+/** Claims of an app's client-credentials access token (Entra app-token names). */
+export async function appTokenClaims(db: Kysely<DB>, clientId: string): Promise<Record<string, unknown> | undefined> {
+  const sp = await findServicePrincipal(db, clientId, 'appId');
+  if (!sp) return undefined;
+  const roles = (await appRoleAssignmentsOf(db, sp.id)).map((a) => a.app_role_value);
+  const wids = await directoryRolesOfServicePrincipal(db, sp.id);
+  return { oid: sp.id, idtyp: 'app', azp: clientId, appid: clientId, roles, wids };
+}

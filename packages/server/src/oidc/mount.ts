@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DB } from '../store/schema.ts';
+import { sweepExpired } from './payloads-repository.ts';
+
+/** How often expired oidc_payloads rows are deleted (they are already invisible to lookups). */
+export const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Mounts oidc-provider (a Koa app) in Fastify: `/.well-known/openid-configuration` and
+ * everything under `/oidc/`. The routes live in their own encapsulated scope whose only
+ * content-type parser leaves the body unread, so oidc-provider reads the token endpoint's
+ * form body itself; the handler hijacks the reply and hands the raw req/res to the provider.
+ * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
+ */
+export async function mountProvider(app: FastifyInstance, current: () => Provider, deps: { db: Kysely<DB>; logger: Logger }): Promise<void> {
+  const callbacks = new WeakMap<Provider, ReturnType<Provider['callback']>>();
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const provider = current();
+    let cb = callbacks.get(provider);
+    if (!cb) callbacks.set(provider, (cb = provider.callback()));
+    reply.hijack();
+    cb(request.raw, reply.raw);
+  };
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/.well-known/openid-configuration', schema: { hide: true }, handler });
+    scope.route({ method: ['GET', 'POST', 'OPTIONS', 'DELETE'], url: '/oidc/*', schema: { hide: true }, handler });
+  });
+
+  const sweep = () =>
+    sweepExpired(deps.db).then(
+      (n) => n && deps.logger.debug({ deleted: n }, 'swept expired OIDC artefacts'),
+      (err: unknown) => deps.logger.warn({ err }, 'sweeping expired OIDC artefacts failed'),
+    );
+  void sweep();
+  const timer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}

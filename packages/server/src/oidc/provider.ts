@@ -1,0 +1,101 @@
+import Provider, { errors, type Adapter } from 'oidc-provider';
+import type { JWK } from 'jose';
+
+/** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
+export const OIDC_ROUTES = {
+  authorization: '/oidc/authorize',
+  token: '/oidc/token',
+  jwks: '/oidc/jwks',
+  userinfo: '/oidc/userinfo',
+  end_session: '/oidc/logout',
+} as const;
+
+/** Where oidc-provider sends the browser to sign in; the pages come with the sign-in issue (3). */
+export const interactionPath = (uid: string) => `/signin/${uid}`;
+
+export interface ProviderOptions {
+  issuer: string;
+  /** Active private JWKs, signing keys first. */
+  jwks: JWK[];
+  cookieKeys: string[];
+  adapter: new (name: string) => Adapter;
+  findAccount: (ctx: unknown, sub: string) => Promise<unknown>;
+  /** The admin API resource indicator (RFC 8707) and `aud` of its tokens. */
+  adminAudience: string;
+  accessTokenTtlSeconds: number;
+  /** Extra claims of a client-credentials token for `clientId` (roles, wids, oid, …). */
+  appTokenClaims: (clientId: string) => Promise<Record<string, unknown> | undefined>;
+  verifyClientSecret: (clientId: string, secret: string) => Promise<boolean>;
+  trustProxy: boolean;
+}
+
+const NO_HMAC = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+
+/**
+ * The oidc-provider instance: discovery, JWKS, token endpoint (client credentials for
+ * automation clients; authorization code for apps with redirect URIs), authorization endpoint
+ * with interactions at `/signin/{uid}`. Access tokens for the admin API are JWTs (RFC 9068)
+ * signed ES256 with Entra's claim names, verified by the same TokenVerifier as CLI tokens.
+ */
+export function createProvider(o: ProviderOptions): Provider {
+  const provider = new Provider(o.issuer, {
+    adapter: o.adapter,
+    jwks: { keys: o.jwks },
+    cookies: { keys: o.cookieKeys },
+    findAccount: o.findAccount,
+    routes: OIDC_ROUTES,
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid) },
+    scopes: ['openid', 'profile', 'offline_access'],
+    claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'oid'] },
+    pkce: { required: () => true },
+    clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'RS256' },
+    enabledJWA: { clientAuthSigningAlgValues: NO_HMAC, requestObjectSigningAlgValues: NO_HMAC, idTokenSigningAlgValues: ['RS256', 'ES256'] },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        // RFC 8707 §2: without `resource`, client credentials target the admin API.
+        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string | string[]) => oneOf ?? o.adminAudience,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx: unknown, resource: string) => {
+          if (resource !== o.adminAudience) throw new errors.InvalidTarget(`unknown resource; the admin API is ${o.adminAudience}`);
+          return { audience: o.adminAudience, scope: '', accessTokenTTL: o.accessTokenTtlSeconds, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+        },
+      },
+    },
+    extraTokenClaims: async (_ctx: unknown, token: { kind: string; clientId?: string }) => {
+      if (token.kind !== 'ClientCredentials' || !token.clientId) return undefined;
+      return o.appTokenClaims(token.clientId);
+    },
+    formats: {
+      customizers: {
+        // Entra app tokens: sub = oid = the service principal's object id.
+        jwt: async (_ctx: unknown, token: { kind: string }, jwt: { payload: Record<string, unknown> }) => {
+          if (token.kind === 'ClientCredentials' && typeof jwt.payload.oid === 'string') jwt.payload.sub = jwt.payload.oid;
+        },
+      },
+    },
+    ttl: {
+      AccessToken: o.accessTokenTtlSeconds,
+      ClientCredentials: o.accessTokenTtlSeconds,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Grant: 14 * 86_400,
+      Session: 14 * 86_400,
+      RefreshToken: 14 * 86_400,
+    },
+    renderError: async (ctx: { type: string; body: unknown }, out: Record<string, string>) => {
+      ctx.type = 'application/json';
+      ctx.body = out;
+    },
+  });
+  provider.proxy = o.trustProxy;
+  // Secrets are stored hashed: compare against the app's current secrets, not a plaintext copy.
+  provider.Client.prototype.compareClientSecret = async function (this: { clientId: string }, actual: string) {
+    return o.verifyClientSecret(this.clientId, actual);
+  };
+  return provider;
+}
