@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluateMethodForUser, fido2ProfilesForUser } from '../../src/policy/authentication-methods/evaluate.ts';
-import { ALL_USERS, DEFAULT_PASSKEY_PROFILE_ID, ODATA_TYPE, type ExcludeTarget, type Fido2Configuration, type SoftwareOathConfiguration } from '../../src/policy/authentication-methods/types.ts';
+import {
+  ALL_USERS,
+  DEFAULT_PASSKEY_PROFILE_ID,
+  ODATA_TYPE,
+  type ExcludeTarget,
+  type Fido2Configuration,
+  type SoftwareOathConfiguration,
+} from '../../src/policy/authentication-methods/types.ts';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 const OTHER_USER = '22222222-2222-4222-8222-222222222222';
@@ -13,11 +20,15 @@ const targetArb = fc.oneof(
   fc.constantFrom(USER, OTHER_USER).map((id) => ({ targetType: 'user' as const, id })),
 );
 
-const configArb = fc.record({
-  state: fc.constantFrom('enabled' as const, 'disabled' as const),
-  includeTargets: fc.uniqueArray(targetArb, { selector: (t) => t.id, maxLength: 5 }).map((ts) => ts.map((t) => ({ ...t, isRegistrationRequired: false }))),
-  excludeTargets: fc.uniqueArray(targetArb, { selector: (t) => t.id, maxLength: 4 }),
-}).map((c): SoftwareOathConfiguration => ({ '@odata.type': ODATA_TYPE.SoftwareOath, id: 'SoftwareOath', ...c }));
+const configArb = fc
+  .record({
+    state: fc.constantFrom('enabled' as const, 'disabled' as const),
+    includeTargets: fc
+      .uniqueArray(targetArb, { selector: (t) => t.id, maxLength: 5 })
+      .map((ts) => ts.map((t) => ({ ...t, isRegistrationRequired: false }))),
+    excludeTargets: fc.uniqueArray(targetArb, { selector: (t) => t.id, maxLength: 4 }),
+  })
+  .map((c): SoftwareOathConfiguration => ({ '@odata.type': ODATA_TYPE.SoftwareOath, id: 'SoftwareOath', ...c }));
 
 const groupsArb = fc.subarray(GROUPS).map((gs) => new Set(gs));
 
@@ -53,7 +64,10 @@ describe('evaluateMethodForUser (properties)', () => {
   it('matches the oracle: enabled ⇔ state enabled ∧ some include names the user ∧ no exclude does', () => {
     fc.assert(
       fc.property(configArb, groupsArb, (config, groups) => {
-        const expected = config.state === 'enabled' && config.includeTargets.some((t) => names(t, groups)) && !config.excludeTargets.some((t) => names(t, groups));
+        const expected =
+          config.state === 'enabled' &&
+          config.includeTargets.some((t) => names(t, groups)) &&
+          !config.excludeTargets.some((t) => names(t, groups));
         expect(evaluateMethodForUser(config, groups, USER).enabled).toBe(expected);
       }),
       { numRuns: 500 },
@@ -64,9 +78,14 @@ describe('evaluateMethodForUser (properties)', () => {
     fc.assert(
       fc.property(configArb, groupsArb, targetArb, fc.constantFrom(...GROUPS), (config, groups, extra, group) => {
         const before = evaluateMethodForUser(config, groups, USER).enabled;
-        const withExclude = evaluateMethodForUser({ ...config, excludeTargets: [...config.excludeTargets, extra as ExcludeTarget] }, groups, USER).enabled;
+        const withExclude = evaluateMethodForUser(
+          { ...config, excludeTargets: [...config.excludeTargets, extra as ExcludeTarget] },
+          groups,
+          USER,
+        ).enabled;
         if (!before) expect(withExclude).toBe(false);
-        if (config.excludeTargets.some((t) => names(t, groups))) expect(evaluateMethodForUser(config, new Set([...groups, group]), USER).enabled).toBe(false);
+        if (config.excludeTargets.some((t) => names(t, groups)))
+          expect(evaluateMethodForUser(config, new Set([...groups, group]), USER).enabled).toBe(false);
       }),
       { numRuns: 300 },
     );
@@ -74,21 +93,55 @@ describe('evaluateMethodForUser (properties)', () => {
 });
 
 describe('evaluateMethodForUser (reasons)', () => {
-  const base: SoftwareOathConfiguration = { '@odata.type': ODATA_TYPE.SoftwareOath, id: 'SoftwareOath', state: 'enabled', includeTargets: [], excludeTargets: [] };
+  const base: SoftwareOathConfiguration = {
+    '@odata.type': ODATA_TYPE.SoftwareOath,
+    id: 'SoftwareOath',
+    state: 'enabled',
+    includeTargets: [],
+    excludeTargets: [],
+  };
   const [g1, g2] = GROUPS as [string, string];
 
   it('names the deciding target, preferring a direct user target over a group over all_users', () => {
-    const c = { ...base, includeTargets: [{ targetType: 'group' as const, id: ALL_USERS, isRegistrationRequired: false }, { targetType: 'group' as const, id: g1, isRegistrationRequired: false }] };
-    expect(evaluateMethodForUser(c, new Set([g1]), USER)).toEqual({ methodId: 'SoftwareOath', enabled: true, reason: 'includedViaGroup', targetId: g1 });
-    expect(evaluateMethodForUser(c, new Set(), USER)).toEqual({ methodId: 'SoftwareOath', enabled: true, reason: 'includedAllUsers', targetId: ALL_USERS });
-    const direct = { ...c, includeTargets: [...c.includeTargets, { targetType: 'user' as const, id: USER, isRegistrationRequired: false }] };
+    const c = {
+      ...base,
+      includeTargets: [
+        { targetType: 'group' as const, id: ALL_USERS, isRegistrationRequired: false },
+        { targetType: 'group' as const, id: g1, isRegistrationRequired: false },
+      ],
+    };
+    expect(evaluateMethodForUser(c, new Set([g1]), USER)).toEqual({
+      methodId: 'SoftwareOath',
+      enabled: true,
+      reason: 'includedViaGroup',
+      targetId: g1,
+    });
+    expect(evaluateMethodForUser(c, new Set(), USER)).toEqual({
+      methodId: 'SoftwareOath',
+      enabled: true,
+      reason: 'includedAllUsers',
+      targetId: ALL_USERS,
+    });
+    const direct = {
+      ...c,
+      includeTargets: [...c.includeTargets, { targetType: 'user' as const, id: USER, isRegistrationRequired: false }],
+    };
     expect(evaluateMethodForUser(direct, new Set([g1]), USER).reason).toBe('includedAsUser');
   });
 
   it('says notIncluded when enabled but nobody names the user, and excludedViaGroup with the group', () => {
-    const c = { ...base, includeTargets: [{ targetType: 'group' as const, id: g1, isRegistrationRequired: false }], excludeTargets: [{ targetType: 'group' as const, id: g2 }] };
+    const c = {
+      ...base,
+      includeTargets: [{ targetType: 'group' as const, id: g1, isRegistrationRequired: false }],
+      excludeTargets: [{ targetType: 'group' as const, id: g2 }],
+    };
     expect(evaluateMethodForUser(c, new Set(), USER).reason).toBe('notIncluded');
-    expect(evaluateMethodForUser(c, new Set([g1, g2]), USER)).toEqual({ methodId: 'SoftwareOath', enabled: false, reason: 'excludedViaGroup', targetId: g2 });
+    expect(evaluateMethodForUser(c, new Set([g1, g2]), USER)).toEqual({
+      methodId: 'SoftwareOath',
+      enabled: false,
+      reason: 'excludedViaGroup',
+      targetId: g2,
+    });
   });
 
   it('compares group ids case-insensitively', () => {
@@ -109,8 +162,20 @@ describe('fido2ProfilesForUser', () => {
     isAttestationEnforced: false,
     keyRestrictions: kr,
     passkeyProfiles: [
-      { id: DEFAULT_PASSKEY_PROFILE_ID, name: 'Default passkey profile', passkeyTypes: 'deviceBound,synced', attestationEnforcement: 'disabled', keyRestrictions: kr },
-      { id: strict, name: 'Admins', passkeyTypes: 'deviceBound', attestationEnforcement: 'registrationOnly', keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'] } },
+      {
+        id: DEFAULT_PASSKEY_PROFILE_ID,
+        name: 'Default passkey profile',
+        passkeyTypes: 'deviceBound,synced',
+        attestationEnforcement: 'disabled',
+        keyRestrictions: kr,
+      },
+      {
+        id: strict,
+        name: 'Admins',
+        passkeyTypes: 'deviceBound',
+        attestationEnforcement: 'registrationOnly',
+        keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'] },
+      },
     ],
     includeTargets: [
       { targetType: 'group', id: g1, isRegistrationRequired: false, allowedPasskeyProfiles: [strict] },
@@ -130,7 +195,20 @@ describe('fido2ProfilesForUser', () => {
   });
 
   it('without profiles, the global settings apply as a device-bound-only profile (synced passkeys need profiles, entra-spec §4.2)', () => {
-    const classic = { ...fido2, passkeyProfiles: [], isAttestationEnforced: true, includeTargets: [{ targetType: 'group' as const, id: ALL_USERS, isRegistrationRequired: false, allowedPasskeyProfiles: [] }] };
-    expect(fido2ProfilesForUser(classic, new Set(), USER)).toEqual([{ id: DEFAULT_PASSKEY_PROFILE_ID, name: 'Default passkey profile', passkeyTypes: 'deviceBound', attestationEnforcement: 'registrationOnly', keyRestrictions: kr }]);
+    const classic = {
+      ...fido2,
+      passkeyProfiles: [],
+      isAttestationEnforced: true,
+      includeTargets: [{ targetType: 'group' as const, id: ALL_USERS, isRegistrationRequired: false, allowedPasskeyProfiles: [] }],
+    };
+    expect(fido2ProfilesForUser(classic, new Set(), USER)).toEqual([
+      {
+        id: DEFAULT_PASSKEY_PROFILE_ID,
+        name: 'Default passkey profile',
+        passkeyTypes: 'deviceBound',
+        attestationEnforcement: 'registrationOnly',
+        keyRestrictions: kr,
+      },
+    ]);
   });
 });

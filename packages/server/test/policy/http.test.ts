@@ -23,7 +23,9 @@ for (const kind of STORE_KINDS) {
       const r = await server.api(BASE);
       expect(r.status).toBe(200);
       expect(r.headers.get('etag')).toMatch(/^W\/"\d+"$/);
-      expect(r.body.authenticationMethodConfigurations.map((c: { '@odata.type': string }) => c['@odata.type'])).toEqual(Object.values(ODATA_TYPE));
+      expect(r.body.authenticationMethodConfigurations.map((c: { '@odata.type': string }) => c['@odata.type'])).toEqual(
+        Object.values(ODATA_TYPE),
+      );
       const one = await server.api(`${CONFIG}/fido2`);
       expect(one.status).toBe(200);
       expect(one.body).toMatchObject({ '@odata.type': ODATA_TYPE.Fido2, id: 'Fido2', state: 'disabled', isAttestationEnforced: true });
@@ -34,13 +36,25 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(BASE, { token: reader })).status).toBe(200);
       expect((await server.api(`${CONFIG}/Sms`, { token: reader })).status).toBe(200);
       const snap = await policySnapshot(db());
-      const denied = await server.api(`${CONFIG}/Sms`, { method: 'PATCH', token: reader, body: { '@odata.type': ODATA_TYPE.Sms, state: 'disabled' } });
+      const denied = await server.api(`${CONFIG}/Sms`, {
+        method: 'PATCH',
+        token: reader,
+        body: { '@odata.type': ODATA_TYPE.Sms, state: 'disabled' },
+      });
       expect(denied.status).toBe(403);
       expect(denied.body.error.code).toBe('Authorization_RequestDenied');
       const deniedRoot = await server.api(BASE, { method: 'PATCH', token: reader, body: { policyMigrationState: 'preMigration' } });
       expect(deniedRoot.status).toBe(403);
       const readScopeOnly = await server.token({ scopes: ['Policy.Read.All'] });
-      expect((await server.api(`${CONFIG}/Sms`, { method: 'PATCH', token: readScopeOnly, body: { '@odata.type': ODATA_TYPE.Sms, state: 'disabled' } })).status).toBe(403);
+      expect(
+        (
+          await server.api(`${CONFIG}/Sms`, {
+            method: 'PATCH',
+            token: readScopeOnly,
+            body: { '@odata.type': ODATA_TYPE.Sms, state: 'disabled' },
+          })
+        ).status,
+      ).toBe(403);
       expect((await server.api(BASE, { token: null })).status).toBe(401);
       expect(await policySnapshot(db())).toBe(snap);
     });
@@ -49,24 +63,46 @@ for (const kind of STORE_KINDS) {
       const group = await insertGroup(db());
       const r = await server.api(`${CONFIG}/Fido2`, {
         method: 'PATCH',
-        body: { '@odata.type': ODATA_TYPE.Fido2, state: 'enabled', isAttestationEnforced: false, includeTargets: [{ targetType: 'group', id: group, isRegistrationRequired: true }] },
+        body: {
+          '@odata.type': ODATA_TYPE.Fido2,
+          state: 'enabled',
+          isAttestationEnforced: false,
+          includeTargets: [{ targetType: 'group', id: group, isRegistrationRequired: true }],
+        },
       });
       expect(r.status).toBe(204);
       expect(r.headers.get('etag')).toMatch(/^W\/"\d+"$/);
       const after = await server.api(`${CONFIG}/Fido2`);
-      expect(after.body).toMatchObject({ state: 'enabled', isAttestationEnforced: false, includeTargets: [{ targetType: 'group', id: group, isRegistrationRequired: true, allowedPasskeyProfiles: [] }] });
+      expect(after.body).toMatchObject({
+        state: 'enabled',
+        isAttestationEnforced: false,
+        includeTargets: [{ targetType: 'group', id: group, isRegistrationRequired: true, allowedPasskeyProfiles: [] }],
+      });
       expect(after.headers.get('etag')).toBe(r.headers.get('etag'));
       const audit = await server.api(`/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent("category eq 'Policy'")}&$top=1`);
       expect(audit.status).toBe(200);
-      expect(audit.body.value[0]).toMatchObject({ category: 'Policy', activityDisplayName: 'Update authentication methods policy', operationType: 'Update' });
-      expect(audit.body.value[0].targetResources[0].modifiedProperties.map((p: { displayName: string }) => p.displayName).sort()).toEqual(['includeTargets', 'isAttestationEnforced', 'state']);
+      expect(audit.body.value[0]).toMatchObject({
+        category: 'Policy',
+        activityDisplayName: 'Update authentication methods policy',
+        operationType: 'Update',
+      });
+      expect(audit.body.value[0].targetResources[0].modifiedProperties.map((p: { displayName: string }) => p.displayName).sort()).toEqual([
+        'includeTargets',
+        'isAttestationEnforced',
+        'state',
+      ]);
     });
 
     const BAD: Array<[string, string, unknown, number]> = [
       ['wrong @odata.type', 'Fido2', { '@odata.type': ODATA_TYPE.Sms, state: 'enabled' }, 400],
       ['no @odata.type', 'Fido2', { state: 'enabled' }, 400],
       ['unknown property', 'Sms', { '@odata.type': ODATA_TYPE.Sms, colour: 'blue' }, 400],
-      ['TAP lifetimes out of order', 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, minimumLifetimeInMinutes: 600, maximumLifetimeInMinutes: 480 }, 400],
+      [
+        'TAP lifetimes out of order',
+        'TemporaryAccessPass',
+        { '@odata.type': ODATA_TYPE.TemporaryAccessPass, minimumLifetimeInMinutes: 600, maximumLifetimeInMinutes: 480 },
+        400,
+      ],
       ['an unknown configuration', 'Nope', { '@odata.type': ODATA_TYPE.Sms }, 404],
       ['not JSON', 'Sms', '{"@odata.type":', 400],
       ['a JSON array', 'Sms', [1, 2], 400],
@@ -83,54 +119,120 @@ for (const kind of STORE_KINDS) {
 
     it('If-Match: a stale ETag is 412, a malformed one 400, the current one succeeds', async () => {
       const etag = (await server.api(`${CONFIG}/Voice`)).headers.get('etag') as string;
-      expect((await server.api(`${CONFIG}/Voice`, { method: 'PATCH', headers: { 'if-match': etag }, body: { '@odata.type': ODATA_TYPE.Voice, isOfficePhoneAllowed: true } })).status).toBe(204);
+      expect(
+        (
+          await server.api(`${CONFIG}/Voice`, {
+            method: 'PATCH',
+            headers: { 'if-match': etag },
+            body: { '@odata.type': ODATA_TYPE.Voice, isOfficePhoneAllowed: true },
+          })
+        ).status,
+      ).toBe(204);
       const snap = await policySnapshot(db());
-      const stale = await server.api(`${CONFIG}/Voice`, { method: 'PATCH', headers: { 'if-match': etag }, body: { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' } });
+      const stale = await server.api(`${CONFIG}/Voice`, {
+        method: 'PATCH',
+        headers: { 'if-match': etag },
+        body: { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' },
+      });
       expect(stale.status).toBe(412);
       expect(stale.body.error.message).toMatch(/GET it again/);
-      expect((await server.api(`${CONFIG}/Voice`, { method: 'PATCH', headers: { 'if-match': 'yesterday' }, body: { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' } })).status).toBe(400);
+      expect(
+        (
+          await server.api(`${CONFIG}/Voice`, {
+            method: 'PATCH',
+            headers: { 'if-match': 'yesterday' },
+            body: { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' },
+          })
+        ).status,
+      ).toBe(400);
       expect(await policySnapshot(db())).toBe(snap);
     });
 
     it('concurrent PATCHes over HTTP all land', async () => {
       const results = await Promise.all([
-        server.api(`${CONFIG}/TemporaryAccessPass`, { method: 'PATCH', body: { '@odata.type': ODATA_TYPE.TemporaryAccessPass, state: 'enabled' } }),
-        server.api(`${CONFIG}/TemporaryAccessPass`, { method: 'PATCH', body: { '@odata.type': ODATA_TYPE.TemporaryAccessPass, defaultLength: 12 } }),
-        server.api(`${CONFIG}/TemporaryAccessPass`, { method: 'PATCH', body: { '@odata.type': ODATA_TYPE.TemporaryAccessPass, isUsableOnce: true } }),
+        server.api(`${CONFIG}/TemporaryAccessPass`, {
+          method: 'PATCH',
+          body: { '@odata.type': ODATA_TYPE.TemporaryAccessPass, state: 'enabled' },
+        }),
+        server.api(`${CONFIG}/TemporaryAccessPass`, {
+          method: 'PATCH',
+          body: { '@odata.type': ODATA_TYPE.TemporaryAccessPass, defaultLength: 12 },
+        }),
+        server.api(`${CONFIG}/TemporaryAccessPass`, {
+          method: 'PATCH',
+          body: { '@odata.type': ODATA_TYPE.TemporaryAccessPass, isUsableOnce: true },
+        }),
         server.api(`${CONFIG}/SoftwareOath`, { method: 'PATCH', body: { '@odata.type': ODATA_TYPE.SoftwareOath, state: 'enabled' } }),
       ]);
       expect(results.map((r) => r.status)).toEqual([204, 204, 204, 204]);
-      expect((await server.api(`${CONFIG}/TemporaryAccessPass`)).body).toMatchObject({ state: 'enabled', defaultLength: 12, isUsableOnce: true });
+      expect((await server.api(`${CONFIG}/TemporaryAccessPass`)).body).toMatchObject({
+        state: 'enabled',
+        defaultLength: 12,
+        isUsableOnce: true,
+      });
       expect((await server.api(`${CONFIG}/SoftwareOath`)).body.state).toBe('enabled');
     });
 
     it('PATCH on the policy updates the registration campaign and returns the policy (200)', async () => {
-      const r = await server.api(BASE, { method: 'PATCH', body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 0, excludeTargets: [{ targetType: 'group', id: await insertGroup(db()) }] } } } });
+      const r = await server.api(BASE, {
+        method: 'PATCH',
+        body: {
+          registrationEnforcement: {
+            authenticationMethodsRegistrationCampaign: {
+              snoozeDurationInDays: 0,
+              excludeTargets: [{ targetType: 'group', id: await insertGroup(db()) }],
+            },
+          },
+        },
+      });
       expect(r.status).toBe(200);
-      expect(r.body.registrationEnforcement.authenticationMethodsRegistrationCampaign).toMatchObject({ snoozeDurationInDays: 0, state: 'default' });
-      expect((await server.api(BASE, { method: 'PATCH', body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: -1 } } } })).status).toBe(400);
+      expect(r.body.registrationEnforcement.authenticationMethodsRegistrationCampaign).toMatchObject({
+        snoozeDurationInDays: 0,
+        state: 'default',
+      });
+      expect(
+        (
+          await server.api(BASE, {
+            method: 'PATCH',
+            body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: -1 } } },
+          })
+        ).status,
+      ).toBe(400);
     });
 
     it('documents the routes in /openapi.json', async () => {
       const doc = (await server.api('/openapi.json', { token: null })).body;
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/policies/authenticationMethodsPolicy', '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}', '/api/v1/users/{userId}/authentication/methods/{methodId}/resetPassword']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining([
+          '/api/v1/policies/authenticationMethodsPolicy',
+          '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}',
+          '/api/v1/users/{userId}/authentication/methods/{methodId}/resetPassword',
+        ]),
+      );
     });
 
     it('password method: an admin resets a password (202), it is listed without the secret; a reader may list but not reset', async () => {
       const user = await insertUser(db());
       const path = `/api/v1/users/${user}/authentication`;
       expect((await server.api(`${path}/passwordMethods`)).body).toEqual({ value: [] });
-      const denied = await server.api(`${path}/methods/${PASSWORD_METHOD_ID}/resetPassword`, { token: reader, body: { newPassword: 'a long enough password' } });
+      const denied = await server.api(`${path}/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
+        token: reader,
+        body: { newPassword: 'a long enough password' },
+      });
       expect(denied.status).toBe(403);
       const weak = await server.api(`${path}/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: 'short' } });
       expect(weak.status).toBe(400);
-      const ok = await server.api(`${path}/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: 'a long enough password' } });
+      const ok = await server.api(`${path}/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
+        body: { newPassword: 'a long enough password' },
+      });
       expect(ok.status).toBe(202);
       const listed = await server.api(`${path}/passwordMethods`, { token: reader });
       expect(listed.status).toBe(200);
       expect(listed.body.value).toEqual([{ id: PASSWORD_METHOD_ID, password: null, createdDateTime: expect.any(String) }]);
       expect(JSON.stringify(listed.body)).not.toContain('argon2');
-      expect((await server.api(`${path}/methods/not-the-password-id/resetPassword`, { body: { newPassword: 'a long enough password' } })).status).toBe(404);
+      expect(
+        (await server.api(`${path}/methods/not-the-password-id/resetPassword`, { body: { newPassword: 'a long enough password' } })).status,
+      ).toBe(404);
       expect((await server.api(`${path}/passwordMethods/${PASSWORD_METHOD_ID}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`${path}/passwordMethods`)).body).toEqual({ value: [] });
     });

@@ -11,14 +11,72 @@ const kr = { isEnforced: false, enforcementType: 'block' as const, aaGuids: [] }
 
 function policy(over: Partial<Record<string, Partial<MethodConfiguration>>> = {}): MethodConfiguration[] {
   const configs: MethodConfiguration[] = [
-    { '@odata.type': ODATA_TYPE.Fido2, id: 'Fido2', state: 'enabled', isSelfServiceRegistrationAllowed: true, isAttestationEnforced: false, keyRestrictions: kr, passkeyProfiles: [], includeTargets: [{ ...everyone, allowedPasskeyProfiles: [] }], excludeTargets: [] },
-    { '@odata.type': ODATA_TYPE.MicrosoftAuthenticator, id: 'MicrosoftAuthenticator', state: 'enabled', isSoftwareOathEnabled: false, featureSettings: {} as never, includeTargets: [{ ...everyone, authenticationMode: 'push' }, { targetType: 'group', id: ADMINS, isRegistrationRequired: true, authenticationMode: 'deviceBasedPush' }], excludeTargets: [] },
-    { '@odata.type': ODATA_TYPE.Sms, id: 'Sms', state: 'enabled', includeTargets: [{ ...everyone, isUsableForSignIn: false }], excludeTargets: [] },
-    { '@odata.type': ODATA_TYPE.TemporaryAccessPass, id: 'TemporaryAccessPass', state: 'enabled', defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, isUsableOnce: false, includeTargets: [everyone], excludeTargets: [] },
-    { '@odata.type': ODATA_TYPE.Email, id: 'Email', state: 'enabled', allowExternalIdToUseEmailOtp: 'default', includeTargets: [], excludeTargets: [] },
+    {
+      '@odata.type': ODATA_TYPE.Fido2,
+      id: 'Fido2',
+      state: 'enabled',
+      isSelfServiceRegistrationAllowed: true,
+      isAttestationEnforced: false,
+      keyRestrictions: kr,
+      passkeyProfiles: [],
+      includeTargets: [{ ...everyone, allowedPasskeyProfiles: [] }],
+      excludeTargets: [],
+    },
+    {
+      '@odata.type': ODATA_TYPE.MicrosoftAuthenticator,
+      id: 'MicrosoftAuthenticator',
+      state: 'enabled',
+      isSoftwareOathEnabled: false,
+      featureSettings: {} as never,
+      includeTargets: [
+        { ...everyone, authenticationMode: 'push' },
+        { targetType: 'group', id: ADMINS, isRegistrationRequired: true, authenticationMode: 'deviceBasedPush' },
+      ],
+      excludeTargets: [],
+    },
+    {
+      '@odata.type': ODATA_TYPE.Sms,
+      id: 'Sms',
+      state: 'enabled',
+      includeTargets: [{ ...everyone, isUsableForSignIn: false }],
+      excludeTargets: [],
+    },
+    {
+      '@odata.type': ODATA_TYPE.TemporaryAccessPass,
+      id: 'TemporaryAccessPass',
+      state: 'enabled',
+      defaultLifetimeInMinutes: 60,
+      defaultLength: 8,
+      minimumLifetimeInMinutes: 60,
+      maximumLifetimeInMinutes: 480,
+      isUsableOnce: false,
+      includeTargets: [everyone],
+      excludeTargets: [],
+    },
+    {
+      '@odata.type': ODATA_TYPE.Email,
+      id: 'Email',
+      state: 'enabled',
+      allowExternalIdToUseEmailOtp: 'default',
+      includeTargets: [],
+      excludeTargets: [],
+    },
     { '@odata.type': ODATA_TYPE.SoftwareOath, id: 'SoftwareOath', state: 'disabled', includeTargets: [everyone], excludeTargets: [] },
-    { '@odata.type': ODATA_TYPE.HardwareOath, id: 'HardwareOath', state: 'enabled', includeTargets: [everyone], excludeTargets: [{ targetType: 'group', id: CONTRACTORS }] },
-    { '@odata.type': ODATA_TYPE.Voice, id: 'Voice', state: 'disabled', isOfficePhoneAllowed: false, includeTargets: [everyone], excludeTargets: [] },
+    {
+      '@odata.type': ODATA_TYPE.HardwareOath,
+      id: 'HardwareOath',
+      state: 'enabled',
+      includeTargets: [everyone],
+      excludeTargets: [{ targetType: 'group', id: CONTRACTORS }],
+    },
+    {
+      '@odata.type': ODATA_TYPE.Voice,
+      id: 'Voice',
+      state: 'disabled',
+      isOfficePhoneAllowed: false,
+      includeTargets: [everyone],
+      excludeTargets: [],
+    },
     { '@odata.type': ODATA_TYPE.Password, id: 'Password', state: 'enabled', includeTargets: [everyone], excludeTargets: [] },
   ];
   return configs.map((c) => ({ ...c, ...over[c.id] }) as MethodConfiguration);
@@ -31,16 +89,28 @@ describe('methodsEnabledFor', () => {
     expect([...r.enabled].sort()).toEqual(['Fido2', 'MicrosoftAuthenticator', 'Password', 'Sms', 'TemporaryAccessPass']);
     expect([...r.selfRegistrable].sort()).toEqual(['Fido2', 'MicrosoftAuthenticator', 'Sms']);
     const hw = r.methods.find((m) => m.methodId === 'HardwareOath');
-    expect(hw).toMatchObject({ enabled: false, reason: 'excludedViaGroup', targetId: CONTRACTORS, canSelfRegister: false, selfRegistrationReason: 'methodNotEnabled' });
+    expect(hw).toMatchObject({
+      enabled: false,
+      reason: 'excludedViaGroup',
+      targetId: CONTRACTORS,
+      canSelfRegister: false,
+      selfRegistrationReason: 'methodNotEnabled',
+    });
     expect(hw?.explanation).toMatch(/exclude wins/);
-    expect(r.methods.find((m) => m.methodId === 'TemporaryAccessPass')).toMatchObject({ enabled: true, selfRegistrationReason: 'administratorIssued' });
+    expect(r.methods.find((m) => m.methodId === 'TemporaryAccessPass')).toMatchObject({
+      enabled: true,
+      selfRegistrationReason: 'administratorIssued',
+    });
     expect(r.methods.find((m) => m.methodId === 'Email')).toMatchObject({ enabled: false, reason: 'notIncluded' });
   });
 
   it('keeps Fido2 usable but not self-registrable when isSelfServiceRegistrationAllowed is false', () => {
     const r = methodsEnabledFor({ id: USER, groupIds: [] }, policy({ Fido2: { isSelfServiceRegistrationAllowed: false } as never }));
     expect(r.enabled.has('Fido2')).toBe(true);
-    expect(r.methods.find((m) => m.methodId === 'Fido2')).toMatchObject({ canSelfRegister: false, selfRegistrationReason: 'selfServiceRegistrationDisabled' });
+    expect(r.methods.find((m) => m.methodId === 'Fido2')).toMatchObject({
+      canSelfRegister: false,
+      selfRegistrationReason: 'selfServiceRegistrationDisabled',
+    });
     expect(r.fido2Profiles).toHaveLength(1);
   });
 

@@ -26,16 +26,39 @@ describeEachStore('authentication methods policy store', (store) => {
     });
     const byId = Object.fromEntries(policy.authenticationMethodConfigurations.map((c) => [c.id, c]));
     expect(policy.authenticationMethodConfigurations.map((c) => `${c.id}:${c.state}`)).toEqual([
-      'Fido2:disabled', 'MicrosoftAuthenticator:disabled', 'Sms:enabled', 'TemporaryAccessPass:disabled', 'Email:enabled',
-      'SoftwareOath:disabled', 'HardwareOath:disabled', 'Voice:disabled', 'Password:enabled',
+      'Fido2:disabled',
+      'MicrosoftAuthenticator:disabled',
+      'Sms:enabled',
+      'TemporaryAccessPass:disabled',
+      'Email:enabled',
+      'SoftwareOath:disabled',
+      'HardwareOath:disabled',
+      'Voice:disabled',
+      'Password:enabled',
     ]);
     expect(byId.Fido2).toEqual({
-      '@odata.type': ODATA_TYPE.Fido2, id: 'Fido2', state: 'disabled', isSelfServiceRegistrationAllowed: true, isAttestationEnforced: true,
-      keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] }, passkeyProfiles: [],
-      includeTargets: [{ ...everyone, allowedPasskeyProfiles: [] }], excludeTargets: [],
+      '@odata.type': ODATA_TYPE.Fido2,
+      id: 'Fido2',
+      state: 'disabled',
+      isSelfServiceRegistrationAllowed: true,
+      isAttestationEnforced: true,
+      keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] },
+      passkeyProfiles: [],
+      includeTargets: [{ ...everyone, allowedPasskeyProfiles: [] }],
+      excludeTargets: [],
     });
-    expect(byId.TemporaryAccessPass).toMatchObject({ defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, isUsableOnce: false, includeTargets: [everyone] });
-    expect(byId.MicrosoftAuthenticator).toMatchObject({ includeTargets: [{ ...everyone, authenticationMode: 'any' }], isSoftwareOathEnabled: false });
+    expect(byId.TemporaryAccessPass).toMatchObject({
+      defaultLifetimeInMinutes: 60,
+      defaultLength: 8,
+      minimumLifetimeInMinutes: 60,
+      maximumLifetimeInMinutes: 480,
+      isUsableOnce: false,
+      includeTargets: [everyone],
+    });
+    expect(byId.MicrosoftAuthenticator).toMatchObject({
+      includeTargets: [{ ...everyone, authenticationMode: 'any' }],
+      isSoftwareOathEnabled: false,
+    });
     expect(byId.Sms).toMatchObject({ includeTargets: [{ ...everyone, isUsableForSignIn: true }] });
     expect(byId.Email).toMatchObject({ includeTargets: [], allowExternalIdToUseEmailOtp: 'default' });
   });
@@ -43,18 +66,36 @@ describeEachStore('authentication methods policy store', (store) => {
   it('stores a PATCH, bumps the version and writes one Policy audit entry with modifiedProperties', async () => {
     const before = await getMethodConfiguration(db(), 'fido2');
     const auditBefore = await countRows(db(), 'audit_log');
-    const r = await updateMethodConfiguration(db(), adminContext(), 'FIDO2', { '@odata.type': ODATA_TYPE.Fido2, state: 'enabled', keyRestrictions: { isEnforced: true, aaGuids: ['CB69481E-8FF7-4039-93EC-0A2729A154A8'] } });
+    const r = await updateMethodConfiguration(db(), adminContext(), 'FIDO2', {
+      '@odata.type': ODATA_TYPE.Fido2,
+      state: 'enabled',
+      keyRestrictions: { isEnforced: true, aaGuids: ['CB69481E-8FF7-4039-93EC-0A2729A154A8'] },
+    });
     expect(r).toMatchObject({ changed: true, version: before.version + 1 });
     const after = await getMethodConfiguration(db(), 'Fido2');
     expect(after.version).toBe(before.version + 1);
-    expect(after.configuration).toMatchObject({ state: 'enabled', keyRestrictions: { isEnforced: true, enforcementType: 'block', aaGuids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'] } });
+    expect(after.configuration).toMatchObject({
+      state: 'enabled',
+      keyRestrictions: { isEnforced: true, enforcementType: 'block', aaGuids: ['cb69481e-8ff7-4039-93ec-0a2729a154a8'] },
+    });
     expect(await countRows(db(), 'audit_log')).toBe(auditBefore + 1);
     const entry = await db().selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(entry).toMatchObject({ category: 'Policy', activity_display_name: 'Update authentication methods policy', operation_type: 'Update' });
-    const [target] = entry.target_resources as Array<{ id: string; modifiedProperties: Array<{ displayName: string; oldValue: string; newValue: string }> }>;
+    expect(entry).toMatchObject({
+      category: 'Policy',
+      activity_display_name: 'Update authentication methods policy',
+      operation_type: 'Update',
+    });
+    const [target] = entry.target_resources as Array<{
+      id: string;
+      modifiedProperties: Array<{ displayName: string; oldValue: string; newValue: string }>;
+    }>;
     expect(target?.id).toBe('Fido2');
     expect(target?.modifiedProperties.map((p) => p.displayName).sort()).toEqual(['keyRestrictions', 'state']);
-    expect(target?.modifiedProperties.find((p) => p.displayName === 'state')).toEqual({ displayName: 'state', oldValue: '"disabled"', newValue: '"enabled"' });
+    expect(target?.modifiedProperties.find((p) => p.displayName === 'state')).toEqual({
+      displayName: 'state',
+      oldValue: '"disabled"',
+      newValue: '"enabled"',
+    });
   });
 
   it('writes nothing and no audit entry for a PATCH that restates the stored values', async () => {
@@ -70,19 +111,71 @@ describeEachStore('authentication methods policy store', (store) => {
     ['unknown property', 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, isAttestationEnforcd: false }, /Invalid body/],
     ['bad state', 'Sms', { '@odata.type': ODATA_TYPE.Sms, state: 'on' }, /Invalid body: \/state/],
     ['non-GUID target', 'Sms', { '@odata.type': ODATA_TYPE.Sms, includeTargets: [{ targetType: 'group', id: 'admins' }] }, /Invalid body/],
-    ['TAP default outside min..max', 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, defaultLifetimeInMinutes: 500 }, /between minimumLifetimeInMinutes/],
-    ['TAP lifetime below 10 minutes', 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, minimumLifetimeInMinutes: 5 }, /Invalid body/],
+    [
+      'TAP default outside min..max',
+      'TemporaryAccessPass',
+      { '@odata.type': ODATA_TYPE.TemporaryAccessPass, defaultLifetimeInMinutes: 500 },
+      /between minimumLifetimeInMinutes/,
+    ],
+    [
+      'TAP lifetime below 10 minutes',
+      'TemporaryAccessPass',
+      { '@odata.type': ODATA_TYPE.TemporaryAccessPass, minimumLifetimeInMinutes: 5 },
+      /Invalid body/,
+    ],
     ['TAP length above 48', 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, defaultLength: 49 }, /Invalid body/],
-    ['excluding all_users', 'SoftwareOath', { '@odata.type': ODATA_TYPE.SoftwareOath, excludeTargets: [{ targetType: 'group', id: 'all_users' }] }, /cannot be excluded/],
-    ['synced passkeys with attestation', 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, passkeyProfiles: [{ id: '00000000-0000-0000-0000-000000000001', name: 'Default passkey profile', passkeyTypes: 'deviceBound,synced', attestationEnforcement: 'registrationOnly', keyRestrictions: { isEnforced: false, enforcementType: 'allow', aaGuids: [] } }] }, /cannot be attested/],
-    ['enforced empty allow list', 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: [] } }, /refuse every passkey/],
-    ['a group that does not exist', 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, excludeTargets: [{ targetType: 'group', id: randomUUID() }] }, /does not exist/],
-    ['over the 20 KB cap', 'SoftwareOath', { '@odata.type': ODATA_TYPE.SoftwareOath, includeTargets: Array.from({ length: 300 }, () => ({ targetType: 'user', id: randomUUID() })) }, /limited to 20 KB/],
+    [
+      'excluding all_users',
+      'SoftwareOath',
+      { '@odata.type': ODATA_TYPE.SoftwareOath, excludeTargets: [{ targetType: 'group', id: 'all_users' }] },
+      /cannot be excluded/,
+    ],
+    [
+      'synced passkeys with attestation',
+      'Fido2',
+      {
+        '@odata.type': ODATA_TYPE.Fido2,
+        passkeyProfiles: [
+          {
+            id: '00000000-0000-0000-0000-000000000001',
+            name: 'Default passkey profile',
+            passkeyTypes: 'deviceBound,synced',
+            attestationEnforcement: 'registrationOnly',
+            keyRestrictions: { isEnforced: false, enforcementType: 'allow', aaGuids: [] },
+          },
+        ],
+      },
+      /cannot be attested/,
+    ],
+    [
+      'enforced empty allow list',
+      'Fido2',
+      { '@odata.type': ODATA_TYPE.Fido2, keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: [] } },
+      /refuse every passkey/,
+    ],
+    [
+      'a group that does not exist',
+      'Fido2',
+      { '@odata.type': ODATA_TYPE.Fido2, excludeTargets: [{ targetType: 'group', id: randomUUID() }] },
+      /does not exist/,
+    ],
+    [
+      'over the 20 KB cap',
+      'SoftwareOath',
+      {
+        '@odata.type': ODATA_TYPE.SoftwareOath,
+        includeTargets: Array.from({ length: 300 }, () => ({ targetType: 'user', id: randomUUID() })),
+      },
+      /limited to 20 KB/,
+    ],
   ];
   for (const [name, id, body, message] of BAD) {
     it(`rejects ${name} with 400 and writes nothing`, async () => {
       const snap = await policySnapshot(db());
-      const err = await updateMethodConfiguration(db(), adminContext(), id, body).then(() => undefined, (e: unknown) => e);
+      const err = await updateMethodConfiguration(db(), adminContext(), id, body).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ApiError);
       expect(err).toMatchObject({ status: 400, code: 'Request_BadRequest' });
       expect((err as ApiError).message).toMatch(message);
@@ -92,14 +185,30 @@ describeEachStore('authentication methods policy store', (store) => {
 
   it('answers 404 for an unknown configuration id', async () => {
     await expect(getMethodConfiguration(db(), 'X509Certificate')).rejects.toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
-    await expect(updateMethodConfiguration(db(), adminContext(), 'Nope', { '@odata.type': ODATA_TYPE.Sms })).rejects.toMatchObject({ status: 404 });
+    await expect(updateMethodConfiguration(db(), adminContext(), 'Nope', { '@odata.type': ODATA_TYPE.Sms })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it('refuses a stale If-Match version with 412 and writes nothing', async () => {
     const { version } = await getMethodConfiguration(db(), 'Voice');
-    await updateMethodConfiguration(db(), adminContext(), 'Voice', { '@odata.type': ODATA_TYPE.Voice, isOfficePhoneAllowed: true }, { ifMatchVersion: version });
+    await updateMethodConfiguration(
+      db(),
+      adminContext(),
+      'Voice',
+      { '@odata.type': ODATA_TYPE.Voice, isOfficePhoneAllowed: true },
+      { ifMatchVersion: version },
+    );
     const snap = await policySnapshot(db());
-    await expect(updateMethodConfiguration(db(), adminContext(), 'Voice', { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' }, { ifMatchVersion: version })).rejects.toMatchObject({ status: 412 });
+    await expect(
+      updateMethodConfiguration(
+        db(),
+        adminContext(),
+        'Voice',
+        { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' },
+        { ifMatchVersion: version },
+      ),
+    ).rejects.toMatchObject({ status: 412 });
     expect(await policySnapshot(db())).toBe(snap);
   });
 
@@ -110,14 +219,20 @@ describeEachStore('authentication methods policy store', (store) => {
     await Promise.all([
       updateMethodConfiguration(db(), ctx, 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, isSelfServiceRegistrationAllowed: false }),
       updateMethodConfiguration(db(), ctx, 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, isAttestationEnforced: false }),
-      updateMethodConfiguration(db(), ctx, 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, excludeTargets: groups.map((id) => ({ targetType: 'group', id })) }),
+      updateMethodConfiguration(db(), ctx, 'Fido2', {
+        '@odata.type': ODATA_TYPE.Fido2,
+        excludeTargets: groups.map((id) => ({ targetType: 'group', id })),
+      }),
       updateMethodConfiguration(db(), ctx, 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, state: 'enabled' }),
       updateMethodConfiguration(db(), ctx, 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, isUsableOnce: true }),
     ]);
     const fido2 = (await getMethodConfiguration(db(), 'Fido2')).configuration as Fido2Configuration;
     expect(fido2).toMatchObject({ isSelfServiceRegistrationAllowed: false, isAttestationEnforced: false });
     expect(fido2.excludeTargets.map((t) => t.id).sort()).toEqual([...groups].sort());
-    expect((await getMethodConfiguration(db(), 'TemporaryAccessPass')).configuration).toMatchObject({ state: 'enabled', isUsableOnce: true });
+    expect((await getMethodConfiguration(db(), 'TemporaryAccessPass')).configuration).toMatchObject({
+      state: 'enabled',
+      isUsableOnce: true,
+    });
     expect(await countRows(db(), 'audit_log')).toBe(auditBefore + 5);
   });
 
@@ -127,25 +242,56 @@ describeEachStore('authentication methods policy store', (store) => {
     const inner = await insertGroup(db());
     await addMember(db(), inner, user);
     await addMember(db(), outer, inner, 'group');
-    await updateMethodConfiguration(db(), adminContext(), 'SoftwareOath', { '@odata.type': ODATA_TYPE.SoftwareOath, state: 'enabled', includeTargets: [{ targetType: 'group', id: outer }] });
+    await updateMethodConfiguration(db(), adminContext(), 'SoftwareOath', {
+      '@odata.type': ODATA_TYPE.SoftwareOath,
+      state: 'enabled',
+      includeTargets: [{ targetType: 'group', id: outer }],
+    });
     const r = await loadMethodsEnabledFor(db(), user);
-    expect(r.methods.find((m) => m.methodId === 'SoftwareOath')).toMatchObject({ enabled: true, reason: 'includedViaGroup', targetId: outer });
-    await updateMethodConfiguration(db(), adminContext(), 'SoftwareOath', { '@odata.type': ODATA_TYPE.SoftwareOath, excludeTargets: [{ targetType: 'group', id: inner }] });
+    expect(r.methods.find((m) => m.methodId === 'SoftwareOath')).toMatchObject({
+      enabled: true,
+      reason: 'includedViaGroup',
+      targetId: outer,
+    });
+    await updateMethodConfiguration(db(), adminContext(), 'SoftwareOath', {
+      '@odata.type': ODATA_TYPE.SoftwareOath,
+      excludeTargets: [{ targetType: 'group', id: inner }],
+    });
     const excluded = await loadMethodsEnabledFor(db(), user);
-    expect(excluded.methods.find((m) => m.methodId === 'SoftwareOath')).toMatchObject({ enabled: false, reason: 'excludedViaGroup', targetId: inner });
+    expect(excluded.methods.find((m) => m.methodId === 'SoftwareOath')).toMatchObject({
+      enabled: false,
+      reason: 'excludedViaGroup',
+      targetId: inner,
+    });
     expect((await loadMethodsEnabledFor(db(), await insertUser(db()))).enabled.has('SoftwareOath')).toBe(false);
   });
 
   it('PATCHes the registration campaign on the policy itself, and rejects out-of-range snoozes', async () => {
     const snap = await policySnapshot(db());
-    await expect(updateAuthenticationMethodsPolicy(db(), adminContext(), { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 15 } } })).rejects.toMatchObject({ status: 400 });
-    await expect(updateAuthenticationMethodsPolicy(db(), adminContext(), { authenticationMethodConfigurations: [] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      updateAuthenticationMethodsPolicy(db(), adminContext(), {
+        registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 15 } },
+      }),
+    ).rejects.toMatchObject({ status: 400 });
+    await expect(updateAuthenticationMethodsPolicy(db(), adminContext(), { authenticationMethodConfigurations: [] })).rejects.toMatchObject(
+      { status: 400 },
+    );
     expect(await policySnapshot(db())).toBe(snap);
-    const r = await updateAuthenticationMethodsPolicy(db(), adminContext(), { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 3, state: 'enabled' } } });
+    const r = await updateAuthenticationMethodsPolicy(db(), adminContext(), {
+      registrationEnforcement: { authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 3, state: 'enabled' } },
+    });
     expect(r.changed).toBe(true);
-    expect(r.policy.registrationEnforcement.authenticationMethodsRegistrationCampaign).toMatchObject({ snoozeDurationInDays: 3, state: 'enabled', enforceRegistrationAfterAllowedSnoozes: true });
+    expect(r.policy.registrationEnforcement.authenticationMethodsRegistrationCampaign).toMatchObject({
+      snoozeDurationInDays: 3,
+      state: 'enabled',
+      enforceRegistrationAfterAllowedSnoozes: true,
+    });
     const entry = await db().selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(entry.category).toBe('Policy');
-    expect((entry.target_resources as Array<{ modifiedProperties: Array<{ displayName: string }> }>)[0]?.modifiedProperties.map((p) => p.displayName)).toEqual(['registrationEnforcement']);
+    expect(
+      (entry.target_resources as Array<{ modifiedProperties: Array<{ displayName: string }> }>)[0]?.modifiedProperties.map(
+        (p) => p.displayName,
+      ),
+    ).toEqual(['registrationEnforcement']);
   });
 });

@@ -23,49 +23,77 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   const db = deps.store.db;
   const tags = ['authenticationMethodsPolicy'];
   const params = z.object({ id: z.string().min(1).max(64) });
-  const headers = z.object({ 'if-match': z.string().max(100).optional().describe('ETag from a GET; the PATCH fails with 412 if it is stale.') });
-
-  r.get('/policies/authenticationMethodsPolicy', {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
-    schema: { tags, summary: 'Get the authentication methods policy', response: { 200: policyResponse } },
-  }, async (_request, reply) => {
-    const { policy, version } = await getAuthenticationMethodsPolicy(db);
-    void reply.header('etag', etagOf(version));
-    return policy;
+  const headers = z.object({
+    'if-match': z.string().max(100).optional().describe('ETag from a GET; the PATCH fails with 412 if it is stale.'),
   });
 
-  r.patch('/policies/authenticationMethodsPolicy', {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
-    schema: { tags, summary: "Update the policy's own properties (registration campaign, migration state)", headers, body: policyPatchSchema, response: { 200: policyResponse } },
-  }, async (request, reply) => {
-    const result = await updateAuthenticationMethodsPolicy(db, contextOf(request), request.body, { ifMatchVersion: parseIfMatch(request.headers['if-match']) });
-    void reply.header('etag', etagOf(result.version));
-    return result.policy;
-  });
-
-  r.get('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id', {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
-    schema: { tags, summary: 'Get one authentication method configuration', params, response: { 200: configurationResponse } },
-  }, async (request, reply) => {
-    const { configuration, version } = await getMethodConfiguration(db, request.params.id);
-    void reply.header('etag', etagOf(version));
-    return configuration;
-  });
-
-  r.patch('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id', {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
-    schema: {
-      tags,
-      summary: 'Update one authentication method configuration (must include its @odata.type)',
-      params,
-      headers,
-      body: configurationPatchSchema,
-      response: { 204: z.null().describe('Updated') },
+  r.get(
+    '/policies/authenticationMethodsPolicy',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      schema: { tags, summary: 'Get the authentication methods policy', response: { 200: policyResponse } },
     },
-  }, async (request, reply) => {
-    const result = await updateMethodConfiguration(db, contextOf(request), request.params.id, request.body, { ifMatchVersion: parseIfMatch(request.headers['if-match']) });
-    return reply.code(204).header('etag', etagOf(result.version)).send(null);
-  });
+    async (_request, reply) => {
+      const { policy, version } = await getAuthenticationMethodsPolicy(db);
+      void reply.header('etag', etagOf(version));
+      return policy;
+    },
+  );
+
+  r.patch(
+    '/policies/authenticationMethodsPolicy',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      schema: {
+        tags,
+        summary: "Update the policy's own properties (registration campaign, migration state)",
+        headers,
+        body: policyPatchSchema,
+        response: { 200: policyResponse },
+      },
+    },
+    async (request, reply) => {
+      const result = await updateAuthenticationMethodsPolicy(db, contextOf(request), request.body, {
+        ifMatchVersion: parseIfMatch(request.headers['if-match']),
+      });
+      void reply.header('etag', etagOf(result.version));
+      return result.policy;
+    },
+  );
+
+  r.get(
+    '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      schema: { tags, summary: 'Get one authentication method configuration', params, response: { 200: configurationResponse } },
+    },
+    async (request, reply) => {
+      const { configuration, version } = await getMethodConfiguration(db, request.params.id);
+      void reply.header('etag', etagOf(version));
+      return configuration;
+    },
+  );
+
+  r.patch(
+    '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      schema: {
+        tags,
+        summary: 'Update one authentication method configuration (must include its @odata.type)',
+        params,
+        headers,
+        body: configurationPatchSchema,
+        response: { 204: z.null().describe('Updated') },
+      },
+    },
+    async (request, reply) => {
+      const result = await updateMethodConfiguration(db, contextOf(request), request.params.id, request.body, {
+        ifMatchVersion: parseIfMatch(request.headers['if-match']),
+      });
+      return reply.code(204).header('etag', etagOf(result.version)).send(null);
+    },
+  );
 }
 
 // Response contracts (no transforms: responses are encoded, and the OpenAPI document comes from these).
@@ -84,7 +112,15 @@ const configurationResponse = z.discriminatedUnion('@odata.type', [
     isSelfServiceRegistrationAllowed: z.boolean(),
     isAttestationEnforced: z.boolean(),
     keyRestrictions,
-    passkeyProfiles: z.array(z.object({ id: z.string(), name: z.string(), passkeyTypes: z.enum(['deviceBound', 'synced', 'deviceBound,synced']), attestationEnforcement: z.enum(['disabled', 'registrationOnly']), keyRestrictions })),
+    passkeyProfiles: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        passkeyTypes: z.enum(['deviceBound', 'synced', 'deviceBound,synced']),
+        attestationEnforcement: z.enum(['disabled', 'registrationOnly']),
+        keyRestrictions,
+      }),
+    ),
     includeTargets: z.array(includeTarget.extend({ allowedPasskeyProfiles: z.array(z.string()) })),
   }),
   z.object({
@@ -94,7 +130,11 @@ const configurationResponse = z.discriminatedUnion('@odata.type', [
     isSoftwareOathEnabled: z.boolean(),
     featureSettings: z.object({ displayAppInformationRequiredState: feature, displayLocationInformationRequiredState: feature }),
   }),
-  z.object({ '@odata.type': z.literal(ODATA_TYPE.Sms), ...base, includeTargets: z.array(includeTarget.extend({ isUsableForSignIn: z.boolean() })) }),
+  z.object({
+    '@odata.type': z.literal(ODATA_TYPE.Sms),
+    ...base,
+    includeTargets: z.array(includeTarget.extend({ isUsableForSignIn: z.boolean() })),
+  }),
   z.object({
     '@odata.type': z.literal(ODATA_TYPE.TemporaryAccessPass),
     ...base,
@@ -104,7 +144,11 @@ const configurationResponse = z.discriminatedUnion('@odata.type', [
     maximumLifetimeInMinutes: z.int(),
     isUsableOnce: z.boolean(),
   }),
-  z.object({ '@odata.type': z.literal(ODATA_TYPE.Email), ...base, allowExternalIdToUseEmailOtp: z.enum(['default', 'enabled', 'disabled']) }),
+  z.object({
+    '@odata.type': z.literal(ODATA_TYPE.Email),
+    ...base,
+    allowExternalIdToUseEmailOtp: z.enum(['default', 'enabled', 'disabled']),
+  }),
   z.object({ '@odata.type': z.literal(ODATA_TYPE.SoftwareOath), ...base }),
   z.object({ '@odata.type': z.literal(ODATA_TYPE.HardwareOath), ...base }),
   z.object({ '@odata.type': z.literal(ODATA_TYPE.Voice), ...base, isOfficePhoneAllowed: z.boolean() }),

@@ -26,45 +26,71 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
     if (methodId.toLowerCase() !== PASSWORD_METHOD_ID) throw notFound('passwordAuthenticationMethod', methodId);
   };
 
-  r.get('/users/:userId/authentication/passwordMethods', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "List a user's password methods (empty when the user has no password)", params: userParams, response: { 200: z.object({ value: z.array(passwordMethod) }) } },
-  }, async (request) => ({ value: await listPasswordMethods(db, request.params.userId) }));
-
-  r.get('/users/:userId/authentication/passwordMethods/:methodId', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "Get a user's password method", params: methodParams, response: { 200: passwordMethod } },
-  }, async (request) => {
-    assertPasswordMethodId(request.params.methodId);
-    const [method] = await listPasswordMethods(db, request.params.userId);
-    if (!method) throw notFound('passwordAuthenticationMethod', request.params.methodId);
-    return method;
-  });
-
-  r.post('/users/:userId/authentication/methods/:methodId/resetPassword', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: {
-      tags,
-      summary: "Set or reset a user's password (turns the password method on). Latchkey never generates one: newPassword is required.",
-      params: methodParams,
-      body: z.strictObject({ newPassword: z.string().max(4096) }),
-      response: { 202: z.object({}) },
+  r.get(
+    '/users/:userId/authentication/passwordMethods',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: {
+        tags,
+        summary: "List a user's password methods (empty when the user has no password)",
+        params: userParams,
+        response: { 200: z.object({ value: z.array(passwordMethod) }) },
+      },
     },
-  }, async (request, reply) => {
-    assertPasswordMethodId(request.params.methodId);
-    await setPassword(db, contextOf(request), request.params.userId, request.body.newPassword);
-    // Graph answers 202 with a Location to poll; Latchkey's reset is done when it answers, so no Location.
-    return reply.code(202).send({});
-  });
+    async (request) => ({ value: await listPasswordMethods(db, request.params.userId) }),
+  );
 
-  r.delete('/users/:userId/authentication/passwordMethods/:methodId', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: "Turn a user's password off and forget it (Latchkey extension)", params: methodParams, response: { 204: z.null().describe('Deleted') } },
-  }, async (request, reply) => {
-    assertPasswordMethodId(request.params.methodId);
-    await disablePassword(db, contextOf(request), request.params.userId);
-    return reply.code(204).send(null);
-  });
+  r.get(
+    '/users/:userId/authentication/passwordMethods/:methodId',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: { tags, summary: "Get a user's password method", params: methodParams, response: { 200: passwordMethod } },
+    },
+    async (request) => {
+      assertPasswordMethodId(request.params.methodId);
+      const [method] = await listPasswordMethods(db, request.params.userId);
+      if (!method) throw notFound('passwordAuthenticationMethod', request.params.methodId);
+      return method;
+    },
+  );
+
+  r.post(
+    '/users/:userId/authentication/methods/:methodId/resetPassword',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Set or reset a user's password (turns the password method on). Latchkey never generates one: newPassword is required.",
+        params: methodParams,
+        body: z.strictObject({ newPassword: z.string().max(4096) }),
+        response: { 202: z.object({}) },
+      },
+    },
+    async (request, reply) => {
+      assertPasswordMethodId(request.params.methodId);
+      await setPassword(db, contextOf(request), request.params.userId, request.body.newPassword);
+      // Graph answers 202 with a Location to poll; Latchkey's reset is done when it answers, so no Location.
+      return reply.code(202).send({});
+    },
+  );
+
+  r.delete(
+    '/users/:userId/authentication/passwordMethods/:methodId',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Turn a user's password off and forget it (Latchkey extension)",
+        params: methodParams,
+        response: { 204: z.null().describe('Deleted') },
+      },
+    },
+    async (request, reply) => {
+      assertPasswordMethodId(request.params.methodId);
+      await disablePassword(db, contextOf(request), request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
 }
 
 const passwordMethod = z.object({

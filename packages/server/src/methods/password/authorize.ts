@@ -23,6 +23,8 @@ export async function assertMayManageMethodsOf(db: Kysely<DB>, principal: Princi
   if (principal.roles.some((r) => (ANY_USER as readonly string[]).includes(r))) return;
   const targetRoles = await directoryRolesOf(db, targetUserId);
   if (targetRoles.length > 0) {
-    throw forbidden('The target user holds a directory role; only a Global Administrator or Privileged Authentication Administrator can change their authentication methods.');
+    throw forbidden(
+      'The target user holds a directory role; only a Global Administrator or Privileged Authentication Administrator can change their authentication methods.',
+    );
   }
 }

@@ -36,7 +36,15 @@ export async function findUser(db: Db, idOrUpn: string): Promise<UserRef | undef
 export async function loadPassword(db: Db, userId: string): Promise<StoredPassword | undefined> {
   if (!UUID.test(userId)) return undefined;
   const row = await db.selectFrom('user_passwords').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  return row ? { userId: row.user_id, hash: row.hash, enabled: row.enabled, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at) } : undefined;
+  return row
+    ? {
+        userId: row.user_id,
+        hash: row.hash,
+        enabled: row.enabled,
+        createdAt: new Date(row.created_at),
+        updatedAt: new Date(row.updated_at),
+      }
+    : undefined;
 }
 
 /** Stores a new hash and turns the password on. Returns when it was set. */
@@ -63,7 +71,13 @@ export async function clearPassword(trx: Db, userId: string): Promise<boolean> {
 
 /** Replaces a hash with an upgraded one only if it is still the one verified (compare-and-set). */
 export async function upgradeHash(db: Db, userId: string, oldHash: string, newHash: string): Promise<void> {
-  await db.updateTable('user_passwords').set({ hash: newHash }).where('user_id', '=', userId).where('hash', '=', oldHash).where('enabled', '=', true).execute();
+  await db
+    .updateTable('user_passwords')
+    .set({ hash: newHash })
+    .where('user_id', '=', userId)
+    .where('hash', '=', oldHash)
+    .where('enabled', '=', true)
+    .execute();
 }
 
 /**

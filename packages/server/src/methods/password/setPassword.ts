@@ -19,7 +19,12 @@ export async function hashPassword(password: string): Promise<string> {
  * so no lock is held during argon2; the row and its audit entry commit together. The audit entry
  * names the user and the method, never the password.
  */
-export async function setPassword(db: Kysely<DB>, ctx: RequestContext, userIdOrUpn: string, newPassword: string): Promise<{ userId: string; createdDateTime: string }> {
+export async function setPassword(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  userIdOrUpn: string,
+  newPassword: string,
+): Promise<{ userId: string; createdDateTime: string }> {
   const user = await findUser(db, userIdOrUpn);
   if (!user) throw notFound('user', userIdOrUpn);
   await assertMayManageMethodsOf(db, ctx.principal, user.id);

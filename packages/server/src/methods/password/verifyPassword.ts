@@ -28,7 +28,10 @@ export function dummyHash(): Promise<string> {
  * argon2 verification — against the user's hash, or against the dummy hash when the user has no
  * enabled password or the candidate is absurdly long — so the answer takes the same time either way.
  */
-export async function verifyPassword(stored: Pick<StoredPassword, 'hash' | 'enabled'> | undefined, candidate: string): Promise<PasswordVerification> {
+export async function verifyPassword(
+  stored: Pick<StoredPassword, 'hash' | 'enabled'> | undefined,
+  candidate: string,
+): Promise<PasswordVerification> {
   const usable = stored?.enabled && stored.hash ? stored.hash : undefined;
   const tooLong = candidate.length > MAX_PASSWORD_LENGTH * 4;
   const target = usable && !tooLong ? usable : await dummyHash();
@@ -46,7 +49,12 @@ export async function verifyPassword(stored: Pick<StoredPassword, 'hash' | 'enab
 export function needsRehash(phc: string): boolean {
   try {
     const p = parseOptions(phc);
-    return p.algorithm !== ARGON2_OPTIONS.algorithm || p.memoryCost !== ARGON2_OPTIONS.memoryCost || p.timeCost !== ARGON2_OPTIONS.timeCost || p.parallelism !== ARGON2_OPTIONS.parallelism;
+    return (
+      p.algorithm !== ARGON2_OPTIONS.algorithm ||
+      p.memoryCost !== ARGON2_OPTIONS.memoryCost ||
+      p.timeCost !== ARGON2_OPTIONS.timeCost ||
+      p.parallelism !== ARGON2_OPTIONS.parallelism
+    );
   } catch {
     return true;
   }
@@ -58,7 +66,11 @@ export function needsRehash(phc: string): boolean {
  * hash has outdated parameters and the candidate is right, stores a fresh hash (compare-and-set).
  * The sign-in flow must also ask the policy (`methodsEnabledFor`) whether Password is enabled.
  */
-export async function verifyUserPassword(db: Kysely<DB> | Transaction<DB>, userId: string, candidate: string): Promise<PasswordVerification> {
+export async function verifyUserPassword(
+  db: Kysely<DB> | Transaction<DB>,
+  userId: string,
+  candidate: string,
+): Promise<PasswordVerification> {
   const stored = await loadPassword(db, userId);
   const result = await verifyPassword(stored, candidate);
   if (result.verified && result.needsRehash && stored?.hash) {

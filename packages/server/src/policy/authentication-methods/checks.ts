@@ -36,12 +36,18 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
   {
     // Graph writes all users as the group `all_users` (entra-spec §7.7).
     name: 'allUsersIsAGroup',
-    run: (c) => ([...c.includeTargets, ...c.excludeTargets].some((t) => t.id === ALL_USERS && t.targetType !== 'group') ? `The target '${ALL_USERS}' must have targetType 'group'.` : undefined),
+    run: (c) =>
+      [...c.includeTargets, ...c.excludeTargets].some((t) => t.id === ALL_USERS && t.targetType !== 'group')
+        ? `The target '${ALL_USERS}' must have targetType 'group'.`
+        : undefined,
   },
   {
     // Safer reading: excluding everyone is a disguised "disabled" that hides intent; say it plainly.
     name: 'allUsersNotExcluded',
-    run: (c) => (c.excludeTargets.some((t) => t.id === ALL_USERS) ? `'${ALL_USERS}' cannot be excluded; set state to 'disabled' to turn the method off for everyone.` : undefined),
+    run: (c) =>
+      c.excludeTargets.some((t) => t.id === ALL_USERS)
+        ? `'${ALL_USERS}' cannot be excluded; set state to 'disabled' to turn the method off for everyone.`
+        : undefined,
   },
   {
     name: 'uniqueIncludeTargets',
@@ -67,8 +73,12 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
       if (f.keyRestrictions.isEnforced && f.keyRestrictions.enforcementType === 'allow' && f.keyRestrictions.aaGuids.length === 0) {
         return "keyRestrictions: an enforced 'allow' list with no aaGuids would refuse every passkey; add AAGUIDs or set isEnforced to false.";
       }
-      const p = f.passkeyProfiles.find((x) => x.keyRestrictions.isEnforced && x.keyRestrictions.enforcementType === 'allow' && x.keyRestrictions.aaGuids.length === 0);
-      return p ? `Passkey profile '${p.name}': an enforced 'allow' list with no aaGuids would refuse every passkey; add AAGUIDs or set isEnforced to false.` : undefined;
+      const p = f.passkeyProfiles.find(
+        (x) => x.keyRestrictions.isEnforced && x.keyRestrictions.enforcementType === 'allow' && x.keyRestrictions.aaGuids.length === 0,
+      );
+      return p
+        ? `Passkey profile '${p.name}': an enforced 'allow' list with no aaGuids would refuse every passkey; add AAGUIDs or set isEnforced to false.`
+        : undefined;
     },
   },
   {
@@ -91,7 +101,8 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
       if (!t) return undefined;
       const { minimumLifetimeInMinutes: min, maximumLifetimeInMinutes: max, defaultLifetimeInMinutes: def } = t;
       if (min > max) return `minimumLifetimeInMinutes (${min}) must not exceed maximumLifetimeInMinutes (${max}).`;
-      if (def < min || def > max) return `defaultLifetimeInMinutes (${def}) must be between minimumLifetimeInMinutes (${min}) and maximumLifetimeInMinutes (${max}).`;
+      if (def < min || def > max)
+        return `defaultLifetimeInMinutes (${def}) must be between minimumLifetimeInMinutes (${min}) and maximumLifetimeInMinutes (${max}).`;
       return undefined;
     },
   },
@@ -100,7 +111,9 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
     name: 'passkeyProfileCount',
     run: (c) => {
       const f = fido2(c);
-      return f && f.passkeyProfiles.length > MAX_PASSKEY_PROFILES ? `At most ${MAX_PASSKEY_PROFILES} passkey profiles are allowed, the Default included (got ${f.passkeyProfiles.length}).` : undefined;
+      return f && f.passkeyProfiles.length > MAX_PASSKEY_PROFILES
+        ? `At most ${MAX_PASSKEY_PROFILES} passkey profiles are allowed, the Default included (got ${f.passkeyProfiles.length}).`
+        : undefined;
     },
   },
   {
@@ -129,7 +142,9 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
     name: 'syncedNotAttested',
     run: (c) => {
       const p = fido2(c)?.passkeyProfiles.find((x) => x.passkeyTypes.includes('synced') && x.attestationEnforcement !== 'disabled');
-      return p ? `Passkey profile '${p.name}' allows synced passkeys, which cannot be attested; set attestationEnforcement to 'disabled' or passkeyTypes to 'deviceBound'.` : undefined;
+      return p
+        ? `Passkey profile '${p.name}' allows synced passkeys, which cannot be attested; set attestationEnforcement to 'disabled' or passkeyTypes to 'deviceBound'.`
+        : undefined;
     },
   },
   {

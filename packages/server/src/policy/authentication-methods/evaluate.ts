@@ -20,13 +20,7 @@ import {
  * must match no exclude target — exclude beats include.
  */
 export type MethodDecisionReason =
-  | 'disabledByPolicy'
-  | 'excludedAsUser'
-  | 'excludedViaGroup'
-  | 'includedAsUser'
-  | 'includedViaGroup'
-  | 'includedAllUsers'
-  | 'notIncluded';
+  'disabledByPolicy' | 'excludedAsUser' | 'excludedViaGroup' | 'includedAsUser' | 'includedViaGroup' | 'includedAllUsers' | 'notIncluded';
 
 export interface MethodDecision {
   methodId: MethodId;
@@ -37,13 +31,18 @@ export interface MethodDecision {
 }
 
 /** Does this target name the user: `all_users`, the user's id, or one of their (transitive) groups? */
-export function targetMatches(target: Pick<AuthenticationMethodTarget, 'id' | 'targetType'>, userId: string, userGroupIds: ReadonlySet<string>): boolean {
+export function targetMatches(
+  target: Pick<AuthenticationMethodTarget, 'id' | 'targetType'>,
+  userId: string,
+  userGroupIds: ReadonlySet<string>,
+): boolean {
   const id = target.id.toLowerCase();
   if (target.targetType === 'group') return id === ALL_USERS || userGroupIds.has(id);
   return id === userId.toLowerCase();
 }
 
-const lowerSet = (s: ReadonlySet<string>): ReadonlySet<string> => ([...s].every((g) => g === g.toLowerCase()) ? s : new Set([...s].map((g) => g.toLowerCase())));
+const lowerSet = (s: ReadonlySet<string>): ReadonlySet<string> =>
+  [...s].every((g) => g === g.toLowerCase()) ? s : new Set([...s].map((g) => g.toLowerCase()));
 
 /** The decision for one method and one user, with the reason and the target that decided it. */
 export function evaluateMethodForUser(config: MethodConfiguration, userGroupIds: ReadonlySet<string>, userId: string): MethodDecision {
@@ -51,11 +50,18 @@ export function evaluateMethodForUser(config: MethodConfiguration, userGroupIds:
   const methodId = config.id;
   if (config.state !== 'enabled') return { methodId, enabled: false, reason: 'disabledByPolicy' };
   const excluded: ExcludeTarget | undefined = config.excludeTargets.find((t) => targetMatches(t, userId, groups));
-  if (excluded) return { methodId, enabled: false, reason: excluded.targetType === 'user' ? 'excludedAsUser' : 'excludedViaGroup', targetId: excluded.id };
+  if (excluded)
+    return {
+      methodId,
+      enabled: false,
+      reason: excluded.targetType === 'user' ? 'excludedAsUser' : 'excludedViaGroup',
+      targetId: excluded.id,
+    };
   const included = matchingIncludeTargets(config, groups, userId);
   const best = included.find((t) => t.targetType === 'user') ?? included.find((t) => t.id !== ALL_USERS) ?? included[0];
   if (!best) return { methodId, enabled: false, reason: 'notIncluded' };
-  const reason: MethodDecisionReason = best.targetType === 'user' ? 'includedAsUser' : best.id === ALL_USERS ? 'includedAllUsers' : 'includedViaGroup';
+  const reason: MethodDecisionReason =
+    best.targetType === 'user' ? 'includedAsUser' : best.id === ALL_USERS ? 'includedAllUsers' : 'includedViaGroup';
   return { methodId, enabled: true, reason, targetId: best.id };
 }
 
@@ -65,7 +71,11 @@ export function isMethodEnabledForUser(config: MethodConfiguration, userGroupIds
 }
 
 /** The include targets that name the user (ignores state and excludes). */
-export function matchingIncludeTargets<C extends MethodConfiguration>(config: C, userGroupIds: ReadonlySet<string>, userId: string): C['includeTargets'] {
+export function matchingIncludeTargets<C extends MethodConfiguration>(
+  config: C,
+  userGroupIds: ReadonlySet<string>,
+  userId: string,
+): C['includeTargets'] {
   const groups = lowerSet(userGroupIds);
   return config.includeTargets.filter((t) => targetMatches(t, userId, groups)) as C['includeTargets'];
 }

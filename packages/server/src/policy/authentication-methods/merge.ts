@@ -19,16 +19,26 @@ import type {
  * OData annotations and the echoed `id` are dropped.
  */
 export function applyPatch(current: MethodConfiguration, patch: ConfigurationPatch): MethodConfiguration {
-  const { '@odata.type': _type, '@odata.context': _ctx, 'includeTargets@odata.context': _i, 'excludeTargets@odata.context': _e, id: _id, ...rest } = patch;
+  const {
+    '@odata.type': _type,
+    '@odata.context': _ctx,
+    'includeTargets@odata.context': _i,
+    'excludeTargets@odata.context': _e,
+    id: _id,
+    ...rest
+  } = patch;
   const props = { ...rest } as Record<string, unknown>;
   delete props['passkeyProfiles@odata.context'];
   const next = structuredClone(current) as MethodConfiguration & Record<string, unknown>;
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined) continue;
     if (key === 'includeTargets') next.includeTargets = normalizeIncludeTargets(current.id, value as AuthenticationMethodTarget[]) as never;
-    else if (key === 'excludeTargets') next.excludeTargets = (value as ExcludeTarget[]).map((t) => ({ targetType: t.targetType, id: t.id }));
-    else if (key === 'keyRestrictions' && current.id === 'Fido2') next.keyRestrictions = { ...current.keyRestrictions, ...(value as object) } as Fido2Configuration['keyRestrictions'];
-    else if (key === 'featureSettings' && current.id === 'MicrosoftAuthenticator') next.featureSettings = { ...current.featureSettings, ...(value as object) } as MicrosoftAuthenticatorConfiguration['featureSettings'];
+    else if (key === 'excludeTargets')
+      next.excludeTargets = (value as ExcludeTarget[]).map((t) => ({ targetType: t.targetType, id: t.id }));
+    else if (key === 'keyRestrictions' && current.id === 'Fido2')
+      next.keyRestrictions = { ...current.keyRestrictions, ...(value as object) } as Fido2Configuration['keyRestrictions'];
+    else if (key === 'featureSettings' && current.id === 'MicrosoftAuthenticator')
+      next.featureSettings = { ...current.featureSettings, ...(value as object) } as MicrosoftAuthenticatorConfiguration['featureSettings'];
     else next[key] = value;
   }
   return next;
@@ -52,14 +62,21 @@ function normalizeIncludeTargets(methodId: MethodConfiguration['id'], targets: T
  * The Graph properties whose values differ between two configurations, as audit
  * `modifiedProperties` with JSON old/new values. Compared canonically (key order does not count).
  */
-export function changedProperties(before: MethodConfiguration, after: MethodConfiguration): Array<{ displayName: string; oldValue: string | null; newValue: string | null }> {
+export function changedProperties(
+  before: MethodConfiguration,
+  after: MethodConfiguration,
+): Array<{ displayName: string; oldValue: string | null; newValue: string | null }> {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
   const out: Array<{ displayName: string; oldValue: string | null; newValue: string | null }> = [];
   for (const key of keys) {
     const a = (before as unknown as Record<string, unknown>)[key];
     const b = (after as unknown as Record<string, unknown>)[key];
     if ((a === undefined ? 'null' : canonicalJson(a)) === (b === undefined ? 'null' : canonicalJson(b))) continue;
-    out.push({ displayName: key, oldValue: a === undefined ? null : JSON.stringify(a), newValue: b === undefined ? null : JSON.stringify(b) });
+    out.push({
+      displayName: key,
+      oldValue: a === undefined ? null : JSON.stringify(a),
+      newValue: b === undefined ? null : JSON.stringify(b),
+    });
   }
   return out;
 }

@@ -1,5 +1,13 @@
 import { evaluateMethodForUser, fido2ProfilesForUser, matchingIncludeTargets, type MethodDecision } from './evaluate.ts';
-import type { AuthenticationMethodsPolicy, ConfigurationOf, MethodConfiguration, MethodId, MicrosoftAuthenticatorTarget, PasskeyProfile, SmsTarget } from './types.ts';
+import type {
+  AuthenticationMethodsPolicy,
+  ConfigurationOf,
+  MethodConfiguration,
+  MethodId,
+  MicrosoftAuthenticatorTarget,
+  PasskeyProfile,
+  SmsTarget,
+} from './types.ts';
 
 /** Why a user may or may not add a method themselves (My Security Info, the registration interrupt). */
 export type SelfRegistrationReason =
@@ -51,8 +59,13 @@ const ADMIN_ISSUED: ReadonlySet<MethodId> = new Set<MethodId>(['TemporaryAccessP
  * may the user use and register, with the reason for each (house style §12). No I/O; see
  * `forUser.ts` for the loader. Exclude always wins; a disabled method never counts.
  */
-export function methodsEnabledFor(user: { id: string; groupIds: Iterable<string> }, policy: Pick<AuthenticationMethodsPolicy, 'authenticationMethodConfigurations'> | readonly MethodConfiguration[]): UserMethodPolicy {
-  const configs = Array.isArray(policy) ? (policy as readonly MethodConfiguration[]) : (policy as AuthenticationMethodsPolicy).authenticationMethodConfigurations;
+export function methodsEnabledFor(
+  user: { id: string; groupIds: Iterable<string> },
+  policy: Pick<AuthenticationMethodsPolicy, 'authenticationMethodConfigurations'> | readonly MethodConfiguration[],
+): UserMethodPolicy {
+  const configs = Array.isArray(policy)
+    ? (policy as readonly MethodConfiguration[])
+    : (policy as AuthenticationMethodsPolicy).authenticationMethodConfigurations;
   const groups = new Set([...user.groupIds].map((g) => g.toLowerCase()));
   const methods = configs.map((c) => availability(c, groups, user.id));
   const configurations: Record<string, MethodConfiguration> = {};
@@ -68,8 +81,13 @@ export function methodsEnabledFor(user: { id: string; groupIds: Iterable<string>
     selfRegistrable: new Set(methods.filter((m) => m.canSelfRegister).map((m) => m.methodId)),
     methods,
     fido2Profiles: fido2 ? fido2ProfilesForUser(fido2, groups, user.id) : [],
-    authenticatorModes: new Set(authenticator && enabled.has('MicrosoftAuthenticator') ? (matchingIncludeTargets(authenticator, groups, user.id) as MicrosoftAuthenticatorTarget[]).map((t) => t.authenticationMode) : []),
-    smsUsableForSignIn: !!sms && enabled.has('Sms') && (matchingIncludeTargets(sms, groups, user.id) as SmsTarget[]).some((t) => t.isUsableForSignIn),
+    authenticatorModes: new Set(
+      authenticator && enabled.has('MicrosoftAuthenticator')
+        ? (matchingIncludeTargets(authenticator, groups, user.id) as MicrosoftAuthenticatorTarget[]).map((t) => t.authenticationMode)
+        : [],
+    ),
+    smsUsableForSignIn:
+      !!sms && enabled.has('Sms') && (matchingIncludeTargets(sms, groups, user.id) as SmsTarget[]).some((t) => t.isUsableForSignIn),
     configurations: configurations as UserMethodPolicy['configurations'],
   };
 }
@@ -84,7 +102,13 @@ function availability(config: MethodConfiguration, groups: ReadonlySet<string>, 
         ? 'selfServiceRegistrationDisabled'
         : 'allowed';
   const isRegistrationRequired = decision.enabled && matchingIncludeTargets(config, groups, userId).some((t) => t.isRegistrationRequired);
-  return { ...decision, canSelfRegister: selfRegistrationReason === 'allowed', selfRegistrationReason, isRegistrationRequired, explanation: explain(decision, selfRegistrationReason) };
+  return {
+    ...decision,
+    canSelfRegister: selfRegistrationReason === 'allowed',
+    selfRegistrationReason,
+    isRegistrationRequired,
+    explanation: explain(decision, selfRegistrationReason),
+  };
 }
 
 const USE: Record<MethodDecision['reason'], (d: MethodDecision) => string> = {

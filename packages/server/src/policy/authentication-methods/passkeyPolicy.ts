@@ -63,7 +63,8 @@ function checkProfile(profile: PasskeyProfile, passkey: PasskeyFacts, phase: 're
   const failures: PasskeyRefusal[] = [];
   const types = profile.passkeyTypes.split(',');
   if (!types.includes(passkey.backupEligible ? 'synced' : 'deviceBound')) failures.push('passkeyTypeNotAllowed');
-  if (phase === 'registration' && profile.attestationEnforcement === 'registrationOnly' && !passkey.attestationTrusted) failures.push('attestationRequired');
+  if (phase === 'registration' && profile.attestationEnforcement === 'registrationOnly' && !passkey.attestationTrusted)
+    failures.push('attestationRequired');
   const kr = keyRestrictionRefusal(profile.keyRestrictions, passkey.aaguid);
   if (kr) failures.push(kr);
   return { profileId: profile.id, profileName: profile.name, satisfied: failures.length === 0, failures };
@@ -75,9 +76,20 @@ function checkProfile(profile: PasskeyProfile, passkey: PasskeyFacts, phase: 're
  * `adminProvisioned` skips the self-service switch for admin provisioning flows — but note the
  * provisioning API also requires it to be true in Entra (§4.3), so pass false unless you mean it.
  */
-export function checkPasskeyAgainstPolicy(policy: Pick<UserMethodPolicy, 'methods' | 'fido2Profiles'>, passkey: PasskeyFacts, phase: 'registration' | 'signIn', options: { adminProvisioned?: boolean } = {}): PasskeyDecision {
+export function checkPasskeyAgainstPolicy(
+  policy: Pick<UserMethodPolicy, 'methods' | 'fido2Profiles'>,
+  passkey: PasskeyFacts,
+  phase: 'registration' | 'signIn',
+  options: { adminProvisioned?: boolean } = {},
+): PasskeyDecision {
   const method = policy.methods.find((m) => m.methodId === 'Fido2');
-  if (!method?.enabled) return { allowed: false, reason: 'fido2NotEnabledForUser', profiles: [], explanation: method?.explanation ?? 'Fido2 is not configured.' };
+  if (!method?.enabled)
+    return {
+      allowed: false,
+      reason: 'fido2NotEnabledForUser',
+      profiles: [],
+      explanation: method?.explanation ?? 'Fido2 is not configured.',
+    };
   if (phase === 'registration' && !options.adminProvisioned && method.selfRegistrationReason === 'selfServiceRegistrationDisabled') {
     return { allowed: false, reason: 'selfServiceRegistrationDisabled', profiles: [], explanation: method.explanation };
   }

@@ -10,7 +10,10 @@ export async function getAuthenticationMethodsPolicy(db: Kysely<DB>): Promise<{ 
 }
 
 /** `GET …/authenticationMethodConfigurations/{id}`; the id is case-insensitive (`fido2` = `Fido2`). 404 otherwise. */
-export async function getMethodConfiguration(db: Kysely<DB>, idParam: string): Promise<{ configuration: MethodConfiguration; version: number }> {
+export async function getMethodConfiguration(
+  db: Kysely<DB>,
+  idParam: string,
+): Promise<{ configuration: MethodConfiguration; version: number }> {
   const id = canonicalMethodId(idParam);
   const found = id ? await loadConfiguration(db, id) : undefined;
   if (!found) throw notFound('authenticationMethodConfiguration', idParam);

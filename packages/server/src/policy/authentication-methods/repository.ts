@@ -46,7 +46,10 @@ export async function loadConfigurations(db: Db): Promise<MethodConfiguration[]>
 }
 
 /** One configuration and its version, or undefined when the store has none with that id. */
-export async function loadConfiguration(db: Db, id: MethodId): Promise<{ configuration: MethodConfiguration; version: number } | undefined> {
+export async function loadConfiguration(
+  db: Db,
+  id: MethodId,
+): Promise<{ configuration: MethodConfiguration; version: number } | undefined> {
   const row = await db.selectFrom('auth_method_configurations').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? { configuration: toConfiguration(row), version: row.version } : undefined;
 }
@@ -58,7 +61,10 @@ export async function policyVersion(db: Db): Promise<number> {
 }
 
 /** Writes the policy's own properties and bumps its version; the caller holds `lockPolicy`. */
-export async function savePolicyHeader(trx: Transaction<DB>, header: Pick<AuthenticationMethodsPolicy, 'policyMigrationState' | 'registrationEnforcement'>): Promise<void> {
+export async function savePolicyHeader(
+  trx: Transaction<DB>,
+  header: Pick<AuthenticationMethodsPolicy, 'policyMigrationState' | 'registrationEnforcement'>,
+): Promise<void> {
   await trx
     .updateTable('auth_methods_policy')
     .set((eb) => ({
@@ -73,7 +79,12 @@ export async function savePolicyHeader(trx: Transaction<DB>, header: Pick<Authen
 
 /** The policy's write lock and version: call first in every transaction that changes the policy. */
 export async function lockPolicy(trx: Transaction<DB>): Promise<number> {
-  const row = await trx.selectFrom('auth_methods_policy').select('version').where('id', '=', POLICY_ID).forUpdate().executeTakeFirstOrThrow();
+  const row = await trx
+    .selectFrom('auth_methods_policy')
+    .select('version')
+    .where('id', '=', POLICY_ID)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   return row.version;
 }
 
@@ -109,11 +120,15 @@ export async function saveConfiguration(trx: Transaction<DB>, config: MethodConf
 
 /** The target ids that name no existing user or group of the stated type (`all_users` always exists). */
 export async function missingTargets(db: Db, targets: ReadonlyArray<{ targetType: 'user' | 'group'; id: string }>): Promise<string[]> {
-  const want = (type: 'user' | 'group') => [...new Set(targets.filter((t) => t.targetType === type && t.id !== ALL_USERS).map((t) => t.id.toLowerCase()))];
+  const want = (type: 'user' | 'group') => [
+    ...new Set(targets.filter((t) => t.targetType === type && t.id !== ALL_USERS).map((t) => t.id.toLowerCase())),
+  ];
   const users = want('user');
   const groups = want('group');
   const found = new Set<string>();
-  if (users.length) for (const r of await db.selectFrom('users').select('id').where('id', 'in', users).execute()) found.add(r.id.toLowerCase());
-  if (groups.length) for (const r of await db.selectFrom('groups').select('id').where('id', 'in', groups).execute()) found.add(r.id.toLowerCase());
+  if (users.length)
+    for (const r of await db.selectFrom('users').select('id').where('id', 'in', users).execute()) found.add(r.id.toLowerCase());
+  if (groups.length)
+    for (const r of await db.selectFrom('groups').select('id').where('id', 'in', groups).execute()) found.add(r.id.toLowerCase());
   return [...users, ...groups].filter((id) => !found.has(id));
 }

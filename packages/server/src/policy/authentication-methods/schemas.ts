@@ -39,7 +39,10 @@ const keyRestrictions = z.strictObject({
 /** Graph flags enum: `deviceBound`, `synced`, or both comma-separated in any order; stored canonically. */
 const passkeyTypes = z
   .string()
-  .regex(/^\s*(deviceBound|synced)\s*(,\s*(deviceBound|synced)\s*)?$/, "passkeyTypes must be 'deviceBound', 'synced' or 'deviceBound,synced'")
+  .regex(
+    /^\s*(deviceBound|synced)\s*(,\s*(deviceBound|synced)\s*)?$/,
+    "passkeyTypes must be 'deviceBound', 'synced' or 'deviceBound,synced'",
+  )
   .transform((s) => {
     const set = new Set(s.split(',').map((x) => x.trim()));
     return set.size === 2 ? 'deviceBound,synced' : ([...set][0] as 'deviceBound' | 'synced');
@@ -70,7 +73,11 @@ const common = {
 };
 
 const featureTarget = z.strictObject({ targetType, id: z.union([z.literal(ALL_USERS), guid]) });
-const featureConfiguration = z.strictObject({ state: z.enum(['default', 'enabled', 'disabled']), includeTarget: featureTarget, excludeTarget: featureTarget });
+const featureConfiguration = z.strictObject({
+  state: z.enum(['default', 'enabled', 'disabled']),
+  includeTarget: featureTarget,
+  excludeTarget: featureTarget,
+});
 
 // 10 minutes .. 30 days; length 8..48 (entra-spec §3.1).
 const lifetime = z.int().min(10).max(43_200);
@@ -100,9 +107,16 @@ export const temporaryAccessPassPatchSchema = z.strictObject({
 export const microsoftAuthenticatorPatchSchema = z.strictObject({
   '@odata.type': z.literal(ODATA_TYPE.MicrosoftAuthenticator),
   ...common,
-  includeTargets: z.array(includeTargetSchema.extend({ authenticationMode: z.enum(['any', 'push', 'deviceBasedPush']).optional() })).optional(),
+  includeTargets: z
+    .array(includeTargetSchema.extend({ authenticationMode: z.enum(['any', 'push', 'deviceBasedPush']).optional() }))
+    .optional(),
   isSoftwareOathEnabled: z.boolean().optional(),
-  featureSettings: z.strictObject({ displayAppInformationRequiredState: featureConfiguration.optional(), displayLocationInformationRequiredState: featureConfiguration.optional() }).optional(),
+  featureSettings: z
+    .strictObject({
+      displayAppInformationRequiredState: featureConfiguration.optional(),
+      displayLocationInformationRequiredState: featureConfiguration.optional(),
+    })
+    .optional(),
 });
 
 export const smsPatchSchema = z.strictObject({
@@ -117,7 +131,11 @@ export const emailPatchSchema = z.strictObject({
   allowExternalIdToUseEmailOtp: z.enum(['default', 'enabled', 'disabled']).optional(),
 });
 
-export const voicePatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.Voice), ...common, isOfficePhoneAllowed: z.boolean().optional() });
+export const voicePatchSchema = z.strictObject({
+  '@odata.type': z.literal(ODATA_TYPE.Voice),
+  ...common,
+  isOfficePhoneAllowed: z.boolean().optional(),
+});
 export const softwareOathPatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.SoftwareOath), ...common });
 export const hardwareOathPatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.HardwareOath), ...common });
 export const passwordPatchSchema = z.strictObject({ '@odata.type': z.literal(ODATA_TYPE.Password), ...common });
@@ -141,7 +159,13 @@ export const registrationCampaignPatchSchema = z.strictObject({
   enforceRegistrationAfterAllowedSnoozes: z.boolean().optional(),
   state: z.enum(['default', 'enabled', 'disabled']).optional(),
   includeTargets: z
-    .array(z.strictObject({ id: targetId, targetType, targetedAuthenticationMethod: z.enum(['microsoftAuthenticator', 'fido2']).default('microsoftAuthenticator') }))
+    .array(
+      z.strictObject({
+        id: targetId,
+        targetType,
+        targetedAuthenticationMethod: z.enum(['microsoftAuthenticator', 'fido2']).default('microsoftAuthenticator'),
+      }),
+    )
     .max(50)
     .optional(),
   excludeTargets: z.array(excludeTargetSchema).max(50).optional(),
@@ -152,7 +176,9 @@ export const policyPatchSchema = z.strictObject({
   ...annotations,
   id: z.literal('authenticationMethodsPolicy').optional(),
   policyMigrationState: z.enum(['preMigration', 'migrationInProgress', 'migrationComplete']).optional(),
-  registrationEnforcement: z.strictObject({ authenticationMethodsRegistrationCampaign: registrationCampaignPatchSchema.optional() }).optional(),
+  registrationEnforcement: z
+    .strictObject({ authenticationMethodsRegistrationCampaign: registrationCampaignPatchSchema.optional() })
+    .optional(),
 });
 
 export type PolicyPatch = z.output<typeof policyPatchSchema>;

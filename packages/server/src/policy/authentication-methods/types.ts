@@ -89,7 +89,17 @@ export const ODATA_TYPE = {
 export type MethodId = keyof typeof ODATA_TYPE;
 
 /** Catalogue order (Graph's GET example order, then the rest): the order of `authenticationMethodConfigurations`. */
-export const METHOD_IDS: readonly MethodId[] = ['Fido2', 'MicrosoftAuthenticator', 'Sms', 'TemporaryAccessPass', 'Email', 'SoftwareOath', 'HardwareOath', 'Voice', 'Password'];
+export const METHOD_IDS: readonly MethodId[] = [
+  'Fido2',
+  'MicrosoftAuthenticator',
+  'Sms',
+  'TemporaryAccessPass',
+  'Email',
+  'SoftwareOath',
+  'HardwareOath',
+  'Voice',
+  'Password',
+];
 
 /** Graph `fido2AuthenticationMethodConfiguration` (entra-spec §4.1, §4.2). */
 export interface Fido2Configuration extends ConfigurationBase<'Fido2', (typeof ODATA_TYPE)['Fido2'], PasskeyAuthenticationMethodTarget> {
@@ -101,13 +111,23 @@ export interface Fido2Configuration extends ConfigurationBase<'Fido2', (typeof O
 }
 
 /** Graph `microsoftAuthenticatorAuthenticationMethodConfiguration`. */
-export interface MicrosoftAuthenticatorConfiguration extends ConfigurationBase<'MicrosoftAuthenticator', (typeof ODATA_TYPE)['MicrosoftAuthenticator'], MicrosoftAuthenticatorTarget> {
+export interface MicrosoftAuthenticatorConfiguration extends ConfigurationBase<
+  'MicrosoftAuthenticator',
+  (typeof ODATA_TYPE)['MicrosoftAuthenticator'],
+  MicrosoftAuthenticatorTarget
+> {
   isSoftwareOathEnabled: boolean;
-  featureSettings: { displayAppInformationRequiredState: FeatureConfiguration; displayLocationInformationRequiredState: FeatureConfiguration };
+  featureSettings: {
+    displayAppInformationRequiredState: FeatureConfiguration;
+    displayLocationInformationRequiredState: FeatureConfiguration;
+  };
 }
 
 /** Graph `temporaryAccessPassAuthenticationMethodConfiguration` (entra-spec §3.1). */
-export interface TemporaryAccessPassConfiguration extends ConfigurationBase<'TemporaryAccessPass', (typeof ODATA_TYPE)['TemporaryAccessPass']> {
+export interface TemporaryAccessPassConfiguration extends ConfigurationBase<
+  'TemporaryAccessPass',
+  (typeof ODATA_TYPE)['TemporaryAccessPass']
+> {
   defaultLifetimeInMinutes: number;
   defaultLength: number;
   minimumLifetimeInMinutes: number;

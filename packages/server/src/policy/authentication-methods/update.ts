@@ -7,7 +7,13 @@ import { checkConfiguration } from './checks.ts';
 import { applyPatch, changedProperties } from './merge.ts';
 import { loadConfiguration, loadPolicy, lockPolicy, missingTargets, saveConfiguration } from './repository.ts';
 import { configurationPatchSchema } from './schemas.ts';
-import { canonicalMethodId, ODATA_TYPE, POLICY_SIZE_LIMIT_BYTES, type AuthenticationMethodsPolicy, type MethodConfiguration } from './types.ts';
+import {
+  canonicalMethodId,
+  ODATA_TYPE,
+  POLICY_SIZE_LIMIT_BYTES,
+  type AuthenticationMethodsPolicy,
+  type MethodConfiguration,
+} from './types.ts';
 
 export interface UpdateResult {
   configuration: MethodConfiguration;
@@ -24,7 +30,11 @@ export interface UpdateResult {
  */
 export function assertVersion(expected: number | undefined, actual: number): void {
   if (expected !== undefined && expected !== actual) {
-    throw new ApiError('Request_Conflict', `The policy changed since it was read (If-Match version ${expected}, current ${actual}); GET it again and retry.`, { status: 412 });
+    throw new ApiError(
+      'Request_Conflict',
+      `The policy changed since it was read (If-Match version ${expected}, current ${actual}); GET it again and retry.`,
+      { status: 412 },
+    );
   }
 }
 
@@ -45,18 +55,29 @@ export const etagOf = (version: number): string => `W/"${version}"`;
  * entry in one transaction — or changes nothing and throws a 400/404. Writers serialise on the
  * policy's row lock, so concurrent PATCHes never lose each other's changes.
  */
-export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestContext, idParam: string, body: unknown, options: { ifMatchVersion?: number } = {}): Promise<UpdateResult> {
+export async function updateMethodConfiguration(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  idParam: string,
+  body: unknown,
+  options: { ifMatchVersion?: number } = {},
+): Promise<UpdateResult> {
   const id = canonicalMethodId(idParam);
   if (!id) throw notFound('authenticationMethodConfiguration', idParam);
   const parsed = configurationPatchSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badRequest(`Invalid body: ${issue ? `/${issue.path.join('/')} ${issue.message}` : 'does not match the schema'}`, parsed.error.issues.slice(0, 20));
+    throw badRequest(
+      `Invalid body: ${issue ? `/${issue.path.join('/')} ${issue.message}` : 'does not match the schema'}`,
+      parsed.error.issues.slice(0, 20),
+    );
   }
   const patch = parsed.data;
   // Graph: the body must carry the configuration's @odata.type (entra-spec §4.2).
-  if (patch['@odata.type'] !== ODATA_TYPE[id]) throw badRequest(`@odata.type '${patch['@odata.type']}' does not match configuration '${id}'; expected '${ODATA_TYPE[id]}'.`);
-  if (patch.id !== undefined && patch.id.toLowerCase() !== id.toLowerCase()) throw badRequest(`The body's id '${patch.id}' does not match configuration '${id}'.`);
+  if (patch['@odata.type'] !== ODATA_TYPE[id])
+    throw badRequest(`@odata.type '${patch['@odata.type']}' does not match configuration '${id}'; expected '${ODATA_TYPE[id]}'.`);
+  if (patch.id !== undefined && patch.id.toLowerCase() !== id.toLowerCase())
+    throw badRequest(`The body's id '${patch.id}' does not match configuration '${id}'.`);
 
   return db.transaction().execute(async (trx) => {
     await lockPolicy(trx);
@@ -69,7 +90,10 @@ export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestCont
 
     const failures = checkConfiguration(next, current);
     if (failures.length) throw badRequest(failures[0] as string, { failures });
-    assertPolicySize({ ...policy, authenticationMethodConfigurations: policy.authenticationMethodConfigurations.map((c) => (c.id === next.id ? next : c)) });
+    assertPolicySize({
+      ...policy,
+      authenticationMethodConfigurations: policy.authenticationMethodConfigurations.map((c) => (c.id === next.id ? next : c)),
+    });
     await assertTargetsExist(trx, current, next);
 
     const modifiedProperties = changedProperties(current, next);
@@ -90,7 +114,9 @@ export async function updateMethodConfiguration(db: Kysely<DB>, ctx: RequestCont
 export function assertPolicySize(whole: AuthenticationMethodsPolicy): void {
   const bytes = Buffer.byteLength(JSON.stringify(whole), 'utf8');
   if (bytes > POLICY_SIZE_LIMIT_BYTES) {
-    throw badRequest(`The authentication methods policy would be ${bytes} bytes; it is limited to 20 KB (${POLICY_SIZE_LIMIT_BYTES} bytes). Target groups instead of many individual users.`);
+    throw badRequest(
+      `The authentication methods policy would be ${bytes} bytes; it is limited to 20 KB (${POLICY_SIZE_LIMIT_BYTES} bytes). Target groups instead of many individual users.`,
+    );
   }
 }
 
@@ -98,7 +124,11 @@ export function assertPolicySize(whole: AuthenticationMethodsPolicy): void {
  * Targets added by this PATCH must name an existing user or group. Targets already stored are
  * not re-checked, so a group deleted later does not block unrelated edits (it simply matches nobody).
  */
-export async function assertTargetsExist(db: Parameters<typeof missingTargets>[0], current: Pick<MethodConfiguration, 'includeTargets' | 'excludeTargets'>, next: Pick<MethodConfiguration, 'includeTargets' | 'excludeTargets'>): Promise<void> {
+export async function assertTargetsExist(
+  db: Parameters<typeof missingTargets>[0],
+  current: Pick<MethodConfiguration, 'includeTargets' | 'excludeTargets'>,
+  next: Pick<MethodConfiguration, 'includeTargets' | 'excludeTargets'>,
+): Promise<void> {
   const before = new Set([...current.includeTargets, ...current.excludeTargets].map((t) => `${t.targetType}:${t.id.toLowerCase()}`));
   const added = [...next.includeTargets, ...next.excludeTargets].filter((t) => !before.has(`${t.targetType}:${t.id.toLowerCase()}`));
   const missing = await missingTargets(db, added);

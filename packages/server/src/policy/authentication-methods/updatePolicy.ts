@@ -11,8 +11,20 @@ import { ALL_USERS, type AuthenticationMethodsPolicy, type RegistrationCampaign 
 
 /** Rules on the registration campaign (entra-spec §7.5), as named checks like `checks.ts`. */
 export const CAMPAIGN_CHECKS: ReadonlyArray<{ name: string; run(c: RegistrationCampaign): string | undefined }> = [
-  { name: 'allUsersIsAGroup', run: (c) => ([...c.includeTargets, ...c.excludeTargets].some((t) => t.id === ALL_USERS && t.targetType !== 'group') ? `The target '${ALL_USERS}' must have targetType 'group'.` : undefined) },
-  { name: 'uniqueCampaignTargets', run: (c) => (new Set(c.includeTargets.map((t) => t.id)).size !== c.includeTargets.length ? 'registrationCampaign includeTargets names a target more than once.' : undefined) },
+  {
+    name: 'allUsersIsAGroup',
+    run: (c) =>
+      [...c.includeTargets, ...c.excludeTargets].some((t) => t.id === ALL_USERS && t.targetType !== 'group')
+        ? `The target '${ALL_USERS}' must have targetType 'group'.`
+        : undefined,
+  },
+  {
+    name: 'uniqueCampaignTargets',
+    run: (c) =>
+      new Set(c.includeTargets.map((t) => t.id)).size !== c.includeTargets.length
+        ? 'registrationCampaign includeTargets names a target more than once.'
+        : undefined,
+  },
 ];
 
 /**
@@ -20,14 +32,24 @@ export const CAMPAIGN_CHECKS: ReadonlyArray<{ name: string; run(c: RegistrationC
  * policy's own properties — `policyMigrationState` and the registration campaign. Method
  * configurations change only through their own endpoint (400 here). Returns the updated policy.
  */
-export async function updateAuthenticationMethodsPolicy(db: Kysely<DB>, ctx: RequestContext, body: unknown, options: { ifMatchVersion?: number } = {}): Promise<{ policy: AuthenticationMethodsPolicy; version: number; changed: boolean }> {
+export async function updateAuthenticationMethodsPolicy(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  body: unknown,
+  options: { ifMatchVersion?: number } = {},
+): Promise<{ policy: AuthenticationMethodsPolicy; version: number; changed: boolean }> {
   if (body && typeof body === 'object' && 'authenticationMethodConfigurations' in body) {
-    throw badRequest('authenticationMethodConfigurations cannot be changed here; PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id} instead.');
+    throw badRequest(
+      'authenticationMethodConfigurations cannot be changed here; PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id} instead.',
+    );
   }
   const parsed = policyPatchSchema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badRequest(`Invalid body: ${issue ? `/${issue.path.join('/')} ${issue.message}` : 'does not match the schema'}`, parsed.error.issues.slice(0, 20));
+    throw badRequest(
+      `Invalid body: ${issue ? `/${issue.path.join('/')} ${issue.message}` : 'does not match the schema'}`,
+      parsed.error.issues.slice(0, 20),
+    );
   }
   return db.transaction().execute(async (trx) => {
     const version = await lockPolicy(trx);
@@ -39,7 +61,11 @@ export async function updateAuthenticationMethodsPolicy(db: Kysely<DB>, ctx: Req
     const failure = CAMPAIGN_CHECKS.map((c) => c.run(campaign)).find((m) => m !== undefined);
     if (failure) throw badRequest(failure);
     assertPolicySize(next);
-    await assertTargetsExist(trx, { includeTargets: campaignBefore.includeTargets as never, excludeTargets: campaignBefore.excludeTargets }, { includeTargets: campaign.includeTargets as never, excludeTargets: campaign.excludeTargets });
+    await assertTargetsExist(
+      trx,
+      { includeTargets: campaignBefore.includeTargets as never, excludeTargets: campaignBefore.excludeTargets },
+      { includeTargets: campaign.includeTargets as never, excludeTargets: campaign.excludeTargets },
+    );
 
     const modifiedProperties = changedProperties(
       { policyMigrationState: current.policyMigrationState, registrationEnforcement: current.registrationEnforcement } as never,

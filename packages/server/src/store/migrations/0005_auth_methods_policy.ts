@@ -38,20 +38,59 @@ const SEED: Array<{ id: string; type: string; state: 'enabled' | 'disabled'; inc
     type: '#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration',
     state: 'disabled',
     include: [{ ...EVERYONE, authenticationMode: 'any' }],
-    config: { isSoftwareOathEnabled: false, featureSettings: { displayAppInformationRequiredState: FEATURE_DEFAULT, displayLocationInformationRequiredState: FEATURE_DEFAULT } },
+    config: {
+      isSoftwareOathEnabled: false,
+      featureSettings: { displayAppInformationRequiredState: FEATURE_DEFAULT, displayLocationInformationRequiredState: FEATURE_DEFAULT },
+    },
   },
-  { id: 'Sms', type: '#microsoft.graph.smsAuthenticationMethodConfiguration', state: 'enabled', include: [{ ...EVERYONE, isUsableForSignIn: true }], config: {} },
+  {
+    id: 'Sms',
+    type: '#microsoft.graph.smsAuthenticationMethodConfiguration',
+    state: 'enabled',
+    include: [{ ...EVERYONE, isUsableForSignIn: true }],
+    config: {},
+  },
   {
     id: 'TemporaryAccessPass',
     type: '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration',
     state: 'disabled',
     include: ALL_USERS,
-    config: { defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, isUsableOnce: false },
+    config: {
+      defaultLifetimeInMinutes: 60,
+      defaultLength: 8,
+      minimumLifetimeInMinutes: 60,
+      maximumLifetimeInMinutes: 480,
+      isUsableOnce: false,
+    },
   },
-  { id: 'Email', type: '#microsoft.graph.emailAuthenticationMethodConfiguration', state: 'enabled', include: [], config: { allowExternalIdToUseEmailOtp: 'default' } },
-  { id: 'SoftwareOath', type: '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', state: 'disabled', include: ALL_USERS, config: {} },
-  { id: 'HardwareOath', type: '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration', state: 'disabled', include: ALL_USERS, config: {} },
-  { id: 'Voice', type: '#microsoft.graph.voiceAuthenticationMethodConfiguration', state: 'disabled', include: ALL_USERS, config: { isOfficePhoneAllowed: false } },
+  {
+    id: 'Email',
+    type: '#microsoft.graph.emailAuthenticationMethodConfiguration',
+    state: 'enabled',
+    include: [],
+    config: { allowExternalIdToUseEmailOtp: 'default' },
+  },
+  {
+    id: 'SoftwareOath',
+    type: '#microsoft.graph.softwareOathAuthenticationMethodConfiguration',
+    state: 'disabled',
+    include: ALL_USERS,
+    config: {},
+  },
+  {
+    id: 'HardwareOath',
+    type: '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration',
+    state: 'disabled',
+    include: ALL_USERS,
+    config: {},
+  },
+  {
+    id: 'Voice',
+    type: '#microsoft.graph.voiceAuthenticationMethodConfiguration',
+    state: 'disabled',
+    include: ALL_USERS,
+    config: { isOfficePhoneAllowed: false },
+  },
   { id: 'Password', type: '#latchkey.passwordAuthenticationMethodConfiguration', state: 'enabled', include: ALL_USERS, config: {} },
 ];
 
@@ -96,7 +135,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   for (const m of SEED) {
     await sql`
       insert into auth_method_configurations (id, odata_type, state, include_targets, exclude_targets, config)
-      values (${m.id}, ${m.type}, ${m.state}, ${JSON.stringify(m.include)}::jsonb, '[]'::jsonb, ${JSON.stringify(m.config)}::jsonb)`.execute(db);
+      values (${m.id}, ${m.type}, ${m.state}, ${JSON.stringify(m.include)}::jsonb, '[]'::jsonb, ${JSON.stringify(m.config)}::jsonb)`.execute(
+      db,
+    );
   }
 
   // Legacy passwords (issue 3 item 7): argon2id PHC string; off unless an admin sets one.
