@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../store/schema.ts';
+import { PasskeyError } from './errors.ts';
+import { PASSKEY_LIMITS } from './relying-party.ts';
+
+export type ChallengePurpose = 'registration' | 'authentication';
+
+/** What a challenge was issued for; checked again when the response comes back. */
+export interface IssuedChallenge {
+  challenge: string;
+  purpose: ChallengePurpose;
+  /** The user the ceremony is for; null for discoverable (usernameless) sign-in. */
+  userId: string | null;
+  /** The sign-in or registration flow that asked, when the caller binds one. */
+  flowId: string | null;
+  rpId: string;
+  expiresAt: Date;
+}
+
+/**
+ * Stores a fresh 32-byte random challenge (WebAuthn L3 §13.4.3: at least 16 bytes) for one
+ * ceremony, valid for 5 minutes. `sweepExpiredChallenges` removes rows nobody came back for.
+ */
+export async function issueChallenge(db: Kysely<DB>, input: { purpose: ChallengePurpose; userId: string | null; flowId?: string | null; rpId: string; ttlMs?: number }): Promise<IssuedChallenge> {
+  const challenge = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + (input.ttlMs ?? PASSKEY_LIMITS.challengeTtlMs));
+  await db
+    .insertInto('passkey_challenges')
+    .values({ challenge, purpose: input.purpose, user_id: input.userId, flow_id: input.flowId ?? null, rp_id: input.rpId, expires_at: expiresAt })
+    .execute();
+  return { challenge, purpose: input.purpose, userId: input.userId, flowId: input.flowId ?? null, rpId: input.rpId, expiresAt };
+}
+
+/**
+ * Consumes a challenge exactly once: `delete … returning` is atomic, so of two concurrent
+ * submissions of the same response only one gets the row (house style §15). A consumed or
+ * unknown challenge, an expired one, or one issued for another purpose or flow is refused.
+ * The row is gone either way: a failed attempt burns its challenge.
+ */
+export async function consumeChallenge(db: Kysely<DB>, challenge: string, expect: { purpose: ChallengePurpose; flowId?: string | null }): Promise<IssuedChallenge> {
+  const row = await db.deleteFrom('passkey_challenges').where('challenge', '=', challenge).returningAll().executeTakeFirst();
+  if (!row) throw new PasskeyError('challengeUnknownOrUsed', 'This sign-in request was already used or is unknown. Start again.');
+  if (new Date(row.expires_at).getTime() <= Date.now()) throw new PasskeyError('challengeExpired', 'This request expired (challenges are valid for 5 minutes). Start again.');
+  if (row.purpose !== expect.purpose) throw new PasskeyError('challengeMismatch', `The challenge was issued for ${row.purpose}, not ${expect.purpose}.`);
+  if (expect.flowId !== undefined && (row.flow_id ?? null) !== (expect.flowId ?? null)) throw new PasskeyError('challengeMismatch', 'The challenge belongs to another flow.');
+  return { challenge: row.challenge, purpose: row.purpose, userId: row.user_id, flowId: row.flow_id, rpId: row.rp_id, expiresAt: new Date(row.expires_at) };
+}
+
+/** Deletes challenges that expired before `now`; returns how many. For a periodic job. */
+export async function sweepExpiredChallenges(db: Kysely<DB>, now = new Date()): Promise<number> {
+  const r = await db.deleteFrom('passkey_challenges').where('expires_at', '<', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

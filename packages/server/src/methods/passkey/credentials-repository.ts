@@ -1,0 +1,124 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { DB, PasskeyCredentialsTable } from '../../store/schema.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A stored passkey. `publicKey` is the COSE_Key exactly as the authenticator sent it. */
+export interface PasskeyCredential {
+  id: string;
+  credentialId: string;
+  userId: string;
+  publicKey: Uint8Array;
+  signCount: number;
+  aaguid: string;
+  transports: string[];
+  backupEligible: boolean;
+  backedUp: boolean;
+  attestationFormat: string;
+  attestationTrust: 'trusted' | 'untrusted' | 'self' | 'none';
+  /** Subjects of the attestation certificates, leaf first (never key material). */
+  attestationCertificates: string[];
+  displayName: string;
+  rpId: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export type NewPasskeyCredential = Omit<PasskeyCredential, 'createdAt' | 'lastUsedAt'>;
+
+function toCredential(r: Selectable<PasskeyCredentialsTable>): PasskeyCredential {
+  return {
+    id: r.id,
+    credentialId: r.credential_id,
+    userId: r.user_id,
+    publicKey: new Uint8Array(r.public_key),
+    signCount: Number(r.sign_count),
+    aaguid: r.aaguid,
+    transports: r.transports,
+    backupEligible: r.backup_eligible,
+    backedUp: r.backed_up,
+    attestationFormat: r.attestation_format,
+    attestationTrust: r.attestation_trust,
+    attestationCertificates: r.attestation_certificates,
+    displayName: r.display_name,
+    rpId: r.rp_id,
+    createdAt: new Date(r.created_at),
+    lastUsedAt: r.last_used_at ? new Date(r.last_used_at) : null,
+  };
+}
+
+/** Inserts a credential. A duplicate credential id raises the database's unique violation. */
+export async function insertCredential(db: Db, c: NewPasskeyCredential): Promise<PasskeyCredential> {
+  const row = await db
+    .insertInto('passkey_credentials')
+    .values({
+      id: c.id,
+      credential_id: c.credentialId,
+      user_id: c.userId,
+      public_key: c.publicKey,
+      sign_count: c.signCount,
+      aaguid: c.aaguid,
+      transports: JSON.stringify(c.transports),
+      backup_eligible: c.backupEligible,
+      backed_up: c.backedUp,
+      attestation_format: c.attestationFormat,
+      attestation_trust: c.attestationTrust,
+      attestation_certificates: JSON.stringify(c.attestationCertificates),
+      display_name: c.displayName,
+      rp_id: c.rpId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCredential(row);
+}
+
+export async function findByCredentialId(db: Db, credentialId: string): Promise<PasskeyCredential | undefined> {
+  const row = await db.selectFrom('passkey_credentials').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+  return row ? toCredential(row) : undefined;
+}
+
+/** One of a user's passkeys by its method id (Graph `fido2AuthenticationMethod.id`). */
+export async function findUserCredential(db: Db, userId: string, id: string): Promise<PasskeyCredential | undefined> {
+  const row = await db.selectFrom('passkey_credentials').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+  return row ? toCredential(row) : undefined;
+}
+
+/** A user's passkeys, oldest first. */
+export async function listUserCredentials(db: Db, userId: string): Promise<PasskeyCredential[]> {
+  const rows = await db.selectFrom('passkey_credentials').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+  return rows.map(toCredential);
+}
+
+/** The credential ids and transports of a user's passkeys (allow/exclude lists). */
+export async function listUserCredentialDescriptors(db: Db, userId: string): Promise<Array<{ credentialId: string; transports: string[] }>> {
+  const rows = await db.selectFrom('passkey_credentials').select(['credential_id', 'transports']).where('user_id', '=', userId).orderBy('created_at').execute();
+  return rows.map((r) => ({ credentialId: r.credential_id, transports: r.transports }));
+}
+
+/**
+ * Records a successful assertion: the new counter, backup state and last use — only if the
+ * counter moved forward (or both are 0: the authenticator has no counter). Atomic: of two
+ * assertions racing with the same counter, one updates and the other sees `false`.
+ */
+export async function recordUse(db: Db, id: string, u: { newSignCount: number; backedUp: boolean; at: Date }): Promise<boolean> {
+  // WebAuthn L3 §7.2 step 22: the new counter must be greater than the stored one, unless both are 0.
+  const r = await db
+    .updateTable('passkey_credentials')
+    .set({ sign_count: u.newSignCount, backed_up: u.backedUp, last_used_at: u.at })
+    .where('id', '=', id)
+    .where('sign_count', u.newSignCount === 0 ? '=' : '<', u.newSignCount)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Deletes one of a user's passkeys; returns the deleted row, or undefined. */
+export async function deleteUserCredential(db: Db, userId: string, id: string): Promise<PasskeyCredential | undefined> {
+  const row = await db.deleteFrom('passkey_credentials').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();
+  return row ? toCredential(row) : undefined;
+}
+
+/** The user's directory facts a ceremony needs (WebAuthn user entity), or undefined. */
+export async function findPasskeyUser(db: Db, userId: string): Promise<{ id: string; userPrincipalName: string; displayName: string; accountEnabled: boolean } | undefined> {
+  const row = await db.selectFrom('users').select(['id', 'user_principal_name', 'display_name', 'account_enabled']).where('id', '=', userId).executeTakeFirst();
+  return row ? { id: row.id, userPrincipalName: row.user_principal_name, displayName: row.display_name, accountEnabled: row.account_enabled } : undefined;
+}

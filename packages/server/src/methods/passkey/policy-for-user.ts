@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../store/schema.ts';
+import { loadMethodsEnabledFor } from '../../policy/authentication-methods/forUser.ts';
+import type { Fido2Configuration, PasskeyProfile } from '../../policy/authentication-methods/types.ts';
+import { PasskeyError } from './errors.ts';
+
+export interface UserPasskeyPolicy {
+  config: Fido2Configuration;
+  profiles: PasskeyProfile[];
+  canSelfRegister: boolean;
+  selfRegistrationReason: string;
+}
+
+/**
+ * The Fido2 part of the authentication methods policy for one user, from the policy module
+ * (`loadMethodsEnabledFor`). Throws 403 `methodNotEnabled` when passkeys are off for them
+ * (disabled, not included, or excluded — exclude wins, entra-spec §4.2).
+ */
+export async function passkeyPolicyFor(db: Kysely<DB>, userId: string): Promise<UserPasskeyPolicy> {
+  const policy = await loadMethodsEnabledFor(db, userId);
+  const config = policy.configurations.Fido2;
+  const method = policy.methods.find((m) => m.methodId === 'Fido2');
+  if (!config || !policy.enabled.has('Fido2') || policy.fido2Profiles.length === 0) {
+    throw new PasskeyError('methodNotEnabled', 'Passkeys are not enabled for this user.', { details: { policyReason: method?.reason ?? 'disabledByPolicy' } });
+  }
+  return { config, profiles: policy.fido2Profiles, canSelfRegister: method?.canSelfRegister ?? false, selfRegistrationReason: method?.selfRegistrationReason ?? 'methodNotEnabled' };
+}

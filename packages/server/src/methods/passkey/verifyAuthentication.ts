@@ -1,0 +1,118 @@
+import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { RequestContext } from '../../auth/principal.ts';
+import { recordAudit } from '../../audit/record.ts';
+import type { PasskeyDeps } from './deps.ts';
+import { PasskeyError, ensure } from './errors.ts';
+import { decideAuthentication } from './attestation-policy.ts';
+import { consumeChallenge } from './challenges.ts';
+import { findByCredentialId, recordUse, type PasskeyCredential } from './credentials-repository.ts';
+import { installKeyCache } from './key-cache.ts';
+import { passkeyPolicyFor } from './policy-for-user.ts';
+import { PASSKEY_LIMITS } from './relying-party.ts';
+import { checkClientData, checkOrigin, checkRpIdHash, decodeField, userIdOfHandle } from './response-checks.ts';
+
+export interface VerifyAuthenticationInput {
+  response: AuthenticationResponseJSON;
+  flowId?: string | null;
+}
+
+/** Facts of a verified assertion, for the sign-in flow (session methods, amr, sign-in log). */
+export interface VerifiedAuthentication {
+  userId: string;
+  /** Graph fido2AuthenticationMethod id. */
+  methodId: string;
+  credentialId: string;
+  aaguid: string;
+  userVerified: boolean;
+  /** Synced (backup eligible) or device-bound (WebAuthn L3 §6.1.3). */
+  passkeyType: 'synced' | 'deviceBound';
+  backedUp: boolean;
+  signCount: number;
+  profileId: string;
+}
+
+/**
+ * Step 2 of authentication (WebAuthn L3 §7.2). In order: stateless checks; atomic consumption of
+ * the challenge (so of two parallel submissions exactly one proceeds); the credential, bound to
+ * the challenge's user (username-first) or the user handle (discoverable); the passkey policy
+ * at sign-in (method enabled, passkey type, key restrictions — entra-spec §4.3); the assertion
+ * verified by @simplewebauthn/server; the signature counter (§7.2 step 22): a regression on a
+ * counting authenticator refuses the sign-in and writes "Possible cloned authenticator" to the
+ * audit trail; else the counter, backup state and last use are stored.
+ */
+export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContext, input: VerifyAuthenticationInput): Promise<VerifiedAuthentication> {
+  const cacheReady = installKeyCache();
+  const { response } = input;
+  ensure(response && typeof response === 'object' && response.response && typeof response.response === 'object', 'malformedResponse', 'The authentication response is not a PublicKeyCredential JSON object.');
+  ensure(typeof response.id === 'string' && response.id === response.rawId && response.id.length <= 1366, 'malformedResponse', 'The credential id is missing, too long, or differs from rawId.');
+  const clientData = checkClientData(response.response.clientDataJSON, 'webauthn.get');
+  const authData = decodeField('authenticatorData', response.response.authenticatorData, PASSKEY_LIMITS.maxAuthenticatorDataBytes);
+  decodeField('signature', response.response.signature, PASSKEY_LIMITS.maxSignatureBytes);
+  const userHandle = response.response.userHandle ? decodeField('userHandle', response.response.userHandle, 64) : undefined;
+  checkOrigin(clientData, deps.rp);
+  checkRpIdHash(authData, deps.rp);
+
+  const challenge = await consumeChallenge(deps.db, clientData.challenge, { purpose: 'authentication', ...(input.flowId !== undefined ? { flowId: input.flowId } : {}) });
+  const credential = await findByCredentialId(deps.db, response.id);
+  if (!credential) throw new PasskeyError('unknownCredential', 'This passkey is not registered here (it may have been deleted).');
+  // Username-first: the credential must be one the options allowed (§7.2 step 5).
+  if (challenge.userId) ensure(credential.userId === challenge.userId, 'credentialNotAllowed', 'This passkey belongs to another account.');
+  // Discoverable: the user handle identifies the account and must match the credential's (§7.2 step 6).
+  if (!challenge.userId || userHandle) ensure(userHandle && userIdOfHandle(userHandle) === credential.userId, 'userHandleMismatch', "The passkey's user handle does not match its account.");
+
+  const policy = await passkeyPolicyFor(deps.db, credential.userId);
+  const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
+  if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
+
+  await cacheReady;
+  let verified;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge.challenge,
+      expectedOrigin: [...deps.rp.origins],
+      expectedRPID: deps.rp.id,
+      requireUserVerification: true,
+      // Counter 0 here: the library then checks only the signature; the counter rule is applied
+      // below against the stored value, so a regression can be told apart and audited.
+      credential: { id: credential.credentialId, publicKey: credential.publicKey as Uint8Array<ArrayBuffer>, counter: 0 },
+    });
+  } catch (cause) {
+    throw new PasskeyError('verificationFailed', 'The passkey signature could not be verified.', { cause });
+  }
+  ensure(verified.verified, 'verificationFailed', 'The passkey signature does not verify.');
+  const info = verified.authenticationInfo;
+
+  const counting = info.newCounter > 0 || credential.signCount > 0;
+  const forward = counting ? info.newCounter > credential.signCount : true;
+  const stored = forward && (await recordUse(deps.db, credential.id, { newSignCount: info.newCounter, backedUp: info.credentialBackedUp, at: new Date() }));
+  if (!stored) await refuseClone(deps, ctx, credential, info.newCounter);
+
+  return {
+    userId: credential.userId,
+    methodId: credential.id,
+    credentialId: credential.credentialId,
+    aaguid: credential.aaguid,
+    userVerified: info.userVerified,
+    passkeyType: credential.backupEligible ? 'synced' : 'deviceBound',
+    backedUp: info.credentialBackedUp,
+    signCount: info.newCounter,
+    profileId: decision.profileId,
+  };
+}
+
+/** WebAuthn L3 §6.1.1: a counter that does not move forward signals a possible cloned authenticator. */
+async function refuseClone(deps: PasskeyDeps, ctx: RequestContext, credential: PasskeyCredential, received: number): Promise<never> {
+  await deps.db.transaction().execute((trx) =>
+    recordAudit(trx, ctx, {
+      category: 'UserManagement',
+      activity: 'Possible cloned authenticator',
+      operationType: 'Other',
+      result: 'failure',
+      resultReason: 'signCountRegression',
+      targets: [{ id: credential.userId, type: 'User' }, { id: credential.id, displayName: credential.displayName, type: 'Other' }],
+      details: { method: 'Fido2', credentialId: credential.credentialId, aaguid: credential.aaguid, storedSignCount: String(credential.signCount), receivedSignCount: String(received) },
+    }),
+  );
+  throw new PasskeyError('signCountRegression', "This passkey's signature counter went backwards, which can mean it was cloned. Sign-in refused; contact your administrator.");
+}
