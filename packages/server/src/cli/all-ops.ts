@@ -4,4 +4,5 @@
  */
 import './commands/migrate-ops.ts';
 import '../oidc/admin-token-op.ts';
+import '../oidc/keys-ops.ts';
 import './commands/audit-ops.ts';

@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerAdminCommands } from './admin.ts';
+import { registerKeysCommands } from './keys.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommands[] = [];
 COMMANDS.push(registerAuditCommands);
+COMMANDS.push(registerAdminCommands);
+COMMANDS.push(registerKeysCommands);
