@@ -19,7 +19,12 @@ describe('Control Center in Chromium', () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 820 }, locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'reduce' });
+    const context = await browser.newContext({
+      viewport: { width: 1360, height: 820 },
+      locale: 'en-GB',
+      timezoneId: 'UTC',
+      reducedMotion: 'reduce',
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -51,7 +56,12 @@ describe('Control Center in Chromium', () => {
     const table = page.getByRole('table', { name: 'Users' });
     await table.getByRole('row', { name: /admin@latchkey\.local/ }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/users');
-    expect(await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link').allInnerTexts()).toEqual(['Users', 'Groups', 'Roles', 'Audit']);
+    expect(await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link').allInnerTexts()).toEqual([
+      'Users',
+      'Groups',
+      'Roles',
+      'Audit',
+    ]);
     expect(await page.getByTestId('identity').innerText()).not.toBe('');
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
   });
@@ -64,7 +74,10 @@ describe('Control Center in Chromium', () => {
     await dialog.getByLabel('Mail').fill('ada@example.com');
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('table', { name: 'Users' }).getByRole('row', { name: /ada\.lovelace@latchkey\.local/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Users' })
+      .getByRole('row', { name: /ada\.lovelace@latchkey\.local/ })
+      .waitFor();
     const stored = await server.api(`/api/v1/users/ada.lovelace@latchkey.local`);
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ displayName: 'Ada Lovelace', mail: 'ada@example.com', accountEnabled: true });
@@ -121,22 +134,34 @@ describe('Control Center in Chromium', () => {
     await page.keyboard.press('Escape');
 
     await page.getByLabel('Activity starts with').fill('Disable');
-    await table.getByRole('row', { name: /Add user/ }).first().waitFor({ state: 'detached' });
+    await table
+      .getByRole('row', { name: /Add user/ })
+      .first()
+      .waitFor({ state: 'detached' });
     await table.getByRole('row', { name: /Disable account.*ada\.lovelace@latchkey\.local/ }).waitFor();
     expect(await table.getByRole('row', { name: /Add user/ }).count()).toBe(0);
   });
 
   it('lists groups and roles', async () => {
-    const group = await server.api('/api/v1/groups', { body: { displayName: 'Engineering', mailEnabled: false, mailNickname: 'engineering', securityEnabled: true } });
+    const group = await server.api('/api/v1/groups', {
+      body: { displayName: 'Engineering', mailEnabled: false, mailNickname: 'engineering', securityEnabled: true },
+    });
     expect(group.status).toBe(201);
     const nav = page.getByRole('navigation', { name: 'Control Center' });
     await nav.getByRole('link', { name: 'Groups' }).click();
-    await page.getByRole('table', { name: 'Groups' }).getByRole('row', { name: /Engineering/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Groups' })
+      .getByRole('row', { name: /Engineering/ })
+      .waitFor();
     await shot('groups');
     await nav.getByRole('link', { name: 'Roles' }).click();
     const ga = page.getByRole('table', { name: 'Roles' }).getByRole('link', { name: 'Global Administrator', exact: true });
     await ga.click();
-    await page.getByRole('dialog', { name: 'Global Administrator' }).getByRole('list', { name: 'Role assignments' }).getByText('Latchkey Administrator').waitFor();
+    await page
+      .getByRole('dialog', { name: 'Global Administrator' })
+      .getByRole('list', { name: 'Role assignments' })
+      .getByText('Latchkey Administrator')
+      .waitFor();
     await shot('roles');
     await page.keyboard.press('Escape');
   });

@@ -15,7 +15,10 @@ export const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.
  */
 export function ensureWebBuild(): void {
   const script = fileURLToPath(new URL('../../scripts/ensure-web-build.mjs', import.meta.url));
-  const r = spawnSync(process.execPath, [script], { stdio: ['ignore', 'inherit', 'inherit'], cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+  const r = spawnSync(process.execPath, [script], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+  });
   if (r.status !== 0) throw new Error(`building the web console failed (exit ${r.status})`);
   if (!existsSync(`${WEB_DIST}index.html`)) throw new Error(`no ${WEB_DIST}index.html after the build`);
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -26,6 +29,15 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -17,8 +17,9 @@ export default defineConfig({
     port: 5173,
     proxy: {
       '/api': { target: api, changeOrigin: true },
-      '/oauth2': { target: api, changeOrigin: true },
+      '/oidc': { target: api, changeOrigin: true },
       '/.well-known': { target: api, changeOrigin: true },
+      '/openapi.json': { target: api, changeOrigin: true },
       '/healthz': { target: api, changeOrigin: true },
     },
   },

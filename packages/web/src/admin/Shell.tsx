@@ -33,13 +33,17 @@ export function Shell({ section, title, children }: { section: SectionId; title:
             ))}
           </ul>
         </nav>
-        <p className="sidebar-foot">Graph-shaped API at <code>/api/v1</code></p>
+        <p className="sidebar-foot">
+          Graph-shaped API at <code>/api/v1</code>
+        </p>
       </aside>
       <div className="shell-main">
         <header className="topbar">
           <nav aria-label="Breadcrumb" className="breadcrumb">
             <span>Control Center</span>
-            <span aria-hidden="true" className="breadcrumb-sep">/</span>
+            <span aria-hidden="true" className="breadcrumb-sep">
+              /
+            </span>
             <span aria-current="page">{title}</span>
           </nav>
           <div className="topbar-user">
@@ -72,6 +76,9 @@ export function Shell({ section, title, children }: { section: SectionId; title:
 }
 
 function initials(name: string): string {
-  const words = name.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  const words = name
+    .replace(/@.*/, '')
+    .split(/[\s._-]+/)
+    .filter(Boolean);
   return ((words[0]?.[0] ?? 'A') + (words[1]?.[0] ?? '')).toUpperCase();
 }

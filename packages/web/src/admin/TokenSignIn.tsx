@@ -23,7 +23,8 @@ export function TokenSignIn({ onSignedIn }: { onSignedIn(): void }) {
     e.preventDefault();
     const token = normaliseToken(value);
     if (!token) return setError('Paste the token that the command printed.');
-    if (!/^[A-Za-z0-9._~+/=-]+$/.test(token)) return setError('That does not look like a bearer token: it may only contain letters, digits and . _ ~ + / = -');
+    if (!/^[A-Za-z0-9._~+/=-]+$/.test(token))
+      return setError('That does not look like a bearer token: it may only contain letters, digits and . _ ~ + / = -');
     if (isExpired(identityOf(token))) return setError('This token has expired. Run the command again for a new one.');
     signIn(token);
     onSignedIn();
@@ -40,8 +41,8 @@ export function TokenSignIn({ onSignedIn }: { onSignedIn(): void }) {
           </div>
         ) : null}
         <p>
-          Interactive sign-in with a passkey arrives in a later issue. For now, sign in with an administrator bearer token:
-          run this on the server, in the same directory and with the same configuration as <code>latchkey serve</code>:
+          Interactive sign-in with a passkey arrives in a later issue. For now, sign in with an administrator bearer token: run this on the
+          server, in the same directory and with the same configuration as <code>latchkey serve</code>:
         </p>
         <pre className="command">
           <code>{TOKEN_COMMAND}</code>

@@ -1,9 +1,18 @@
 import type { ApiClient } from './client.ts';
 import { allOf, literal, query } from './odata.ts';
-import type { DirectoryAudit, Page } from './types.ts';
+import type { DirectoryAudit } from './types.ts';
 
 /** Graph audit categories Latchkey writes (Graph `directoryAudit.category`). */
-export const AUDIT_CATEGORIES = ['UserManagement', 'GroupManagement', 'RoleManagement', 'Policy', 'ApplicationManagement', 'KeyManagement', 'Authentication', 'Other'] as const;
+export const AUDIT_CATEGORIES = [
+  'UserManagement',
+  'GroupManagement',
+  'RoleManagement',
+  'Policy',
+  'ApplicationManagement',
+  'KeyManagement',
+  'Authentication',
+  'Other',
+] as const;
 
 export interface AuditFilter {
   category: string;
@@ -22,6 +31,8 @@ export function auditFilter(f: AuditFilter): string | undefined {
 }
 
 export const audit = {
-  list: (api: ApiClient, f: AuditFilter, signal: AbortSignal) => api.page<DirectoryAudit>(`/auditLogs/directoryAudits${query({ $top: 50, $filter: auditFilter(f) })}`, signal),
-  get: (api: ApiClient, id: string, signal: AbortSignal) => api.get<DirectoryAudit>(`/auditLogs/directoryAudits/${encodeURIComponent(id)}`, signal),
+  list: (api: ApiClient, f: AuditFilter, signal: AbortSignal) =>
+    api.page<DirectoryAudit>(`/auditLogs/directoryAudits${query({ $top: 50, $filter: auditFilter(f) })}`, signal),
+  get: (api: ApiClient, id: string, signal: AbortSignal) =>
+    api.get<DirectoryAudit>(`/auditLogs/directoryAudits/${encodeURIComponent(id)}`, signal),
 };

@@ -65,7 +65,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await doFetch(resolve(baseUrl, path), { method, headers, signal: signal ?? null, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      res = await doFetch(resolve(baseUrl, path), {
+        method,
+        headers,
+        signal: signal ?? null,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     } catch (cause) {
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'NetworkError', 'The server could not be reached. Check that Latchkey is running.');
@@ -97,11 +102,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 }
 
-/** Paths are relative to the base; an absolute next link is reduced to its path on this origin. */
+/**
+ * Paths are relative to the base. An absolute `@odata.nextLink` names the server's public URL,
+ * which differs from the page's origin behind the dev proxy, so only its path and query are kept
+ * (on the base's origin when the base is absolute, else on the page's).
+ */
 function resolve(baseUrl: string, path: string): string {
   if (/^https?:\/\//i.test(path)) {
     const u = new URL(path);
-    return u.pathname + u.search;
+    const origin = /^https?:\/\//i.test(baseUrl) ? new URL(baseUrl).origin : '';
+    return origin + u.pathname + u.search;
   }
   return baseUrl + (path.startsWith('/') ? path : `/${path}`);
 }

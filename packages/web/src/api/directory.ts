@@ -17,17 +17,20 @@ export const directory = {
   createUser: (api: ApiClient, body: NewUser) => api.post<User>('/users', body),
   updateUser: (api: ApiClient, userId: string, patch: Partial<NewUser>) => api.patch<User | undefined>(`/users/${id(userId)}`, patch),
   deleteUser: (api: ApiClient, userId: string) => api.delete(`/users/${id(userId)}`),
-  memberOf: (api: ApiClient, userId: string, signal: AbortSignal) => api.page<DirectoryObject>(`/users/${id(userId)}/memberOf${query({ $top: 100 })}`, signal),
+  memberOf: (api: ApiClient, userId: string, signal: AbortSignal) =>
+    api.page<DirectoryObject>(`/users/${id(userId)}/memberOf${query({ $top: 100 })}`, signal),
 
   listGroups(api: ApiClient, search: string, signal: AbortSignal): Promise<Page<Group>> {
     const filter = search ? startsWithAny(['displayName'], search) : undefined;
     return api.page(`/groups${query({ $top: PAGE_SIZE, $filter: filter, $count: 'true' })}`, signal);
   },
   getGroup: (api: ApiClient, groupId: string, signal?: AbortSignal) => api.get<Group>(`/groups/${id(groupId)}`, signal),
-  members: (api: ApiClient, groupId: string, signal: AbortSignal) => api.page<DirectoryObject>(`/groups/${id(groupId)}/members${query({ $top: 100 })}`, signal),
+  members: (api: ApiClient, groupId: string, signal: AbortSignal) =>
+    api.page<DirectoryObject>(`/groups/${id(groupId)}/members${query({ $top: 100 })}`, signal),
 
   roleDefinitions: (api: ApiClient, signal: AbortSignal) => api.page<RoleDefinition>('/roleManagement/directory/roleDefinitions', signal),
-  roleAssignments: (api: ApiClient, signal: AbortSignal) => api.page<RoleAssignment>(`/roleManagement/directory/roleAssignments${query({ $top: 999 })}`, signal),
+  roleAssignments: (api: ApiClient, signal: AbortSignal) =>
+    api.page<RoleAssignment>(`/roleManagement/directory/roleAssignments${query({ $top: 999 })}`, signal),
 
   /** A user or group by id (role assignment principals); null when neither exists. */
   async principal(api: ApiClient, principalId: string, signal: AbortSignal): Promise<DirectoryObject | null> {

@@ -30,7 +30,10 @@ export function clearToken(): void {
 
 /** Accepts a pasted token with or without a `Bearer ` prefix and surrounding whitespace. */
 export function normaliseToken(input: string): string {
-  return input.trim().replace(/^bearer\s+/i, '').trim();
+  return input
+    .trim()
+    .replace(/^bearer\s+/i, '')
+    .trim();
 }
 
 /** True when the claims say the token has expired (tokens without `exp` are left to the server). */

@@ -1,7 +1,19 @@
 import { useId, type ReactNode } from 'react';
 
 /** A search box (labelled) with actions on the right, above a list. */
-export function ListToolbar({ search, onSearch, searchLabel, placeholder, children }: { search: string; onSearch(value: string): void; searchLabel: string; placeholder: string; children?: ReactNode }) {
+export function ListToolbar({
+  search,
+  onSearch,
+  searchLabel,
+  placeholder,
+  children,
+}: {
+  search: string;
+  onSearch(value: string): void;
+  searchLabel: string;
+  placeholder: string;
+  children?: ReactNode;
+}) {
   const id = useId();
   return (
     <div className="toolbar" role="search">
@@ -13,7 +25,14 @@ export function ListToolbar({ search, onSearch, searchLabel, placeholder, childr
           <circle cx="8.5" cy="8.5" r="5.5" fill="none" stroke="currentColor" strokeWidth="1.7" />
           <path d="M13 13l4 4" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" />
         </svg>
-        <input id={id} type="search" className="input search-input" placeholder={placeholder} value={search} onChange={(e) => onSearch(e.target.value)} />
+        <input
+          id={id}
+          type="search"
+          className="input search-input"
+          placeholder={placeholder}
+          value={search}
+          onChange={(e) => onSearch(e.target.value)}
+        />
       </div>
       <div className="toolbar-actions">{children}</div>
     </div>
@@ -21,7 +40,21 @@ export function ListToolbar({ search, onSearch, searchLabel, placeholder, childr
 }
 
 /** Under a list: how many are shown, and "Load more" while the server has further pages. */
-export function ListFooter({ shown, total, noun, hasMore, loadingMore, onLoadMore }: { shown: number; total?: number | undefined; noun: string; hasMore: boolean; loadingMore: boolean; onLoadMore(): void }) {
+export function ListFooter({
+  shown,
+  total,
+  noun,
+  hasMore,
+  loadingMore,
+  onLoadMore,
+}: {
+  shown: number;
+  total?: number | undefined;
+  noun: string;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore(): void;
+}) {
   return (
     <div className="list-footer">
       <span className="muted" aria-live="polite">

@@ -17,7 +17,12 @@ export function TextField({ label, value, onChange, hint, error, required, ...re
     <div className="form-row">
       <label htmlFor={id} className="label">
         {label}
-        {required ? <span className="required" aria-hidden="true"> *</span> : null}
+        {required ? (
+          <span className="required" aria-hidden="true">
+            {' '}
+            *
+          </span>
+        ) : null}
       </label>
       <input
         id={id}

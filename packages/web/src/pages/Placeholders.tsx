@@ -21,8 +21,8 @@ export function MyPlaceholder() {
   return (
     <Page title="My Security Info">
       <p>
-        This is where you will manage your own sign-in methods: register and remove passkeys, pair the Latchkey phone
-        authenticator, and see your recent sign-ins.
+        This is where you will manage your own sign-in methods: register and remove passkeys, pair the Latchkey phone authenticator, and see
+        your recent sign-ins.
       </p>
       <p className="muted">Not available yet: it arrives together with passkey sign-in.</p>
     </Page>
@@ -34,8 +34,8 @@ export function SignInPlaceholder() {
   return (
     <Page title="Sign in">
       <p>
-        This is where people will sign in to Latchkey and to your organisation's apps with a passkey, a security key or a
-        Temporary Access Pass.
+        This is where people will sign in to Latchkey and to your organisation's apps with a passkey, a security key or a Temporary Access
+        Pass.
       </p>
       <p className="muted">
         Not available yet. Administrators can open the <a href="/admin">Control Center</a> with a bearer token for now.

@@ -12,7 +12,12 @@ export function AuditDrawer({ id, known, onClose }: { id: string; known: Directo
   const fetched = useResource(known ? null : `audit:${id}`, (signal) => audit.get(api, id, signal));
   const e = known ?? fetched.data;
   return (
-    <Modal variant="drawer" title={e?.activityDisplayName ?? 'Audit entry'} subtitle={e ? formatDateTime(e.activityDateTime) : undefined} onClose={onClose}>
+    <Modal
+      variant="drawer"
+      title={e?.activityDisplayName ?? 'Audit entry'}
+      subtitle={e ? formatDateTime(e.activityDateTime) : undefined}
+      onClose={onClose}
+    >
       {!e && fetched.loading ? <Spinner label="Loading audit entry…" /> : null}
       {fetched.error ? <ErrorAlert title="Could not load this entry" error={fetched.error} onRetry={fetched.reload} /> : null}
       {e ? (

@@ -35,7 +35,10 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
           <h1 id="audit-heading" className="page-title">
             Audit log
           </h1>
-          <p className="page-lead">Every change to the directory and to policies, newest first. Entries are hash-chained: <code>latchkey audit verify</code> detects edits.</p>
+          <p className="page-lead">
+            Every change to the directory and to policies, newest first. Entries are hash-chained: <code>latchkey audit verify</code>{' '}
+            detects edits.
+          </p>
         </div>
         <button type="button" className="btn btn-secondary" onClick={list.reload} disabled={list.loading}>
           Refresh
@@ -46,7 +49,12 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
           <label htmlFor={ids.category} className="label">
             Category
           </label>
-          <select id={ids.category} className="input" value={filter.category} onChange={(e) => setFilter({ ...filter, category: e.target.value })}>
+          <select
+            id={ids.category}
+            className="input"
+            value={filter.category}
+            onChange={(e) => setFilter({ ...filter, category: e.target.value })}
+          >
             <option value="">All categories</option>
             {AUDIT_CATEGORIES.map((c) => (
               <option key={c} value={c}>
@@ -59,13 +67,25 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
           <label htmlFor={ids.activity} className="label">
             Activity starts with
           </label>
-          <input id={ids.activity} type="search" className="input" placeholder="e.g. Add user" value={filter.activity} onChange={(e) => setFilter({ ...filter, activity: e.target.value })} />
+          <input
+            id={ids.activity}
+            type="search"
+            className="input"
+            placeholder="e.g. Add user"
+            value={filter.activity}
+            onChange={(e) => setFilter({ ...filter, activity: e.target.value })}
+          />
         </div>
         <div className="filter">
           <label htmlFor={ids.result} className="label">
             Result
           </label>
-          <select id={ids.result} className="input" value={filter.result} onChange={(e) => setFilter({ ...filter, result: e.target.value as AuditFilter['result'] })}>
+          <select
+            id={ids.result}
+            className="input"
+            value={filter.result}
+            onChange={(e) => setFilter({ ...filter, result: e.target.value as AuditFilter['result'] })}
+          >
             <option value="">Any result</option>
             <option value="success">Success</option>
             <option value="failure">Failure</option>
@@ -113,7 +133,15 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
             </tbody>
           </table>
         ) : null}
-        {!list.loading && list.items.length > 0 ? <ListFooter shown={list.items.length} noun="entries" hasMore={list.hasMore} loadingMore={list.loadingMore} onLoadMore={list.loadMore} /> : null}
+        {!list.loading && list.items.length > 0 ? (
+          <ListFooter
+            shown={list.items.length}
+            noun="entries"
+            hasMore={list.hasMore}
+            loadingMore={list.loadingMore}
+            onLoadMore={list.loadMore}
+          />
+        ) : null}
       </div>
       {selectedId ? <AuditDrawer id={selectedId} known={selected} onClose={() => navigate('/admin/audit')} /> : null}
     </section>

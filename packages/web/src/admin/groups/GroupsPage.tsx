@@ -28,7 +28,9 @@ export function GroupsPage({ selectedId }: { selectedId: string | null }) {
           <h1 id="groups-heading" className="page-title">
             Groups
           </h1>
-          <p className="page-lead">Security groups. Groups can contain users and other groups; policies and roles apply to all transitive members.</p>
+          <p className="page-lead">
+            Security groups. Groups can contain users and other groups; policies and roles apply to all transitive members.
+          </p>
         </div>
       </div>
       <ListToolbar search={search} onSearch={setSearch} searchLabel="Search groups" placeholder="Search by group name" />
@@ -70,7 +72,16 @@ export function GroupsPage({ selectedId }: { selectedId: string | null }) {
             </tbody>
           </table>
         ) : null}
-        {!list.loading && list.items.length > 0 ? <ListFooter shown={list.items.length} total={list.total} noun="groups" hasMore={list.hasMore} loadingMore={list.loadingMore} onLoadMore={list.loadMore} /> : null}
+        {!list.loading && list.items.length > 0 ? (
+          <ListFooter
+            shown={list.items.length}
+            total={list.total}
+            noun="groups"
+            hasMore={list.hasMore}
+            loadingMore={list.loadingMore}
+            onLoadMore={list.loadMore}
+          />
+        ) : null}
       </div>
       {selectedId ? <GroupPanel groupId={selectedId} onClose={() => navigate('/admin/groups')} /> : null}
     </section>

@@ -8,11 +8,25 @@ import { useResource } from '../../components/useResource.ts';
 import { Link } from '../../router.tsx';
 
 /** A role's drawer: its definition and who holds it (principals resolved as users or groups). */
-export function RolePanel({ role, roleId, assignments, loading, onClose }: { role: RoleDefinition | undefined; roleId: string; assignments: RoleAssignment[]; loading: boolean; onClose(): void }) {
+export function RolePanel({
+  role,
+  roleId,
+  assignments,
+  loading,
+  onClose,
+}: {
+  role: RoleDefinition | undefined;
+  roleId: string;
+  assignments: RoleAssignment[];
+  loading: boolean;
+  onClose(): void;
+}) {
   const api = useApi();
   const key = loading ? null : `principals:${roleId}:${assignments.map((a) => a.principalId).join(',')}`;
   const principals = useResource(key, async (signal) => {
-    const found = await Promise.all(assignments.map((a) => (a.principal ? Promise.resolve(a.principal) : directory.principal(api, a.principalId, signal))));
+    const found = await Promise.all(
+      assignments.map((a) => (a.principal ? Promise.resolve(a.principal) : directory.principal(api, a.principalId, signal))),
+    );
     return new Map(assignments.map((a, i) => [a.id, found[i] ?? null] as [string, DirectoryObject | null]));
   });
   return (
@@ -41,7 +55,11 @@ export function RolePanel({ role, roleId, assignments, loading, onClose }: { rol
                 return (
                   <li key={a.id}>
                     <span className="badge badge-info">{p ? odataTypeName(p['@odata.type']) : 'Principal'}</span>
-                    {p ? <Link href={isGroup ? `/admin/groups/${p.id}` : `/admin/users/${p.id}`}>{p.displayName ?? p.id}</Link> : <code className="mono small">{a.principalId}</code>}
+                    {p ? (
+                      <Link href={isGroup ? `/admin/groups/${p.id}` : `/admin/users/${p.id}`}>{p.displayName ?? p.id}</Link>
+                    ) : (
+                      <code className="mono small">{a.principalId}</code>
+                    )}
                     <span className="muted small">
                       scope {a.directoryScopeId ?? '/'}
                       {a.createdDateTime ? ` · since ${formatDateTime(a.createdDateTime)}` : ''}

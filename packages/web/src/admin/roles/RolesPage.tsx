@@ -28,11 +28,15 @@ export function RolesPage({ selectedId }: { selectedId: string | null }) {
           <h1 id="roles-heading" className="page-title">
             Roles
           </h1>
-          <p className="page-lead">Directory roles use Entra's role template ids, so assignments mean the same thing in Latchkey and in Entra ID.</p>
+          <p className="page-lead">
+            Directory roles use Entra's role template ids, so assignments mean the same thing in Latchkey and in Entra ID.
+          </p>
         </div>
       </div>
       {defs.error ? <ErrorAlert title="Could not load roles" error={defs.error} onRetry={defs.reload} /> : null}
-      {assignments.error ? <ErrorAlert title="Could not load role assignments" error={assignments.error} onRetry={assignments.reload} /> : null}
+      {assignments.error ? (
+        <ErrorAlert title="Could not load role assignments" error={assignments.error} onRetry={assignments.reload} />
+      ) : null}
       <div className="table-card">
         {defs.loading ? (
           <Spinner label="Loading roles…" />
@@ -69,7 +73,15 @@ export function RolesPage({ selectedId }: { selectedId: string | null }) {
           </table>
         ) : null}
       </div>
-      {selectedId ? <RolePanel role={selected} roleId={selectedId} assignments={byRole.get(selectedId) ?? []} loading={defs.loading || assignments.loading} onClose={() => navigate('/admin/roles')} /> : null}
+      {selectedId ? (
+        <RolePanel
+          role={selected}
+          roleId={selectedId}
+          assignments={byRole.get(selectedId) ?? []}
+          loading={defs.loading || assignments.loading}
+          onClose={() => navigate('/admin/roles')}
+        />
+      ) : null}
     </section>
   );
 }

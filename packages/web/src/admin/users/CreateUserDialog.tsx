@@ -29,7 +29,12 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
     if (!upn.trim()) errors.userPrincipalName = 'Enter a user principal name, like alex@contoso.com.';
     setFieldErrors(errors);
     if (Object.keys(errors).length) return;
-    const body: NewUser = { displayName: displayName.trim(), userPrincipalName: upn.trim(), accountEnabled: enabled, ...(mail.trim() ? { mail: mail.trim() } : {}) };
+    const body: NewUser = {
+      displayName: displayName.trim(),
+      userPrincipalName: upn.trim(),
+      accountEnabled: enabled,
+      ...(mail.trim() ? { mail: mail.trim() } : {}),
+    };
     setSaving(true);
     setError(null);
     try {
@@ -59,7 +64,15 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
     >
       <form id="create-user" onSubmit={submit} noValidate>
         {error ? <ErrorAlert title="The user was not created" error={error} /> : null}
-        <TextField label="Display name" value={displayName} onChange={setDisplayName} required autoFocus maxLength={256} error={fieldErrors.displayName ?? null} />
+        <TextField
+          label="Display name"
+          value={displayName}
+          onChange={setDisplayName}
+          required
+          autoFocus
+          maxLength={256}
+          error={fieldErrors.displayName ?? null}
+        />
         <TextField
           label="User principal name"
           value={upn}

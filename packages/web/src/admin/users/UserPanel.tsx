@@ -10,7 +10,17 @@ import { useResource } from '../../components/useResource.ts';
 import { Link } from '../../router.tsx';
 
 /** The user detail drawer: properties, enable/disable, group memberships (memberOf), delete. */
-export function UserPanel({ userId, onClose, onChanged, onDeleted }: { userId: string; onClose(): void; onChanged(user: User): void; onDeleted(id: string): void }) {
+export function UserPanel({
+  userId,
+  onClose,
+  onChanged,
+  onDeleted,
+}: {
+  userId: string;
+  onClose(): void;
+  onChanged(user: User): void;
+  onDeleted(id: string): void;
+}) {
   const api = useApi();
   const user = useResource(`user:${userId}`, (signal) => directory.getUser(api, userId, signal));
   const memberOf = useResource(`memberOf:${userId}`, (signal) => directory.memberOf(api, userId, signal));
@@ -56,7 +66,12 @@ export function UserPanel({ userId, onClose, onChanged, onDeleted }: { userId: s
         <>
           {actionError ? <ErrorAlert title="The change was not saved" error={actionError} /> : null}
           <div className="panel-section">
-            <Switch checked={u.accountEnabled} busy={busy} onChange={setEnabled} label={u.accountEnabled ? 'Account enabled — the user can sign in' : 'Account disabled — sign-in is blocked'} />
+            <Switch
+              checked={u.accountEnabled}
+              busy={busy}
+              onChange={setEnabled}
+              label={u.accountEnabled ? 'Account enabled — the user can sign in' : 'Account disabled — sign-in is blocked'}
+            />
           </div>
           <Fields
             rows={[
@@ -78,7 +93,11 @@ export function UserPanel({ userId, onClose, onChanged, onDeleted }: { userId: s
               {memberOf.data.value.map((o) => (
                 <li key={o.id}>
                   <span className="badge badge-info">{odataTypeName(o['@odata.type'])}</span>
-                  {o['@odata.type']?.endsWith('group') ? <Link href={`/admin/groups/${o.id}`}>{o.displayName ?? o.id}</Link> : <span>{o.displayName ?? o.id}</span>}
+                  {o['@odata.type']?.endsWith('group') ? (
+                    <Link href={`/admin/groups/${o.id}`}>{o.displayName ?? o.id}</Link>
+                  ) : (
+                    <span>{o.displayName ?? o.id}</span>
+                  )}
                 </li>
               ))}
             </ul>

@@ -54,7 +54,9 @@ export function UsersPage({ selectedId }: { selectedId: string | null }) {
         {list.loading ? (
           <Spinner label="Loading users…" />
         ) : list.items.length === 0 && !list.error ? (
-          <EmptyState title={term ? `No users start with “${term}”.` : 'No users yet.'}>{term ? 'Try another name or clear the search.' : 'Create the first one with New user.'}</EmptyState>
+          <EmptyState title={term ? `No users start with “${term}”.` : 'No users yet.'}>
+            {term ? 'Try another name or clear the search.' : 'Create the first one with New user.'}
+          </EmptyState>
         ) : list.items.length > 0 ? (
           <table className="table" aria-label="Users">
             <thead>
@@ -83,7 +85,16 @@ export function UsersPage({ selectedId }: { selectedId: string | null }) {
             </tbody>
           </table>
         ) : null}
-        {!list.loading && list.items.length > 0 ? <ListFooter shown={list.items.length} total={list.total} noun="users" hasMore={list.hasMore} loadingMore={list.loadingMore} onLoadMore={list.loadMore} /> : null}
+        {!list.loading && list.items.length > 0 ? (
+          <ListFooter
+            shown={list.items.length}
+            total={list.total}
+            noun="users"
+            hasMore={list.hasMore}
+            loadingMore={list.loadingMore}
+            onLoadMore={list.loadMore}
+          />
+        ) : null}
       </div>
       {creating ? (
         <CreateUserDialog
