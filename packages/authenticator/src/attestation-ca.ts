@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first
 import { KeyObject, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { aaguidBytes, derToPem } from './encoding.ts';
