@@ -9,7 +9,10 @@ import { disablePassword } from '../../src/methods/password/disablePassword.ts';
 import { listPasswordMethods } from '../../src/methods/password/listPasswordMethods.ts';
 import { loadPassword } from '../../src/methods/password/repository.ts';
 import { passwordProblem, PASSWORD_METHOD_ID } from '../../src/methods/password/params.ts';
-import { adminContext, assignRole, countRows, insertUser } from '../policy/fixtures.ts';
+import { authenticateWithPassword } from '../../src/methods/password/authenticateWithPassword.ts';
+import { updateMethodConfiguration } from '../../src/policy/authentication-methods/update.ts';
+import { ODATA_TYPE } from '../../src/policy/authentication-methods/types.ts';
+import { addMember, adminContext, assignRole, countRows, insertGroup, insertUser } from '../policy/fixtures.ts';
 
 const GOOD = 'correct horse battery staple';
 
@@ -117,5 +120,28 @@ describeEachStore('legacy password method', (store) => {
     await setPassword(db(), adminContext([ROLE.privilegedAuthenticationAdministrator]), admin, GOOD);
     expect((await verifyUserPassword(db(), admin, GOOD)).verified).toBe(true);
     await expect(setPassword(db(), adminContext(), randomUUID(), GOOD)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('a password sign-in counts only while the policy enables Password for the user (exclude wins)', async () => {
+    const user = await insertUser(db());
+    const group = await insertGroup(db());
+    await addMember(db(), group, user);
+    await setPassword(db(), adminContext(), user, GOOD);
+    expect(await authenticateWithPassword(db(), user, GOOD)).toEqual({ verified: true, reason: 'verified' });
+    expect(await authenticateWithPassword(db(), user, 'not the password at all')).toEqual({
+      verified: false,
+      reason: 'invalidCredentials',
+    });
+    expect(await authenticateWithPassword(db(), randomUUID(), GOOD)).toEqual({ verified: false, reason: 'invalidCredentials' });
+    await updateMethodConfiguration(db(), adminContext(), 'Password', {
+      '@odata.type': ODATA_TYPE.Password,
+      excludeTargets: [{ targetType: 'group', id: group }],
+    });
+    expect(await authenticateWithPassword(db(), user, GOOD)).toMatchObject({
+      verified: false,
+      reason: 'disabledByPolicy',
+      explanation: expect.stringMatching(/exclude wins/),
+    });
+    await updateMethodConfiguration(db(), adminContext(), 'Password', { '@odata.type': ODATA_TYPE.Password, excludeTargets: [] });
   });
 });

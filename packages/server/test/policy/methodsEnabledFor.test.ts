@@ -87,7 +87,13 @@ describe('methodsEnabledFor', () => {
     const r = methodsEnabledFor({ id: USER, groupIds: [CONTRACTORS] }, policy());
     expect(r.methods.map((m) => m.methodId)).toEqual(METHOD_IDS);
     expect([...r.enabled].sort()).toEqual(['Fido2', 'MicrosoftAuthenticator', 'Password', 'Sms', 'TemporaryAccessPass']);
-    expect([...r.selfRegistrable].sort()).toEqual(['Fido2', 'MicrosoftAuthenticator', 'Sms']);
+    expect([...r.selfRegistrable].sort()).toEqual(['Fido2', 'MicrosoftAuthenticator']);
+    expect([...r.usable].sort()).toEqual(['Fido2', 'MicrosoftAuthenticator', 'Password', 'TemporaryAccessPass']);
+    expect(r.methods.find((m) => m.methodId === 'Sms')).toMatchObject({
+      enabled: true,
+      availableInLatchkey: false,
+      selfRegistrationReason: 'notAvailableInLatchkey',
+    });
     const hw = r.methods.find((m) => m.methodId === 'HardwareOath');
     expect(hw).toMatchObject({
       enabled: false,

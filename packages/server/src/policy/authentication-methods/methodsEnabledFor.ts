@@ -18,7 +18,9 @@ export type SelfRegistrationReason =
   /** Fido2 with `isSelfServiceRegistrationAllowed: false` (entra-spec §4.3). */
   | 'selfServiceRegistrationDisabled'
   /** Only an administrator can give the user this method: TAP (§3.2), hardware tokens (§6), passwords. */
-  | 'administratorIssued';
+  | 'administratorIssued'
+  /** Latchkey has no way to deliver this method (no telephony or e-mail OTP): Sms, Voice, Email. */
+  | 'notAvailableInLatchkey';
 
 /** One method's answer for one user: may they use it, may they register it, and why. */
 export interface MethodAvailability extends MethodDecision {
@@ -27,6 +29,8 @@ export interface MethodAvailability extends MethodDecision {
   selfRegistrationReason: SelfRegistrationReason;
   /** A matching include target says `isRegistrationRequired: true` (and the method is enabled). */
   isRegistrationRequired: boolean;
+  /** Latchkey can perform this method (false for Sms, Voice, Email, kept for Entra round trips). */
+  availableInLatchkey: boolean;
   /** One sentence for the console and the sign-in log. */
   explanation: string;
 }
@@ -36,6 +40,8 @@ export interface UserMethodPolicy {
   userId: string;
   /** Methods the policy enables for the user (entra-spec §7.7: a method counts only if enabled for them). */
   enabled: ReadonlySet<MethodId>;
+  /** `enabled` minus methods Latchkey cannot perform: what sign-in and lockout analysis may count on. */
+  usable: ReadonlySet<MethodId>;
   /** Methods the user may register themselves. */
   selfRegistrable: ReadonlySet<MethodId>;
   /** One entry per configured method, in catalogue order. */
@@ -49,6 +55,9 @@ export interface UserMethodPolicy {
   /** The configurations evaluated, for callers that need a method's settings (TAP lifetimes, …). */
   configurations: Partial<{ [K in MethodId]: ConfigurationOf<K> }>;
 }
+
+/** Configurations Latchkey stores for Entra compatibility but cannot perform. */
+export const NOT_AVAILABLE_IN_LATCHKEY: ReadonlySet<MethodId> = new Set<MethodId>(['Sms', 'Voice', 'Email']);
 
 /** Methods a user can never add on their own: an administrator issues, imports or sets them. */
 const ADMIN_ISSUED: ReadonlySet<MethodId> = new Set<MethodId>(['TemporaryAccessPass', 'HardwareOath', 'Password']);
@@ -78,6 +87,7 @@ export function methodsEnabledFor(
   return {
     userId: user.id,
     enabled,
+    usable: new Set([...enabled].filter((id) => !NOT_AVAILABLE_IN_LATCHKEY.has(id))),
     selfRegistrable: new Set(methods.filter((m) => m.canSelfRegister).map((m) => m.methodId)),
     methods,
     fido2Profiles: fido2 ? fido2ProfilesForUser(fido2, groups, user.id) : [],
@@ -96,17 +106,20 @@ function availability(config: MethodConfiguration, groups: ReadonlySet<string>, 
   const decision = evaluateMethodForUser(config, groups, userId);
   const selfRegistrationReason: SelfRegistrationReason = !decision.enabled
     ? 'methodNotEnabled'
-    : ADMIN_ISSUED.has(config.id)
-      ? 'administratorIssued'
-      : config.id === 'Fido2' && !config.isSelfServiceRegistrationAllowed
-        ? 'selfServiceRegistrationDisabled'
-        : 'allowed';
+    : NOT_AVAILABLE_IN_LATCHKEY.has(config.id)
+      ? 'notAvailableInLatchkey'
+      : ADMIN_ISSUED.has(config.id)
+        ? 'administratorIssued'
+        : config.id === 'Fido2' && !config.isSelfServiceRegistrationAllowed
+          ? 'selfServiceRegistrationDisabled'
+          : 'allowed';
   const isRegistrationRequired = decision.enabled && matchingIncludeTargets(config, groups, userId).some((t) => t.isRegistrationRequired);
   return {
     ...decision,
     canSelfRegister: selfRegistrationReason === 'allowed',
     selfRegistrationReason,
     isRegistrationRequired,
+    availableInLatchkey: !NOT_AVAILABLE_IN_LATCHKEY.has(config.id),
     explanation: explain(decision, selfRegistrationReason),
   };
 }
@@ -126,6 +139,7 @@ const REGISTER: Record<SelfRegistrationReason, string> = {
   methodNotEnabled: 'so the user cannot use or register it',
   selfServiceRegistrationDisabled: 'but self-service registration is turned off (isSelfServiceRegistrationAllowed: false)',
   administratorIssued: 'only an administrator can issue it',
+  notAvailableInLatchkey: 'but Latchkey cannot deliver this method, so it is not offered',
 };
 
 function explain(d: MethodDecision, r: SelfRegistrationReason): string {
