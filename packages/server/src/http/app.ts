@@ -1,6 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +10,8 @@ import { registerOpsRoutes } from './ops-routes.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { registerAdminApi } from './admin/index.ts';
 import { registerWebApp } from './web.ts';
+import { createRateLimiter, rateLimitHook } from './rate-limit.ts';
+import { rejectNulCharacters } from './input-guards.ts';
 
 export interface BuildAppOptions {
   /** Extra route registrations (OIDC provider mount, later modules) run inside the app. */
@@ -46,10 +47,17 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     const e = new ApiError('Request_ResourceNotFound', `No route for ${request.method} ${request.url.split('?')[0]}.`);
     void reply.code(404).send(e.toBody());
   });
+  // Graph's correlation headers: `request-id` (ours) and `client-request-id` (the caller's, echoed).
   app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('request-id', request.id);
     reply.header('x-request-id', request.id);
+    const clientRequestId = request.headers['client-request-id'];
+    if (typeof clientRequestId === 'string' && /^[\w-]{1,64}$/.test(clientRequestId)) reply.header('client-request-id', clientRequestId);
     return payload;
   });
+  // JSON only: text/plain is a CORS "simple" type, so accepting it would let other sites post to the API.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', rejectNulCharacters);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -57,17 +65,14 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
       directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"] },
     },
     crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
+    // HSTS only makes sense (and is only honoured) over https.
+    strictTransportSecurity: config.publicUrl.protocol === 'https:' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   if (config.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, {
-      max: config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      allowList: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
-      errorResponseBuilder: (_req, ctx) => {
-        const e = new ApiError('Request_ThrottledTemporarily', `Too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s.`);
-        return Object.assign(e, { statusCode: 429 });
-      },
-    });
+    const perClient = createRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000 });
+    const unlimited = new Set(['/healthz', '/readyz', '/metrics']);
+    app.addHook('onRequest', rateLimitHook(perClient, (req) => (unlimited.has(req.url.split('?')[0]!) ? null : `ip:${req.ip}`)));
   }
   await app.register(swagger, {
     openapi: {

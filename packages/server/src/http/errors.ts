@@ -10,9 +10,11 @@ import { ApiError } from '../errors.ts';
 export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const apiError = toApiError(err);
   if (apiError.status >= 500) request.log.error({ err }, 'request failed');
+  else if (apiError.cause) request.log.warn({ code: apiError.code, status: apiError.status, err: apiError.cause }, apiError.message);
   else request.log.info({ code: apiError.code, status: apiError.status }, apiError.message);
   if (reply.sent) return;
   if (apiError.code === 'Request_ThrottledTemporarily' && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+  if (apiError.code === 'ServiceUnavailable' && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   void reply.code(apiError.status).type('application/json').send(apiError.toBody());
 }
 
@@ -31,6 +33,8 @@ export function toApiError(err: unknown): ApiError {
   }
   if (isResponseSerializationError(e)) return new ApiError('InternalServerError', 'The server produced an invalid response.', { cause: e });
   if (e.validation) return new ApiError('Request_BadRequest', e.message);
+  const db = fromDatabaseError(err);
+  if (db) return db;
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('Request_EntityTooLarge', 'The request body is too large.');
   if (status === 429) return new ApiError('Request_ThrottledTemporarily', 'Too many requests; retry later.');
@@ -45,4 +49,23 @@ function safeClientMessage(e: FastifyError): string {
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e instanceof SyntaxError) return 'The request body is not valid JSON.';
   if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request body is empty but the content type is JSON.';
   return e.message.slice(0, 300);
+}
+
+/**
+ * Safety net for input a route's schema let through but the database refused (PostgreSQL SQLSTATE,
+ * same on PGlite): data exceptions (class 22: bad uuid/number/encoding, value too long) and
+ * integrity violations are the client's input, so they are 4xx, never a 500. Serialisation
+ * failures and timeouts are 503 with Retry-After. Logged at warn with the cause: each one is a
+ * validation a route should have done itself.
+ */
+export function fromDatabaseError(err: unknown): ApiError | undefined {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code)) return undefined;
+  const opts = { cause: err };
+  if (code.startsWith('22')) return new ApiError('Request_BadRequest', 'A value in the request is not valid for its field.', opts);
+  if (code === '23505') return new ApiError('Request_Conflict', 'Another object already uses a value that must be unique.', opts);
+  if (code === '23503') return new ApiError('Request_BadRequest', 'The request refers to an object that does not exist.', opts);
+  if (code === '23502' || code === '23514') return new ApiError('Request_BadRequest', 'A required value is missing or not allowed.', opts);
+  if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014') return new ApiError('ServiceUnavailable', 'The service is busy; retry shortly.', opts);
+  return undefined;
 }

@@ -4,13 +4,15 @@ import { z } from 'zod';
 import { requires, type AppDeps } from '../context.ts';
 import { parseAuditFilter } from '../../audit/filter.ts';
 import { findDirectoryAudit, listDirectoryAudits } from '../../audit/repository.ts';
-import { notFound } from '../../errors.ts';
+import { badRequest, notFound } from '../../errors.ts';
+import { parseAnchor, verifyAuditLog } from '../../audit/verify.ts';
 import { DEFAULT_TOP, MAX_TOP, decodeSkipToken, encodeSkipToken } from '../../audit/paging.ts';
 
 /**
  * The audit trail in Graph's shape (Graph `directoryaudit-list.md`, `directoryaudit-get.md`):
  *   GET /auditLogs/directoryAudits?$top=&$filter=&$skiptoken=   newest first, keyset-paged
  *   GET /auditLogs/directoryAudits/{id}
+ *   POST /auditLogs/verifyChain {expectHead?}                   Latchkey extension: the chain check
  * Needs AuditLog.Read.All and a reader role. `@odata.nextLink` is the entire next URL (entra-spec §8.2).
  */
 export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -38,6 +40,26 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
     if (page.nextBeforeSeq === null) return { value: page.items };
     const next = [`$top=${top}`, ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]), `$skiptoken=${encodeSkipToken(page.nextBeforeSeq)}`];
     return { value: page.items, '@odata.nextLink': `${base}?${next.join('&')}` };
+  });
+
+  r.post('/auditLogs/verifyChain', {
+    preHandler: requires(deps.tokens, 'audit.read'),
+    schema: {
+      tags,
+      summary: 'Verify the audit hash chain (Latchkey extension; same report as `latchkey audit verify --json`)',
+      body: z.strictObject({ expectHead: z.string().max(200).optional().describe('An anchor `seq:hash` recorded from an earlier report.') }),
+      response: { 200: verifyReport },
+    },
+  }, async (request) => {
+    const { expectHead } = request.body;
+    if (expectHead !== undefined) {
+      try {
+        parseAnchor(expectHead);
+      } catch (err) {
+        throw badRequest((err as Error).message.replace('--expect-head', 'expectHead'));
+      }
+    }
+    return verifyAuditLog(db, { expectHead });
   });
 
   r.get('/auditLogs/directoryAudits/:id', {
@@ -71,4 +93,16 @@ const directoryAudit = z.object({
     modifiedProperties: z.array(z.object({ displayName: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable() })),
   })),
   additionalDetails: z.array(z.object({ key: z.string(), value: z.string() })),
+});
+
+const issue = z.object({ kind: z.enum(['edited', 'deleted', 'relinked', 'truncated']), seq: z.number().nullable(), id: z.string().nullable(), message: z.string() });
+const verifyReport = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  head: z.object({ seq: z.number(), hash: z.string(), anchor: z.string() }).nullable(),
+  firstBroken: issue.nullable(),
+  issues: z.array(issue),
+  issueCount: z.number(),
+  anchor: z.object({ expected: z.string(), found: z.boolean(), seq: z.number().nullable(), appendedSince: z.number().nullable() }).nullable(),
+  note: z.string(),
 });
