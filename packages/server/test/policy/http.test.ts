@@ -3,7 +3,7 @@ import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { ODATA_TYPE } from '../../src/policy/authentication-methods/types.ts';
 import { PASSWORD_METHOD_ID } from '../../src/methods/password/params.ts';
-import { insertGroup, insertUser, policySnapshot } from './fixtures.ts';
+import { addMember, insertGroup, insertUser, policySnapshot } from './fixtures.ts';
 
 const BASE = '/api/v1/policies/authenticationMethodsPolicy';
 const CONFIG = `${BASE}/authenticationMethodConfigurations`;
@@ -198,6 +198,29 @@ for (const kind of STORE_KINDS) {
           })
         ).status,
       ).toBe(400);
+    });
+
+    it('evaluate explains, per method, what the policy allows a user (reader may ask; unknown user 404)', async () => {
+      const user = await insertUser(db(), `explain-${kind}@example.test`);
+      const group = await insertGroup(db());
+      await addMember(db(), group, user);
+      const ex = await server.api(`${CONFIG}/HardwareOath`, {
+        method: 'PATCH',
+        body: { '@odata.type': ODATA_TYPE.HardwareOath, state: 'enabled', excludeTargets: [{ targetType: 'group', id: group }] },
+      });
+      expect(ex.status).toBe(204);
+      const r = await server.api(`${BASE}/evaluate`, { token: reader, body: { userId: `explain-${kind}@example.test` } });
+      expect(r.status).toBe(200);
+      expect(r.body.userId).toBe(user);
+      expect(r.body.methods.find((m: { methodId: string }) => m.methodId === 'HardwareOath')).toMatchObject({
+        enabled: false,
+        reason: 'excludedViaGroup',
+        targetId: group,
+      });
+      expect(r.body.usableMethods).toContain('Password');
+      expect(r.body.usableMethods).not.toContain('Sms');
+      expect((await server.api(`${BASE}/evaluate`, { body: { userId: 'nobody@example.test' } })).status).toBe(404);
+      expect((await server.api(`${BASE}/evaluate`, { body: {} })).status).toBe(400);
     });
 
     it('documents the routes in /openapi.json', async () => {

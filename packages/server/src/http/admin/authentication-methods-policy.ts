@@ -6,7 +6,8 @@ import { configurationPatchSchema, policyPatchSchema } from '../../policy/authen
 import { getAuthenticationMethodsPolicy, getMethodConfiguration } from '../../policy/authentication-methods/read.ts';
 import { etagOf, parseIfMatch, updateMethodConfiguration } from '../../policy/authentication-methods/update.ts';
 import { updateAuthenticationMethodsPolicy } from '../../policy/authentication-methods/updatePolicy.ts';
-import { ODATA_TYPE } from '../../policy/authentication-methods/types.ts';
+import { METHOD_IDS, ODATA_TYPE } from '../../policy/authentication-methods/types.ts';
+import { explainMethodsForUser } from '../../policy/authentication-methods/explain.ts';
 
 /**
  * The authentication methods policy in Graph's shape (entra-spec §4, §7.7):
@@ -14,6 +15,7 @@ import { ODATA_TYPE } from '../../policy/authentication-methods/types.ts';
  *   PATCH /policies/authenticationMethodsPolicy  {policyMigrationState, registrationEnforcement} → 200
  *   GET   /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}  → 200 (+ ETag)
  *   PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}  → 204
+ *   POST  /policies/authenticationMethodsPolicy/evaluate {userId}   → 200 per-method answer with reasons (Latchkey)
  * `{id}` is case-insensitive (`Fido2`, `fido2`). Reads need Policy.Read.All (Global Reader may
  * read); writes Policy.ReadWrite.AuthenticationMethod and a policy-admin role. An optional
  * `If-Match` with the ETag of a GET makes a PATCH conditional (412 if the policy moved on).
@@ -59,6 +61,20 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
       void reply.header('etag', etagOf(result.version));
       return result.policy;
     },
+  );
+
+  r.post(
+    '/policies/authenticationMethodsPolicy/evaluate',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      schema: {
+        tags,
+        summary: 'Which methods the policy lets one user use and register, with the reason for each (Latchkey extension)',
+        body: z.strictObject({ userId: z.string().min(1).max(320).describe('User id or userPrincipalName') }),
+        response: { 200: explanationResponse },
+      },
+    },
+    async (request) => explainMethodsForUser(db, request.body.userId),
   );
 
   r.get(
@@ -161,6 +177,28 @@ const campaign = z.object({
   state: z.enum(['default', 'enabled', 'disabled']),
   includeTargets: z.array(z.object({ id: z.string(), targetType, targetedAuthenticationMethod: z.string() })),
   excludeTargets: z.array(excludeTarget),
+});
+
+const methodId = z.enum(METHOD_IDS as [string, ...string[]]);
+const explanationResponse = z.object({
+  userId: z.string(),
+  userPrincipalName: z.string(),
+  usableMethods: z.array(methodId),
+  selfRegistrableMethods: z.array(methodId),
+  methods: z.array(
+    z.object({
+      methodId,
+      enabled: z.boolean(),
+      reason: z.string(),
+      targetId: z.string().optional(),
+      canSelfRegister: z.boolean(),
+      selfRegistrationReason: z.string(),
+      isRegistrationRequired: z.boolean(),
+      availableInLatchkey: z.boolean(),
+      explanation: z.string(),
+    }),
+  ),
+  passkeyProfiles: z.array(z.object({ id: z.string(), name: z.string(), passkeyTypes: z.string(), attestationEnforcement: z.string() })),
 });
 
 const policyResponse = z.object({
