@@ -104,6 +104,28 @@ for (const kind of STORE_KINDS) {
       expect(await oauthError(oidc.clientCredentialsGrant(cfg2))).toBe('invalid_client');
     });
 
+    it('authorization endpoint: sends the browser to the sign-in interaction at /signin/{uid}, stored in oidc_payloads', async () => {
+      const web = (await server.api('/api/v1/applications', { body: { displayName: 'Intranet', web: { redirectUris: ['https://intranet.example/cb'] } } })).body;
+      expect((await server.api('/api/v1/servicePrincipals', { body: { appId: web.appId } })).status).toBe(201);
+      const config = await discover(web.appId, 'unused');
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: 'https://intranet.example/cb', scope: 'openid profile', state: 'st', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      });
+      const res = await fetch(url, { redirect: 'manual' });
+      expect(res.status).toBe(303);
+      const location = res.headers.get('location')!;
+      const uid = /^\/signin\/([\w-]+)$/.exec(location)?.[1];
+      expect(uid).toBeTruthy();
+      expect(res.headers.get('set-cookie')).toMatch(/_interaction=/);
+      const row = await server.runtime.store.db.selectFrom('oidc_payloads').select(['kind', 'expires_at']).where('kind', '=', 'Interaction').where('id', '=', uid!).executeTakeFirst();
+      expect(row?.kind).toBe('Interaction');
+      expect(new Date(row!.expires_at!).getTime()).toBeGreaterThan(Date.now());
+      // An unregistered redirect URI is refused (no redirect to it).
+      const bad = await fetch(oidc.buildAuthorizationUrl(config, { redirect_uri: 'https://evil.example/cb', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }), { redirect: 'manual' });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('location')).toBeNull();
+    });
+
     it('rotation: old tokens stay valid, new ones carry the new kid; retiring the old key revokes its tokens', async () => {
       const config = await discover(appId, secret);
       const before = (await oidc.clientCredentialsGrant(config)).access_token;
