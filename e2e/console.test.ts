@@ -131,6 +131,7 @@ describe('Control Center in Chromium', () => {
     const drawer = page.getByRole('dialog', { name: 'Add user' });
     await drawer.getByText('Correlation id').waitFor();
     expect(await drawer.innerText()).toContain('UserManagement');
+    await shot('audit-entry');
     await page.keyboard.press('Escape');
 
     await page.getByLabel('Activity starts with').fill('Disable');
@@ -142,21 +143,35 @@ describe('Control Center in Chromium', () => {
     expect(await table.getByRole('row', { name: /Add user/ }).count()).toBe(0);
   });
 
-  it('lists groups and roles', async () => {
+  it('lists groups with their members, and roles with their holders', async () => {
     const group = await server.api('/api/v1/groups', {
-      body: { displayName: 'Engineering', mailEnabled: false, mailNickname: 'engineering', securityEnabled: true },
+      body: { displayName: 'Engineering', description: 'Builds Latchkey', mailEnabled: false, securityEnabled: true },
     });
     expect(group.status).toBe(201);
+    const ada = (await server.api('/api/v1/users/ada.lovelace@latchkey.local')).body;
+    const ref = await server.api(`/api/v1/groups/${group.body.id}/members/$ref`, {
+      body: { '@odata.id': `${server.url}/api/v1/directoryObjects/${ada.id}` },
+    });
+    expect(ref.status).toBe(204);
+
     const nav = page.getByRole('navigation', { name: 'Control Center' });
     await nav.getByRole('link', { name: 'Groups' }).click();
-    await page
-      .getByRole('table', { name: 'Groups' })
-      .getByRole('row', { name: /Engineering/ })
-      .waitFor();
+    await page.getByRole('table', { name: 'Groups' }).getByRole('link', { name: 'Engineering' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Engineering' });
+    await drawer.getByRole('list', { name: 'Members' }).getByRole('link', { name: 'Ada Lovelace' }).waitFor();
     await shot('groups');
+    // A member links to the user, whose panel lists the group under Member of.
+    await drawer.getByRole('link', { name: 'Ada Lovelace' }).click();
+    await page
+      .getByRole('dialog', { name: 'Ada Lovelace' })
+      .getByRole('list', { name: 'Groups' })
+      .getByRole('link', { name: 'Engineering' })
+      .waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/admin/users/${ada.id}`);
+    await page.keyboard.press('Escape');
+
     await nav.getByRole('link', { name: 'Roles' }).click();
-    const ga = page.getByRole('table', { name: 'Roles' }).getByRole('link', { name: 'Global Administrator', exact: true });
-    await ga.click();
+    await page.getByRole('table', { name: 'Roles' }).getByRole('link', { name: 'Global Administrator', exact: true }).click();
     await page
       .getByRole('dialog', { name: 'Global Administrator' })
       .getByRole('list', { name: 'Role assignments' })
@@ -164,6 +179,24 @@ describe('Control Center in Chromium', () => {
       .waitFor();
     await shot('roles');
     await page.keyboard.press('Escape');
+  });
+
+  it('pages through users with Load more', async () => {
+    for (let i = 0; i < 26; i++) {
+      const r = await server.api('/api/v1/users', {
+        body: { displayName: `Bulk ${String(i).padStart(2, '0')}`, userPrincipalName: `bulk${i}@latchkey.local` },
+      });
+      expect(r.status).toBe(201);
+    }
+    await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('Search users').fill('Bulk');
+    await page.getByText('Showing 25 of 26 users').waitFor();
+    const rows = page.getByRole('table', { name: 'Users' }).getByRole('row');
+    expect(await rows.count()).toBe(26); // header + 25
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByText('Showing 26 of 26 users').waitFor();
+    expect(await rows.count()).toBe(27);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
   it('goes back to sign-in with a message when the API answers 401', async () => {

@@ -82,6 +82,17 @@ function Identity({ label, value }: { label: string; value: Record<string, unkno
   if (!value) return <p className="muted">Unknown.</p>;
   const rows = Object.entries(value)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]): [string, string] => [k, String(v)]);
+    .map(([k, v]): [string, string] => [IDENTITY_LABELS[k] ?? k, String(v)]);
   return <Fields rows={[['Type', label], ...rows]} />;
 }
+
+/** Readable labels for Graph's `userIdentity` / `appIdentity` properties. */
+const IDENTITY_LABELS: Record<string, string> = {
+  id: 'Object id',
+  displayName: 'Display name',
+  userPrincipalName: 'User principal name',
+  ipAddress: 'IP address',
+  appId: 'App id',
+  servicePrincipalId: 'Service principal id',
+  servicePrincipalName: 'Service principal name',
+};

@@ -89,7 +89,7 @@ export function UserPanel({
           {memberOf.error ? <ErrorAlert error={memberOf.error} onRetry={memberOf.reload} /> : null}
           {memberOf.data && memberOf.data.value.length === 0 ? <EmptyState compact title="Not a member of any group." /> : null}
           {memberOf.data && memberOf.data.value.length > 0 ? (
-            <ul className="object-list" aria-label="Groups and roles">
+            <ul className="object-list" aria-label="Groups">
               {memberOf.data.value.map((o) => (
                 <li key={o.id}>
                   <span className="badge badge-info">{odataTypeName(o['@odata.type'])}</span>
