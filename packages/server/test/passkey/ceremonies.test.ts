@@ -93,7 +93,7 @@ describeEachStore('passkey ceremonies', (store) => {
     const userId = await newUser(store());
     const auth = softAuthenticator();
     const { result } = await register(store(), auth, userId);
-    if (override.rpId) auth.credentials[0]!.rpId = override.rpId; // the key was made for this RP; pretend it was another
+    if ('rpId' in override) auth.credentials[0]!.rpId = override.rpId; // the key was made for this RP; pretend it was another
     const options = await generateAuthenticationOptions(depsOf(store()), { userId });
     const response = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge, allowCredentials: options.allowCredentials ?? [], ...override });
     expect(await reasonOf(verifyAuthentication(depsOf(store()), ctx, { response: response as never }))).toBe(reason);
@@ -209,7 +209,7 @@ describeEachStore('passkey ceremonies', (store) => {
         const good = softAuthenticator({ attestation: { format: 'packed', certChainPem: ca.certChainPem, privateKey: ca.leaf.privateKey } });
         const { result } = await register(store(), good, userId);
         expect(result.credential).toMatchObject({ attestationFormat: 'packed', attestationTrust: 'trusted' });
-        expect(result.credential.attestationCertificates[0]).toContain('OU=Authenticator Attestation');
+        expect(result.credential.attestationCertificates).toEqual([expect.stringMatching(/^[0-9a-f]{40}$/)]);
         const bad = softAuthenticator({ attestation: { format: 'packed', certChainPem: stranger.certChainPem, privateKey: stranger.leaf.privateKey } });
         expect(await reasonOf(register(store(), bad, userId))).toBe('attestationUntrusted');
         // Enforcement is at registration only: the attested passkey still signs in.

@@ -6,6 +6,8 @@ import { registerGroupRoutes } from './groups.ts';
 import { registerRoleManagementRoutes } from './role-management.ts';
 import { registerAuthenticationMethodsPolicyRoutes } from './authentication-methods-policy.ts';
 import { registerPasswordMethodRoutes } from './password-methods.ts';
+import { registerFido2MethodRoutes } from './fido2-methods.ts';
+import { registerPasskeyTrustRoutes } from './passkey-trust.ts';
 import { registerApplicationRoutes } from './applications.ts';
 import { registerServicePrincipalRoutes } from './service-principals.ts';
 
@@ -22,6 +24,8 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerRoleManagementRoutes(api, deps);
   await registerAuthenticationMethodsPolicyRoutes(api, deps);
   await registerPasswordMethodRoutes(api, deps);
+  await registerFido2MethodRoutes(api, deps);
+  await registerPasskeyTrustRoutes(api, deps);
   await registerApplicationRoutes(api, deps);
   await registerServicePrincipalRoutes(api, deps);
 }

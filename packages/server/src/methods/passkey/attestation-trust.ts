@@ -5,7 +5,7 @@ import type { DB } from '../../store/schema.ts';
 import type { AttestationTrust } from './attestation-policy.ts';
 import type { AttestationObject } from './response-checks.ts';
 import type { MdsEntry } from './metadata/blob.ts';
-import { parseCertificate, subjectLine, verifyChain } from './metadata/chain.ts';
+import { parseCertificate, verifyChain } from './metadata/chain.ts';
 import { findMetadataEntry, listTrustAnchors } from './metadata/repository.ts';
 
 /**
@@ -24,7 +24,7 @@ import { findMetadataEntry, listTrustAnchors } from './metadata/repository.ts';
  */
 export interface TrustEvaluation {
   trust: AttestationTrust;
-  /** Subjects of the x5c certificates, leaf first. */
+  /** SHA-1 thumbprints (lowercase hex) of the x5c certificates, leaf first: Graph's `attestationCertificates`. */
   certificates: string[];
   metadata: MdsEntry | undefined;
   /** Why the chain failed, for the admin (never shown to the user verbatim). */
@@ -42,7 +42,7 @@ export async function evaluateAttestationTrust(db: Kysely<DB>, att: AttestationO
   } catch {
     return { trust: 'untrusted', certificates: [], metadata, problem: 'unreadable x5c certificate' };
   }
-  const certificates = chain.map(subjectLine);
+  const certificates = chain.map((c) => c.fingerprint.replaceAll(':', '').toLowerCase());
   const anchorsPem = [
     ...(metadata?.attestationRootCertificates ?? []).map((b64) => `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`),
     ...(await listTrustAnchors(db, 'attestation')).map((a) => a.certificatePem),

@@ -16,7 +16,7 @@ export interface PasskeyCredential {
   backedUp: boolean;
   attestationFormat: string;
   attestationTrust: 'trusted' | 'untrusted' | 'self' | 'none';
-  /** Subjects of the attestation certificates, leaf first (never key material). */
+  /** SHA-1 thumbprints of the attestation certificates, leaf first (Graph `attestationCertificates`). */
   attestationCertificates: string[];
   displayName: string;
   rpId: string;

@@ -93,3 +93,11 @@ export async function replaceMetadata(trx: Transaction<DB>, blob: { id: string; 
     .values({ id: blob.id, blob_no: blob.no, next_update: blob.nextUpdate, entry_count: blob.entries.length, signer_subject: blob.signerSubject })
     .execute();
 }
+
+/** The newest import and the number of entries stored, or undefined before the first import. */
+export async function lastMetadataImport(db: Db): Promise<{ no: number; nextUpdate: string | null; entryCount: number; signerSubject: string; importedAt: Date } | undefined> {
+  const r = await db.selectFrom('passkey_metadata_imports').selectAll().orderBy('imported_at', 'desc').orderBy('blob_no', 'desc').limit(1).executeTakeFirst();
+  if (!r) return undefined;
+  const next = r.next_update as unknown;
+  return { no: r.blob_no, nextUpdate: next instanceof Date ? next.toISOString().slice(0, 10) : (next as string | null), entryCount: r.entry_count, signerSubject: r.signer_subject, importedAt: new Date(r.imported_at) };
+}
