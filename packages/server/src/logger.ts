@@ -1,23 +1,41 @@
 import pino, { type Logger } from 'pino';
 
-/** Paths never written to a log line, wherever they appear. */
+/** Keys whose values are secrets wherever they appear (OAuth `code` is not logged: paths only, no query). */
+const SECRET_KEYS = [
+  'authorization',
+  'cookie',
+  'password',
+  'newPassword',
+  'currentPassword',
+  'secret',
+  'secretKey',
+  'secretText',
+  'clientSecret',
+  'client_secret',
+  'token',
+  'accessToken',
+  'access_token',
+  'refreshToken',
+  'refresh_token',
+  'idToken',
+  'id_token',
+  'temporaryAccessPass',
+  'masterKey',
+  'privateKey',
+  'seed',
+  'deviceCode',
+  'userCode',
+];
+
+/**
+ * Paths never written to a log line: each secret-named key at the top level and up to two levels
+ * down (pino's redaction has no recursive wildcard), plus request/response headers.
+ */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  '*.password',
-  '*.secret',
-  '*.secretKey',
-  '*.clientSecret',
-  '*.client_secret',
-  '*.token',
-  '*.accessToken',
-  '*.access_token',
-  '*.refresh_token',
-  '*.temporaryAccessPass',
-  '*.masterKey',
-  '*.privateKey',
-  '*.code',
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
 /** pino JSON logger: request ids on every request line, secrets redacted, query strings dropped. */

@@ -24,8 +24,10 @@ async function send(server: TestServer, path: string, init: RequestInit = {}) {
 
 describe('HTTP hardening [pglite]', () => {
   let server: TestServer;
+  let auth: Record<string, string>;
   beforeAll(async () => {
     server = await startTestServer('pglite', { LATCHKEY_BODY_LIMIT_BYTES: '2048' });
+    auth = { authorization: `Bearer ${await server.token()}` };
   });
   afterAll(async () => server?.close());
 
@@ -44,31 +46,35 @@ describe('HTTP hardening [pglite]', () => {
   });
 
   it('answers an oversized body with 413 in the error shape', async () => {
-    const r = await send(server, VERIFY, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expectHead: 'x'.repeat(4096) }) });
+    const r = await send(server, VERIFY, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ expectHead: 'x'.repeat(4096) }) });
     expect(r.status).toBe(413);
     expectErrorShape(r.body, 'Request_EntityTooLarge');
   });
 
   it('answers malformed JSON with 400 in the error shape, without echoing the body', async () => {
     for (const body of ['{"expectHead":', 'password=hunter2', '{"a":1}}', '']) {
-      const r = await send(server, VERIFY, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const r = await send(server, VERIFY, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
       expect(r.status, body).toBe(400);
       expectErrorShape(r.body, 'Request_BadRequest');
       expect(JSON.stringify(r.body)).not.toContain('hunter2');
     }
   });
 
+  it('checks the bearer token before reading the body: anonymous callers get 401, not a validation error', async () => {
+    const r = await send(server, VERIFY, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"unknown": true' });
+    expect(r.status).toBe(401);
+    expectErrorShape(r.body, 'InvalidAuthenticationToken');
+  });
+
   it('answers other content types with 415 in the error shape (text/plain included)', async () => {
     for (const type of ['application/xml', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
-      const r = await send(server, VERIFY, { method: 'POST', headers: { 'content-type': type }, body: '{}' });
+      const r = await send(server, VERIFY, { method: 'POST', headers: { ...auth, 'content-type': type }, body: '{}' });
       expect(r.status, type).toBe(415);
       expectErrorShape(r.body, 'Request_BadRequest');
     }
   });
 
   it('refuses NUL characters in bodies, path and query parameters with 400', async () => {
-    const token = await server.token();
-    const auth = { authorization: `Bearer ${token}` };
     const body = await send(server, VERIFY, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"expectHead":"1:\\u0000"}' });
     expect(body.status).toBe(400);
     expect((body.body as { error: { message: string } }).error.message).toMatch(/NUL/);

@@ -13,7 +13,8 @@ import { DEFAULT_TOP, MAX_TOP, decodeSkipToken, encodeSkipToken } from '../../au
  *   GET /auditLogs/directoryAudits?$top=&$filter=&$skiptoken=   newest first, keyset-paged
  *   GET /auditLogs/directoryAudits/{id}
  *   POST /auditLogs/verifyChain {expectHead?}                   Latchkey extension: the chain check
- * Needs AuditLog.Read.All and a reader role. `@odata.nextLink` is the entire next URL (entra-spec §8.2).
+ * Needs AuditLog.Read.All and a reader role, checked in onRequest: anonymous callers get 401 before
+ * any body is read or validated. `@odata.nextLink` is the entire next URL (entra-spec §8.2).
  */
 export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
@@ -22,7 +23,7 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
   const base = `${deps.config.publicUrl.origin}/api/v1/auditLogs/directoryAudits`;
 
   r.get('/auditLogs/directoryAudits', {
-    preHandler: requires(deps.tokens, 'audit.read'),
+    onRequest: requires(deps.tokens, 'audit.read'),
     schema: {
       tags,
       summary: 'List directory audit entries, newest first',
@@ -43,7 +44,7 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
   });
 
   r.post('/auditLogs/verifyChain', {
-    preHandler: requires(deps.tokens, 'audit.read'),
+    onRequest: requires(deps.tokens, 'audit.read'),
     schema: {
       tags,
       summary: 'Verify the audit hash chain (Latchkey extension; same report as `latchkey audit verify --json`)',
@@ -63,7 +64,7 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
   });
 
   r.get('/auditLogs/directoryAudits/:id', {
-    preHandler: requires(deps.tokens, 'audit.read'),
+    onRequest: requires(deps.tokens, 'audit.read'),
     schema: { tags, summary: 'Get one directory audit entry', params: z.object({ id: z.string().min(1).max(100) }), response: { 200: directoryAudit } },
   }, async (request) => {
     const entry = await findDirectoryAudit(db, request.params.id);
