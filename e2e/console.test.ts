@@ -199,6 +199,18 @@ describe('Control Center in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
+  it('deletes a user from the detail panel after confirmation', async () => {
+    const table = page.getByRole('table', { name: 'Users' });
+    await table.getByRole('link', { name: 'Bulk 00' }).click();
+    const panel = page.getByRole('dialog', { name: 'Bulk 00' });
+    await panel.getByRole('button', { name: 'Delete user…' }).click();
+    await panel.getByRole('button', { name: 'Delete user', exact: true }).click();
+    await panel.waitFor({ state: 'detached' });
+    await page.getByText('Showing 25 of 25 users').waitFor();
+    expect(await table.getByRole('link', { name: 'Bulk 00' }).count()).toBe(0);
+    expect((await server.api('/api/v1/users/bulk0@latchkey.local')).status).toBe(404);
+  });
+
   it('goes back to sign-in with a message when the API answers 401', async () => {
     await page.evaluate(() => sessionStorage.setItem('latchkey.admin.token', 'not-a-valid-token'));
     await page.goto(`${server.url}/admin/users`);
