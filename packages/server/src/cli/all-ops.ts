@@ -6,3 +6,4 @@ import './commands/migrate-ops.ts';
 import '../oidc/admin-token-op.ts';
 import '../oidc/keys-ops.ts';
 import './commands/audit-ops.ts';
+import '../policy/authentication-methods/ops.ts';

@@ -3,6 +3,7 @@ import type { CliContext } from '../main.ts';
 import { registerAuditCommands } from './audit.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerKeysCommands } from './keys.ts';
+import { registerAuthMethodsCommands } from '../../policy/authentication-methods/cli.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
@@ -11,3 +12,4 @@ export const COMMANDS: RegisterCommands[] = [];
 COMMANDS.push(registerAuditCommands);
 COMMANDS.push(registerAdminCommands);
 COMMANDS.push(registerKeysCommands);
+COMMANDS.push(registerAuthMethodsCommands);
