@@ -45,7 +45,8 @@ export function createProvider(o: ProviderOptions): Provider {
     findAccount: o.findAccount,
     routes: OIDC_ROUTES,
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid) },
-    scopes: ['openid', 'profile', 'offline_access'],
+    // `<admin API>/.default` lets Entra-style clients (MSAL, Azure SDKs) ask for "all granted permissions".
+    scopes: ['openid', 'profile', 'offline_access', `${o.adminAudience}/.default`],
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'oid'] },
     pkce: { required: () => true },
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'RS256' },

@@ -80,6 +80,10 @@ for (const kind of STORE_KINDS) {
       const config = await oidc.discovery(new URL(server.config.issuer), appId, undefined, oidc.ClientSecretPost(secret), { execute: [oidc.allowInsecureRequests] });
       const tokens = await oidc.clientCredentialsGrant(config);
       expect(decodeJwt(tokens.access_token).aud).toBe(adminApiAudience(server.config.issuer));
+      // Entra style: scope=<resource>/.default, no resource parameter.
+      const entraStyle = await oidc.clientCredentialsGrant(config, { scope: `${adminApiAudience(server.config.issuer)}/.default` });
+      expect(decodeJwt(entraStyle.access_token)).toMatchObject({ aud: adminApiAudience(server.config.issuer), roles: ['AuditLog.Read.All'] });
+      expect((await server.api('/api/v1/auditLogs/directoryAudits', { token: entraStyle.access_token })).status).toBe(200);
     });
 
     it('refuses a wrong secret, an unknown client and an unknown resource', async () => {
