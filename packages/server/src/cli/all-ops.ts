@@ -3,6 +3,9 @@
  * in the server (which runs them for the CLI over the control socket). Add a line per module.
  */
 import './commands/migrate-ops.ts';
+import './commands/users-ops.ts';
+import './commands/groups-ops.ts';
+import './commands/roles-ops.ts';
 import '../oidc/admin-token-op.ts';
 import '../oidc/keys-ops.ts';
 import './commands/audit-ops.ts';

@@ -55,3 +55,8 @@ export async function listGroups(db: Kysely<DB>, o: ListOptions): Promise<Page<G
   }
   return { items: page.map(toGraphGroup), nextAfter: more ? page[page.length - 1]!.id : null, count };
 }
+
+/** Groups whose displayName equals `name`, case-insensitively (for the CLI's name lookups; at most 2). */
+export async function findGroupRowsByName(db: Kysely<DB>, name: string): Promise<GroupRow[]> {
+  return db.selectFrom('groups').selectAll().where((eb) => eb(eb.fn('lower', ['display_name']), '=', name.toLowerCase())).limit(2).execute();
+}

@@ -27,7 +27,7 @@ export const MAX_FILTER_LENGTH = 2000;
 const MAX_DEPTH = 16;
 const MAX_TERMS = 50;
 
-type Token = { t: 'ident' | 'string' | 'lparen' | 'rparen' | 'comma'; v: string; pos: number };
+type Token = { t: 'ident' | 'string' | 'number' | 'lparen' | 'rparen' | 'comma'; v: string; pos: number };
 
 const syntax = (text: string, pos: number, what: string): ApiError =>
   new ApiError('Request_BadRequest', `Invalid $filter: ${what} at position ${pos + 1} in '${text.slice(0, 200)}'.`);
@@ -60,6 +60,11 @@ function tokenize(text: string): Token[] {
         v += text[i++];
       }
       out.push({ t: 'string', v, pos: start });
+    } else if (/[-\d]/.test(c)) {
+      const m = /^-?\d+(?:\.\d+)?/.exec(text.slice(i));
+      if (!m) throw syntax(text, i, `unexpected character '${c}'`);
+      out.push({ t: 'number', v: m[0], pos: i });
+      i += m[0].length;
     } else {
       const m = /^[A-Za-z_][\w./]*/.exec(text.slice(i));
       if (!m) throw syntax(text, i, `unexpected character '${c}'`);
@@ -162,6 +167,7 @@ export function parseFilter(text: string, fields: FilterFields, resource: string
       if (spec.type !== 'boolean') throw new ApiError('Request_BadRequest', `Invalid $filter: '${name}' compares with a quoted string, not ${v}.`);
       return v === 'true';
     }
+    if (tok.t === 'number') throw unsupported(`'${name}' is not numeric; compare it with ${spec.type === 'boolean' ? 'true or false' : 'a quoted string'}.`);
     if (tok.t !== 'string') throw syntax(text, tok.pos, 'expected a quoted string, true, false or null');
     if (spec.type === 'boolean') throw new ApiError('Request_BadRequest', `Invalid $filter: '${name}' compares with true or false.`);
     if (spec.type === 'guid' && !GUID.test(tok.v)) throw new ApiError('Request_BadRequest', `Invalid $filter: '${tok.v.slice(0, 60)}' is not a valid GUID for '${name}'.`);

@@ -57,8 +57,7 @@ describeEachStore('users repository', (store) => {
     const expr = fc.letrec<{ e: FilterExpr }>((tie) => ({ e: fc.oneof({ depthSize: 'small' }, leaf, fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('e'), right: tie('e') })) })).e;
     const prop: Record<string, keyof GraphUser> = { displayName: 'displayName', department: 'department', accountEnabled: 'accountEnabled' };
     const holds = (e: FilterExpr, u: GraphUser): boolean => {
-      if (e.kind === 'and') return holds(e.left, u) && holds(e.right, u);
-      if (e.kind === 'or') return holds(e.left, u) || holds(e.right, u);
+      if ('left' in e) return e.kind === 'and' ? holds(e.left, u) && holds(e.right, u) : holds(e.left, u) || holds(e.right, u);
       const v = u[prop[e.field]!] as string | boolean | null;
       if (e.kind === 'startswith') return typeof v === 'string' && v.toLowerCase().startsWith(e.value.toLowerCase());
       if (e.value === null) return v === null;

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../main.ts';
 import { registerAuditCommands } from './audit.ts';
+import { registerUserCommands } from './users.ts';
+import { registerGroupCommands } from './groups.ts';
+import { registerRoleCommands } from './roles.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerKeysCommands } from './keys.ts';
 import { registerAuthMethodsCommands } from '../../policy/authentication-methods/cli.ts';
@@ -10,6 +13,9 @@ export type RegisterCommands = (program: Command, ctx: CliContext) => void;
 
 export const COMMANDS: RegisterCommands[] = [];
 COMMANDS.push(registerAuditCommands);
+COMMANDS.push(registerUserCommands);
+COMMANDS.push(registerGroupCommands);
+COMMANDS.push(registerRoleCommands);
 COMMANDS.push(registerAdminCommands);
 COMMANDS.push(registerKeysCommands);
 COMMANDS.push(registerAuthMethodsCommands);
