@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { ODATA_TYPE } from '../../src/policy/authentication-methods/types.ts';
+import { METHOD_IDS, ODATA_TYPE } from '../../src/policy/authentication-methods/types.ts';
 import { PASSWORD_METHOD_ID } from '../../src/methods/password/params.ts';
 import { addMember, insertGroup, insertUser, policySnapshot } from './fixtures.ts';
 
@@ -258,6 +259,58 @@ for (const kind of STORE_KINDS) {
       ).toBe(404);
       expect((await server.api(`${path}/passwordMethods/${PASSWORD_METHOD_ID}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`${path}/passwordMethods`)).body).toEqual({ value: [] });
+    });
+
+    // Last in this block: random PATCHes may change the policy.
+    it('property: arbitrary PATCH bodies get 204 or a 400 in the Graph error shape — never a 500 — and a 400 writes nothing', async () => {
+      const keys = [
+        '@odata.type',
+        'id',
+        'state',
+        'includeTargets',
+        'excludeTargets',
+        'keyRestrictions',
+        'passkeyProfiles',
+        'isAttestationEnforced',
+        'defaultLifetimeInMinutes',
+        'minimumLifetimeInMinutes',
+        'defaultLength',
+        'isUsableOnce',
+        'featureSettings',
+        'allowExternalIdToUseEmailOtp',
+      ];
+      const value = fc.oneof(
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constantFrom('enabled', 'disabled', 'all_users', ...Object.values(ODATA_TYPE)),
+        fc.array(
+          fc.record(
+            {
+              targetType: fc.constantFrom('group', 'user', 'x'),
+              id: fc.constantFrom('all_users', '00000000-0000-0000-0000-000000000000', 'nope'),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 3 },
+        ),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...METHOD_IDS),
+          fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 4 }),
+          fc.boolean(),
+          async (method, body, typed) => {
+            const payload = typed ? { ...body, '@odata.type': ODATA_TYPE[method] } : body;
+            const snap = await policySnapshot(db());
+            const r = await server.api(`${CONFIG}/${method}`, { method: 'PATCH', body: payload });
+            expect([204, 400]).toContain(r.status);
+            if (r.status === 400) {
+              expect(r.body.error).toEqual(expect.objectContaining({ code: 'Request_BadRequest', message: expect.any(String) }));
+              expect(await policySnapshot(db())).toBe(snap);
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
     });
   });
 }
