@@ -54,12 +54,12 @@ const m = (i: number) => material[i % KEYS]!;
 const rp = { rpId: 'localhost', origin: 'http://localhost:8080' };
 const CREDS = 256;
 const ASSERTIONS = 4096;
-const credentials = [];
+const credentials: Array<{ auth: ReturnType<typeof createAuthenticator>; credential: { id: string; publicKey: Uint8Array<ArrayBuffer>; counter: number; transports?: never } }> = [];
 for (let i = 0; i < CREDS; i++) {
   const auth = createAuthenticator({ aaguid: '00000000-0000-4000-8000-000000000001' });
   const challenge = Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString('base64url');
   const reg = await verifyRegistrationResponse({ response: auth.makeCredential({ ...rp, challenge, user: { id: 'dXNlcg', name: 'u', displayName: 'u' } }) as never, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpId });
-  credentials.push({ auth, credential: { ...reg.registrationInfo!.credential, counter: 0 } });
+  credentials.push({ auth, credential: { ...reg.registrationInfo!.credential, counter: 0 } as never });
 }
 const assertions = Array.from({ length: ASSERTIONS }, (_, i) => {
   const c = credentials[i % CREDS]!;

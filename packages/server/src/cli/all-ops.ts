@@ -10,3 +10,4 @@ import '../oidc/admin-token-op.ts';
 import '../oidc/keys-ops.ts';
 import './commands/audit-ops.ts';
 import '../policy/authentication-methods/ops.ts';
+import '../methods/passkey/ops.ts';

@@ -99,6 +99,25 @@ for (const kind of STORE_KINDS) {
       expect(await reasonOf(verifyAuthentication(deps, ctx, { response: response as never }))).toBe('unknownCredential');
     });
 
+    it('imports metadata and manages anchors through the CLI operations', async () => {
+      const { writeFileSync, mkdtempSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { tmpdir } = await import('node:os');
+      const { findOp } = await import('../../src/cli/ops.ts');
+      await import('../../src/cli/all-ops.ts');
+      const root = await createTestCa('C=US, O=Test MDS, CN=CLI Test MDS Root');
+      const signer = await root.issue('C=US, O=Test MDS, CN=mds.cli.test');
+      const run = (name: string, args: Record<string, unknown>) => findOp(name)!.run(server.runtime, args);
+      const anchor = (await run('passkeys.anchors.add', { displayName: 'CLI MDS root', certificatePem: root.pem, usage: 'metadata' })) as { id: string };
+      const file = join(mkdtempSync(join(tmpdir(), 'mds-')), 'blob.jwt');
+      writeFileSync(file, signMdsBlob({ entries: [mdsEntry({ aaguid: '12345678-1234-4234-8234-123456789abc', description: 'CLI Key', attestationRootCertificates: [root.pem] })], signerKey: signer.privateKey, signerChainPem: [signer.pem], no: 50 }));
+      expect(await run('passkeys.metadata.import', { file })).toMatchObject({ no: 50, entryCount: 1 });
+      await expect(run('passkeys.metadata.import', { file: 'relative.jwt' })).rejects.toThrow(/absolute/);
+      expect(((await run('passkeys.anchors.list', { usage: 'metadata' })) as Array<{ id: string }>).map((a) => a.id)).toContain(anchor.id);
+      expect(await run('passkeys.anchors.remove', { id: anchor.id })).toEqual({ deleted: anchor.id });
+      expect(await run('passkeys.list', { user: upn })).toEqual(expect.any(Array));
+    });
+
     it('requires the right permissions', async () => {
       expect((await server.api(`/api/v1/users/${userId}/authentication/fido2Methods`, { token: null })).status).toBe(401);
       const reader = await server.token({ roles: ['f2ef992c-3afb-46b9-b7cf-a126ee74c451'], scopes: ['UserAuthenticationMethod.Read.All', 'Policy.Read.All'] });

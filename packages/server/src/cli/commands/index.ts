@@ -7,6 +7,7 @@ import { registerRoleCommands } from './roles.ts';
 import { registerAdminCommands } from './admin.ts';
 import { registerKeysCommands } from './keys.ts';
 import { registerAuthMethodsCommands } from '../../policy/authentication-methods/cli.ts';
+import { registerPasskeyCommands } from '../../methods/passkey/cli.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
@@ -19,3 +20,4 @@ COMMANDS.push(registerRoleCommands);
 COMMANDS.push(registerAdminCommands);
 COMMANDS.push(registerKeysCommands);
 COMMANDS.push(registerAuthMethodsCommands);
+COMMANDS.push(registerPasskeyCommands);
