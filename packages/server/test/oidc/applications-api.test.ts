@@ -97,6 +97,14 @@ for (const kind of STORE_KINDS) {
         ['POST', '/api/v1/servicePrincipals', { appId: 'x' }, 400],
         ['GET', '/api/v1/applications?$filter=startswith(displayName,%27a%27)', undefined, 400],
         ['GET', '/api/v1/applications?$skiptoken=zzz', undefined, 400],
+        ['POST', '/api/v1/applications', { displayName: 'nul\u0000byte' }, 400],
+        ['POST', '/api/v1/applications', { displayName: 'lone \ud800 surrogate' }, 400],
+        ['POST', '/api/v1/applications', { displayName: 'ok', web: { redirectUris: ['https://a.example/\u0000'] } }, 400],
+        ['POST', `/api/v1/applications/${app.id}/addPassword`, { passwordCredential: { displayName: 'a\u0000' } }, 400],
+        ['GET', `/api/v1/applications?$filter=${encodeURIComponent("displayName eq 'a\u0000'")}`, undefined, 400],
+        ['POST', `/api/v1/servicePrincipals/${crypto.randomUUID()}/appRoleAssignments`, { appRoleValue: 'User.Read.All' }, 404],
+        ['POST', `/api/v1/servicePrincipals/${crypto.randomUUID()}/directoryRoles`, { roleDefinitionId: 'Global Reader' }, 404],
+        ['DELETE', `/api/v1/servicePrincipals/${crypto.randomUUID()}/directoryRoles/Global%20Reader`, undefined, 404],
       ];
       for (const [method, path, body, status] of cases) {
         const r = await server.api(path, { method, ...(body === undefined ? {} : { body }) });

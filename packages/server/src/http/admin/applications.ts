@@ -77,7 +77,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
       tags, summary: 'Add a client secret; the response is the only time secretText is shown', params,
       body: z.strictObject({
         passwordCredential: z.strictObject({
-          displayName: z.string().max(256).nullable().optional(),
+          displayName: text(256).nullable().optional(),
           startDateTime: z.iso.datetime({ offset: true }).optional(),
           endDateTime: z.iso.datetime({ offset: true }).optional(),
         }).optional(),
@@ -101,6 +101,7 @@ function parseFilter(filter: string): { appId?: string; displayName?: string } {
   const m = /^\s*(appId|displayName)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
   if (!m) throw new ApiError('Request_UnsupportedQuery', "Unsupported $filter: use appId eq '<guid>' or displayName eq '<name>'.");
   const value = m[2]!.replaceAll("''", "'");
+  if (!printable(value)) throw new ApiError('Request_BadRequest', 'Invalid $filter: contains control characters or malformed Unicode.');
   if (m[1] === 'appId') {
     if (!GUID.test(value)) throw new ApiError('Request_BadRequest', 'appId must be a GUID.');
     return { appId: value };
@@ -114,7 +115,11 @@ function decodeAfter(token: string): string {
   return id;
 }
 
-const redirectUri = z.string().max(2000).refine((s) => {
+/** PostgreSQL text and jsonb hold neither NUL nor lone surrogates; names need no control characters. */
+const printable = (v: string) => v.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(v);
+const text = (max: number) => z.string().max(max).refine(printable, 'must not contain control characters');
+
+const redirectUri = z.string().max(2000).refine(printable, 'must not contain control characters').refine((s) => {
   try {
     const u = new URL(s);
     return !u.hash && (u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)));
@@ -124,8 +129,8 @@ const redirectUri = z.string().max(2000).refine((s) => {
 }, 'must be an absolute https URL (http only for localhost), without a fragment');
 
 const applicationInput = z.strictObject({
-  displayName: z.string().trim().min(1).max(256),
-  description: z.string().max(1024).nullable().optional(),
+  displayName: z.string().trim().min(1).max(256).refine(printable, 'must not contain control characters'),
+  description: text(1024).nullable().optional(),
   web: z.strictObject({ redirectUris: z.array(redirectUri).max(256).optional() }).optional(),
 });
 
