@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evaluateMethodForUser, fido2ProfilesForUser } from '../../src/policy/authentication-methods/evaluate.ts';
+import { evaluateMethodForUser, fido2ProfilesForUser, matchingIncludeTargets } from '../../src/policy/authentication-methods/evaluate.ts';
+import { compileConfiguration, evaluateCompiled, userKeys } from '../../src/policy/authentication-methods/compile.ts';
 import {
   ALL_USERS,
   DEFAULT_PASSKEY_PROFILE_ID,
@@ -88,6 +89,21 @@ describe('evaluateMethodForUser (properties)', () => {
           expect(evaluateMethodForUser(config, new Set([...groups, group]), USER).enabled).toBe(false);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('compiled evaluation', () => {
+  it('property: gives exactly the reference answer, deciding target and matching includes included', () => {
+    fc.assert(
+      fc.property(configArb, groupsArb, fc.constantFrom(USER, OTHER_USER), fc.boolean(), (config, groups, user, upper) => {
+        const given = upper ? [...groups].map((g) => g.toUpperCase()) : [...groups];
+        const compiled = evaluateCompiled(compileConfiguration(config), userKeys(user, given));
+        const reference = evaluateMethodForUser(config, new Set(given), user);
+        expect(compiled.decision).toEqual(reference);
+        expect(compiled.includes).toEqual(reference.enabled ? matchingIncludeTargets(config, new Set(given), user) : []);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

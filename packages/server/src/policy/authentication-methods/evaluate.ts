@@ -91,7 +91,7 @@ export function legacyPasskeyProfile(config: Fido2Configuration): PasskeyProfile
     name: 'Default passkey profile',
     passkeyTypes: 'deviceBound',
     attestationEnforcement: config.isAttestationEnforced ? 'registrationOnly' : 'disabled',
-    keyRestrictions: structuredClone(config.keyRestrictions),
+    keyRestrictions: { ...config.keyRestrictions, aaGuids: [...config.keyRestrictions.aaGuids] },
   };
 }
 
@@ -103,11 +103,16 @@ export function legacyPasskeyProfile(config: Fido2Configuration): PasskeyProfile
  */
 export function fido2ProfilesForUser(config: Fido2Configuration, userGroupIds: ReadonlySet<string>, userId: string): PasskeyProfile[] {
   if (!isMethodEnabledForUser(config, userGroupIds, userId)) return [];
+  return profilesForTargets(config, matchingIncludeTargets(config, userGroupIds, userId));
+}
+
+/** The profiles granted by the include targets that name a user (who is known to be enabled). */
+export function profilesForTargets(config: Fido2Configuration, matching: readonly PasskeyAuthenticationMethodTarget[]): PasskeyProfile[] {
   if (config.passkeyProfiles.length === 0) return [legacyPasskeyProfile(config)];
   const wanted = new Set<string>();
-  for (const t of matchingIncludeTargets(config, userGroupIds, userId) as PasskeyAuthenticationMethodTarget[]) {
+  for (const t of matching) {
     const ids = t.allowedPasskeyProfiles ?? [];
     for (const id of ids.length ? ids : [DEFAULT_PASSKEY_PROFILE_ID]) wanted.add(id.toLowerCase());
   }
-  return config.passkeyProfiles.filter((p) => wanted.has(p.id.toLowerCase())).map((p) => structuredClone(p));
+  return config.passkeyProfiles.filter((p) => wanted.has(p.id.toLowerCase()));
 }

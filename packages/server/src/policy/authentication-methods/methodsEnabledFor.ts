@@ -1,6 +1,9 @@
-import { evaluateMethodForUser, fido2ProfilesForUser, matchingIncludeTargets, type MethodDecision } from './evaluate.ts';
+import { profilesForTargets, type MethodDecision } from './evaluate.ts';
+import { compilePolicy, evaluateCompiled, userKeys } from './compile.ts';
 import type {
+  AuthenticationMethodTarget,
   AuthenticationMethodsPolicy,
+  PasskeyAuthenticationMethodTarget,
   ConfigurationOf,
   MethodConfiguration,
   MethodId,
@@ -75,35 +78,34 @@ export function methodsEnabledFor(
   const configs = Array.isArray(policy)
     ? (policy as readonly MethodConfiguration[])
     : (policy as AuthenticationMethodsPolicy).authenticationMethodConfigurations;
-  const groups = new Set([...user.groupIds].map((g) => g.toLowerCase()));
-  const methods = configs.map((c) => availability(c, groups, user.id));
+  const keys = userKeys(user.id, user.groupIds);
+  const evaluated = compilePolicy(configs).map((c) => ({ config: c.config, ...evaluateCompiled(c, keys) }));
+  const methods = evaluated.map((e) => availability(e.config, e.decision, e.includes));
   const configurations: Record<string, MethodConfiguration> = {};
   for (const c of configs) configurations[c.id] = c;
-  const byId = <K extends MethodId>(id: K) => configs.find((c) => c.id === id) as ConfigurationOf<K> | undefined;
+  const includesOf = (id: MethodId) => evaluated.find((e) => e.config.id === id)?.includes ?? [];
   const enabled = new Set(methods.filter((m) => m.enabled).map((m) => m.methodId));
-  const fido2 = byId('Fido2');
-  const authenticator = byId('MicrosoftAuthenticator');
-  const sms = byId('Sms');
+  const fido2 = configs.find((c) => c.id === 'Fido2') as ConfigurationOf<'Fido2'> | undefined;
   return {
     userId: user.id,
     enabled,
     usable: new Set([...enabled].filter((id) => !NOT_AVAILABLE_IN_LATCHKEY.has(id))),
     selfRegistrable: new Set(methods.filter((m) => m.canSelfRegister).map((m) => m.methodId)),
     methods,
-    fido2Profiles: fido2 ? fido2ProfilesForUser(fido2, groups, user.id) : [],
-    authenticatorModes: new Set(
-      authenticator && enabled.has('MicrosoftAuthenticator')
-        ? (matchingIncludeTargets(authenticator, groups, user.id) as MicrosoftAuthenticatorTarget[]).map((t) => t.authenticationMode)
-        : [],
-    ),
-    smsUsableForSignIn:
-      !!sms && enabled.has('Sms') && (matchingIncludeTargets(sms, groups, user.id) as SmsTarget[]).some((t) => t.isUsableForSignIn),
+    fido2Profiles:
+      fido2 && enabled.has('Fido2') ? profilesForTargets(fido2, includesOf('Fido2') as PasskeyAuthenticationMethodTarget[]) : [],
+    authenticatorModes: new Set((includesOf('MicrosoftAuthenticator') as MicrosoftAuthenticatorTarget[]).map((t) => t.authenticationMode)),
+    smsUsableForSignIn: (includesOf('Sms') as SmsTarget[]).some((t) => t.isUsableForSignIn),
     configurations: configurations as UserMethodPolicy['configurations'],
   };
 }
 
-function availability(config: MethodConfiguration, groups: ReadonlySet<string>, userId: string): MethodAvailability {
-  const decision = evaluateMethodForUser(config, groups, userId);
+/** `includes`: the include targets naming the user (empty unless the method is enabled for them). */
+function availability(
+  config: MethodConfiguration,
+  decision: MethodDecision,
+  includes: readonly AuthenticationMethodTarget[],
+): MethodAvailability {
   const selfRegistrationReason: SelfRegistrationReason = !decision.enabled
     ? 'methodNotEnabled'
     : NOT_AVAILABLE_IN_LATCHKEY.has(config.id)
@@ -113,12 +115,11 @@ function availability(config: MethodConfiguration, groups: ReadonlySet<string>, 
         : config.id === 'Fido2' && !config.isSelfServiceRegistrationAllowed
           ? 'selfServiceRegistrationDisabled'
           : 'allowed';
-  const isRegistrationRequired = decision.enabled && matchingIncludeTargets(config, groups, userId).some((t) => t.isRegistrationRequired);
   return {
     ...decision,
     canSelfRegister: selfRegistrationReason === 'allowed',
     selfRegistrationReason,
-    isRegistrationRequired,
+    isRegistrationRequired: decision.enabled && includes.some((t) => t.isRegistrationRequired),
     availableInLatchkey: !NOT_AVAILABLE_IN_LATCHKEY.has(config.id),
     explanation: explain(decision, selfRegistrationReason),
   };
