@@ -11,6 +11,11 @@ import type { ListOptions } from './users-repository.ts';
  * a row already produced is not produced again, so cycles between groups terminate
  * (PostgreSQL docs §7.8.2 "Recursive Queries"). Lookups walk `group_members_member
  * (member_id, group_id)` upward and the primary key `(group_id, member_id)` downward.
+ *
+ * Each step is a LATERAL subquery fenced with `offset 0`, so it is always a parameterised index
+ * lookup per group reached. A plain join lets the planner pick a hash join over a sequential scan
+ * of the whole table per step (it estimates the work table at 30 rows), which measured 10–30×
+ * slower on a 5k-user directory (docs/benchmarks/directory.md).
  */
 export type MemberType = 'user' | 'group';
 
@@ -37,7 +42,7 @@ export async function transitiveGroupIdsOfUser(db: Kysely<DB>, userId: string): 
     with recursive up(id) as (
       select group_id from group_members where member_id = ${userId}::uuid
       union
-      select gm.group_id from group_members gm join up on gm.member_id = up.id
+      select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
     )
     select id from up`.execute(db);
   return r.rows.map((x) => x.id);
@@ -48,7 +53,7 @@ const transitiveMembers = (groupId: string) => sql`
   with recursive down(id, type) as (
     select member_id, member_type from group_members where group_id = ${groupId}::uuid
     union
-    select gm.member_id, gm.member_type from group_members gm join down on gm.group_id = down.id and down.type = 'group'
+    select gm.member_id, gm.member_type from down cross join lateral (select member_id, member_type from group_members where group_id = down.id and down.type = 'group' offset 0) gm
   )
   select id, type from down where id <> ${groupId}::uuid`;
 const directMemberOf = (memberId: string) => sql`select group_id as id, 'group' as type from group_members where member_id = ${memberId}::uuid`;
@@ -56,7 +61,7 @@ const transitiveMemberOf = (memberId: string) => sql`
   with recursive up(id) as (
     select group_id from group_members where member_id = ${memberId}::uuid
     union
-    select gm.group_id from group_members gm join up on gm.member_id = up.id
+    select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
   )
   select id, 'group' as type from up where id <> ${memberId}::uuid`;
 
