@@ -118,6 +118,14 @@ for (const kind of STORE_KINDS) {
       expect(await run('passkeys.list', { user: upn })).toEqual(expect.any(Array));
     });
 
+    it('describes its routes in the OpenAPI document', async () => {
+      const doc = await server.api('/openapi.json', { token: null });
+      expect(doc.status).toBe(200);
+      for (const path of ['/api/v1/users/{userId}/authentication/fido2Methods', '/api/v1/users/{userId}/authentication/fido2Methods/{methodId}', '/api/v1/passkeys/metadata', '/api/v1/passkeys/trustAnchors', '/api/v1/passkeys/trustAnchors/{id}']) {
+        expect(Object.keys(doc.body.paths)).toContain(path);
+      }
+    });
+
     it('requires the right permissions', async () => {
       expect((await server.api(`/api/v1/users/${userId}/authentication/fido2Methods`, { token: null })).status).toBe(401);
       const reader = await server.token({ roles: ['f2ef992c-3afb-46b9-b7cf-a126ee74c451'], scopes: ['UserAuthenticationMethod.Read.All', 'Policy.Read.All'] });

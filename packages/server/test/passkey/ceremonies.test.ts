@@ -24,7 +24,7 @@ describeEachStore('passkey ceremonies', (store) => {
 
     const first = await signIn(store(), auth, userId);
     expect(first.options.allowCredentials?.map((c) => c.id)).toEqual([result.credential.credentialId]);
-    expect(first.result).toMatchObject({ userId, methodId: result.credential.id, passkeyType: 'deviceBound', userVerified: true, signCount: 1 });
+    expect(first.result).toMatchObject({ userId, methodId: result.credential.id, passkeyType: 'deviceBound', userVerified: true, signCount: 1, amr: ['hwk', 'user', 'mfa'] });
 
     const second = await signIn(store(), auth, null);
     expect(second.options.allowCredentials).toEqual([]);
@@ -53,6 +53,63 @@ describeEachStore('passkey ceremonies', (store) => {
     const failed = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
     expect(failed.reason.reason).toBe('challengeUnknownOrUsed');
     expect((await findByCredentialId(store().db, response.id))?.signCount).toBe(1);
+  });
+
+  it('registers exactly one credential from two parallel submissions of the same registration', async () => {
+    const userId = await newUser(store());
+    const options = await generateRegistrationOptions(depsOf(store()), { userId });
+    const response = softAuthenticator().makeCredential({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge, user: options.user });
+    const outcomes = await Promise.allSettled([0, 1].map(() => verifyRegistration(depsOf(store()), ctx, { response: response as never })));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason.reason).toBe('challengeUnknownOrUsed');
+    const rows = await store().db.selectFrom('passkey_credentials').select('id').where('user_id', '=', userId).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('binds challenges to the flow and the user that asked for them', async () => {
+    const userId = await newUser(store());
+    const other = await newUser(store());
+    const deps = depsOf(store());
+    const auth = softAuthenticator();
+    const options = await generateRegistrationOptions(deps, { userId, flowId: 'flow-a' });
+    const response = auth.makeCredential({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge, user: options.user });
+    expect(await reasonOf(verifyRegistration(deps, ctx, { response: response as never, flowId: 'flow-b' }))).toBe('challengeMismatch');
+    const again = await generateRegistrationOptions(deps, { userId });
+    const r2 = auth.makeCredential({ rpId: 'localhost', origin: ORIGIN, challenge: again.challenge, user: again.user });
+    expect(await reasonOf(verifyRegistration(deps, ctx, { response: r2 as never, expectedUserId: other }))).toBe('challengeMismatch');
+    // An authentication challenge is not a registration challenge.
+    const authOptions = await generateAuthenticationOptions(deps, {});
+    const r3 = auth.makeCredential({ rpId: 'localhost', origin: ORIGIN, challenge: authOptions.challenge, user: again.user });
+    expect(await reasonOf(verifyRegistration(deps, ctx, { response: r3 as never }))).toBe('challengeMismatch');
+    expect((await store().db.selectFrom('passkey_credentials').select('id').where('user_id', '=', userId).execute()).length).toBe(0);
+  });
+
+  it('refuses a usernameless assertion whose user handle names another account', async () => {
+    const userId = await newUser(store());
+    const auth = softAuthenticator();
+    await register(store(), auth, userId);
+    const options = await generateAuthenticationOptions(depsOf(store()), {});
+    const response = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge });
+    response.response.userHandle = Buffer.from('00000000000000000000000000000000', 'hex').toString('base64url');
+    expect(await reasonOf(verifyAuthentication(depsOf(store()), ctx, { response: response as never }))).toBe('userHandleMismatch');
+    delete (response.response as { userHandle?: string }).userHandle;
+    const o2 = await generateAuthenticationOptions(depsOf(store()), {});
+    const r2 = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: o2.challenge });
+    delete (r2.response as { userHandle?: string }).userHandle;
+    expect(await reasonOf(verifyAuthentication(depsOf(store()), ctx, { response: r2 as never }))).toBe('userHandleMismatch');
+  });
+
+  it('refuses an assertion whose signature does not verify', async () => {
+    const userId = await newUser(store());
+    const auth = softAuthenticator();
+    const { result } = await register(store(), auth, userId);
+    const options = await generateAuthenticationOptions(depsOf(store()), { userId });
+    const response = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge, allowCredentials: options.allowCredentials ?? [] });
+    const sig = fromB64url(response.response.signature);
+    sig[sig.length - 1] = sig[sig.length - 1]! ^ 1;
+    response.response.signature = b64url(sig);
+    expect(await reasonOf(verifyAuthentication(depsOf(store()), ctx, { response: response as never }))).toBe('verificationFailed');
+    expect((await findByCredentialId(store().db, result.credential.credentialId))?.signCount).toBe(0);
   });
 
   it('refuses a replayed assertion', async () => {

@@ -20,11 +20,12 @@ export type PasskeyFailure =
   | 'challengeUnknownOrUsed'
   | 'challengeExpired'
   | 'challengeMismatch'
-  // Credentials (400/409).
+  // Credentials (400; 409 for a duplicate or one passkey too many).
   | 'unknownCredential'
   | 'credentialNotAllowed'
   | 'userHandleMismatch'
   | 'credentialAlreadyRegistered'
+  | 'tooManyPasskeys'
   | 'signCountRegression'
   // Policy (403).
   | 'methodNotEnabled'
@@ -53,7 +54,7 @@ export class PasskeyError extends ApiError {
   readonly reason: PasskeyFailure;
   constructor(reason: PasskeyFailure, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     const forbidden = FORBIDDEN.has(reason);
-    super(forbidden ? 'Authorization_RequestDenied' : reason === 'credentialAlreadyRegistered' ? 'Request_Conflict' : 'Request_BadRequest', message, {
+    super(forbidden ? 'Authorization_RequestDenied' : reason === 'credentialAlreadyRegistered' || reason === 'tooManyPasskeys' ? 'Request_Conflict' : 'Request_BadRequest', message, {
       cause: options?.cause,
       details: { reason, ...options?.details },
     });

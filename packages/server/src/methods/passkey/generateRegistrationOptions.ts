@@ -36,7 +36,7 @@ export async function generateRegistrationOptions(deps: PasskeyDeps, input: Regi
   }
   const existing = await listUserCredentialDescriptors(deps.db, user.id);
   if (existing.length >= PASSKEY_LIMITS.maxPasskeysPerUser) {
-    throw new PasskeyError('credentialAlreadyRegistered', `A user can have at most ${PASSKEY_LIMITS.maxPasskeysPerUser} passkeys; delete one first.`);
+    throw new PasskeyError('tooManyPasskeys', `A user can have at most ${PASSKEY_LIMITS.maxPasskeysPerUser} passkeys; delete one first.`);
   }
   const issued = await issueChallenge(deps.db, { purpose: 'registration', userId: user.id, flowId: input.flowId ?? null, rpId: deps.rp.id });
   return libraryOptions({

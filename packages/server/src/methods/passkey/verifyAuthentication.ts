@@ -29,6 +29,12 @@ export interface VerifiedAuthentication {
   backedUp: boolean;
   signCount: number;
   profileId: string;
+  /**
+   * RFC 8176 `amr` values this sign-in proves: `hwk` (device-bound: hardware-secured key) or
+   * `swk` (synced: software-secured key), `user` (user verification was performed), and `mfa`
+   * (possession plus verification). The sign-in flow may add to them.
+   */
+  amr: string[];
 }
 
 /**
@@ -98,6 +104,7 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
     backedUp: info.credentialBackedUp,
     signCount: info.newCounter,
     profileId: decision.profileId,
+    amr: [credential.backupEligible ? 'swk' : 'hwk', ...(info.userVerified ? ['user', 'mfa'] : [])],
   };
 }
 
