@@ -4,7 +4,7 @@ import { hash } from '@node-rs/argon2';
 import { describeEachStore } from '../support/stores.ts';
 import { ROLE } from '../../src/directory/roles.ts';
 import { setPassword, hashPassword } from '../../src/methods/password/setPassword.ts';
-import { verifyPassword, verifyUserPassword, needsRehash } from '../../src/methods/password/verifyPassword.ts';
+import { dummyHash, verifyPassword, verifyUserPassword, needsRehash } from '../../src/methods/password/verifyPassword.ts';
 import { disablePassword } from '../../src/methods/password/disablePassword.ts';
 import { listPasswordMethods } from '../../src/methods/password/listPasswordMethods.ts';
 import { loadPassword } from '../../src/methods/password/repository.ts';
@@ -37,6 +37,12 @@ describe('password ceremony core (pure)', () => {
     expect((await verifyPassword(undefined, GOOD)).verified).toBe(false);
     expect((await verifyPassword({ hash: 'not-a-phc-string', enabled: true }, GOOD)).verified).toBe(false);
     expect((await verifyPassword({ hash: await hashPassword(GOOD), enabled: true }, GOOD.padEnd(5000, 'x'))).verified).toBe(false);
+  });
+
+  it('users without a password are checked against a real argon2id dummy hash made with the current parameters', async () => {
+    const dummy = await dummyHash();
+    expect(dummy).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await dummyHash()).toBe(dummy);
   });
 
   it('flags hashes made with other parameters for rehash', async () => {
@@ -89,6 +95,21 @@ describeEachStore('legacy password method', (store) => {
     expect(await verifyUserPassword(db(), user, GOOD)).toEqual({ verified: true, needsRehash: false });
     const upgraded = (await loadPassword(db(), user))?.hash;
     expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect((await verifyUserPassword(db(), user, GOOD)).verified).toBe(true);
+  });
+
+  it('two concurrent sign-ins with an outdated hash both verify and leave one current hash (compare-and-set upgrade)', async () => {
+    const user = await insertUser(db());
+    await setPassword(db(), adminContext(), user, GOOD);
+    await db()
+      .updateTable('user_passwords')
+      .set({ hash: await hash(GOOD, { memoryCost: 4096, timeCost: 1, parallelism: 1 }) })
+      .where('user_id', '=', user)
+      .execute();
+    const results = await Promise.all([verifyUserPassword(db(), user, GOOD), verifyUserPassword(db(), user, GOOD)]);
+    expect(results.map((r) => r.verified)).toEqual([true, true]);
+    const stored = (await loadPassword(db(), user))?.hash ?? '';
+    expect(needsRehash(stored)).toBe(false);
     expect((await verifyUserPassword(db(), user, GOOD)).verified).toBe(true);
   });
 
