@@ -29,9 +29,9 @@ describe('Control Center in Chromium', () => {
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (m) => {
-      // Chromium logs every 4xx fetch; the 409 (duplicate UPN) and 401 (bad token) are provoked on
-      // purpose. Anything else (CSP violations, React errors, other failed loads) is a bug.
-      if (m.type() === 'error' && !/status of (401|409) /.test(m.text())) problems.push(`console: ${m.text()}`);
+      // Chromium logs every 4xx fetch; the 400 (bad UPN), 409 (duplicate UPN) and 401 (bad token)
+      // are provoked on purpose. Anything else (CSP violations, React errors, other failed loads) is a bug.
+      if (m.type() === 'error' && !/status of (400|401|409) /.test(m.text())) problems.push(`console: ${m.text()}`);
     });
   }, 180_000);
 
@@ -118,6 +118,23 @@ describe('Control Center in Chromium', () => {
     await panel.locator('[role=switch][aria-checked=false]:not([disabled])').waitFor();
     expect((await server.api('/api/v1/users/ada.lovelace@latchkey.local')).body.accountEnabled).toBe(false);
     await shot('user-panel');
+
+    // Edit: a bad UPN shows the API's 400 message; a job title is saved with PATCH.
+    await panel.getByRole('button', { name: 'Edit' }).click();
+    const form = panel.getByRole('form', { name: 'Edit user' });
+    await form.getByLabel('User principal name').fill('not a upn');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    expect(await form.getByRole('alert').innerText()).toMatch(/userPrincipalName must look like alias@domain[\s\S]*HTTP 400/);
+    await form.getByLabel('User principal name').fill('ada.lovelace@latchkey.local');
+    await form.getByLabel('Job title').fill('Mathematician');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'detached' });
+    await panel.getByText('Mathematician').waitFor();
+    expect((await server.api('/api/v1/users/ada.lovelace@latchkey.local')).body).toMatchObject({
+      jobTitle: 'Mathematician',
+      userPrincipalName: 'ada.lovelace@latchkey.local',
+    });
+
     await page.keyboard.press('Escape');
     await table.getByRole('row', { name: /Disabled/ }).waitFor();
   });
@@ -135,6 +152,7 @@ describe('Control Center in Chromium', () => {
     await shot('audit-entry');
     await page.keyboard.press('Escape');
 
+    await page.getByLabel('Time').selectOption('1h');
     await page.getByLabel('Activity starts with').fill('Disable');
     await table
       .getByRole('row', { name: /Add user/ })

@@ -5,6 +5,7 @@ import { ApiError, createApiClient, type ApiClient } from '../src/api/client.ts'
 import { directory } from '../src/api/directory.ts';
 import { audit, auditFilter } from '../src/api/audit.ts';
 import { literal } from '../src/api/odata.ts';
+import { userPatch } from '../src/admin/users/userPatch.ts';
 import type { Page, User } from '../src/api/types.ts';
 
 const signal = () => new AbortController().signal;
@@ -14,10 +15,33 @@ describe('OData helpers', () => {
     expect(literal("O'Brien")).toBe("'O''Brien'");
   });
   it('joins audit conditions with and, and leaves the filter out when empty', () => {
-    expect(auditFilter({ category: '', activity: ' ', result: '' })).toBeUndefined();
-    expect(auditFilter({ category: 'UserManagement', activity: 'Add', result: 'success' })).toBe(
+    expect(auditFilter({ category: '', activity: ' ', result: '', since: '' })).toBeUndefined();
+    expect(auditFilter({ category: 'UserManagement', activity: 'Add', result: 'success', since: '' })).toBe(
       "category eq 'UserManagement' and startswith(activityDisplayName,'Add') and result eq 'success'",
     );
+    expect(auditFilter({ category: '', activity: '', result: '', since: '24h' }, new Date('2026-11-30T12:00:00Z'))).toBe(
+      'activityDateTime ge 2026-11-29T12:00:00.000Z',
+    );
+  });
+  it('sends only changed user properties, and null for an emptied optional one', () => {
+    const before = {
+      id: 'u',
+      userPrincipalName: 'a@x.test',
+      displayName: 'A',
+      mail: 'a@x.test',
+      accountEnabled: true,
+      createdDateTime: '',
+      jobTitle: null,
+      department: 'R&D',
+    };
+    expect(
+      userPatch(before, { displayName: 'A', userPrincipalName: 'a@x.test', mail: 'a@x.test', jobTitle: '', department: 'R&D' }),
+    ).toEqual({});
+    expect(userPatch(before, { displayName: ' B ', userPrincipalName: 'a@x.test', mail: '', jobTitle: 'CTO', department: 'R&D' })).toEqual({
+      displayName: 'B',
+      mail: null,
+      jobTitle: 'CTO',
+    });
   });
 });
 
@@ -62,6 +86,20 @@ for (const kind of STORE_KINDS) {
       });
       expect(await directory.updateUser(api, u.id, { accountEnabled: false })).toBeUndefined();
       expect((await directory.getUser(api, u.id)).accountEnabled).toBe(false);
+      const edited = userPatch(u, {
+        displayName: 'Disabled Person',
+        userPrincipalName: u.userPrincipalName,
+        mail: '',
+        jobTitle: 'Tester',
+        department: '',
+      });
+      await directory.updateUser(api, u.id, edited);
+      expect(await directory.getUser(api, u.id)).toMatchObject({
+        displayName: 'Disabled Person',
+        jobTitle: 'Tester',
+        mail: null,
+        department: null,
+      });
     });
 
     it('searches names holding an apostrophe (the quote is doubled, not an injection)', async () => {
@@ -89,7 +127,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('reads the audit trail with the console filters', async () => {
-      const page = await audit.list(api, { category: 'UserManagement', activity: 'Add', result: 'success' }, signal());
+      const page = await audit.list(api, { category: 'UserManagement', activity: 'Add', result: 'success', since: '1h' }, signal());
       expect(page.value.length).toBeGreaterThan(0);
       for (const e of page.value) {
         expect(e.category).toBe('UserManagement');

@@ -1,6 +1,6 @@
 import type { ApiClient } from './client.ts';
 import { query, startsWithAny } from './odata.ts';
-import type { DirectoryObject, Group, NewUser, Page, RoleAssignment, RoleDefinition, User } from './types.ts';
+import type { DirectoryObject, Group, NewUser, Page, RoleAssignment, RoleDefinition, User, UserPatch } from './types.ts';
 
 /** Page size of the console's lists. */
 export const PAGE_SIZE = 25;
@@ -15,7 +15,7 @@ export const directory = {
   },
   getUser: (api: ApiClient, userId: string, signal?: AbortSignal) => api.get<User>(`/users/${id(userId)}`, signal),
   createUser: (api: ApiClient, body: NewUser) => api.post<User>('/users', body),
-  updateUser: (api: ApiClient, userId: string, patch: Partial<NewUser>) => api.patch<User | undefined>(`/users/${id(userId)}`, patch),
+  updateUser: (api: ApiClient, userId: string, patch: UserPatch) => api.patch<User | undefined>(`/users/${id(userId)}`, patch),
   deleteUser: (api: ApiClient, userId: string) => api.delete(`/users/${id(userId)}`),
   memberOf: (api: ApiClient, userId: string, signal: AbortSignal) =>
     api.page<DirectoryObject>(`/users/${id(userId)}/memberOf${query({ $top: 100 })}`, signal),

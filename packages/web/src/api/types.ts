@@ -32,6 +32,16 @@ export interface NewUser {
   accountEnabled: boolean;
 }
 
+/** Body of `PATCH /users/{id}`: only the properties to change; null clears an optional one. */
+export interface UserPatch {
+  displayName?: string;
+  userPrincipalName?: string;
+  accountEnabled?: boolean;
+  mail?: string | null;
+  jobTitle?: string | null;
+  department?: string | null;
+}
+
 /** Graph `group` (security groups). */
 export interface Group {
   id: string;

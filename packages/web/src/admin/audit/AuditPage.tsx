@@ -1,6 +1,6 @@
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
-import { audit, AUDIT_CATEGORIES, type AuditFilter } from '../../api/audit.ts';
+import { audit, type AuditFilter } from '../../api/audit.ts';
 import type { DirectoryAudit } from '../../api/types.ts';
 import { EmptyState, ErrorAlert, Spinner } from '../../components/feedback.tsx';
 import { formatDateTime, identityName } from '../../components/format.ts';
@@ -9,8 +9,9 @@ import { useDebounced } from '../../components/useDebounced.ts';
 import { usePagedList } from '../../components/usePagedList.ts';
 import { Link, navigate } from '../../router.tsx';
 import { AuditDrawer } from './AuditDrawer.tsx';
+import { AuditFilters } from './AuditFilters.tsx';
 
-const NO_FILTER: AuditFilter = { category: '', activity: '', result: '' };
+const NO_FILTER: AuditFilter = { category: '', activity: '', result: '', since: '' };
 
 /** /admin/audit: the audit trail, newest first, filterable, with a detail drawer per entry. */
 export function AuditPage({ selectedId }: { selectedId: string | null }) {
@@ -18,14 +19,13 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
   const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
   const activity = useDebounced(filter.activity.trim());
   const applied: AuditFilter = { ...filter, activity };
-  const key = `audit:${applied.category}|${applied.activity}|${applied.result}`;
+  const key = `audit:${applied.category}|${applied.activity}|${applied.result}|${applied.since}`;
   const list = usePagedList<DirectoryAudit>(
     key,
     (signal) => audit.list(api, applied, signal),
     useCallback((link: string, signal: AbortSignal) => api.page<DirectoryAudit>(link, signal), [api]),
   );
-  const ids = { category: useId(), activity: useId(), result: useId() };
-  const filtered = filter.category || filter.activity || filter.result;
+  const filtered = filter.category || filter.activity || filter.result || filter.since;
   const selected = list.items.find((e) => e.id === selectedId);
 
   return (
@@ -44,59 +44,7 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
           Refresh
         </button>
       </div>
-      <form className="filters" role="search" aria-label="Filter audit entries" onSubmit={(e) => e.preventDefault()}>
-        <div className="filter">
-          <label htmlFor={ids.category} className="label">
-            Category
-          </label>
-          <select
-            id={ids.category}
-            className="input"
-            value={filter.category}
-            onChange={(e) => setFilter({ ...filter, category: e.target.value })}
-          >
-            <option value="">All categories</option>
-            {AUDIT_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="filter filter-wide">
-          <label htmlFor={ids.activity} className="label">
-            Activity starts with
-          </label>
-          <input
-            id={ids.activity}
-            type="search"
-            className="input"
-            placeholder="e.g. Add user"
-            value={filter.activity}
-            onChange={(e) => setFilter({ ...filter, activity: e.target.value })}
-          />
-        </div>
-        <div className="filter">
-          <label htmlFor={ids.result} className="label">
-            Result
-          </label>
-          <select
-            id={ids.result}
-            className="input"
-            value={filter.result}
-            onChange={(e) => setFilter({ ...filter, result: e.target.value as AuditFilter['result'] })}
-          >
-            <option value="">Any result</option>
-            <option value="success">Success</option>
-            <option value="failure">Failure</option>
-          </select>
-        </div>
-        {filtered ? (
-          <button type="button" className="btn btn-link filter-clear" onClick={() => setFilter(NO_FILTER)}>
-            Clear filters
-          </button>
-        ) : null}
-      </form>
+      <AuditFilters filter={filter} onChange={setFilter} onClear={() => setFilter(NO_FILTER)} />
       {list.error && !list.loading ? <ErrorAlert title="Could not load the audit log" error={list.error} onRetry={list.reload} /> : null}
       <div className="table-card">
         {list.loading ? (

@@ -8,8 +8,9 @@ import { Modal } from '../../components/Modal.tsx';
 import { Switch } from '../../components/Switch.tsx';
 import { useResource } from '../../components/useResource.ts';
 import { Link } from '../../router.tsx';
+import { EditUserForm } from './EditUserForm.tsx';
 
-/** The user detail drawer: properties, enable/disable, group memberships (memberOf), delete. */
+/** The user detail drawer: properties (editable), enable/disable, group memberships (memberOf), delete. */
 export function UserPanel({
   userId,
   onClose,
@@ -27,6 +28,7 @@ export function UserPanel({
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
   const u = user.data;
 
   const setEnabled = async (accountEnabled: boolean) => {
@@ -73,17 +75,37 @@ export function UserPanel({
               label={u.accountEnabled ? 'Account enabled — the user can sign in' : 'Account disabled — sign-in is blocked'}
             />
           </div>
-          <Fields
-            rows={[
-              ['Display name', u.displayName],
-              ['User principal name', <span className="mono">{u.userPrincipalName}</span>],
-              ['Mail', u.mail],
-              ['Job title', u.jobTitle],
-              ['Department', u.department],
-              ['Created', formatDateTime(u.createdDateTime)],
-              ['Object id', <code className="mono small">{u.id}</code>],
-            ]}
-          />
+          <div className="section-head">
+            <h3 className="section-title">Properties</h3>
+            {editing ? null : (
+              <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(true)}>
+                Edit
+              </button>
+            )}
+          </div>
+          {editing ? (
+            <EditUserForm
+              user={u}
+              onCancel={() => setEditing(false)}
+              onSaved={(fresh) => {
+                user.set(fresh);
+                onChanged(fresh);
+                setEditing(false);
+              }}
+            />
+          ) : (
+            <Fields
+              rows={[
+                ['Display name', u.displayName],
+                ['User principal name', <span className="mono">{u.userPrincipalName}</span>],
+                ['Mail', u.mail],
+                ['Job title', u.jobTitle],
+                ['Department', u.department],
+                ['Created', formatDateTime(u.createdDateTime)],
+                ['Object id', <code className="mono small">{u.id}</code>],
+              ]}
+            />
+          )}
           <h3 className="section-title">Member of</h3>
           {memberOf.loading ? <Spinner inline label="Loading memberships…" /> : null}
           {memberOf.error ? <ErrorAlert error={memberOf.error} onRetry={memberOf.reload} /> : null}
