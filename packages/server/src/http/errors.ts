@@ -69,3 +69,33 @@ export function fromDatabaseError(err: unknown): ApiError | undefined {
   if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014') return new ApiError('ServiceUnavailable', 'The service is busy; retry shortly.', opts);
   return undefined;
 }
+
+/**
+ * Fastify's `frameworkErrors`: URLs the router cannot take (bad percent-encoding, a path
+ * parameter longer than `maxParamLength`) leave in the same error shape as everything else.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const apiError =
+    err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ApiError('Request_BadRequest', 'A path segment is too long.', { status: 414 })
+      : new ApiError('Request_BadRequest', err.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid (bad percent-encoding).' : 'The request could not be routed.');
+  request.log.info({ code: apiError.code, status: apiError.status }, apiError.message);
+  void reply.code(apiError.status).type('application/json').send(apiError.toBody());
+}
+
+/**
+ * Node's `clientError` (before any request object exists: oversized headers or URL, a malformed
+ * request line, a timeout) answered in the error shape; the socket is closed as Node does.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, e] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', new ApiError('Request_BadRequest', 'The request line or headers are too large.', { status: 431 })]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', new ApiError('Request_BadRequest', 'The request took too long to arrive.', { status: 408 })]
+        : [400, 'Bad Request', new ApiError('Request_BadRequest', 'The request is not valid HTTP.')];
+  const body = JSON.stringify(e.toBody());
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  socket.destroy(err);
+}
