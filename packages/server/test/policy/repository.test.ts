@@ -5,6 +5,7 @@ import { getAuthenticationMethodsPolicy, getMethodConfiguration } from '../../sr
 import { updateMethodConfiguration } from '../../src/policy/authentication-methods/update.ts';
 import { updateAuthenticationMethodsPolicy } from '../../src/policy/authentication-methods/updatePolicy.ts';
 import { loadMethodsEnabledFor } from '../../src/policy/authentication-methods/forUser.ts';
+import { createMethodsPolicyCache } from '../../src/policy/authentication-methods/cache.ts';
 import { ODATA_TYPE, type Fido2Configuration } from '../../src/policy/authentication-methods/types.ts';
 import { ApiError } from '../../src/errors.ts';
 import { addMember, adminContext, countRows, insertGroup, insertUser, policySnapshot } from './fixtures.ts';
@@ -293,5 +294,31 @@ describeEachStore('authentication methods policy store', (store) => {
         (p) => p.displayName,
       ),
     ).toEqual(['registrationEnforcement']);
+  });
+});
+
+describeEachStore('methods policy cache', (store) => {
+  it('serves the cached policy until the TTL passes or it is invalidated, then sees the change', async () => {
+    const db = store().db;
+    let clock = 1_000;
+    const cache = createMethodsPolicyCache(db, { ttlMs: 5_000, now: () => clock });
+    const user = await insertUser(db);
+    expect((await cache.methodsFor(user)).enabled.has('SoftwareOath')).toBe(false);
+    const first = await cache.configurations();
+    await updateMethodConfiguration(db, adminContext(), 'SoftwareOath', { '@odata.type': ODATA_TYPE.SoftwareOath, state: 'enabled' });
+    clock += 4_999;
+    expect(await cache.configurations()).toBe(first);
+    expect((await cache.methodsFor(user, [])).enabled.has('SoftwareOath')).toBe(false);
+    clock += 1;
+    expect((await cache.methodsFor(user)).enabled.has('SoftwareOath')).toBe(true);
+    await updateMethodConfiguration(db, adminContext(), 'SoftwareOath', { '@odata.type': ODATA_TYPE.SoftwareOath, state: 'disabled' });
+    cache.invalidate();
+    expect((await cache.methodsFor(user)).enabled.has('SoftwareOath')).toBe(false);
+  });
+
+  it('concurrent misses share one load', async () => {
+    const cache = createMethodsPolicyCache(store().db);
+    const [a, b] = await Promise.all([cache.configurations(), cache.configurations()]);
+    expect(a).toBe(b);
   });
 });
