@@ -4,7 +4,16 @@ import type { RequestContext } from '../auth/principal.ts';
 import { recordAudit, type ModifiedProperty } from '../audit/record.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { generateClientSecret } from './client-secrets.ts';
-import { deleteApplicationRow, deletePassword, findApplication, insertApplication, insertPassword, passwordsOf, updateApplicationRow, type ApplicationRow } from './repository.ts';
+import {
+  deleteApplicationRow,
+  deletePassword,
+  findApplication,
+  insertApplication,
+  insertPassword,
+  passwordsOf,
+  updateApplicationRow,
+  type ApplicationRow,
+} from './repository.ts';
 import { findServicePrincipal, deleteServicePrincipalRow } from './service-principals-repository.ts';
 import { toGraphApplication, toGraphPassword, type GraphApplication, type GraphPasswordCredential } from './shapes.ts';
 
@@ -16,7 +25,12 @@ export interface ApplicationInput {
 }
 
 const CATEGORY = 'ApplicationManagement';
-const target = (a: ApplicationRow, modifiedProperties: ModifiedProperty[] = []) => ({ id: a.id, type: 'Application' as const, displayName: a.display_name, modifiedProperties });
+const target = (a: ApplicationRow, modifiedProperties: ModifiedProperty[] = []) => ({
+  id: a.id,
+  type: 'Application' as const,
+  displayName: a.display_name,
+  modifiedProperties,
+});
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The application by object id; 404 otherwise. */
@@ -28,8 +42,19 @@ export async function getApplication(db: Kysely<DB>, id: string): Promise<GraphA
 
 export async function createApplication(db: Kysely<DB>, ctx: RequestContext, input: ApplicationInput): Promise<GraphApplication> {
   return db.transaction().execute(async (trx) => {
-    const app = await insertApplication(trx, { id: crypto.randomUUID(), appId: crypto.randomUUID(), displayName: input.displayName, description: input.description ?? null, redirectUris: input.web?.redirectUris ?? [] });
-    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Add application', operationType: 'Add', targets: [target(app, [{ displayName: 'AppId', oldValue: null, newValue: JSON.stringify([app.app_id]) }])] });
+    const app = await insertApplication(trx, {
+      id: crypto.randomUUID(),
+      appId: crypto.randomUUID(),
+      displayName: input.displayName,
+      description: input.description ?? null,
+      redirectUris: input.web?.redirectUris ?? [],
+    });
+    await recordAudit(trx, ctx, {
+      category: CATEGORY,
+      activity: 'Add application',
+      operationType: 'Add',
+      targets: [target(app, [{ displayName: 'AppId', oldValue: null, newValue: JSON.stringify([app.app_id]) }])],
+    });
     return toGraphApplication(app, []);
   });
 }
@@ -40,13 +65,23 @@ export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id:
     if (!app) throw notFound('application', id);
     const changes: ModifiedProperty[] = [];
     const note = (name: string, oldV: unknown, newV: unknown) => {
-      if (newV !== undefined && JSON.stringify(oldV) !== JSON.stringify(newV)) changes.push({ displayName: name, oldValue: JSON.stringify([oldV]), newValue: JSON.stringify([newV]) });
+      if (newV !== undefined && JSON.stringify(oldV) !== JSON.stringify(newV))
+        changes.push({ displayName: name, oldValue: JSON.stringify([oldV]), newValue: JSON.stringify([newV]) });
     };
     note('DisplayName', app.display_name, patch.displayName);
     note('Description', app.description, patch.description);
     note('RedirectUris', app.web_redirect_uris, patch.web?.redirectUris);
-    await updateApplicationRow(trx, app.id, { ...(patch.displayName === undefined ? {} : { displayName: patch.displayName }), ...(patch.description === undefined ? {} : { description: patch.description }), ...(patch.web?.redirectUris === undefined ? {} : { redirectUris: patch.web.redirectUris }) });
-    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Update application', operationType: 'Update', targets: [target(app, changes)] });
+    await updateApplicationRow(trx, app.id, {
+      ...(patch.displayName === undefined ? {} : { displayName: patch.displayName }),
+      ...(patch.description === undefined ? {} : { description: patch.description }),
+      ...(patch.web?.redirectUris === undefined ? {} : { redirectUris: patch.web.redirectUris }),
+    });
+    await recordAudit(trx, ctx, {
+      category: CATEGORY,
+      activity: 'Update application',
+      operationType: 'Update',
+      targets: [target(app, changes)],
+    });
   });
 }
 
@@ -63,7 +98,12 @@ export async function deleteApplication(db: Kysely<DB>, ctx: RequestContext, id:
 }
 
 /** Graph `addPassword`: the only response that ever carries `secretText`. Default lifetime 2 years. */
-export async function addPassword(db: Kysely<DB>, ctx: RequestContext, id: string, input: { displayName?: string | null; startDateTime?: string; endDateTime?: string }): Promise<GraphPasswordCredential> {
+export async function addPassword(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  id: string,
+  input: { displayName?: string | null; startDateTime?: string; endDateTime?: string },
+): Promise<GraphPasswordCredential> {
   const start = input.startDateTime ? new Date(input.startDateTime) : new Date();
   const end = input.endDateTime ? new Date(input.endDateTime) : new Date(start.getTime() + 2 * 365 * 86_400_000);
   if (!(end.getTime() > start.getTime())) throw new ApiError('Request_BadRequest', 'endDateTime must be after startDateTime.');
@@ -72,10 +112,30 @@ export async function addPassword(db: Kysely<DB>, ctx: RequestContext, id: strin
     const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
     if (!app) throw notFound('application', id);
     const secret = generateClientSecret();
-    const row = await insertPassword(trx, { keyId: crypto.randomUUID(), applicationId: app.id, displayName: input.displayName ?? null, hint: secret.hint, secretHash: secret.hash, start, end });
+    const row = await insertPassword(trx, {
+      keyId: crypto.randomUUID(),
+      applicationId: app.id,
+      displayName: input.displayName ?? null,
+      hint: secret.hint,
+      secretHash: secret.hash,
+      start,
+      end,
+    });
     await recordAudit(trx, ctx, {
-      category: CATEGORY, activity: 'Update application – Certificates and secrets management', operationType: 'Update',
-      targets: [target(app, [{ displayName: 'KeyDescription', oldValue: null, newValue: JSON.stringify([`[KeyIdentifier=${row.key_id},KeyType=Password,KeyUsage=Verify,DisplayName=${row.display_name ?? ''}]`]) }])],
+      category: CATEGORY,
+      activity: 'Update application – Certificates and secrets management',
+      operationType: 'Update',
+      targets: [
+        target(app, [
+          {
+            displayName: 'KeyDescription',
+            oldValue: null,
+            newValue: JSON.stringify([
+              `[KeyIdentifier=${row.key_id},KeyType=Password,KeyUsage=Verify,DisplayName=${row.display_name ?? ''}]`,
+            ]),
+          },
+        ]),
+      ],
     });
     return toGraphPassword(row, secret.secretText);
   });
@@ -88,8 +148,18 @@ export async function removePassword(db: Kysely<DB>, ctx: RequestContext, id: st
     if (!app) throw notFound('application', id);
     if (!UUID.test(keyId) || !(await deletePassword(trx, app.id, keyId.toLowerCase()))) throw notFound('passwordCredential', keyId);
     await recordAudit(trx, ctx, {
-      category: CATEGORY, activity: 'Update application – Certificates and secrets management', operationType: 'Update',
-      targets: [target(app, [{ displayName: 'KeyDescription', oldValue: JSON.stringify([`[KeyIdentifier=${keyId},KeyType=Password,KeyUsage=Verify]`]), newValue: null }])],
+      category: CATEGORY,
+      activity: 'Update application – Certificates and secrets management',
+      operationType: 'Update',
+      targets: [
+        target(app, [
+          {
+            displayName: 'KeyDescription',
+            oldValue: JSON.stringify([`[KeyIdentifier=${keyId},KeyType=Password,KeyUsage=Verify]`]),
+            newValue: null,
+          },
+        ]),
+      ],
     });
   });
 }

@@ -5,16 +5,31 @@ export type ApplicationRow = Selectable<ApplicationsTable>;
 export type PasswordRow = Selectable<ApplicationPasswordsTable>;
 
 /** Application (app registration) rows and their client secrets. Only this file speaks SQL for them. */
-export async function insertApplication(db: Kysely<DB>, v: { id: string; appId: string; displayName: string; description: string | null; redirectUris: string[] }): Promise<ApplicationRow> {
+export async function insertApplication(
+  db: Kysely<DB>,
+  v: { id: string; appId: string; displayName: string; description: string | null; redirectUris: string[] },
+): Promise<ApplicationRow> {
   const now = new Date();
   return db
     .insertInto('applications')
-    .values({ id: v.id, app_id: v.appId, display_name: v.displayName, description: v.description, web_redirect_uris: JSON.stringify(v.redirectUris), created_at: now, updated_at: now })
+    .values({
+      id: v.id,
+      app_id: v.appId,
+      display_name: v.displayName,
+      description: v.description,
+      web_redirect_uris: JSON.stringify(v.redirectUris),
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function updateApplicationRow(db: Kysely<DB>, id: string, v: { displayName?: string; description?: string | null; redirectUris?: string[] }): Promise<void> {
+export async function updateApplicationRow(
+  db: Kysely<DB>,
+  id: string,
+  v: { displayName?: string; description?: string | null; redirectUris?: string[] },
+): Promise<void> {
   await db
     .updateTable('applications')
     .set({
@@ -33,12 +48,23 @@ export async function deleteApplicationRow(db: Kysely<DB>, id: string): Promise<
 
 /** By object id, or by appId (client id) when `by` says so. Ids are checked to be uuids by callers. */
 export async function findApplication(db: Kysely<DB>, id: string, by: 'id' | 'appId' = 'id'): Promise<ApplicationRow | undefined> {
-  return db.selectFrom('applications').selectAll().where(by === 'id' ? 'id' : 'app_id', '=', id.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('applications')
+    .selectAll()
+    .where(by === 'id' ? 'id' : 'app_id', '=', id.toLowerCase())
+    .executeTakeFirst();
 }
 
 /** One page ordered by id, after `after` (keyset); filter on appId or displayName equality. */
-export async function listApplications(db: Kysely<DB>, o: { top: number; after?: string; appId?: string; displayName?: string }): Promise<{ rows: ApplicationRow[]; more: boolean }> {
-  let q = db.selectFrom('applications').selectAll().orderBy('id').limit(o.top + 1);
+export async function listApplications(
+  db: Kysely<DB>,
+  o: { top: number; after?: string; appId?: string; displayName?: string },
+): Promise<{ rows: ApplicationRow[]; more: boolean }> {
+  let q = db
+    .selectFrom('applications')
+    .selectAll()
+    .orderBy('id')
+    .limit(o.top + 1);
   if (o.after) q = q.where('id', '>', o.after);
   if (o.appId) q = q.where('app_id', '=', o.appId.toLowerCase());
   if (o.displayName !== undefined) q = q.where('display_name', '=', o.displayName);
@@ -48,19 +74,41 @@ export async function listApplications(db: Kysely<DB>, o: { top: number; after?:
 
 export async function passwordsOf(db: Kysely<DB>, applicationIds: string[]): Promise<PasswordRow[]> {
   if (!applicationIds.length) return [];
-  return db.selectFrom('application_passwords').selectAll().where('application_id', 'in', applicationIds).orderBy('start_date_time').orderBy('key_id').execute();
+  return db
+    .selectFrom('application_passwords')
+    .selectAll()
+    .where('application_id', 'in', applicationIds)
+    .orderBy('start_date_time')
+    .orderBy('key_id')
+    .execute();
 }
 
-export async function insertPassword(db: Kysely<DB>, v: { keyId: string; applicationId: string; displayName: string | null; hint: string; secretHash: string; start: Date; end: Date }): Promise<PasswordRow> {
+export async function insertPassword(
+  db: Kysely<DB>,
+  v: { keyId: string; applicationId: string; displayName: string | null; hint: string; secretHash: string; start: Date; end: Date },
+): Promise<PasswordRow> {
   return db
     .insertInto('application_passwords')
-    .values({ key_id: v.keyId, application_id: v.applicationId, display_name: v.displayName, hint: v.hint, secret_hash: v.secretHash, start_date_time: v.start, end_date_time: v.end, created_at: new Date() })
+    .values({
+      key_id: v.keyId,
+      application_id: v.applicationId,
+      display_name: v.displayName,
+      hint: v.hint,
+      secret_hash: v.secretHash,
+      start_date_time: v.start,
+      end_date_time: v.end,
+      created_at: new Date(),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 export async function deletePassword(db: Kysely<DB>, applicationId: string, keyId: string): Promise<boolean> {
-  const r = await db.deleteFrom('application_passwords').where('application_id', '=', applicationId).where('key_id', '=', keyId).executeTakeFirst();
+  const r = await db
+    .deleteFrom('application_passwords')
+    .where('application_id', '=', applicationId)
+    .where('key_id', '=', keyId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 

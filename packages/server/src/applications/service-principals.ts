@@ -7,8 +7,17 @@ import { roleByNameOrId } from '../directory/roles.ts';
 import { findApplication } from './repository.ts';
 import { findAppRole } from './app-roles.ts';
 import {
-  appRoleAssignmentsOf, deleteAppRoleAssignment, deleteServicePrincipalRole, deleteServicePrincipalRow, directoryRolesOfServicePrincipal,
-  findServicePrincipal, insertAppRoleAssignment, insertServicePrincipal, insertServicePrincipalRole, updateServicePrincipalRow, type ServicePrincipalRow,
+  appRoleAssignmentsOf,
+  deleteAppRoleAssignment,
+  deleteServicePrincipalRole,
+  deleteServicePrincipalRow,
+  directoryRolesOfServicePrincipal,
+  findServicePrincipal,
+  insertAppRoleAssignment,
+  insertServicePrincipal,
+  insertServicePrincipalRole,
+  updateServicePrincipalRow,
+  type ServicePrincipalRow,
 } from './service-principals-repository.ts';
 import { toGraphAppRoleAssignment, toGraphServicePrincipal, type GraphAppRoleAssignment, type GraphServicePrincipal } from './shapes.ts';
 
@@ -43,12 +52,31 @@ export async function createServicePrincipal(db: Kysely<DB>, ctx: RequestContext
   });
 }
 
-export async function updateServicePrincipal(db: Kysely<DB>, ctx: RequestContext, id: string, patch: { accountEnabled?: boolean }): Promise<void> {
+export async function updateServicePrincipal(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  id: string,
+  patch: { accountEnabled?: boolean },
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const sp = await mustFind(trx, id);
     await updateServicePrincipalRow(trx, sp.id, patch);
-    const mods = patch.accountEnabled === undefined || patch.accountEnabled === sp.account_enabled ? [] : [{ displayName: 'AccountEnabled', oldValue: JSON.stringify([sp.account_enabled]), newValue: JSON.stringify([patch.accountEnabled]) }];
-    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Update service principal', operationType: 'Update', targets: [{ ...spTarget(sp), modifiedProperties: mods }] });
+    const mods =
+      patch.accountEnabled === undefined || patch.accountEnabled === sp.account_enabled
+        ? []
+        : [
+            {
+              displayName: 'AccountEnabled',
+              oldValue: JSON.stringify([sp.account_enabled]),
+              newValue: JSON.stringify([patch.accountEnabled]),
+            },
+          ];
+    await recordAudit(trx, ctx, {
+      category: CATEGORY,
+      activity: 'Update service principal',
+      operationType: 'Update',
+      targets: [{ ...spTarget(sp), modifiedProperties: mods }],
+    });
   });
 }
 
@@ -56,7 +84,12 @@ export async function deleteServicePrincipal(db: Kysely<DB>, ctx: RequestContext
   await db.transaction().execute(async (trx) => {
     const sp = await mustFind(trx, id);
     await deleteServicePrincipalRow(trx, sp.id);
-    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Remove service principal', operationType: 'Delete', targets: [spTarget(sp)] });
+    await recordAudit(trx, ctx, {
+      category: CATEGORY,
+      activity: 'Remove service principal',
+      operationType: 'Delete',
+      targets: [spTarget(sp)],
+    });
   });
 }
 
@@ -66,14 +99,34 @@ export async function listAppRoleAssignments(db: Kysely<DB>, id: string): Promis
 }
 
 /** Grants one admin-API permission, named by `appRoleValue` or `appRoleId`. 400 unknown, 409 already granted. */
-export async function grantAppRole(db: Kysely<DB>, ctx: RequestContext, id: string, by: { appRoleValue?: string; appRoleId?: string }): Promise<GraphAppRoleAssignment> {
-  const role = findAppRole({ ...(by.appRoleValue === undefined ? {} : { value: by.appRoleValue }), ...(by.appRoleId === undefined ? {} : { id: by.appRoleId }) });
-  if (!role) throw new ApiError('Request_BadRequest', 'Unknown app role: give appRoleValue (a Graph permission name such as User.Read.All) or its appRoleId.');
+export async function grantAppRole(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  id: string,
+  by: { appRoleValue?: string; appRoleId?: string },
+): Promise<GraphAppRoleAssignment> {
+  const role = findAppRole({
+    ...(by.appRoleValue === undefined ? {} : { value: by.appRoleValue }),
+    ...(by.appRoleId === undefined ? {} : { id: by.appRoleId }),
+  });
+  if (!role)
+    throw new ApiError(
+      'Request_BadRequest',
+      'Unknown app role: give appRoleValue (a Graph permission name such as User.Read.All) or its appRoleId.',
+    );
   return db.transaction().execute(async (trx) => {
     const sp = await mustFind(trx, id);
-    if ((await appRoleAssignmentsOf(trx, sp.id)).some((a) => a.app_role_value === role.value)) throw conflict(`Permission ${role.value} is already granted.`);
+    if ((await appRoleAssignmentsOf(trx, sp.id)).some((a) => a.app_role_value === role.value))
+      throw conflict(`Permission ${role.value} is already granted.`);
     const row = await insertAppRoleAssignment(trx, { id: crypto.randomUUID(), principalId: sp.id, value: role.value });
-    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Add app role assignment to service principal', operationType: 'Assign', targets: [{ ...spTarget(sp), modifiedProperties: [{ displayName: 'AppRole.Value', oldValue: null, newValue: JSON.stringify([role.value]) }] }] });
+    await recordAudit(trx, ctx, {
+      category: CATEGORY,
+      activity: 'Add app role assignment to service principal',
+      operationType: 'Assign',
+      targets: [
+        { ...spTarget(sp), modifiedProperties: [{ displayName: 'AppRole.Value', oldValue: null, newValue: JSON.stringify([role.value]) }] },
+      ],
+    });
     return toGraphAppRoleAssignment(row, sp);
   });
 }
@@ -83,7 +136,17 @@ export async function revokeAppRole(db: Kysely<DB>, ctx: RequestContext, id: str
     const sp = await mustFind(trx, id);
     const row = UUID.test(assignmentId) ? await deleteAppRoleAssignment(trx, sp.id, assignmentId.toLowerCase()) : undefined;
     if (!row) throw notFound('appRoleAssignment', assignmentId);
-    await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Remove app role assignment from service principal', operationType: 'Unassign', targets: [{ ...spTarget(sp), modifiedProperties: [{ displayName: 'AppRole.Value', oldValue: JSON.stringify([row.app_role_value]), newValue: null }] }] });
+    await recordAudit(trx, ctx, {
+      category: CATEGORY,
+      activity: 'Remove app role assignment from service principal',
+      operationType: 'Unassign',
+      targets: [
+        {
+          ...spTarget(sp),
+          modifiedProperties: [{ displayName: 'AppRole.Value', oldValue: JSON.stringify([row.app_role_value]), newValue: null }],
+        },
+      ],
+    });
   });
 }
 
@@ -92,7 +155,13 @@ export async function listDirectoryRoles(db: Kysely<DB>, id: string): Promise<st
 }
 
 /** Assigns (or removes) a directory role to the service principal — its `wids`. */
-export async function setDirectoryRole(db: Kysely<DB>, ctx: RequestContext, id: string, roleNameOrId: string, assign: boolean): Promise<void> {
+export async function setDirectoryRole(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  id: string,
+  roleNameOrId: string,
+  assign: boolean,
+): Promise<void> {
   const role = roleByNameOrId(roleNameOrId);
   if (!role) throw new ApiError('Request_BadRequest', `Unknown directory role '${roleNameOrId}'.`);
   await db.transaction().execute(async (trx) => {
@@ -105,7 +174,9 @@ export async function setDirectoryRole(db: Kysely<DB>, ctx: RequestContext, id: 
       throw notFound('roleAssignment', role.templateId);
     }
     await recordAudit(trx, ctx, {
-      category: 'RoleManagement', activity: assign ? 'Add member to role' : 'Remove member from role', operationType: assign ? 'Assign' : 'Unassign',
+      category: 'RoleManagement',
+      activity: assign ? 'Add member to role' : 'Remove member from role',
+      operationType: assign ? 'Assign' : 'Unassign',
       targets: [{ id: role.templateId, type: 'Role', displayName: role.displayName }, spTarget(sp)],
     });
   });

@@ -50,7 +50,15 @@ export interface GraphAppRoleAssignment {
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 export function toGraphPassword(p: PasswordRow, secretText: string | null = null): GraphPasswordCredential {
-  return { keyId: p.key_id, displayName: p.display_name, hint: p.hint, startDateTime: iso(p.start_date_time), endDateTime: iso(p.end_date_time), secretText, customKeyIdentifier: null };
+  return {
+    keyId: p.key_id,
+    displayName: p.display_name,
+    hint: p.hint,
+    startDateTime: iso(p.start_date_time),
+    endDateTime: iso(p.end_date_time),
+    secretText,
+    customKeyIdentifier: null,
+  };
 }
 
 export function toGraphApplication(a: ApplicationRow, passwords: PasswordRow[]): GraphApplication {
@@ -67,7 +75,14 @@ export function toGraphApplication(a: ApplicationRow, passwords: PasswordRow[]):
 }
 
 export function toGraphServicePrincipal(s: ServicePrincipalRow): GraphServicePrincipal {
-  return { id: s.id, appId: s.app_id, displayName: s.display_name, accountEnabled: s.account_enabled, servicePrincipalType: 'Application', createdDateTime: iso(s.created_at) };
+  return {
+    id: s.id,
+    appId: s.app_id,
+    displayName: s.display_name,
+    accountEnabled: s.account_enabled,
+    servicePrincipalType: 'Application',
+    createdDateTime: iso(s.created_at),
+  };
 }
 
 export function toGraphAppRoleAssignment(a: AppRoleAssignmentRow, sp: ServicePrincipalRow): GraphAppRoleAssignment {

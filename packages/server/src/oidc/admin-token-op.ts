@@ -31,17 +31,24 @@ export const adminTokenOp = defineOp<AdminTokenArgs, { accessToken: string; expi
   name: 'admin.token',
   async run(rt, rawArgs) {
     const parsed = Args.safeParse(rawArgs ?? {});
-    if (!parsed.success) throw new ApiError('Request_BadRequest', `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new ApiError(
+        'Request_BadRequest',
+        `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+      );
     const args = parsed.data;
     const db = rt.store.db;
-    const userId = args.userPrincipalName ? (await findUserByUpn(db, args.userPrincipalName))?.id : (await ensureFirstAdmin(db, rt.config.bootstrapAdminUpn)).userId;
+    const userId = args.userPrincipalName
+      ? (await findUserByUpn(db, args.userPrincipalName))?.id
+      : (await ensureFirstAdmin(db, rt.config.bootstrapAdminUpn)).userId;
     const user = userId ? await findUserById(db, userId) : undefined;
     if (!user) throw new ApiError('Request_ResourceNotFound', `No user '${args.userPrincipalName}'.`);
     if (!user.enabled) throw new ApiError('Authorization_RequestDenied', `User '${user.userPrincipalName}' is disabled.`);
 
     const wids = args.roles ? args.roles.map(roleId) : await directoryRolesOf(db, user.id);
     const unknown = (args.scopes ?? []).filter((s) => !ALL_SCOPES.includes(s));
-    if (unknown.length) throw new ApiError('Request_BadRequest', `Unknown permission(s): ${unknown.join(', ')}. Known: ${ALL_SCOPES.join(', ')}.`);
+    if (unknown.length)
+      throw new ApiError('Request_BadRequest', `Unknown permission(s): ${unknown.join(', ')}. Known: ${ALL_SCOPES.join(', ')}.`);
     const scopes = args.scopes ?? ALL_SCOPES;
 
     await ensureSigningKeys(db, rt.envelope);
@@ -49,7 +56,17 @@ export const adminTokenOp = defineOp<AdminTokenArgs, { accessToken: string; expi
     if (!key) throw new ApiError('ServiceUnavailable', 'No active ES256 signing key.');
     const token = await signAccessToken(
       key,
-      { sub: user.id, oid: user.id, idtyp: 'user', azp: CLI_APP_ID, appid: CLI_APP_ID, wids: [...new Set(wids)], upn: user.userPrincipalName!, name: user.displayName, scp: [...new Set(scopes)].join(' ') },
+      {
+        sub: user.id,
+        oid: user.id,
+        idtyp: 'user',
+        azp: CLI_APP_ID,
+        appid: CLI_APP_ID,
+        wids: [...new Set(wids)],
+        upn: user.userPrincipalName!,
+        name: user.displayName,
+        scp: [...new Set(scopes)].join(' '),
+      },
       { issuer: rt.config.issuer, audience: adminApiAudience(rt.config.issuer), ttlSeconds: rt.config.adminTokenTtlSeconds },
     );
     return { ...token, tokenType: 'Bearer' };
@@ -58,6 +75,10 @@ export const adminTokenOp = defineOp<AdminTokenArgs, { accessToken: string; expi
 
 function roleId(nameOrId: string): string {
   const role = roleByNameOrId(nameOrId);
-  if (!role) throw new ApiError('Request_BadRequest', `Unknown directory role '${nameOrId}' (use a role name such as "Global Reader" or a role template id).`);
+  if (!role)
+    throw new ApiError(
+      'Request_BadRequest',
+      `Unknown directory role '${nameOrId}' (use a role name such as "Global Reader" or a role template id).`,
+    );
   return role.templateId;
 }

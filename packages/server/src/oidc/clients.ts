@@ -4,7 +4,11 @@ import type { AdapterPayload } from 'oidc-provider';
 import type { DB } from '../store/schema.ts';
 import { findApplication, validSecretHashes } from '../applications/repository.ts';
 import { matchesAnyHash } from '../applications/client-secrets.ts';
-import { appRoleAssignmentsOf, directoryRolesOfServicePrincipal, findServicePrincipal } from '../applications/service-principals-repository.ts';
+import {
+  appRoleAssignmentsOf,
+  directoryRolesOfServicePrincipal,
+  findServicePrincipal,
+} from '../applications/service-principals-repository.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

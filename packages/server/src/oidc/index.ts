@@ -49,8 +49,8 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
   // Cookie signing keys and the client-secret placeholder key derive from the master key (RFC 5869).
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', rt.masterKey.key, Buffer.alloc(0), info, 32));
   const adapter = createAdapterClass(db, createClientSource(db, derive('latchkey/oidc/client-secret-placeholder')));
-  const build = async () =>
-    createProvider({
+  const build = async () => {
+    const p = createProvider({
       issuer: config.issuer,
       jwks: (await loadSigningKeys(db, envelope)).privateJwks,
       cookieKeys: [derive('latchkey/oidc/cookies').toString('base64url')],
@@ -62,6 +62,9 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
       verifyClientSecret: (clientId, secret) => verifyClientSecret(db, clientId, secret),
       trustProxy: config.trustedProxies.length > 0,
     });
+    p.on('server_error', (_ctx: unknown, err: unknown) => rt.logger.error({ err }, 'oidc-provider server error'));
+    return p;
+  };
   let provider = await build();
   await rt.store.listen(KEYS_CHANGED_CHANNEL, () => {
     tokens.invalidate();

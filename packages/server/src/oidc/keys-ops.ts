@@ -19,7 +19,11 @@ export const keysListOp = defineOp<Record<string, never>, KeyInfo[]>({
   name: 'keys.list',
   async run(rt) {
     await ensureSigningKeys(rt.store.db, rt.envelope);
-    return (await describeKeys(rt.store.db)).map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null }));
+    return (await describeKeys(rt.store.db)).map((k) => ({
+      ...k,
+      createdAt: k.createdAt.toISOString(),
+      retiredAt: k.retiredAt?.toISOString() ?? null,
+    }));
   },
 });
 

@@ -39,7 +39,13 @@ async function addKeys(db: Kysely<DB>, envelope: Envelope, algs: readonly Signin
     const added: string[] = [];
     for (const k of generated) {
       if (!force && active.some((a) => a.alg === k.alg)) continue;
-      await insertSigningKey(trx, { kid: k.kid, alg: k.alg, privateJwkSealed: envelope.seal(JSON.stringify(k.privateJwk), purpose(k.kid)), publicJwk: k.publicJwk as Record<string, unknown>, createdAt: new Date() });
+      await insertSigningKey(trx, {
+        kid: k.kid,
+        alg: k.alg,
+        privateJwkSealed: envelope.seal(JSON.stringify(k.privateJwk), purpose(k.kid)),
+        publicJwk: k.publicJwk as Record<string, unknown>,
+        createdAt: new Date(),
+      });
       added.push(k.kid);
     }
     return added;
@@ -54,25 +60,48 @@ export async function ensureSigningKeys(db: Kysely<DB>, envelope: Envelope): Pro
 }
 
 /** Rotation: a new signing key per alg; the previous keys keep verifying until retired. */
-export async function rotateSigningKeys(db: Kysely<DB>, envelope: Envelope, ctx: RequestContext, notify: (channel: string, payload: string) => Promise<void>): Promise<string[]> {
+export async function rotateSigningKeys(
+  db: Kysely<DB>,
+  envelope: Envelope,
+  ctx: RequestContext,
+  notify: (channel: string, payload: string) => Promise<void>,
+): Promise<string[]> {
   const added = await addKeys(db, envelope, SIGNING_ALGS, true);
-  await db.transaction().execute((trx) =>
-    recordAudit(trx, ctx, { category: 'KeyManagement', activity: 'Rotate token signing keys', operationType: 'Add', targets: added.map((kid) => ({ id: kid, type: 'Other', displayName: 'OIDC signing key' })) }),
-  );
+  await db
+    .transaction()
+    .execute((trx) =>
+      recordAudit(trx, ctx, {
+        category: 'KeyManagement',
+        activity: 'Rotate token signing keys',
+        operationType: 'Add',
+        targets: added.map((kid) => ({ id: kid, type: 'Other', displayName: 'OIDC signing key' })),
+      }),
+    );
   await notify(KEYS_CHANGED_CHANNEL, 'rotated');
   return added;
 }
 
 /** Retires a key: no longer published nor accepted. The current signing key cannot be retired. */
-export async function retireKey(db: Kysely<DB>, kid: string, ctx: RequestContext, notify: (channel: string, payload: string) => Promise<void>): Promise<void> {
+export async function retireKey(
+  db: Kysely<DB>,
+  kid: string,
+  ctx: RequestContext,
+  notify: (channel: string, payload: string) => Promise<void>,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await lockSigningKeys(trx);
     const active = await listSigningKeys(trx, { status: 'active' });
     const key = active.find((k) => k.kid === kid);
     if (!key) throw new ApiError('Request_ResourceNotFound', `No active signing key '${kid}'.`);
-    if (active.find((k) => k.alg === key.alg) === key) throw new ApiError('Request_BadRequest', `Key '${kid}' is the current ${key.alg} signing key; rotate first.`);
+    if (active.find((k) => k.alg === key.alg) === key)
+      throw new ApiError('Request_BadRequest', `Key '${kid}' is the current ${key.alg} signing key; rotate first.`);
     await retireSigningKey(trx, kid, new Date());
-    await recordAudit(trx, ctx, { category: 'KeyManagement', activity: 'Retire token signing key', operationType: 'Delete', targets: [{ id: kid, type: 'Other', displayName: 'OIDC signing key' }] });
+    await recordAudit(trx, ctx, {
+      category: 'KeyManagement',
+      activity: 'Retire token signing key',
+      operationType: 'Delete',
+      targets: [{ id: kid, type: 'Other', displayName: 'OIDC signing key' }],
+    });
   });
   await notify(KEYS_CHANGED_CHANNEL, 'retired');
 }
@@ -89,7 +118,9 @@ export interface SigningKeySet {
 
 export async function loadSigningKeys(db: Kysely<DB>, envelope: Envelope): Promise<SigningKeySet> {
   const rows = await listSigningKeys(db, { status: 'active' });
-  const privateJwks = rows.map((r) => JSON.parse(envelope.open(r.privateJwkSealed, purpose(r.kid)).toString('utf8')) as JWK & { kid: string });
+  const privateJwks = rows.map(
+    (r) => JSON.parse(envelope.open(r.privateJwkSealed, purpose(r.kid)).toString('utf8')) as JWK & { kid: string },
+  );
   const signing = new Map<SigningAlg, JWK & { kid: string }>();
   for (const [i, r] of rows.entries()) if (!signing.has(r.alg)) signing.set(r.alg, privateJwks[i]!);
   const first = new Set([...signing.values()].map((k) => k.kid));
@@ -98,8 +129,17 @@ export async function loadSigningKeys(db: Kysely<DB>, envelope: Envelope): Promi
 }
 
 /** Key metadata for `latchkey keys list` (never the private half). */
-export async function describeKeys(db: Kysely<DB>): Promise<Array<Pick<SigningKeyRow, 'kid' | 'alg' | 'status' | 'createdAt' | 'retiredAt'> & { signing: boolean }>> {
+export async function describeKeys(
+  db: Kysely<DB>,
+): Promise<Array<Pick<SigningKeyRow, 'kid' | 'alg' | 'status' | 'createdAt' | 'retiredAt'> & { signing: boolean }>> {
   const rows = await listSigningKeys(db);
   const signing = new Set(SIGNING_ALGS.map((alg) => rows.find((r) => r.alg === alg && r.status === 'active')?.kid));
-  return rows.map((r) => ({ kid: r.kid, alg: r.alg, status: r.status, createdAt: r.createdAt, retiredAt: r.retiredAt, signing: signing.has(r.kid) }));
+  return rows.map((r) => ({
+    kid: r.kid,
+    alg: r.alg,
+    status: r.status,
+    createdAt: r.createdAt,
+    retiredAt: r.retiredAt,
+    signing: signing.has(r.kid),
+  }));
 }

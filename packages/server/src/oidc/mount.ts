@@ -15,7 +15,11 @@ export const SWEEP_INTERVAL_MS = 10 * 60_000;
  * form body itself; the handler hijacks the reply and hands the raw req/res to the provider.
  * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
  */
-export async function mountProvider(app: FastifyInstance, current: () => Provider, deps: { db: Kysely<DB>; logger: Logger }): Promise<void> {
+export async function mountProvider(
+  app: FastifyInstance,
+  current: () => Provider,
+  deps: { db: Kysely<DB>; logger: Logger },
+): Promise<void> {
   const callbacks = new WeakMap<Provider, ReturnType<Provider['callback']>>();
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const provider = current();

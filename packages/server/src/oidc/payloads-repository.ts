@@ -7,7 +7,10 @@ export interface PayloadRecord {
   consumedAt: Date | null;
 }
 
-export async function upsertPayload(db: Kysely<DB>, v: { kind: string; id: string; payload: Record<string, unknown>; expiresAt: Date | null }): Promise<void> {
+export async function upsertPayload(
+  db: Kysely<DB>,
+  v: { kind: string; id: string; payload: Record<string, unknown>; expiresAt: Date | null },
+): Promise<void> {
   const p = v.payload;
   const row = {
     kind: v.kind,
@@ -21,13 +24,25 @@ export async function upsertPayload(db: Kysely<DB>, v: { kind: string; id: strin
   await db
     .insertInto('oidc_payloads')
     .values({ ...row, consumed_at: null })
-    .onConflict((oc) => oc.columns(['kind', 'id']).doUpdateSet({ payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at }))
+    .onConflict((oc) =>
+      oc
+        .columns(['kind', 'id'])
+        .doUpdateSet({ payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at }),
+    )
     .execute();
 }
 
 /** The row unless it has expired (expired rows are invisible; `sweepExpired` deletes them). */
-export async function findPayload(db: Kysely<DB>, kind: string, by: { id?: string; uid?: string; userCode?: string }): Promise<PayloadRecord | undefined> {
-  let q = db.selectFrom('oidc_payloads').select(['payload', 'consumed_at']).where('kind', '=', kind).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
+export async function findPayload(
+  db: Kysely<DB>,
+  kind: string,
+  by: { id?: string; uid?: string; userCode?: string },
+): Promise<PayloadRecord | undefined> {
+  let q = db
+    .selectFrom('oidc_payloads')
+    .select(['payload', 'consumed_at'])
+    .where('kind', '=', kind)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]));
   if (by.id !== undefined) q = q.where('id', '=', by.id);
   if (by.uid !== undefined) q = q.where('uid', '=', by.uid);
   if (by.userCode !== undefined) q = q.where('user_code', '=', by.userCode);
@@ -36,7 +51,13 @@ export async function findPayload(db: Kysely<DB>, kind: string, by: { id?: strin
 }
 
 export async function consumePayload(db: Kysely<DB>, kind: string, id: string): Promise<void> {
-  await db.updateTable('oidc_payloads').set({ consumed_at: new Date() }).where('kind', '=', kind).where('id', '=', id).where('consumed_at', 'is', null).execute();
+  await db
+    .updateTable('oidc_payloads')
+    .set({ consumed_at: new Date() })
+    .where('kind', '=', kind)
+    .where('id', '=', id)
+    .where('consumed_at', 'is', null)
+    .execute();
 }
 
 export async function deletePayload(db: Kysely<DB>, kind: string, id: string): Promise<void> {

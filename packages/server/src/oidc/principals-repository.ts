@@ -11,7 +11,11 @@ export interface SubjectRecord {
 }
 
 export async function findUserById(db: Kysely<DB>, id: string): Promise<SubjectRecord | undefined> {
-  const r = await db.selectFrom('users').select(['id', 'display_name', 'account_enabled', 'user_principal_name']).where('id', '=', id).executeTakeFirst();
+  const r = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'account_enabled', 'user_principal_name'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return r && { id: r.id, displayName: r.display_name, enabled: r.account_enabled, userPrincipalName: r.user_principal_name };
 }
 
@@ -25,7 +29,11 @@ export async function findUserByUpn(db: Kysely<DB>, upn: string): Promise<Subjec
 }
 
 export async function findServicePrincipalById(db: Kysely<DB>, id: string): Promise<SubjectRecord | undefined> {
-  const r = await db.selectFrom('service_principals').select(['id', 'display_name', 'account_enabled', 'app_id']).where('id', '=', id).executeTakeFirst();
+  const r = await db
+    .selectFrom('service_principals')
+    .select(['id', 'display_name', 'account_enabled', 'app_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return r && { id: r.id, displayName: r.display_name, enabled: r.account_enabled, appId: r.app_id };
 }
 

@@ -49,8 +49,17 @@ export function createProvider(o: ProviderOptions): Provider {
     scopes: ['openid', 'profile', 'offline_access', `${o.adminAudience}/.default`],
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'oid'] },
     pkce: { required: () => true },
-    clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: 'RS256' },
-    enabledJWA: { clientAuthSigningAlgValues: NO_HMAC, requestObjectSigningAlgValues: NO_HMAC, idTokenSigningAlgValues: ['RS256', 'ES256'] },
+    clientDefaults: {
+      grant_types: ['client_credentials'],
+      response_types: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: NO_HMAC,
+      requestObjectSigningAlgValues: NO_HMAC,
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -62,7 +71,13 @@ export function createProvider(o: ProviderOptions): Provider {
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
           if (resource !== o.adminAudience) throw new errors.InvalidTarget(`unknown resource; the admin API is ${o.adminAudience}`);
-          return { audience: o.adminAudience, scope: '', accessTokenTTL: o.accessTokenTtlSeconds, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES256' } } };
+          return {
+            audience: o.adminAudience,
+            scope: '',
+            accessTokenTTL: o.accessTokenTtlSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
         },
       },
     },

@@ -40,7 +40,8 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
   let cache: { keys: KeyCache; loadedAt: number } | undefined;
   let loading: Promise<KeyCache> | undefined;
   const ttl = deps.cacheTtlMs ?? 60_000;
-  const importKey = async (jwk: JWK) => (jwk.kid && jwk.alg && ACCEPTED_ALGS.includes(jwk.alg) ? { alg: jwk.alg, key: await importJWK(jwk, jwk.alg) } : undefined);
+  const importKey = async (jwk: JWK) =>
+    jwk.kid && jwk.alg && ACCEPTED_ALGS.includes(jwk.alg) ? { alg: jwk.alg, key: await importJWK(jwk, jwk.alg) } : undefined;
 
   const reload = () =>
     (loading ??= (async () => {
@@ -59,7 +60,8 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
 
   const keyFor = async (header: JWSHeaderParameters): Promise<CryptoKey | Uint8Array> => {
     const kid = header.kid;
-    if (!kid || kid.length > 100) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: the token has no valid key id (kid).');
+    if (!kid || kid.length > 100)
+      throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: the token has no valid key id (kid).');
     const keys = cache && Date.now() - cache.loadedAt < ttl ? cache.keys : await reload();
     let entry = keys.get(kid);
     if (!entry) {
@@ -67,7 +69,8 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
       entry = jwk && (await importKey(jwk));
       if (entry) keys.set(kid, entry);
     }
-    if (!entry || entry.alg !== header.alg) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: signed by an unknown or retired key.');
+    if (!entry || entry.alg !== header.alg)
+      throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: signed by an unknown or retired key.');
     return entry.key;
   };
 
@@ -102,8 +105,16 @@ async function principalFor(db: Kysely<DB>, p: JWTPayload): Promise<Principal> {
   if (!/^[0-9a-f-]{36}$/i.test(oid)) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: invalid subject.');
   if (p.idtyp === 'app') {
     const sp = await findServicePrincipalById(db, oid);
-    if (!sp || !sp.enabled) throw new ApiError('InvalidAuthenticationToken', 'The service principal of this token does not exist or is disabled.');
-    return { kind: 'servicePrincipal', id: sp.id, displayName: sp.displayName, ...(sp.appId ? { appId: sp.appId } : {}), roles, scopes: strings(p.roles) };
+    if (!sp || !sp.enabled)
+      throw new ApiError('InvalidAuthenticationToken', 'The service principal of this token does not exist or is disabled.');
+    return {
+      kind: 'servicePrincipal',
+      id: sp.id,
+      displayName: sp.displayName,
+      ...(sp.appId ? { appId: sp.appId } : {}),
+      roles,
+      scopes: strings(p.roles),
+    };
   }
   const user = await findUserById(db, oid);
   if (!user || !user.enabled) throw new ApiError('InvalidAuthenticationToken', 'The user of this token does not exist or is disabled.');
@@ -120,8 +131,13 @@ async function principalFor(db: Kysely<DB>, p: JWTPayload): Promise<Principal> {
 
 function toAuthError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof errors.JWTExpired) return new ApiError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
-  if (err instanceof errors.JWTClaimValidationFailed) return new ApiError('InvalidAuthenticationToken', `Access token validation failure: the ${err.claim} claim is invalid.`);
-  if (err instanceof errors.JOSEAlgNotAllowed) return new ApiError('InvalidAuthenticationToken', 'Access token validation failure: signing algorithm not allowed.');
-  return new ApiError('InvalidAuthenticationToken', 'Access token validation failure: invalid signature or malformed token.', { cause: err });
+  if (err instanceof errors.JWTExpired)
+    return new ApiError('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+  if (err instanceof errors.JWTClaimValidationFailed)
+    return new ApiError('InvalidAuthenticationToken', `Access token validation failure: the ${err.claim} claim is invalid.`);
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return new ApiError('InvalidAuthenticationToken', 'Access token validation failure: signing algorithm not allowed.');
+  return new ApiError('InvalidAuthenticationToken', 'Access token validation failure: invalid signature or malformed token.', {
+    cause: err,
+  });
 }

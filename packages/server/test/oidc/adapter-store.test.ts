@@ -52,7 +52,11 @@ describeEachStore('oidc-provider adapter', (store) => {
     await interactions.upsert('i-new', { uid: 'new' }, 3600);
     const later = new Date(Date.now() + 5_000);
     // Expired as of `later`: invisible then, and swept.
-    await store().db.updateTable('oidc_payloads').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', 'i-old').execute();
+    await store()
+      .db.updateTable('oidc_payloads')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', 'i-old')
+      .execute();
     expect(await interactions.find('i-old')).toBeUndefined();
     expect(await sweepExpired(store().db, later)).toBeGreaterThanOrEqual(1);
     const left = await store().db.selectFrom('oidc_payloads').select('id').where('kind', '=', 'Interaction').execute();

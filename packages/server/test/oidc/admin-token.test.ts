@@ -19,7 +19,15 @@ for (const kind of STORE_KINDS) {
     afterAll(async () => server?.close());
 
     const signingKey = async () => (await loadSigningKeys(server.runtime.store.db, server.runtime.envelope)).signing.get('ES256')!;
-    const claimsOf = (userId: string) => ({ sub: userId, oid: userId, idtyp: 'user' as const, azp: 'x', appid: 'x', wids: [ROLE.globalAdministrator], scp: 'AuditLog.Read.All' });
+    const claimsOf = (userId: string) => ({
+      sub: userId,
+      oid: userId,
+      idtyp: 'user' as const,
+      azp: 'x',
+      appid: 'x',
+      wids: [ROLE.globalAdministrator],
+      scp: 'AuditLog.Read.All',
+    });
     const expect401 = async (token: string) => {
       const r = await server.api(AUDITS, { token });
       expect(r.status).toBe(401);
@@ -32,7 +40,15 @@ for (const kind of STORE_KINDS) {
       const header = decodeProtectedHeader(token);
       expect(header).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
       const claims = decodeJwt(token);
-      expect(claims).toMatchObject({ iss: server.config.issuer, aud: adminApiAudience(server.config.issuer), sub: server.bootstrap.userId, oid: server.bootstrap.userId, upn: 'admin@latchkey.local', idtyp: 'user', wids: [ROLE.globalAdministrator] });
+      expect(claims).toMatchObject({
+        iss: server.config.issuer,
+        aud: adminApiAudience(server.config.issuer),
+        sub: server.bootstrap.userId,
+        oid: server.bootstrap.userId,
+        upn: 'admin@latchkey.local',
+        idtyp: 'user',
+        wids: [ROLE.globalAdministrator],
+      });
       expect(String(claims.scp).split(' ').sort()).toEqual([...ALL_SCOPES].sort());
       expect(claims.exp! - claims.iat!).toBe(server.config.adminTokenTtlSeconds);
       const r = await server.api(AUDITS, { token });
@@ -48,7 +64,10 @@ for (const kind of STORE_KINDS) {
 
     it('refuses an expired token', async () => {
       const { accessToken } = await signAccessToken(await signingKey(), claimsOf(server.bootstrap.userId), {
-        issuer: server.config.issuer, audience: adminApiAudience(server.config.issuer), ttlSeconds: 60, now: new Date(Date.now() - 3600_000),
+        issuer: server.config.issuer,
+        audience: adminApiAudience(server.config.issuer),
+        ttlSeconds: 60,
+        now: new Date(Date.now() - 3600_000),
       });
       const r = await expect401(accessToken);
       expect(r.body.error.message).toMatch(/expired/);
@@ -56,9 +75,17 @@ for (const kind of STORE_KINDS) {
 
     it('refuses a token for another audience or issuer', async () => {
       const key = await signingKey();
-      const wrongAud = await signAccessToken(key, claimsOf(server.bootstrap.userId), { issuer: server.config.issuer, audience: 'https://graph.microsoft.com', ttlSeconds: 60 });
+      const wrongAud = await signAccessToken(key, claimsOf(server.bootstrap.userId), {
+        issuer: server.config.issuer,
+        audience: 'https://graph.microsoft.com',
+        ttlSeconds: 60,
+      });
       expect((await expect401(wrongAud.accessToken)).body.error.message).toMatch(/aud/);
-      const wrongIss = await signAccessToken(key, claimsOf(server.bootstrap.userId), { issuer: 'https://evil.example', audience: adminApiAudience(server.config.issuer), ttlSeconds: 60 });
+      const wrongIss = await signAccessToken(key, claimsOf(server.bootstrap.userId), {
+        issuer: 'https://evil.example',
+        audience: adminApiAudience(server.config.issuer),
+        ttlSeconds: 60,
+      });
       expect((await expect401(wrongIss.accessToken)).body.error.message).toMatch(/iss/);
     });
 
@@ -67,7 +94,10 @@ for (const kind of STORE_KINDS) {
       const { privateKey } = await generateKeyPair('ES256');
       const forged = await new SignJWT({ ...claimsOf(server.bootstrap.userId) })
         .setProtectedHeader({ alg: 'ES256', kid: real.kid, typ: 'at+jwt' })
-        .setIssuer(server.config.issuer).setAudience(adminApiAudience(server.config.issuer)).setIssuedAt().setExpirationTime('5m')
+        .setIssuer(server.config.issuer)
+        .setAudience(adminApiAudience(server.config.issuer))
+        .setIssuedAt()
+        .setExpirationTime('5m')
         .sign(privateKey);
       await expect401(forged);
       // A valid token with one flipped signature byte.
@@ -82,9 +112,17 @@ for (const kind of STORE_KINDS) {
       const kid = (await signingKey()).kid;
       const enc = (o: object) => base64url.encode(JSON.stringify(o));
       const now = Math.floor(Date.now() / 1000);
-      const payload = { ...claimsOf(server.bootstrap.userId), iss: server.config.issuer, aud: adminApiAudience(server.config.issuer), iat: now, exp: now + 300 };
+      const payload = {
+        ...claimsOf(server.bootstrap.userId),
+        iss: server.config.issuer,
+        aud: adminApiAudience(server.config.issuer),
+        iat: now,
+        exp: now + 300,
+      };
       await expect401(`${enc({ alg: 'none', kid, typ: 'at+jwt' })}.${enc(payload)}.`);
-      const hs = await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' }).sign(new TextEncoder().encode('x'.repeat(32)));
+      const hs = await new SignJWT(payload)
+        .setProtectedHeader({ alg: 'HS256', kid, typ: 'at+jwt' })
+        .sign(new TextEncoder().encode('x'.repeat(32)));
       await expect401(hs);
     });
 
@@ -92,7 +130,10 @@ for (const kind of STORE_KINDS) {
       const key = await signingKey();
       const token = await new SignJWT({ ...claimsOf(server.bootstrap.userId) })
         .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
-        .setIssuer(server.config.issuer).setAudience(adminApiAudience(server.config.issuer)).setIssuedAt().setExpirationTime('5m')
+        .setIssuer(server.config.issuer)
+        .setAudience(adminApiAudience(server.config.issuer))
+        .setIssuedAt()
+        .setExpirationTime('5m')
         .sign(await (await import('jose')).importJWK(key, 'ES256'));
       await expect401(token);
     });
@@ -118,14 +159,40 @@ for (const kind of STORE_KINDS) {
       const db = server.runtime.store.db;
       const id = crypto.randomUUID();
       const now = new Date();
-      await db.insertInto('users').values({ id, user_principal_name: 'Reader@Latchkey.local', display_name: 'Rita Reader', given_name: null, surname: null, mail: null, mail_nickname: 'reader', job_title: null, department: null, created_at: now, updated_at: now }).execute();
-      await db.insertInto('role_assignments').values({ id: crypto.randomUUID(), role_template_id: ROLE.reportsReader, principal_id: id, principal_type: 'user', created_at: now }).execute();
+      await db
+        .insertInto('users')
+        .values({
+          id,
+          user_principal_name: 'Reader@Latchkey.local',
+          display_name: 'Rita Reader',
+          given_name: null,
+          surname: null,
+          mail: null,
+          mail_nickname: 'reader',
+          job_title: null,
+          department: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await db
+        .insertInto('role_assignments')
+        .values({
+          id: crypto.randomUUID(),
+          role_template_id: ROLE.reportsReader,
+          principal_id: id,
+          principal_type: 'user',
+          created_at: now,
+        })
+        .execute();
       const token = await server.token({ userPrincipalName: 'reader@latchkey.local' });
       expect(decodeJwt(token)).toMatchObject({ sub: id, upn: 'Reader@Latchkey.local', wids: [ROLE.reportsReader] });
       expect((await server.api(AUDITS, { token })).status).toBe(200);
       await db.updateTable('users').set({ account_enabled: false }).where('id', '=', id).execute();
       expect((await expect401(token)).body.error.message).toMatch(/disabled/);
-      await expect(server.token({ userPrincipalName: 'reader@latchkey.local' })).rejects.toMatchObject({ code: 'Authorization_RequestDenied' });
+      await expect(server.token({ userPrincipalName: 'reader@latchkey.local' })).rejects.toMatchObject({
+        code: 'Authorization_RequestDenied',
+      });
       await db.deleteFrom('role_assignments').where('principal_id', '=', id).execute();
       await db.deleteFrom('users').where('id', '=', id).execute();
       await expect401(token);

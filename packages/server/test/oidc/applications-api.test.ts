@@ -14,29 +14,61 @@ for (const kind of STORE_KINDS) {
 
     const countRows = async () => {
       const db = server.runtime.store.db;
-      const n = async (t: 'applications' | 'application_passwords' | 'service_principals' | 'app_role_assignments' | 'audit_log') => Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-      return { apps: await n('applications'), passwords: await n('application_passwords'), sps: await n('service_principals'), grants: await n('app_role_assignments'), audit: await n('audit_log') };
+      const n = async (t: 'applications' | 'application_passwords' | 'service_principals' | 'app_role_assignments' | 'audit_log') =>
+        Number(
+          (
+            await db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return {
+        apps: await n('applications'),
+        passwords: await n('application_passwords'),
+        sps: await n('service_principals'),
+        grants: await n('app_role_assignments'),
+        audit: await n('audit_log'),
+      };
     };
     const lastAudit = async () => (await server.api('/api/v1/auditLogs/directoryAudits?$top=1')).body.value[0];
 
     it('creates, reads, lists, filters, updates and deletes applications with audit entries', async () => {
-      const created = await server.api('/api/v1/applications', { body: { displayName: 'Payroll sync', description: 'nightly', web: { redirectUris: ['https://payroll.example/cb'] } } });
+      const created = await server.api('/api/v1/applications', {
+        body: { displayName: 'Payroll sync', description: 'nightly', web: { redirectUris: ['https://payroll.example/cb'] } },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ displayName: 'Payroll sync', description: 'nightly', signInAudience: 'AzureADMyOrg', web: { redirectUris: ['https://payroll.example/cb'] }, passwordCredentials: [] });
+      expect(created.body).toMatchObject({
+        displayName: 'Payroll sync',
+        description: 'nightly',
+        signInAudience: 'AzureADMyOrg',
+        web: { redirectUris: ['https://payroll.example/cb'] },
+        passwordCredentials: [],
+      });
       expect(created.body.appId).toMatch(/^[0-9a-f-]{36}$/);
       expect(created.body.appId).not.toBe(created.body.id);
-      expect(await lastAudit()).toMatchObject({ category: 'ApplicationManagement', activityDisplayName: 'Add application', targetResources: [{ id: created.body.id, type: 'Application' }] });
+      expect(await lastAudit()).toMatchObject({
+        category: 'ApplicationManagement',
+        activityDisplayName: 'Add application',
+        targetResources: [{ id: created.body.id, type: 'Application' }],
+      });
 
       const id = created.body.id as string;
       expect((await server.api(`/api/v1/applications/${id}`)).body).toEqual(created.body);
       const filtered = await server.api(`/api/v1/applications?$filter=${encodeURIComponent(`appId eq '${created.body.appId}'`)}`);
       expect(filtered.body.value.map((a: { id: string }) => a.id)).toEqual([id]);
 
-      expect((await server.api(`/api/v1/applications/${id}`, { method: 'PATCH', body: { displayName: 'Payroll', web: { redirectUris: [] } } })).status).toBe(204);
+      expect(
+        (await server.api(`/api/v1/applications/${id}`, { method: 'PATCH', body: { displayName: 'Payroll', web: { redirectUris: [] } } }))
+          .status,
+      ).toBe(204);
       expect((await server.api(`/api/v1/applications/${id}`)).body).toMatchObject({ displayName: 'Payroll', web: { redirectUris: [] } });
       const upd = await lastAudit();
       expect(upd.activityDisplayName).toBe('Update application');
-      expect(upd.targetResources[0].modifiedProperties.map((m: { displayName: string }) => m.displayName).sort()).toEqual(['DisplayName', 'RedirectUris']);
+      expect(upd.targetResources[0].modifiedProperties.map((m: { displayName: string }) => m.displayName).sort()).toEqual([
+        'DisplayName',
+        'RedirectUris',
+      ]);
 
       expect((await server.api(`/api/v1/applications/${id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`/api/v1/applications/${id}`)).status).toBe(404);
@@ -44,7 +76,8 @@ for (const kind of STORE_KINDS) {
     });
 
     it('pages with $top and @odata.nextLink', async () => {
-      for (const n of ['p1', 'p2', 'p3']) expect((await server.api('/api/v1/applications', { body: { displayName: `page ${n}` } })).status).toBe(201);
+      for (const n of ['p1', 'p2', 'p3'])
+        expect((await server.api('/api/v1/applications', { body: { displayName: `page ${n}` } })).status).toBe(201);
       const seen: string[] = [];
       let url: string | undefined = '/api/v1/applications?$top=2';
       while (url) {
@@ -60,14 +93,20 @@ for (const kind of STORE_KINDS) {
 
     it('shows secretText once; afterwards only the hint; stores no plaintext', async () => {
       const app = (await server.api('/api/v1/applications', { body: { displayName: 'Secretive' } })).body;
-      const pw = await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: { passwordCredential: { displayName: 'deploy', endDateTime: new Date(Date.now() + 86_400_000).toISOString() } } });
+      const pw = await server.api(`/api/v1/applications/${app.id}/addPassword`, {
+        body: { passwordCredential: { displayName: 'deploy', endDateTime: new Date(Date.now() + 86_400_000).toISOString() } },
+      });
       expect(pw.status).toBe(200);
       expect(pw.body.secretText).toMatch(/^[\w-]{40}$/);
       expect(pw.body.hint).toBe(pw.body.secretText.slice(0, 3));
       const again = (await server.api(`/api/v1/applications/${app.id}`)).body;
       expect(again.passwordCredentials).toEqual([{ ...pw.body, secretText: null }]);
       expect(JSON.stringify(again)).not.toContain(pw.body.secretText);
-      const rows = await server.runtime.store.db.selectFrom('application_passwords').selectAll().where('key_id', '=', pw.body.keyId).execute();
+      const rows = await server.runtime.store.db
+        .selectFrom('application_passwords')
+        .selectAll()
+        .where('key_id', '=', pw.body.keyId)
+        .execute();
       expect(JSON.stringify(rows)).not.toContain(pw.body.secretText);
       const audit = await lastAudit();
       expect(audit.activityDisplayName).toBe('Update application – Certificates and secrets management');
@@ -124,26 +163,58 @@ for (const kind of STORE_KINDS) {
       const listed = await server.api(`/api/v1/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${app.appId}'`)}`);
       expect(listed.body.value).toEqual([sp.body]);
 
-      const byValue = await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { body: { appRoleValue: 'User.Read.All' } });
+      const byValue = await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, {
+        body: { appRoleValue: 'User.Read.All' },
+      });
       expect(byValue.status).toBe(201);
-      expect(byValue.body).toMatchObject({ appRoleValue: 'User.Read.All', appRoleId: appRoleId('User.Read.All'), principalId: sp.body.id, principalType: 'ServicePrincipal', resourceDisplayName: 'Latchkey API' });
-      const byId = await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { body: { appRoleId: appRoleId('Group.Read.All') } });
+      expect(byValue.body).toMatchObject({
+        appRoleValue: 'User.Read.All',
+        appRoleId: appRoleId('User.Read.All'),
+        principalId: sp.body.id,
+        principalType: 'ServicePrincipal',
+        resourceDisplayName: 'Latchkey API',
+      });
+      const byId = await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, {
+        body: { appRoleId: appRoleId('Group.Read.All') },
+      });
       expect(byId.body.appRoleValue).toBe('Group.Read.All');
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { body: { appRoleValue: 'User.Read.All' } })).status).toBe(409);
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { body: { appRoleValue: 'Mail.Send' } })).status).toBe(400);
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`)).body.value.map((a: { appRoleValue: string }) => a.appRoleValue)).toEqual(['User.Read.All', 'Group.Read.All']);
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments/${byId.body.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { body: { appRoleValue: 'User.Read.All' } }))
+          .status,
+      ).toBe(409);
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { body: { appRoleValue: 'Mail.Send' } })).status,
+      ).toBe(400);
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`)).body.value.map(
+          (a: { appRoleValue: string }) => a.appRoleValue,
+        ),
+      ).toEqual(['User.Read.All', 'Group.Read.All']);
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments/${byId.body.id}`, { method: 'DELETE' })).status,
+      ).toBe(204);
       expect((await lastAudit()).activityDisplayName).toBe('Remove app role assignment from service principal');
 
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/directoryRoles`, { body: { roleDefinitionId: ROLE.globalReader } })).status).toBe(204);
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/directoryRoles`, { body: { roleDefinitionId: 'Global Reader' } })).status).toBe(409);
-      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/directoryRoles`)).body.value).toEqual([{ roleDefinitionId: ROLE.globalReader, displayName: 'Global Reader' }]);
-      expect((await lastAudit())).toMatchObject({ category: 'RoleManagement', activityDisplayName: 'Add member to role' });
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.body.id}/directoryRoles`, { body: { roleDefinitionId: ROLE.globalReader } }))
+          .status,
+      ).toBe(204);
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.body.id}/directoryRoles`, { body: { roleDefinitionId: 'Global Reader' } }))
+          .status,
+      ).toBe(409);
+      expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}/directoryRoles`)).body.value).toEqual([
+        { roleDefinitionId: ROLE.globalReader, displayName: 'Global Reader' },
+      ]);
+      expect(await lastAudit()).toMatchObject({ category: 'RoleManagement', activityDisplayName: 'Add member to role' });
 
       // An Application Administrator may register apps but not grant permissions or roles.
       const appAdmin = await server.token({ roles: ['Application Administrator'] });
       expect((await server.api('/api/v1/applications', { token: appAdmin, body: { displayName: 'Allowed' } })).status).toBe(201);
-      const denied = await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, { token: appAdmin, body: { appRoleValue: 'Directory.ReadWrite.All' } });
+      const denied = await server.api(`/api/v1/servicePrincipals/${sp.body.id}/appRoleAssignments`, {
+        token: appAdmin,
+        body: { appRoleValue: 'Directory.ReadWrite.All' },
+      });
       expect(denied.status).toBe(403);
       const reader = await server.token({ roles: ['Global Reader'] });
       expect((await server.api('/api/v1/applications', { token: reader })).status).toBe(200);
@@ -152,7 +223,11 @@ for (const kind of STORE_KINDS) {
       // Deleting the application removes its service principal, grants and role assignments.
       expect((await server.api(`/api/v1/applications/${app.id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`/api/v1/servicePrincipals/${sp.body.id}`)).status).toBe(404);
-      const leftovers = await server.runtime.store.db.selectFrom('role_assignments').select('id').where('principal_id', '=', sp.body.id).execute();
+      const leftovers = await server.runtime.store.db
+        .selectFrom('role_assignments')
+        .select('id')
+        .where('principal_id', '=', sp.body.id)
+        .execute();
       expect(leftovers).toEqual([]);
     });
   });

@@ -28,7 +28,9 @@ for (const kind of STORE_KINDS) {
     let spId: string;
     let secret: string;
     const discover = (clientId: string, clientSecret: string) =>
-      oidc.discovery(new URL(server.config.issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), { execute: [oidc.allowInsecureRequests] });
+      oidc.discovery(new URL(server.config.issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
+        execute: [oidc.allowInsecureRequests],
+      });
 
     beforeAll(async () => {
       server = await startTestServer(kind);
@@ -39,11 +41,17 @@ for (const kind of STORE_KINDS) {
       const sp = await server.api('/api/v1/servicePrincipals', { body: { appId } });
       expect(sp.status).toBe(201);
       spId = sp.body.id;
-      const pw = await server.api(`/api/v1/applications/${appObjectId}/addPassword`, { body: { passwordCredential: { displayName: 'ci' } } });
+      const pw = await server.api(`/api/v1/applications/${appObjectId}/addPassword`, {
+        body: { passwordCredential: { displayName: 'ci' } },
+      });
       expect(pw.status).toBe(200);
       secret = pw.body.secretText;
-      expect(await server.api(`/api/v1/servicePrincipals/${spId}/appRoleAssignments`, { body: { appRoleValue: 'AuditLog.Read.All' } })).toMatchObject({ status: 201 });
-      expect(await server.api(`/api/v1/servicePrincipals/${spId}/directoryRoles`, { body: { roleDefinitionId: 'Reports Reader' } })).toMatchObject({ status: 204 });
+      expect(
+        await server.api(`/api/v1/servicePrincipals/${spId}/appRoleAssignments`, { body: { appRoleValue: 'AuditLog.Read.All' } }),
+      ).toMatchObject({ status: 201 });
+      expect(
+        await server.api(`/api/v1/servicePrincipals/${spId}/directoryRoles`, { body: { roleDefinitionId: 'Reports Reader' } }),
+      ).toMatchObject({ status: 204 });
     });
     afterAll(async () => server?.close());
 
@@ -65,9 +73,21 @@ for (const kind of STORE_KINDS) {
       expect(tokens.token_type.toLowerCase()).toBe('bearer');
       const claims = decodeJwt(tokens.access_token);
       expect(decodeProtectedHeader(tokens.access_token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
-      expect(claims).toMatchObject({ iss: server.config.issuer, aud: adminApiAudience(server.config.issuer), sub: spId, oid: spId, idtyp: 'app', azp: appId, roles: ['AuditLog.Read.All'], wids: [ROLE.reportsReader] });
+      expect(claims).toMatchObject({
+        iss: server.config.issuer,
+        aud: adminApiAudience(server.config.issuer),
+        sub: spId,
+        oid: spId,
+        idtyp: 'app',
+        azp: appId,
+        roles: ['AuditLog.Read.All'],
+        wids: [ROLE.reportsReader],
+      });
       // The JWKS published at discovery verifies it (what any resource server would do).
-      await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!)), { issuer: server.config.issuer, audience: adminApiAudience(server.config.issuer) });
+      await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!)), {
+        issuer: server.config.issuer,
+        audience: adminApiAudience(server.config.issuer),
+      });
       const audits = await server.api('/api/v1/auditLogs/directoryAudits?$top=5', { token: tokens.access_token });
       expect(audits.status).toBe(200);
       // Not granted: Application.Read.All → 403.
@@ -77,43 +97,64 @@ for (const kind of STORE_KINDS) {
     });
 
     it('defaults the resource to the admin API when none is given (client_secret_post works too)', async () => {
-      const config = await oidc.discovery(new URL(server.config.issuer), appId, undefined, oidc.ClientSecretPost(secret), { execute: [oidc.allowInsecureRequests] });
+      const config = await oidc.discovery(new URL(server.config.issuer), appId, undefined, oidc.ClientSecretPost(secret), {
+        execute: [oidc.allowInsecureRequests],
+      });
       const tokens = await oidc.clientCredentialsGrant(config);
       expect(decodeJwt(tokens.access_token).aud).toBe(adminApiAudience(server.config.issuer));
       // Entra style: scope=<resource>/.default, no resource parameter.
       const entraStyle = await oidc.clientCredentialsGrant(config, { scope: `${adminApiAudience(server.config.issuer)}/.default` });
-      expect(decodeJwt(entraStyle.access_token)).toMatchObject({ aud: adminApiAudience(server.config.issuer), roles: ['AuditLog.Read.All'] });
+      expect(decodeJwt(entraStyle.access_token)).toMatchObject({
+        aud: adminApiAudience(server.config.issuer),
+        roles: ['AuditLog.Read.All'],
+      });
       expect((await server.api('/api/v1/auditLogs/directoryAudits', { token: entraStyle.access_token })).status).toBe(200);
     });
 
     it('refuses a wrong secret, an unknown client and an unknown resource', async () => {
       expect(await oauthError(oidc.clientCredentialsGrant(await discover(appId, secret + 'x')))).toBe('invalid_client');
       expect(await oauthError(oidc.clientCredentialsGrant(await discover(crypto.randomUUID(), secret)))).toBe('invalid_client');
-      expect(await oauthError(oidc.clientCredentialsGrant(await discover(appId, secret), { resource: 'https://graph.microsoft.com' }))).toBe('invalid_target');
+      expect(
+        await oauthError(oidc.clientCredentialsGrant(await discover(appId, secret), { resource: 'https://graph.microsoft.com' })),
+      ).toBe('invalid_target');
     });
 
     it('stops issuing and accepting tokens when the service principal is disabled, and after removePassword', async () => {
       const config = await discover(appId, secret);
       const token = (await oidc.clientCredentialsGrant(config)).access_token;
-      expect(await server.api(`/api/v1/servicePrincipals/${spId}`, { method: 'PATCH', body: { accountEnabled: false } })).toMatchObject({ status: 204 });
+      expect(await server.api(`/api/v1/servicePrincipals/${spId}`, { method: 'PATCH', body: { accountEnabled: false } })).toMatchObject({
+        status: 204,
+      });
       expect((await server.api('/api/v1/auditLogs/directoryAudits', { token })).status).toBe(401);
       expect(await oauthError(oidc.clientCredentialsGrant(config))).toBe('invalid_client');
-      expect(await server.api(`/api/v1/servicePrincipals/${spId}`, { method: 'PATCH', body: { accountEnabled: true } })).toMatchObject({ status: 204 });
+      expect(await server.api(`/api/v1/servicePrincipals/${spId}`, { method: 'PATCH', body: { accountEnabled: true } })).toMatchObject({
+        status: 204,
+      });
       expect((await server.api('/api/v1/auditLogs/directoryAudits', { token })).status).toBe(200);
 
       const second = await server.api(`/api/v1/applications/${appObjectId}/addPassword`, { body: {} });
       const cfg2 = await discover(appId, second.body.secretText);
       expect((await oidc.clientCredentialsGrant(cfg2)).access_token).toBeTruthy();
-      expect(await server.api(`/api/v1/applications/${appObjectId}/removePassword`, { body: { keyId: second.body.keyId } })).toMatchObject({ status: 204 });
+      expect(await server.api(`/api/v1/applications/${appObjectId}/removePassword`, { body: { keyId: second.body.keyId } })).toMatchObject({
+        status: 204,
+      });
       expect(await oauthError(oidc.clientCredentialsGrant(cfg2))).toBe('invalid_client');
     });
 
     it('authorization endpoint: sends the browser to the sign-in interaction at /signin/{uid}, stored in oidc_payloads', async () => {
-      const web = (await server.api('/api/v1/applications', { body: { displayName: 'Intranet', web: { redirectUris: ['https://intranet.example/cb'] } } })).body;
+      const web = (
+        await server.api('/api/v1/applications', {
+          body: { displayName: 'Intranet', web: { redirectUris: ['https://intranet.example/cb'] } },
+        })
+      ).body;
       expect((await server.api('/api/v1/servicePrincipals', { body: { appId: web.appId } })).status).toBe(201);
       const config = await discover(web.appId, 'unused');
       const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: 'https://intranet.example/cb', scope: 'openid profile', state: 'st', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+        redirect_uri: 'https://intranet.example/cb',
+        scope: 'openid profile',
+        state: 'st',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
       });
       const res = await fetch(url, { redirect: 'manual' });
       expect(res.status).toBe(303);
@@ -121,13 +162,75 @@ for (const kind of STORE_KINDS) {
       const uid = /^\/signin\/([\w-]+)$/.exec(location)?.[1];
       expect(uid).toBeTruthy();
       expect(res.headers.get('set-cookie')).toMatch(/_interaction=/);
-      const row = await server.runtime.store.db.selectFrom('oidc_payloads').select(['kind', 'expires_at']).where('kind', '=', 'Interaction').where('id', '=', uid!).executeTakeFirst();
+      const row = await server.runtime.store.db
+        .selectFrom('oidc_payloads')
+        .select(['kind', 'expires_at'])
+        .where('kind', '=', 'Interaction')
+        .where('id', '=', uid!)
+        .executeTakeFirst();
       expect(row?.kind).toBe('Interaction');
       expect(new Date(row!.expires_at!).getTime()).toBeGreaterThan(Date.now());
       // An unregistered redirect URI is refused (no redirect to it).
-      const bad = await fetch(oidc.buildAuthorizationUrl(config, { redirect_uri: 'https://evil.example/cb', scope: 'openid', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }), { redirect: 'manual' });
+      const bad = await fetch(
+        oidc.buildAuthorizationUrl(config, {
+          redirect_uri: 'https://evil.example/cb',
+          scope: 'openid',
+          code_challenge: 'x'.repeat(43),
+          code_challenge_method: 'S256',
+        }),
+        { redirect: 'manual' },
+      );
       expect(bad.status).toBe(400);
       expect(bad.headers.get('location')).toBeNull();
+    });
+
+    it('holds both halves for app tokens too: a granted permission without a directory role is 403', async () => {
+      const bare = (await server.api('/api/v1/applications', { body: { displayName: 'Permission only' } })).body;
+      const sp = (await server.api('/api/v1/servicePrincipals', { body: { appId: bare.appId } })).body;
+      const pw = (await server.api(`/api/v1/applications/${bare.id}/addPassword`, { body: {} })).body;
+      expect(
+        (await server.api(`/api/v1/servicePrincipals/${sp.id}/appRoleAssignments`, { body: { appRoleValue: 'AuditLog.Read.All' } })).status,
+      ).toBe(201);
+      const token = (await oidc.clientCredentialsGrant(await discover(bare.appId, pw.secretText))).access_token;
+      expect(decodeJwt(token)).toMatchObject({ roles: ['AuditLog.Read.All'], wids: [] });
+      const r = await server.api('/api/v1/auditLogs/directoryAudits', { token });
+      expect(r.status).toBe(403);
+      expect(r.body.error.message).toMatch(/directory role/);
+    });
+
+    it('answers odd requests to the provider with 4xx OAuth errors, never a 5xx', async () => {
+      const base = server.config.issuer;
+      const send = async (path: string, init: RequestInit = {}) => (await fetch(base + path, { redirect: 'manual', ...init })).status;
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const statuses = [
+        await send('/oidc/token', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"grant_type":"client_credentials"}',
+        }),
+        await send('/oidc/token', { method: 'POST', headers: form, body: 'grant_type=password&username=a&password=b' }),
+        await send('/oidc/token', { method: 'POST', headers: form, body: 'grant_type=client_credentials&client_id=%00' }),
+        await send('/oidc/token', { method: 'POST', headers: form, body: 'x'.repeat(100_000) }),
+        await send('/oidc/token', {
+          method: 'POST',
+          headers: { ...form, authorization: 'Basic !!!' },
+          body: 'grant_type=client_credentials',
+        }),
+        await send('/oidc/token', {
+          method: 'POST',
+          headers: { ...form, authorization: `Basic ${Buffer.from(`${appId}:${'s'.repeat(5000)}`).toString('base64')}` },
+          body: 'grant_type=client_credentials',
+        }),
+        await send('/oidc/token'),
+        await send('/oidc/authorize?client_id=nope&response_type=code'),
+        await send('/oidc/userinfo', { headers: { authorization: 'Bearer garbage' } }),
+        await send('/oidc/nothing-here'),
+      ];
+      for (const s of statuses) {
+        expect(s).toBeGreaterThanOrEqual(400);
+        expect(s).toBeLessThan(500);
+      }
+      expect(await send('/healthz')).toBe(200);
     });
 
     it('rotation: old tokens stay valid, new ones carry the new kid; retiring the old key revokes its tokens', async () => {
@@ -135,7 +238,9 @@ for (const kind of STORE_KINDS) {
       const before = (await oidc.clientCredentialsGrant(config)).access_token;
       const cliBefore = await server.token();
       const oldKid = decodeProtectedHeader(before).kid!;
-      const added = await rotateSigningKeys(server.runtime.store.db, server.runtime.envelope, systemContext(), (c, p) => server.runtime.store.notify(c, p));
+      const added = await rotateSigningKeys(server.runtime.store.db, server.runtime.envelope, systemContext(), (c, p) =>
+        server.runtime.store.notify(c, p),
+      );
       expect(added).toHaveLength(2);
       const cliAfter = await server.token();
       const newKid = decodeProtectedHeader(cliAfter).kid!;

@@ -15,10 +15,13 @@ export function registerAdminCommands(program: Command, ctx: CliContext): void {
     .command('token')
     .description('Print a short-lived admin-API bearer token (Global Administrator by default) on stdout, nothing else.')
     .option('--scope <scopes>', 'space-separated Graph permissions to narrow the token to (default: all; roles then decide)')
-    .option('--role <role>', 'directory role name or template id; repeat for several (default: the user\'s own roles)', collect)
+    .option('--role <role>', "directory role name or template id; repeat for several (default: the user's own roles)", collect)
     .option('--upn <userPrincipalName>', 'the user the token speaks for (default: the first Global Administrator)')
     .option('--json', 'print {accessToken, expiresIn, tokenType} as JSON instead')
-    .addHelpText('after', '\nThe token lives LATCHKEY_ADMIN_TOKEN_TTL_SECONDS (default 900 s). Works beside a running server (through its control socket) and without one.')
+    .addHelpText(
+      'after',
+      '\nThe token lives LATCHKEY_ADMIN_TOKEN_TTL_SECONDS (default 900 s). Works beside a running server (through its control socket) and without one.',
+    )
     .action(async (o: { scope?: string; role?: string[]; upn?: string; json?: boolean }) => {
       const args: AdminTokenArgs = {
         ...(o.scope !== undefined ? { scopes: o.scope.split(/[\s,]+/).filter(Boolean) } : {}),

@@ -12,7 +12,11 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
       const rows = await ctx.invoke<KeyInfo[]>('keys.list');
-      printRows(rows as unknown as Array<Record<string, unknown>>, ['kid', 'alg', 'status', 'signing', 'createdAt', 'retiredAt'], Boolean(o.json));
+      printRows(
+        rows as unknown as Array<Record<string, unknown>>,
+        ['kid', 'alg', 'status', 'signing', 'createdAt', 'retiredAt'],
+        Boolean(o.json),
+      );
     });
   keys
     .command('rotate')
@@ -21,7 +25,10 @@ export function registerKeysCommands(program: Command, ctx: CliContext): void {
     .action(async (o: { json?: boolean }) => {
       const r = await ctx.invoke<{ added: string[] }>('keys.rotate');
       if (o.json) printJson(r);
-      else process.stdout.write(`new signing keys: ${r.added.join(', ')}\nretire the previous keys with \`latchkey keys retire <kid>\` once their tokens have expired.\n`);
+      else
+        process.stdout.write(
+          `new signing keys: ${r.added.join(', ')}\nretire the previous keys with \`latchkey keys retire <kid>\` once their tokens have expired.\n`,
+        );
     });
   keys
     .command('retire <kid>')

@@ -3,7 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf, requires, type AppDeps } from '../context.ts';
 import { ApiError } from '../../errors.ts';
-import { addPassword, createApplication, deleteApplication, getApplication, removePassword, updateApplication } from '../../applications/applications.ts';
+import {
+  addPassword,
+  createApplication,
+  deleteApplication,
+  getApplication,
+  removePassword,
+  updateApplication,
+} from '../../applications/applications.ts';
 import { listApplications, passwordsOf } from '../../applications/repository.ts';
 import { toGraphApplication } from '../../applications/shapes.ts';
 
@@ -22,77 +29,123 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   const params = z.object({ id: z.string().min(1).max(100) });
   const base = `${deps.config.publicUrl.origin}/api/v1/applications`;
 
-  r.get('/applications', {
-    preHandler: requires(deps.tokens, 'applications.read'),
-    schema: {
-      tags, summary: 'List applications',
-      querystring: z.object({
-        $top: z.coerce.number().int().min(1).max(999).optional(),
-        $filter: z.string().max(300).optional().describe("appId eq '<guid>' or displayName eq '<name>'"),
-        $skiptoken: z.string().max(200).optional(),
-      }),
-      response: { 200: z.object({ value: z.array(application), '@odata.nextLink': z.string().optional() }) },
+  r.get(
+    '/applications',
+    {
+      preHandler: requires(deps.tokens, 'applications.read'),
+      schema: {
+        tags,
+        summary: 'List applications',
+        querystring: z.object({
+          $top: z.coerce.number().int().min(1).max(999).optional(),
+          $filter: z.string().max(300).optional().describe("appId eq '<guid>' or displayName eq '<name>'"),
+          $skiptoken: z.string().max(200).optional(),
+        }),
+        response: { 200: z.object({ value: z.array(application), '@odata.nextLink': z.string().optional() }) },
+      },
     },
-  }, async (request) => {
-    const { $top: top = 100, $filter: filter, $skiptoken: skiptoken } = request.query;
-    const f = filter === undefined ? {} : parseFilter(filter);
-    const after = skiptoken === undefined ? undefined : decodeAfter(skiptoken);
-    const page = await listApplications(db, { top, ...f, ...(after ? { after } : {}) });
-    const passwords = await passwordsOf(db, page.rows.map((a) => a.id));
-    const value = page.rows.map((a) => toGraphApplication(a, passwords));
-    if (!page.more) return { value };
-    const next = [`$top=${top}`, ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]), `$skiptoken=${Buffer.from(page.rows.at(-1)!.id).toString('base64url')}`];
-    return { value, '@odata.nextLink': `${base}?${next.join('&')}` };
-  });
-
-  r.post('/applications', {
-    preHandler: requires(deps.tokens, 'applications.write'),
-    schema: { tags, summary: 'Register an application', body: applicationInput, response: { 201: application } },
-  }, async (request, reply) => reply.code(201).send(await createApplication(db, contextOf(request), request.body)));
-
-  r.get('/applications/:id', {
-    preHandler: requires(deps.tokens, 'applications.read'),
-    schema: { tags, summary: 'Get an application', params, response: { 200: application } },
-  }, async (request) => getApplication(db, request.params.id));
-
-  r.patch('/applications/:id', {
-    preHandler: requires(deps.tokens, 'applications.write'),
-    schema: { tags, summary: 'Update an application', params, body: applicationInput.partial(), response: { 204: z.null() } },
-  }, async (request, reply) => {
-    await updateApplication(db, contextOf(request), request.params.id, request.body);
-    return reply.code(204).send(null);
-  });
-
-  r.delete('/applications/:id', {
-    preHandler: requires(deps.tokens, 'applications.write'),
-    schema: { tags, summary: 'Delete an application with its secrets and service principal', params, response: { 204: z.null() } },
-  }, async (request, reply) => {
-    await deleteApplication(db, contextOf(request), request.params.id);
-    return reply.code(204).send(null);
-  });
-
-  r.post('/applications/:id/addPassword', {
-    preHandler: requires(deps.tokens, 'applications.write'),
-    schema: {
-      tags, summary: 'Add a client secret; the response is the only time secretText is shown', params,
-      body: z.strictObject({
-        passwordCredential: z.strictObject({
-          displayName: text(256).nullable().optional(),
-          startDateTime: z.iso.datetime({ offset: true }).optional(),
-          endDateTime: z.iso.datetime({ offset: true }).optional(),
-        }).optional(),
-      }),
-      response: { 200: passwordCredential },
+    async (request) => {
+      const { $top: top = 100, $filter: filter, $skiptoken: skiptoken } = request.query;
+      const f = filter === undefined ? {} : parseFilter(filter);
+      const after = skiptoken === undefined ? undefined : decodeAfter(skiptoken);
+      const page = await listApplications(db, { top, ...f, ...(after ? { after } : {}) });
+      const passwords = await passwordsOf(
+        db,
+        page.rows.map((a) => a.id),
+      );
+      const value = page.rows.map((a) => toGraphApplication(a, passwords));
+      if (!page.more) return { value };
+      const next = [
+        `$top=${top}`,
+        ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]),
+        `$skiptoken=${Buffer.from(page.rows.at(-1)!.id).toString('base64url')}`,
+      ];
+      return { value, '@odata.nextLink': `${base}?${next.join('&')}` };
     },
-  }, async (request) => addPassword(db, contextOf(request), request.params.id, request.body.passwordCredential ?? {}));
+  );
 
-  r.post('/applications/:id/removePassword', {
-    preHandler: requires(deps.tokens, 'applications.write'),
-    schema: { tags, summary: 'Remove a client secret', params, body: z.strictObject({ keyId: z.string().min(1).max(100) }), response: { 204: z.null() } },
-  }, async (request, reply) => {
-    await removePassword(db, contextOf(request), request.params.id, request.body.keyId);
-    return reply.code(204).send(null);
-  });
+  r.post(
+    '/applications',
+    {
+      preHandler: requires(deps.tokens, 'applications.write'),
+      schema: { tags, summary: 'Register an application', body: applicationInput, response: { 201: application } },
+    },
+    async (request, reply) => reply.code(201).send(await createApplication(db, contextOf(request), request.body)),
+  );
+
+  r.get(
+    '/applications/:id',
+    {
+      preHandler: requires(deps.tokens, 'applications.read'),
+      schema: { tags, summary: 'Get an application', params, response: { 200: application } },
+    },
+    async (request) => getApplication(db, request.params.id),
+  );
+
+  r.patch(
+    '/applications/:id',
+    {
+      preHandler: requires(deps.tokens, 'applications.write'),
+      schema: { tags, summary: 'Update an application', params, body: applicationInput.partial(), response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await updateApplication(db, contextOf(request), request.params.id, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.delete(
+    '/applications/:id',
+    {
+      preHandler: requires(deps.tokens, 'applications.write'),
+      schema: { tags, summary: 'Delete an application with its secrets and service principal', params, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await deleteApplication(db, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/applications/:id/addPassword',
+    {
+      preHandler: requires(deps.tokens, 'applications.write'),
+      schema: {
+        tags,
+        summary: 'Add a client secret; the response is the only time secretText is shown',
+        params,
+        body: z.strictObject({
+          passwordCredential: z
+            .strictObject({
+              displayName: text(256).nullable().optional(),
+              startDateTime: z.iso.datetime({ offset: true }).optional(),
+              endDateTime: z.iso.datetime({ offset: true }).optional(),
+            })
+            .optional(),
+        }),
+        response: { 200: passwordCredential },
+      },
+    },
+    async (request) => addPassword(db, contextOf(request), request.params.id, request.body.passwordCredential ?? {}),
+  );
+
+  r.post(
+    '/applications/:id/removePassword',
+    {
+      preHandler: requires(deps.tokens, 'applications.write'),
+      schema: {
+        tags,
+        summary: 'Remove a client secret',
+        params,
+        body: z.strictObject({ keyId: z.string().min(1).max(100) }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await removePassword(db, contextOf(request), request.params.id, request.body.keyId);
+      return reply.code(204).send(null);
+    },
+  );
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -116,17 +169,21 @@ function decodeAfter(token: string): string {
 }
 
 /** PostgreSQL text and jsonb hold neither NUL nor lone surrogates; names need no control characters. */
-const printable = (v: string) => v.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(v);
+const printable = (v: string) => v.isWellFormed() && ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const text = (max: number) => z.string().max(max).refine(printable, 'must not contain control characters');
 
-const redirectUri = z.string().max(2000).refine(printable, 'must not contain control characters').refine((s) => {
-  try {
-    const u = new URL(s);
-    return !u.hash && (u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)));
-  } catch {
-    return false;
-  }
-}, 'must be an absolute https URL (http only for localhost), without a fragment');
+const redirectUri = z
+  .string()
+  .max(2000)
+  .refine(printable, 'must not contain control characters')
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return !u.hash && (u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)));
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute https URL (http only for localhost), without a fragment');
 
 const applicationInput = z.strictObject({
   displayName: z.string().trim().min(1).max(256).refine(printable, 'must not contain control characters'),

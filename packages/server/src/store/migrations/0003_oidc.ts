@@ -94,5 +94,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table app_role_assignments, service_principals, application_passwords, applications, oidc_payloads, oidc_signing_keys`.execute(db);
+  await sql`drop table app_role_assignments, service_principals, application_passwords, applications, oidc_payloads, oidc_signing_keys`.execute(
+    db,
+  );
 }
