@@ -15,7 +15,8 @@ const newest = (dir) => {
   return t;
 };
 if (!existsSync(join(web, 'src'))) process.exit(0);
-const stale = !existsSync(dist) || newest(join(web, 'src')) > statSync(dist).mtimeMs;
+const inputs = [newest(join(web, 'src')), ...['index.html', 'vite.config.ts', 'package.json'].map((f) => (existsSync(join(web, f)) ? statSync(join(web, f)).mtimeMs : 0))];
+const stale = !existsSync(dist) || Math.max(...inputs) > statSync(dist).mtimeMs;
 if (stale) {
   process.stderr.write('building the web console (packages/web)…\n');
   const r = spawnSync('npm', ['run', 'build', '-w', '@latchkey/web'], { stdio: ['ignore', 'inherit', 'inherit'] });
