@@ -163,6 +163,28 @@ describe('applyPatch (Graph PATCH semantics)', () => {
     ).toEqual(['isAttestationEnforced', 'keyRestrictions']);
   });
 
+  it('opting in to profiles moves the global settings out of the way (entra-spec §4.2), unless the PATCH sets them', () => {
+    const current = { ...fido2, keyRestrictions: { isEnforced: true, enforcementType: 'block' as const, aaGuids: [G1] } };
+    const optIn = configurationPatchSchema.parse({
+      '@odata.type': ODATA_TYPE.Fido2,
+      passkeyProfiles: [profile(DEFAULT_PASSKEY_PROFILE_ID, 'Default', { passkeyTypes: 'deviceBound,synced' })],
+    });
+    const next = applyPatch(current, optIn) as Fido2Configuration;
+    expect(next).toMatchObject({
+      isAttestationEnforced: false,
+      keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [G1] },
+    });
+    expect(checkConfiguration(next, current)).toEqual([]);
+    const explicit = configurationPatchSchema.parse({
+      '@odata.type': ODATA_TYPE.Fido2,
+      isAttestationEnforced: true,
+      passkeyProfiles: [profile(DEFAULT_PASSKEY_PROFILE_ID, 'Default')],
+    });
+    expect((applyPatch(current, explicit) as Fido2Configuration).isAttestationEnforced).toBe(true);
+    const later = configurationPatchSchema.parse({ '@odata.type': ODATA_TYPE.Fido2, isAttestationEnforced: true });
+    expect(checkConfiguration(applyPatch(next, later), next).join(' ')).toMatch(/global isAttestationEnforced/);
+  });
+
   it('fills target defaults per method and lower-cases GUIDs', () => {
     const patch = configurationPatchSchema.parse({
       '@odata.type': ODATA_TYPE.Fido2,

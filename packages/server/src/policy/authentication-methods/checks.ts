@@ -148,6 +148,18 @@ export const CONFIGURATION_CHECKS: readonly ConfigurationCheck[] = [
     },
   },
   {
+    // The ceremonies apply global attestation on top of profiles (stricter reading), so a profile
+    // allowing synced passkeys (which cannot be attested, §4.2) would be dead with it on.
+    name: 'syncedProfileNeedsGlobalAttestationOff',
+    run: (c) => {
+      const f = fido2(c);
+      const p = f?.isAttestationEnforced ? f.passkeyProfiles.find((x) => x.passkeyTypes.includes('synced')) : undefined;
+      return p
+        ? `Passkey profile '${p.name}' allows synced passkeys, but the global isAttestationEnforced is true and applies on top of profiles; set it to false (attestation is then per profile).`
+        : undefined;
+    },
+  },
+  {
     // entra-spec §4.2: a profile can be deleted only if no target references it.
     name: 'passkeyProfileReferences',
     run: (c, previous) => {

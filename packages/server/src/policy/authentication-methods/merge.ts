@@ -41,7 +41,21 @@ export function applyPatch(current: MethodConfiguration, patch: ConfigurationPat
       next.featureSettings = { ...current.featureSettings, ...(value as object) } as MicrosoftAuthenticatorConfiguration['featureSettings'];
     else next[key] = value;
   }
+  if (next.id === 'Fido2') moveGlobalsOnOptIn(current as Fido2Configuration, next, props);
   return next;
+}
+
+/**
+ * entra-spec §4.2: "Opting in moves the global settings into the Default passkey profile." When a
+ * PATCH first adds profiles, the global attestation and key restrictions stop being enforced
+ * (they now live in the profiles the admin sent), unless the same PATCH sets them explicitly. The
+ * passkey ceremonies apply global settings on top of profiles (the stricter reading), so this is
+ * what keeps an opted-in policy meaning what its profiles say.
+ */
+function moveGlobalsOnOptIn(current: Fido2Configuration, next: Fido2Configuration, props: Record<string, unknown>): void {
+  if (current.passkeyProfiles.length > 0 || next.passkeyProfiles.length === 0) return;
+  if (props.isAttestationEnforced === undefined) next.isAttestationEnforced = false;
+  if (props.keyRestrictions === undefined) next.keyRestrictions = { ...next.keyRestrictions, isEnforced: false };
 }
 
 type TargetInput = Pick<AuthenticationMethodTarget, 'id' | 'targetType'> &
