@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** The machine a result came from: date, cores, CPU model, memory, Node and PostgreSQL versions. */
 export async function machineLines(): Promise<string[]> {
@@ -17,5 +17,6 @@ export async function machineLines(): Promise<string[]> {
     `- date: ${new Date().toISOString()}`,
     `- machine: ${sh('nproc', [])} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, shared with other work`,
     `- Node ${process.version}; ${pgVersion}`,
+    `- load average at the end of the run (1/5/15 min): ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} cores`,
   ];
 }

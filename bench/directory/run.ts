@@ -19,7 +19,7 @@ import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
 import { startBenchServer, type BenchServer } from '../support/server.ts';
 import { rssMiB } from '../support/stats.ts';
 import { seedDirectory, sampleUserIds, type SeedShape } from './seed.ts';
-import { measureTransitive } from './resolve.ts';
+import { measureInDatabase, measureTransitive } from './resolve.ts';
 import { createUsersOverHttp, transitiveOverHttp } from './http-load.ts';
 import { machineLines } from './machine.ts';
 
@@ -37,6 +37,7 @@ interface Row {
   seedSeconds: number;
   rows: string;
   inProcess: { p50: number; p99: number; meanGroups: number };
+  inDatabase: { p50: number; p99: number };
   http: { p50: number; p99: number };
   create: { perSecond: number; p50: number; p99: number };
   rss: { idle: number; peak: number };
@@ -53,6 +54,7 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
     let version = '';
     let sample: string[];
     let inProcess: Row['inProcess'];
+    let inDatabase: Row['inDatabase'];
     const t0 = performance.now();
     try {
       await migrateToLatest(store.db);
@@ -66,6 +68,9 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
       const r = await measureTransitive(store.db, sample, SAMPLES);
       inProcess = { p50: r.p50, p99: r.p99, meanGroups: r.meanGroups };
       process.stderr.write(`[${kind}] transitive in process: p50 ${ms(r.p50)} p99 ${ms(r.p99)} (${r.meanGroups.toFixed(1)} groups/user)\n`);
+      const d = await measureInDatabase(store.db, sample, Math.min(SAMPLES, 2000));
+      inDatabase = { p50: d.p50, p99: d.p99 };
+      process.stderr.write(`[${kind}] transitive in the database (EXPLAIN ANALYZE): p50 ${ms(d.p50)} p99 ${ms(d.p99)}\n`);
     } finally {
       await store.close();
     }
@@ -84,6 +89,7 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
       seedSeconds,
       rows: `${seeded.users.toLocaleString('en')} users, ${seeded.groups.toLocaleString('en')} groups, ${seeded.memberships.toLocaleString('en')} memberships`,
       inProcess,
+      inDatabase,
       http: { p50: http.p50, p99: http.p99 },
       create: { perSecond: created.perSecond, p50: created.latency.p50, p99: created.latency.p99 },
       rss: { idle, peak: created.peakRssMiB },
@@ -95,10 +101,10 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
 }
 
 function table(rows: Row[]): string {
-  const head = `| backend | directory | transitive groups of one user, in process: p50 / p99 | GET /users/{id}/transitiveMemberOf: p50 / p99 | users created / s (${CLIENTS} clients, ${CREATE} users) | create latency p50 / p99 | server RSS idle / peak |`;
-  const sep = '|---|---|---|---|---|---|---|';
+  const head = `| backend | directory | transitive groups of one user, in process: p50 / p99 | same, database time only (EXPLAIN ANALYZE): p50 / p99 | GET /users/{id}/transitiveMemberOf: p50 / p99 | users created / s (${CLIENTS} clients, ${CREATE} users) | create latency p50 / p99 | server RSS idle / peak |`;
+  const sep = '|---|---|---|---|---|---|---|---|';
   const lines = rows.map((r) =>
-    `| ${r.backend} (${r.version}) | ${r.rows}; depth ${SHAPE.levels}; ${r.inProcess.meanGroups.toFixed(1)} groups per user | ${ms(r.inProcess.p50)} / ${ms(r.inProcess.p99)} | ${ms(r.http.p50)} / ${ms(r.http.p99)} | ${r.create.perSecond.toFixed(0)} | ${ms(r.create.p50)} / ${ms(r.create.p99)} | ${r.rss.idle.toFixed(0)} / ${r.rss.peak.toFixed(0)} MiB |`,
+    `| ${r.backend} (${r.version}) | ${r.rows}; depth ${SHAPE.levels}; ${r.inProcess.meanGroups.toFixed(1)} groups per user | ${ms(r.inProcess.p50)} / ${ms(r.inProcess.p99)} | ${ms(r.inDatabase.p50)} / ${ms(r.inDatabase.p99)} | ${ms(r.http.p50)} / ${ms(r.http.p99)} | ${r.create.perSecond.toFixed(0)} | ${ms(r.create.p50)} / ${ms(r.create.p99)} | ${r.rss.idle.toFixed(0)} / ${r.rss.peak.toFixed(0)} MiB |`,
   );
   return [head, sep, ...lines].join('\n');
 }

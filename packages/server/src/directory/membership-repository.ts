@@ -38,14 +38,19 @@ export async function isDirectMember(db: Kysely<DB>, groupId: string, memberId: 
  * tolerated). This is what conditional-access targeting and group-assigned roles resolve against.
  */
 export async function transitiveGroupIdsOfUser(db: Kysely<DB>, userId: string): Promise<string[]> {
-  const r = await sql<{ id: string }>`
+  const r = await transitiveGroupIdsQuery(userId).execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+/** The SQL behind `transitiveGroupIdsOfUser` (exported so the benchmark can EXPLAIN exactly it). */
+export function transitiveGroupIdsQuery(userId: string): RawBuilder<{ id: string }> {
+  return sql<{ id: string }>`
     with recursive up(id) as (
       select group_id from group_members where member_id = ${userId}::uuid
       union
       select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
     )
-    select id from up`.execute(db);
-  return r.rows.map((x) => x.id);
+    select id from up`;
 }
 
 const directMembers = (groupId: string) => sql`select member_id as id, member_type as type from group_members where group_id = ${groupId}::uuid`;
