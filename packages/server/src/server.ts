@@ -8,6 +8,7 @@ import type { Store } from './store/database.ts';
 import { buildApp } from './http/app.ts';
 import { acquireLock, socketPathFor, startControlServer } from './cli/control.ts';
 import { createOidc } from './oidc/index.ts';
+import { mountSignIn } from './signin/index.ts';
 import { ensureFirstAdmin, type BootstrapResult } from './bootstrap.ts';
 import './cli/all-ops.ts';
 
@@ -50,7 +51,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const webDist = options.webDist === null ? undefined : (options.webDist ?? (existsSync(DEFAULT_WEB_DIST) ? DEFAULT_WEB_DIST : undefined));
     const app = await buildApp(
       { config, store: runtime.store, envelope: runtime.envelope, logger, tokens: oidc.tokens },
-      { extend: [(a) => oidc.mount(a)], webDist },
+      { extend: [(a) => oidc.mount(a), mountSignIn(runtime, oidc.provider)], webDist },
     );
     let url = config.publicUrl.origin;
     if (options.listen !== false) {

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SigninBootstrapLinksTable, SigninFlowsTable, SigninLockoutsTable } from '../signin/tables.ts';
+import type { CaAuthenticationStrengthsTable, CaGenerationTable, CaNamedLocationsTable, CaPoliciesTable } from '../policy/conditional-access/tables.ts';
 
 /**
  * Kysely table types. One block per aggregate; keep them in step with `migrations/`.
@@ -232,6 +234,55 @@ export interface PasskeyTrustAnchorsTable {
   created_at: Generated<Date>;
 }
 
+/** OATH tokens (0008): hardware inventory and authenticator-app seeds; seed sealed with the envelope. */
+export interface OathTokensTable {
+  id: string;
+  kind: 'hardware' | 'software';
+  serial_number: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  display_name: string | null;
+  secret_sealed: string;
+  hash_function: Generated<'hmacsha1' | 'hmacsha256' | 'hmacsha512'>;
+  digits: Generated<number>;
+  time_interval: Generated<number>;
+  status: 'available' | 'assigned' | 'activated' | 'failedActivation';
+  user_id: string | null;
+  last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  drift: Generated<number>;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** Consecutive failed OATH codes per user (0008). */
+export interface OathUserLockoutsTable {
+  user_id: string;
+  failed_attempts: Generated<number>;
+  locked_until: Timestamp | null;
+  updated_at: Generated<Date>;
+}
+
+/** Tenant OATH settings (0008), one row id 'default'. */
+export interface OathSettingsTable {
+  id: string;
+  window_steps: Generated<number>;
+  activation_window_steps: Generated<number>;
+  resync_window_steps: Generated<number>;
+  token_lockout_threshold: Generated<number>;
+  user_lockout_threshold: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+/** Legacy per-user MFA state (0008, entra-spec §7.1); no row = disabled. */
+export interface UserMfaRequirementsTable {
+  user_id: string;
+  per_user_mfa_state: 'disabled' | 'enabled' | 'enforced';
+  updated_at: Generated<Date>;
+}
+
 export interface DB {
   users: UsersTable;
   groups: GroupsTable;
@@ -252,4 +303,15 @@ export interface DB {
   passkey_metadata_entries: PasskeyMetadataEntriesTable;
   passkey_metadata_imports: PasskeyMetadataImportsTable;
   passkey_trust_anchors: PasskeyTrustAnchorsTable;
+  signin_flows: SigninFlowsTable;
+  signin_lockouts: SigninLockoutsTable;
+  signin_bootstrap_links: SigninBootstrapLinksTable;
+  oath_tokens: OathTokensTable;
+  oath_user_lockouts: OathUserLockoutsTable;
+  oath_settings: OathSettingsTable;
+  user_mfa_requirements: UserMfaRequirementsTable;
+  ca_authentication_strengths: CaAuthenticationStrengthsTable;
+  ca_named_locations: CaNamedLocationsTable;
+  ca_policies: CaPoliciesTable;
+  ca_generation: CaGenerationTable;
 }

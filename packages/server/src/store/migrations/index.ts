@@ -5,6 +5,9 @@ import * as m0003 from './0003_oidc.ts';
 import * as m0004 from './0004_passkeys.ts';
 import * as m0005 from './0005_auth_methods_policy.ts';
 import * as m0006 from './0006_directory.ts';
+import * as m0007 from './0007_signin.ts';
+import * as m0008 from './0008_oath.ts';
+import * as m0009 from './0009_conditional_access.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -17,4 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_passkeys': m0004,
   '0005_auth_methods_policy': m0005,
   '0006_directory': m0006,
+  '0007_signin': m0007,
+  '0008_oath': m0008,
+  '0009_conditional_access': m0009,
 };

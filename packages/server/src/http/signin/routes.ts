@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type Provider from 'oidc-provider';
+import { z } from 'zod';
+import type { RequestContext } from '../../auth/principal.ts';
+import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
+import type { SignInDeps } from '../../signin/deps.ts';
+import { SignInError } from '../../signin/errors.ts';
+import { startFlow, applyEvents } from '../../signin/flows.ts';
+import { identify } from '../../signin/identify.ts';
+import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
+import { passwordVerify } from '../../signin/password-step.ts';
+import { redeemBootstrapLink } from '../../signin/bootstrap-link.ts';
+import { finishLogin, grantConsent, interactionOf } from '../../signin/interaction.ts';
+import type { StoredFlow } from '../../signin/repository.ts';
+import { flowView, flowViewSchema, uidParams } from './schemas.ts';
+
+export interface SignInRouteDeps extends SignInDeps {
+  provider: () => Provider;
+  /** Attempts per client IP per minute on the sign-in endpoints (default 60). */
+  perIpPerMinute?: number;
+  /** Verification attempts per entered account per minute (default 30); lockout is separate. */
+  perAccountPerMinute?: number;
+}
+
+/**
+ * The JSON endpoints of the sign-in page at `/signin/{uid}` (the oidc-provider interaction).
+ * They live under the page's path so the browser sends the provider's `_interaction` cookie,
+ * which proves the interaction belongs to this browser. Every answer is the flow's view; a
+ * finished flow answers `redirectTo` (the provider's resume URL).
+ */
+export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const perIp = createRateLimiter({ limit: deps.perIpPerMinute ?? 60, windowMs: 60_000 });
+  const perAccount = createRateLimiter({ limit: deps.perAccountPerMinute ?? 30, windowMs: 60_000 });
+  const tags = ['sign-in'];
+  const response = { 200: flowViewSchema };
+
+  /** The interaction (cookie-checked) and its flow; a consent prompt is answered at once. */
+  const load = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) => {
+    take(perIp, `ip:${request.ip}`);
+    const info = await interactionOf(deps.provider(), request.raw, reply.raw, request.params.uid);
+    if (info.prompt === 'consent') return { redirectTo: await grantConsent(deps.provider(), request.raw, reply.raw) };
+    return { flow: await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId }), loginHint: info.loginHint };
+  };
+  const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
+    if (flow.state !== 'complete') return flowView(flow);
+    return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow) };
+  };
+  const verifying = (flow: StoredFlow) => flow.accountKey && take(perAccount, flow.accountKey);
+
+  r.post('/signin/:uid/api/start', { schema: { tags, summary: 'Load (or start) the sign-in flow of an interaction', params: uidParams, body: z.object({}).strict().optional(), response } }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) return { state: 'complete' as const, methods: [], username: null, failures: 0, redirectTo: l.redirectTo };
+    return { ...(await answer(request, reply, l.flow)), loginHint: l.loginHint };
+  });
+
+  r.post('/signin/:uid/api/identify', { schema: { tags, summary: 'Username-first: enter the account name', params: uidParams, body: z.object({ username: z.string().trim().min(1).max(256) }).strict(), response } }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    return answer(request, reply, await identify(deps, l.flow, request.body.username));
+  });
+
+  r.post('/signin/:uid/api/restart', { schema: { tags, summary: 'Use another account', params: uidParams, body: z.object({}).strict().optional(), response } }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    return answer(request, reply, await applyEvents(deps, l.flow, [{ type: 'restart' }]));
+  });
+
+  r.post('/signin/:uid/api/passkey/options', {
+    schema: { tags, summary: 'WebAuthn request options: usernameless before a name is entered, username-first after', params: uidParams, body: z.object({}).strict().optional(), response: { 200: flowViewSchema.extend({ options: z.record(z.string(), z.unknown()) }) } },
+  }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    const { flow, options } = await passkeyOptions(deps, l.flow);
+    return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
+  });
+
+  r.post('/signin/:uid/api/passkey/verify', {
+    schema: { tags, summary: 'Verify a WebAuthn assertion (PublicKeyCredential JSON)', params: uidParams, body: z.object({ response: z.record(z.string(), z.unknown()) }).strict(), response },
+  }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    verifying(l.flow);
+    return answer(request, reply, await passkeyVerify(deps, ctxOf(request), l.flow, request.body.response));
+  });
+
+  r.post('/signin/:uid/api/password', {
+    schema: { tags, summary: 'Verify a password (legacy method)', params: uidParams, body: z.object({ password: z.string().min(1).max(1024) }).strict(), response },
+  }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    verifying(l.flow);
+    return answer(request, reply, await passwordVerify(deps, ctxOf(request), l.flow, request.body.password));
+  });
+
+  r.post('/signin/:uid/api/setup-link', {
+    schema: { tags, summary: 'Redeem the first-start setup link', params: uidParams, body: z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/) }).strict(), response },
+  }, async (request, reply) => {
+    const l = await load(request, reply);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    return answer(request, reply, await redeemBootstrapLink(deps, ctxOf(request), l.flow, request.body.secret));
+  });
+
+}
+
+function take(limiter: RateLimiter, key: string): void {
+  const d = limiter.take(key);
+  if (!d.allowed) throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, { details: { retryAfterSeconds: d.retryAfterSeconds } });
+}
+
+/** Sign-in requests act as nobody yet: audit entries name the sign-in service and the client IP. */
+function ctxOf(request: FastifyRequest): RequestContext {
+  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null };
+}

@@ -1,0 +1,41 @@
+import type { PerformedMethod } from './machine.ts';
+
+/** Built-in authentication strength ids (entra-spec §2.1). */
+export const STRENGTH = {
+  mfa: '00000000-0000-0000-0000-000000000002',
+  passwordlessMfa: '00000000-0000-0000-0000-000000000003',
+  phishingResistantMfa: '00000000-0000-0000-0000-000000000004',
+} as const;
+
+/** `acr` when no built-in strength is satisfied (OIDC Core §2: "0" = no assurance to rely on). */
+export const ACR_NONE = '0';
+
+/**
+ * The `amr` of a session (RFC 8176 §2): the union of what each performed method proved, plus
+ * `mfa` when more than one factor is proven (a passkey with user verification is itself
+ * multi-factor: possession + `user`/`pin`). Sorted, no duplicates.
+ */
+export function amrOf(performed: readonly PerformedMethod[]): string[] {
+  const values = new Set(performed.flatMap((p) => p.amr));
+  const factors = (values.has('hwk') || values.has('swk') ? 1 : 0) + (values.has('user') || values.has('pin') ? 1 : 0) + (values.has('pwd') ? 1 : 0) + (values.has('otp') ? 1 : 0);
+  if (factors >= 2) values.add('mfa');
+  return [...values].sort();
+}
+
+/**
+ * The strongest built-in authentication strength the performed methods satisfy, as its id
+ * (entra-spec §2.1): a passkey (`fido2`) satisfies phishing-resistant MFA (and so the weaker
+ * two); a setup link counts as a one-time Temporary Access Pass (`temporaryAccessPassOneTime`),
+ * which satisfies MFA only; a password alone satisfies none.
+ */
+export function acrOf(performed: readonly PerformedMethod[]): string {
+  const methods = new Set(performed.map((p) => p.method));
+  if (methods.has('passkey')) return STRENGTH.phishingResistantMfa;
+  if (methods.has('bootstrapLink')) return STRENGTH.mfa;
+  return ACR_NONE;
+}
+
+/** The amr of a verified passkey (RFC 8176): device-bound `hwk`, synced `swk`; `user` when UV was performed. */
+export function passkeyAmr(passkeyType: 'synced' | 'deviceBound', userVerified: boolean): string[] {
+  return [passkeyType === 'synced' ? 'swk' : 'hwk', ...(userVerified ? ['user'] : [])];
+}

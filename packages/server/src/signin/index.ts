@@ -1,0 +1,21 @@
+import { hkdfSync } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Runtime } from '../runtime.ts';
+import { relyingPartyFrom } from '../methods/passkey/relying-party.ts';
+import { registerSignInRoutes } from '../http/signin/routes.ts';
+import type { SignInDeps } from './deps.ts';
+
+/** The sign-in dependencies of a runtime (the fake-credential key derives from the master key, RFC 5869). */
+export function signInDepsOf(rt: Runtime): SignInDeps {
+  return {
+    db: rt.store.db,
+    rp: relyingPartyFrom(rt.config),
+    fakeCredentialKey: Buffer.from(hkdfSync('sha256', rt.masterKey.key, Buffer.alloc(0), 'latchkey/signin/fake-credentials', 32)),
+  };
+}
+
+/** Mounts the sign-in page's endpoints (`/signin/{uid}/api/*`) for the composition root. */
+export function mountSignIn(rt: Runtime, provider: () => Provider) {
+  return (app: FastifyInstance) => registerSignInRoutes(app, { ...signInDepsOf(rt), provider });
+}

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Provider from 'oidc-provider';
+import type { StoredFlow } from './repository.ts';
+import { acrOf, amrOf } from './amr.ts';
+import { SignInError } from './errors.ts';
+
+/** What the sign-in routes need to know about the oidc-provider interaction. */
+export interface InteractionInfo {
+  uid: string;
+  prompt: string;
+  clientId: string;
+  loginHint: string | null;
+  /** The session's user when the interaction is a consent (or step-up) prompt. */
+  accountId: string | null;
+}
+
+/** The interaction of this browser (its signed `_interaction` cookie), which must be `uid`. */
+export async function interactionOf(provider: Provider, req: IncomingMessage, res: ServerResponse, uid: string): Promise<InteractionInfo> {
+  let details;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch (cause) {
+    throw new SignInError('flowNotFound', 'This sign-in is unknown, expired, or was opened in another browser. Start again from the app.', { cause });
+  }
+  if (details.uid !== uid) throw new SignInError('flowNotFound', 'This sign-in page belongs to another sign-in. Start again from the app.');
+  const params = details.params as Record<string, unknown>;
+  return {
+    uid: details.uid,
+    prompt: details.prompt.name,
+    clientId: String(params.client_id),
+    loginHint: typeof params.login_hint === 'string' ? params.login_hint.slice(0, 256) : null,
+    accountId: (details.session as { accountId?: string } | undefined)?.accountId ?? null,
+  };
+}
+
+/**
+ * Finishes a completed flow's login prompt: oidc-provider stores `amr`, `acr` and the time of
+ * the last method in the session; ID tokens then carry them (with `auth_time`). Returns the URL
+ * the browser goes to next (the provider's resume endpoint).
+ */
+export async function finishLogin(provider: Provider, req: IncomingMessage, res: ServerResponse, flow: StoredFlow): Promise<string> {
+  if (flow.state !== 'complete' || !flow.userId) throw new SignInError('wrongStep', 'This sign-in is not complete yet.');
+  const last = flow.methodsPerformed.at(-1);
+  const ts = Math.floor(new Date(last?.at ?? Date.now()).getTime() / 1000);
+  return provider.interactionResult(req, res, {
+    login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr: acrOf(flow.methodsPerformed), ts, remember: true },
+  }, { mergeWithLastSubmission: false });
+}
+
+/**
+ * The consent prompt, answered without asking: Latchkey's own apps and the apps an
+ * administrator registered are consented tenant-wide (Entra's admin consent), so users are
+ * never asked. Grants the requested OIDC scopes and claims and any resource scopes.
+ */
+export async function grantConsent(provider: Provider, req: IncomingMessage, res: ServerResponse): Promise<string> {
+  const details = await provider.interactionDetails(req, res);
+  const { accountId } = details.session as { accountId: string };
+  const clientId = String((details.params as Record<string, unknown>).client_id);
+  const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
+  if (!grant) throw new SignInError('flowNotFound', 'This sign-in lost its grant. Start again from the app.');
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}

@@ -1,0 +1,115 @@
+/**
+ * The sign-in flow as a pure state machine (house style §4, §6). `transition(flow, event, now)`
+ * takes the persisted flow and an event and returns the next flow, or the code of the first
+ * named check that refused it. No I/O: the service loads the flow, calls this, and saves the
+ * result with optimistic concurrency. Diagram: docs/flows/signin.mmd.
+ *
+ * Later issues add states (conditional access evaluation, TAP, registration interrupt) by adding
+ * rows to TRANSITIONS and checks to CHECKS; nothing else here changes.
+ */
+export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'complete', 'failed', 'expired'] as const;
+export type SignInState = (typeof SIGNIN_STATES)[number];
+
+/** Methods a flow can verify; each is a strategy in `methods/`. */
+export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink';
+
+export interface PerformedMethod {
+  method: SignInMethod;
+  /** ISO time the method was verified. */
+  at: string;
+  /** RFC 8176 values this method proved. */
+  amr: string[];
+}
+
+/** The persisted flow, as the machine sees it. */
+export interface FlowSnapshot {
+  state: SignInState;
+  /** The identified user; null until identified, and null for an unknown name (enumeration safety). */
+  userId: string | null;
+  /** Whether a name was entered (identification happened, even for an unknown name). */
+  identified: boolean;
+  methodsOffered: SignInMethod[];
+  methodsPerformed: PerformedMethod[];
+  failures: number;
+  failureReason: string | null;
+  expiresAt: Date;
+}
+
+export type SignInEvent =
+  | { type: 'identified'; userId: string | null; methodsOffered: SignInMethod[] }
+  | { type: 'methodChosen'; method: SignInMethod }
+  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[] }
+  | { type: 'verificationFailed'; method: SignInMethod; reason: string }
+  | { type: 'restart' }
+  | { type: 'abort'; reason: string };
+
+/** Failed verifications within one flow before it ends; above the lockout threshold (10), so people see the lockout first. */
+export const MAX_FLOW_FAILURES = 20;
+
+const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', bootstrapLink: 'verifyBootstrapLink' };
+const TERMINAL: ReadonlySet<SignInState> = new Set(['complete', 'failed', 'expired']);
+
+type Ctx = { flow: FlowSnapshot; event: SignInEvent; now: Date };
+type Check = (c: Ctx) => boolean;
+
+/** Every rule of the pipeline, by name; a refused transition reports the first failing name. */
+export const CHECKS = {
+  flowNotExpired: (c) => c.flow.expiresAt.getTime() > c.now.getTime(),
+  flowNotFinished: (c) => !TERMINAL.has(c.flow.state),
+  methodOffered: (c) => 'method' in c.event && c.flow.methodsOffered.includes(c.event.method),
+  // Usernameless passkey sign-in may verify straight from `identify`; other methods need a name first.
+  methodUsableBeforeIdentify: (c) => c.flow.identified || ('method' in c.event && c.event.method === 'passkey'),
+  // A verified user must be the identified one (username-first); an unknown name never verifies.
+  sameUserAsIdentified: (c) => c.event.type !== 'verified' || !c.flow.identified || c.flow.userId === c.event.userId,
+  verifyingThatMethod: (c) => 'method' in c.event && (c.flow.state === VERIFY_STATE[c.event.method] || (c.flow.state === 'identify' && c.event.method === 'passkey')),
+} satisfies Record<string, Check>;
+
+export type SignInCheck = keyof typeof CHECKS;
+
+/** Which checks guard each event, in order. */
+export const TRANSITIONS: Record<SignInEvent['type'], { from: readonly SignInState[]; checks: readonly SignInCheck[] }> = {
+  identified: { from: ['identify', 'chooseMethod'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
+  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
+  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: [] },
+};
+
+export type TransitionResult = { ok: true; flow: FlowSnapshot } | { ok: false; check: SignInCheck | 'wrongState'; expired: boolean };
+
+/** The methods the flow offers before a name is entered: usernameless passkey only. */
+export const METHODS_BEFORE_IDENTIFY: SignInMethod[] = ['passkey'];
+
+/** The pure core: applies `event` to `flow` at `now`. */
+export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): TransitionResult {
+  const rule = TRANSITIONS[event.type];
+  const c: Ctx = { flow, event, now };
+  for (const name of rule.checks) if (!CHECKS[name](c)) return { ok: false, check: name, expired: name === 'flowNotExpired' };
+  if (!rule.from.includes(flow.state)) return { ok: false, check: 'wrongState', expired: false };
+  switch (event.type) {
+    case 'identified':
+      return ok({ ...flow, state: 'chooseMethod', userId: event.userId, identified: true, methodsOffered: event.methodsOffered, failureReason: null });
+    case 'methodChosen':
+      return ok({ ...flow, state: VERIFY_STATE[event.method] });
+    case 'verified':
+      return ok({
+        ...flow,
+        state: 'complete',
+        userId: event.userId,
+        identified: true,
+        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr }],
+        failureReason: null,
+      });
+    case 'verificationFailed': {
+      const failures = flow.failures + 1;
+      return ok({ ...flow, failures, failureReason: event.reason, state: failures >= MAX_FLOW_FAILURES ? 'failed' : flow.state });
+    }
+    case 'restart':
+      return ok({ ...flow, state: 'identify', userId: null, identified: false, methodsOffered: METHODS_BEFORE_IDENTIFY, failureReason: null });
+    case 'abort':
+      return ok({ ...flow, state: flow.expiresAt.getTime() <= now.getTime() ? 'expired' : 'failed', failureReason: event.reason });
+  }
+}
+
+const ok = (flow: FlowSnapshot): TransitionResult => ({ ok: true, flow });

@@ -1,0 +1,61 @@
+import { createHmac } from 'node:crypto';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { RequestContext } from '../auth/principal.ts';
+import type { SignInDeps } from './deps.ts';
+import { applyEvents } from './flows.ts';
+import type { StoredFlow } from './repository.ts';
+import { SignInError } from './errors.ts';
+import { passkeyAmr } from './amr.ts';
+import { assertNotLocked, recordFailure, recordSuccess } from './account-lockout.ts';
+import { logSignIn } from './sign-in-log.ts';
+import { generateAuthenticationOptions } from '../methods/passkey/generateAuthenticationOptions.ts';
+import { verifyAuthentication } from '../methods/passkey/verifyAuthentication.ts';
+import { PasskeyError } from '../methods/passkey/errors.ts';
+import { findUserById } from '../oidc/principals-repository.ts';
+
+/**
+ * Passkey options for the flow. Before a name is entered: discoverable (usernameless, also
+ * the conditional-UI autofill request) — no state change. After: username-first, moving the
+ * flow to `verifyPasskey`. A name without passkeys (unknown, or a user who has none) gets one
+ * fake credential id, stable per name (HMAC), so the answer has the same shape either way.
+ */
+export async function passkeyOptions(deps: SignInDeps, flow: StoredFlow): Promise<{ flow: StoredFlow; options: PublicKeyCredentialRequestOptionsJSON }> {
+  if (flow.state === 'identify') {
+    const options = await generateAuthenticationOptions(deps, { userId: null, flowId: flow.id });
+    return { flow, options };
+  }
+  const next = await applyEvents(deps, flow, [{ type: 'methodChosen', method: 'passkey' }]);
+  const options = await generateAuthenticationOptions(deps, { userId: next.userId, flowId: next.id });
+  if (!options.allowCredentials?.length) {
+    const id = createHmac('sha256', deps.fakeCredentialKey).update(`fake-credential:${(next.loginHint ?? '').toLowerCase()}`).digest().subarray(0, 16).toString('base64url');
+    options.allowCredentials = [{ id, type: 'public-key', transports: ['internal', 'hybrid'] }];
+  }
+  return { flow: next, options };
+}
+
+/**
+ * Verifies an assertion for the flow (the challenge is bound to the flow, so a response from
+ * another flow is refused). Success completes the flow; a refusal counts towards the flow's
+ * failures and the account lockout (when a name was entered), and is logged.
+ */
+export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, response: unknown): Promise<StoredFlow> {
+  await assertNotLocked(deps, flow.accountKey);
+  let verified;
+  try {
+    verified = await verifyAuthentication(deps, ctx, { response: response as never, flowId: flow.id });
+  } catch (err) {
+    if (!(err instanceof PasskeyError)) throw err;
+    await recordFailure(deps, flow.accountKey);
+    const failed = await applyEvents(deps, flow, [{ type: 'verificationFailed', method: 'passkey', reason: err.reason }]).catch(() => flow);
+    await logSignIn(deps.db, ctx, failed, { method: 'passkey', result: 'failure', reason: err.reason });
+    throw new SignInError('passkeyFailed', err.message, { status: err.status, details: { passkeyReason: err.reason }, cause: err });
+  }
+  const user = await findUserById(deps.db, verified.userId);
+  if (!user?.enabled) throw new SignInError('accountDisabled', 'Your account is disabled. Contact your administrator.');
+  const done = await applyEvents(deps, flow, [{ type: 'verified', method: 'passkey', userId: verified.userId, amr: passkeyAmr(verified.passkeyType, verified.userVerified) }], {
+    loginHint: flow.loginHint ?? user.userPrincipalName ?? null,
+  });
+  await recordSuccess(deps, flow.accountKey);
+  await logSignIn(deps.db, ctx, done, { method: 'passkey', result: 'success' });
+  return done;
+}

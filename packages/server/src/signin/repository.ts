@@ -1,0 +1,128 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import type { FlowSnapshot, PerformedMethod, SignInMethod, SignInState } from './machine.ts';
+import type { LockoutState } from './lockout.ts';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** A persisted flow: the machine's snapshot plus its identity and concurrency token. */
+export interface StoredFlow extends FlowSnapshot {
+  id: string;
+  interactionUid: string;
+  clientId: string;
+  loginHint: string | null;
+  /** Lockout key of the entered name (user id, or a hash of an unknown name). */
+  accountKey: string | null;
+  version: number;
+}
+
+type Row = DB['signin_flows'] extends infer T ? { [K in keyof T]: any } : never;
+
+function toFlow(r: Row): StoredFlow {
+  const performed = (typeof r.methods_performed === 'string' ? JSON.parse(r.methods_performed) : r.methods_performed) as PerformedMethod[];
+  const offered = (typeof r.methods_offered === 'string' ? JSON.parse(r.methods_offered) : r.methods_offered) as SignInMethod[];
+  return {
+    id: r.id,
+    interactionUid: r.interaction_uid,
+    clientId: r.client_id,
+    loginHint: r.login_hint,
+    accountKey: r.account_key,
+    state: r.state as SignInState,
+    userId: r.user_id,
+    identified: r.login_hint !== null || r.user_id !== null,
+    methodsOffered: offered,
+    methodsPerformed: performed,
+    failures: Number(r.failures),
+    failureReason: r.failure_reason,
+    expiresAt: new Date(r.expires_at),
+    version: Number(r.version),
+  };
+}
+
+/** Inserts a new flow for an interaction; returns the existing one when the interaction already has one. */
+export async function insertFlow(db: Db, f: Omit<StoredFlow, 'version'>): Promise<StoredFlow> {
+  const inserted = await db
+    .insertInto('signin_flows')
+    .values({
+      id: f.id,
+      state: f.state,
+      interaction_uid: f.interactionUid,
+      client_id: f.clientId,
+      login_hint: f.loginHint,
+      user_id: f.userId,
+      account_key: f.accountKey,
+      methods_offered: JSON.stringify(f.methodsOffered),
+      methods_performed: JSON.stringify(f.methodsPerformed),
+      failure_reason: f.failureReason,
+      expires_at: f.expiresAt,
+    })
+    .onConflict((oc) => oc.column('interaction_uid').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return toFlow(inserted as Row);
+  return (await findFlowByInteraction(db, f.interactionUid))!;
+}
+
+export async function findFlowByInteraction(db: Db, interactionUid: string): Promise<StoredFlow | undefined> {
+  const r = await db.selectFrom('signin_flows').selectAll().where('interaction_uid', '=', interactionUid).executeTakeFirst();
+  return r && toFlow(r as Row);
+}
+
+/**
+ * Saves `next` only if the row still has `expectedVersion` (optimistic concurrency); returns
+ * the saved flow with its new version, or undefined when another request moved it first.
+ */
+export async function saveFlow(db: Db, next: StoredFlow, expectedVersion: number): Promise<StoredFlow | undefined> {
+  const r = await db
+    .updateTable('signin_flows')
+    .set({
+      state: next.state,
+      user_id: next.userId,
+      login_hint: next.loginHint,
+      account_key: next.accountKey,
+      methods_offered: JSON.stringify(next.methodsOffered),
+      methods_performed: JSON.stringify(next.methodsPerformed),
+      failures: next.failures,
+      failure_reason: next.failureReason,
+      version: expectedVersion + 1,
+      updated_at: new Date(),
+    })
+    .where('id', '=', next.id)
+    .where('version', '=', expectedVersion)
+    .returningAll()
+    .executeTakeFirst();
+  return r && toFlow(r as Row);
+}
+
+/** Deletes flows that expired before `now` minus a day (kept a day for support questions). */
+export async function sweepFlows(db: Db, now = new Date()): Promise<number> {
+  const r = await db.deleteFrom('signin_flows').where('expires_at', '<', new Date(now.getTime() - 86_400_000)).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export async function loadLockout(db: Db, accountKey: string): Promise<LockoutState | undefined> {
+  const r = await db.selectFrom('signin_lockouts').select(['failures', 'locked_until']).where('account_key', '=', accountKey).executeTakeFirst();
+  return r && { failures: Number(r.failures), lockedUntil: r.locked_until ? new Date(r.locked_until) : null };
+}
+
+/**
+ * Records one failure atomically (`insert … on conflict do update`, so parallel failures all
+ * count) and returns the new count; the caller derives the lock from it.
+ */
+export async function countFailure(db: Db, accountKey: string, now: Date): Promise<number> {
+  const r = await db
+    .insertInto('signin_lockouts')
+    .values({ account_key: accountKey, failures: 1, last_failure_at: now })
+    .onConflict((oc) => oc.column('account_key').doUpdateSet((eb) => ({ failures: eb('signin_lockouts.failures', '+', 1), last_failure_at: now })))
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(r.failures);
+}
+
+export async function setLockedUntil(db: Db, accountKey: string, until: Date): Promise<void> {
+  await db.updateTable('signin_lockouts').set({ locked_until: until }).where('account_key', '=', accountKey).execute();
+}
+
+export async function clearLockout(db: Db, accountKey: string): Promise<void> {
+  await db.deleteFrom('signin_lockouts').where('account_key', '=', accountKey).execute();
+}
