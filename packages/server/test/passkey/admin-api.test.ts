@@ -86,6 +86,10 @@ for (const kind of STORE_KINDS) {
       expect(one.status).toBe(200);
       expect(one.body.id).toBe(cred.id);
       expect((await server.api(`/api/v1/users/${userId}/authentication/fido2Methods/not-a-guid`)).status).toBe(404);
+      const { renameFido2Method } = await import('../../src/methods/passkey/fido2-methods.ts');
+      expect((await renameFido2Method(server.runtime.store.db, ctx, userId, cred.id, '  Work laptop  ')).displayName).toBe('Work laptop');
+      await expect(renameFido2Method(server.runtime.store.db, ctx, userId, cred.id, '\u0007')).rejects.toThrow(/printable/);
+      expect((await server.api(`/api/v1/users/${userId}/authentication/fido2Methods/${cred.id}`)).body.displayName).toBe('Work laptop');
       expect((await server.api(`/api/v1/users/${userId}/authentication/fido2Methods/${cred.id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`/api/v1/users/${userId}/authentication/fido2Methods/${cred.id}`)).status).toBe(404);
       const store = server.runtime.store;

@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { createTestAttestationCa, createTestCa, fromB64url, b64url } from '@latchkey/authenticator';
+import { decodeCbor, encodeCbor } from '@latchkey/protocol';
 import { describeEachStore } from '../support/stores.ts';
 import { generateRegistrationOptions } from '../../src/methods/passkey/generateRegistrationOptions.ts';
 import { generateAuthenticationOptions } from '../../src/methods/passkey/generateAuthenticationOptions.ts';
@@ -168,6 +169,21 @@ describeEachStore('passkey ceremonies', (store) => {
     );
     expect(reason).toBe('malformedAttestationObject');
     expect(await countRows(store(), 'passkey_credentials')).toBe(before);
+  });
+
+  it('refuses a credential public key that is not a point on P-256', async () => {
+    const userId = await newUser(store());
+    const reason = await reasonOf(
+      register(store(), softAuthenticator(), userId, (r) => {
+        const att = decodeCbor(fromB64url(r.response.attestationObject)) as Map<string, unknown>;
+        const authData = att.get('authData') as Uint8Array;
+        // rpIdHash 32 | flags 1 | counter 4 | aaguid 16 | idLen 2 | id 32 | a5 01 02 03 26 20 01 21 58 20 | x…
+        const at = 37 + 16 + 2 + 32 + 10 + 5;
+        authData[at] = authData[at]! ^ 0xff;
+        r.response.attestationObject = b64url(encodeCbor(att as never));
+      }),
+    );
+    expect(reason).toBe('malformedAuthenticatorData');
   });
 
   it('refuses trailing bytes after the attestation object', async () => {

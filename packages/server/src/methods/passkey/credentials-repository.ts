@@ -111,6 +111,14 @@ export async function recordUse(db: Db, id: string, u: { newSignCount: number; b
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Renames one of a user's passkeys; returns the row before the change, or undefined. */
+export async function renameUserCredential(db: Db, userId: string, id: string, displayName: string): Promise<PasskeyCredential | undefined> {
+  const before = await findUserCredential(db, userId, id);
+  if (!before) return undefined;
+  await db.updateTable('passkey_credentials').set({ display_name: displayName }).where('user_id', '=', userId).where('id', '=', id).execute();
+  return before;
+}
+
 /** Deletes one of a user's passkeys; returns the deleted row, or undefined. */
 export async function deleteUserCredential(db: Db, userId: string, id: string): Promise<PasskeyCredential | undefined> {
   const row = await db.deleteFrom('passkey_credentials').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();

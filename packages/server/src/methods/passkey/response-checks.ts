@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { CborError, decodeCbor } from '@latchkey/protocol';
+import { createHash, createPublicKey, timingSafeEqual, type JsonWebKey as NodeJwk } from 'node:crypto';
+import { CborError, decodeCbor, jwkFromCoseKey } from '@latchkey/protocol';
 import { PasskeyError, ensure } from './errors.ts';
 import { PASSKEY_LIMITS, type RelyingParty } from './relying-party.ts';
 
@@ -74,6 +74,61 @@ export function checkAttestationObject(b64: unknown): AttestationObject {
   // flags bit 6 (AT) must be set at registration (WebAuthn L3 §6.1).
   ensure(authData.length > 55 && (authData[32]! & 0x40) !== 0, 'malformedAuthenticatorData', 'authenticatorData carries no attested credential data.');
   return { fmt, attStmt, authData };
+}
+
+/**
+ * WebAuthn L3 §6.5.5: an ES256/384/512 assertion signature is a DER ECDSA-Sig-Value,
+ * SEQUENCE { r INTEGER, s INTEGER }. Checked exactly here — no trailing or missing bytes —
+ * because the library's parser tolerates bytes after the SEQUENCE, which would make one
+ * assertion acceptable under several encodings.
+ */
+export function checkEcdsaSignatureEncoding(sig: Uint8Array): void {
+  const fail = () => new PasskeyError('malformedResponse', 'The signature is not a DER-encoded ECDSA signature.');
+  let i = 0;
+  const readLength = (): number => {
+    const first = sig[i++];
+    if (first === undefined) throw fail();
+    if (first < 0x80) return first;
+    if (first !== 0x81) throw fail(); // ECDSA signatures up to P-521 fit in one length byte
+    const n = sig[i++];
+    if (n === undefined || n < 0x80) throw fail();
+    return n;
+  };
+  if (sig[i++] !== 0x30) throw fail();
+  const seqLength = readLength();
+  if (i + seqLength !== sig.length) throw fail();
+  for (let k = 0; k < 2; k++) {
+    if (sig[i++] !== 0x02) throw fail();
+    const n = readLength();
+    if (n === 0 || i + n > sig.length) throw fail();
+    i += n;
+  }
+  if (i !== sig.length) throw fail();
+}
+
+/**
+ * WebAuthn L3 §7.1 step 18 leaves key validation to the RP: an EC2 P-256 key must be a point on
+ * the curve, or the passkey could never sign in (and with `none` attestation nothing else vouches
+ * for the bytes). Other key types are left to the library.
+ */
+export function checkCredentialPublicKey(cosePublicKey: Uint8Array): void {
+  if (coseKeyType(cosePublicKey) !== 2) return;
+  try {
+    createPublicKey({ key: { ...jwkFromCoseKey(cosePublicKey) } as NodeJwk, format: 'jwk' });
+  } catch (cause) {
+    throw new PasskeyError('malformedAuthenticatorData', 'The credential public key is not a valid P-256 key.', { cause });
+  }
+}
+
+/** COSE key type of a stored credential public key (1 OKP, 2 EC2, 3 RSA), or undefined. */
+export function coseKeyType(publicKey: Uint8Array): number | undefined {
+  try {
+    const key = decodeCbor(publicKey, { maxDepth: 2, maxLength: 4096 });
+    const kty = key instanceof Map ? key.get(1) : undefined;
+    return typeof kty === 'number' ? kty : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A Latchkey user id (UUID) as the 16-byte WebAuthn user handle, and back. */

@@ -9,7 +9,7 @@ import { findByCredentialId, recordUse, type PasskeyCredential } from './credent
 import { installKeyCache } from './key-cache.ts';
 import { passkeyPolicyFor } from './policy-for-user.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
-import { checkClientData, checkOrigin, checkRpIdHash, decodeField, userIdOfHandle } from './response-checks.ts';
+import { checkClientData, checkEcdsaSignatureEncoding, checkOrigin, checkRpIdHash, coseKeyType, decodeField, userIdOfHandle } from './response-checks.ts';
 
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
@@ -53,8 +53,9 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   ensure(typeof response.id === 'string' && response.id === response.rawId && response.id.length <= 1366, 'malformedResponse', 'The credential id is missing, too long, or differs from rawId.');
   const clientData = checkClientData(response.response.clientDataJSON, 'webauthn.get');
   const authData = decodeField('authenticatorData', response.response.authenticatorData, PASSKEY_LIMITS.maxAuthenticatorDataBytes);
-  decodeField('signature', response.response.signature, PASSKEY_LIMITS.maxSignatureBytes);
-  const userHandle = response.response.userHandle ? decodeField('userHandle', response.response.userHandle, 64) : undefined;
+  const signature = decodeField('signature', response.response.signature, PASSKEY_LIMITS.maxSignatureBytes);
+  // Absent (undefined/null) is allowed for username-first; anything present must name the credential's user.
+  const userHandle = response.response.userHandle == null ? undefined : decodeField('userHandle', response.response.userHandle, 64);
   checkOrigin(clientData, deps.rp);
   checkRpIdHash(authData, deps.rp);
 
@@ -65,6 +66,8 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   if (challenge.userId) ensure(credential.userId === challenge.userId, 'credentialNotAllowed', 'This passkey belongs to another account.');
   // Discoverable: the user handle identifies the account and must match the credential's (§7.2 step 6).
   if (!challenge.userId || userHandle) ensure(userHandle && userIdOfHandle(userHandle) === credential.userId, 'userHandleMismatch', "The passkey's user handle does not match its account.");
+
+  if (coseKeyType(credential.publicKey) === 2) checkEcdsaSignatureEncoding(signature);
 
   const policy = await passkeyPolicyFor(deps.db, credential.userId);
   const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });

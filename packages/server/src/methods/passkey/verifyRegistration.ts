@@ -10,7 +10,7 @@ import { evaluateAttestationTrust, latestStatus } from './attestation-trust.ts';
 import { consumeChallenge } from './challenges.ts';
 import { findByCredentialId, insertCredential, type PasskeyCredential } from './credentials-repository.ts';
 import { passkeyPolicyFor } from './policy-for-user.ts';
-import { checkAttestationObject, checkClientData, checkOrigin, checkRpIdHash } from './response-checks.ts';
+import { checkAttestationObject, checkClientData, checkCredentialPublicKey, checkOrigin, checkRpIdHash } from './response-checks.ts';
 
 export interface VerifyRegistrationInput {
   response: RegistrationResponseJSON;
@@ -66,6 +66,7 @@ export async function verifyRegistration(deps: PasskeyDeps, ctx: RequestContext,
   ensure(verified.verified, 'verificationFailed', 'The attestation signature does not verify.');
   const info = verified.registrationInfo;
   const aaguid = info.aaguid.toLowerCase();
+  checkCredentialPublicKey(info.credential.publicKey);
 
   const trust = await evaluateAttestationTrust(deps.db, attestation, aaguid);
   const policy = await passkeyPolicyFor(deps.db, userId);
@@ -84,7 +85,7 @@ export async function verifyRegistration(deps: PasskeyDeps, ctx: RequestContext,
         publicKey: info.credential.publicKey,
         signCount: info.credential.counter,
         aaguid,
-        transports: (response.response.transports ?? []).filter((t) => typeof t === 'string').slice(0, 8),
+        transports: (Array.isArray(response.response.transports) ? response.response.transports : []).filter((t) => typeof t === 'string' && t.length <= 32).slice(0, 8),
         backupEligible,
         backedUp: info.credentialBackedUp,
         attestationFormat: info.fmt,
