@@ -261,6 +261,16 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(`${path}/passwordMethods`)).body).toEqual({ value: [] });
     });
 
+    it('DELETE reverts a configuration to the default (204); a reader gets 403', async () => {
+      expect(
+        (await server.api(`${CONFIG}/Voice`, { method: 'PATCH', body: { '@odata.type': ODATA_TYPE.Voice, state: 'enabled' } })).status,
+      ).toBe(204);
+      expect((await server.api(`${CONFIG}/Voice`, { method: 'DELETE', token: reader })).status).toBe(403);
+      expect((await server.api(`${CONFIG}/Voice`)).body.state).toBe('enabled');
+      expect((await server.api(`${CONFIG}/voice`, { method: 'DELETE' })).status).toBe(204);
+      expect((await server.api(`${CONFIG}/Voice`)).body).toMatchObject({ state: 'disabled', isOfficePhoneAllowed: false });
+    });
+
     // Last in this block: random PATCHes may change the policy.
     it('property: arbitrary PATCH bodies get 204 or a 400 in the Graph error shape — never a 500 — and a 400 writes nothing', async () => {
       const keys = [

@@ -6,7 +6,9 @@ import { updateMethodConfiguration } from '../../src/policy/authentication-metho
 import { updateAuthenticationMethodsPolicy } from '../../src/policy/authentication-methods/updatePolicy.ts';
 import { loadMethodsEnabledFor } from '../../src/policy/authentication-methods/forUser.ts';
 import { createMethodsPolicyCache } from '../../src/policy/authentication-methods/cache.ts';
-import { ODATA_TYPE, type Fido2Configuration } from '../../src/policy/authentication-methods/types.ts';
+import { defaultConfiguration } from '../../src/policy/authentication-methods/defaults.ts';
+import { revertMethodConfiguration } from '../../src/policy/authentication-methods/revert.ts';
+import { METHOD_IDS, ODATA_TYPE, type Fido2Configuration } from '../../src/policy/authentication-methods/types.ts';
 import { ApiError } from '../../src/errors.ts';
 import { addMember, adminContext, countRows, insertGroup, insertUser, policySnapshot } from './fixtures.ts';
 
@@ -62,6 +64,11 @@ describeEachStore('authentication methods policy store', (store) => {
     });
     expect(byId.Sms).toMatchObject({ includeTargets: [{ ...everyone, isUsableForSignIn: true }] });
     expect(byId.Email).toMatchObject({ includeTargets: [], allowExternalIdToUseEmailOtp: 'default' });
+  });
+
+  it('seeds exactly what defaults.ts reverts to, for every method', async () => {
+    const { policy } = await getAuthenticationMethodsPolicy(db());
+    expect(policy.authenticationMethodConfigurations).toEqual(METHOD_IDS.map(defaultConfiguration));
   });
 
   it('stores a PATCH, bumps the version and writes one Policy audit entry with modifiedProperties', async () => {
@@ -183,6 +190,24 @@ describeEachStore('authentication methods policy store', (store) => {
       expect(await policySnapshot(db())).toBe(snap);
     });
   }
+
+  it('DELETE reverts a configuration to its default with a Delete audit entry; reverting a default writes nothing', async () => {
+    await updateMethodConfiguration(db(), adminContext(), 'HardwareOath', {
+      '@odata.type': ODATA_TYPE.HardwareOath,
+      state: 'enabled',
+      includeTargets: [],
+    });
+    const before = await countRows(db(), 'audit_log');
+    expect((await revertMethodConfiguration(db(), adminContext(), 'hardwareoath')).changed).toBe(true);
+    expect((await getMethodConfiguration(db(), 'HardwareOath')).configuration).toEqual(defaultConfiguration('HardwareOath'));
+    expect(await countRows(db(), 'audit_log')).toBe(before + 1);
+    const entry = await db().selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ category: 'Policy', operation_type: 'Delete' });
+    const snap = await policySnapshot(db());
+    expect((await revertMethodConfiguration(db(), adminContext(), 'HardwareOath')).changed).toBe(false);
+    expect(await policySnapshot(db())).toBe(snap);
+    await expect(revertMethodConfiguration(db(), adminContext(), 'X509Certificate')).rejects.toMatchObject({ status: 404 });
+  });
 
   it('answers 404 for an unknown configuration id', async () => {
     await expect(getMethodConfiguration(db(), 'X509Certificate')).rejects.toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });

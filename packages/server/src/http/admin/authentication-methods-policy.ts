@@ -8,6 +8,7 @@ import { etagOf, parseIfMatch, updateMethodConfiguration } from '../../policy/au
 import { updateAuthenticationMethodsPolicy } from '../../policy/authentication-methods/updatePolicy.ts';
 import { METHOD_IDS, ODATA_TYPE } from '../../policy/authentication-methods/types.ts';
 import { explainMethodsForUser } from '../../policy/authentication-methods/explain.ts';
+import { revertMethodConfiguration } from '../../policy/authentication-methods/revert.ts';
 
 /**
  * The authentication methods policy in Graph's shape (entra-spec §4, §7.7):
@@ -15,6 +16,7 @@ import { explainMethodsForUser } from '../../policy/authentication-methods/expla
  *   PATCH /policies/authenticationMethodsPolicy  {policyMigrationState, registrationEnforcement} → 200
  *   GET   /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}  → 200 (+ ETag)
  *   PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}  → 204
+ *   DELETE /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id} → 204 (reverts to default)
  *   POST  /policies/authenticationMethodsPolicy/evaluate {userId}   → 200 per-method answer with reasons (Latchkey)
  * `{id}` is case-insensitive (`Fido2`, `fido2`). Reads need Policy.Read.All (Global Reader may
  * read); writes Policy.ReadWrite.AuthenticationMethod and a policy-admin role. An optional
@@ -60,6 +62,26 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
       });
       void reply.header('etag', etagOf(result.version));
       return result.policy;
+    },
+  );
+
+  r.delete(
+    '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      schema: {
+        tags,
+        summary: "Revert one method's configuration to Entra's default",
+        params,
+        headers,
+        response: { 204: z.null().describe('Reverted') },
+      },
+    },
+    async (request, reply) => {
+      const result = await revertMethodConfiguration(db, contextOf(request), request.params.id, {
+        ifMatchVersion: parseIfMatch(request.headers['if-match']),
+      });
+      return reply.code(204).header('etag', etagOf(result.version)).send(null);
     },
   );
 
