@@ -50,6 +50,12 @@ declare module 'oidc-provider' {
     issuer: string;
     proxy: boolean;
     Client: { prototype: ClientLike; find(id: string): Promise<ClientLike | undefined> };
+    Grant: new (init: { accountId: string; clientId: string }) => {
+      addOIDCScope(scope: string): void;
+      addOIDCClaims(claims: string[]): void;
+      addResourceScope(resource: string, scope: string): void;
+      save(): Promise<string>;
+    };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(
