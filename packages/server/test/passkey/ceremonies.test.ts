@@ -248,6 +248,14 @@ describeEachStore('passkey ceremonies', (store) => {
     expect(JSON.stringify(entry?.additional_details)).toContain('"receivedSignCount","value":"1"'.replace('","value', '","value'));
   });
 
+  it('refuses sign-in to a disabled account', async () => {
+    const userId = await newUser(store());
+    const auth = softAuthenticator();
+    await register(store(), auth, userId);
+    await store().db.updateTable('users').set({ account_enabled: false }).where('id', '=', userId).execute();
+    expect(await reasonOf(signIn(store(), auth, userId))).toBe('accountDisabled');
+  });
+
   it('accepts repeated zero counters from authenticators without a counter', async () => {
     const userId = await newUser(store());
     const auth = softAuthenticator({ signCount: 'zero' });

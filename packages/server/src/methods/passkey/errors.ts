@@ -28,6 +28,7 @@ export type PasskeyFailure =
   | 'tooManyPasskeys'
   | 'signCountRegression'
   // Policy (403).
+  | 'accountDisabled'
   | 'methodNotEnabled'
   | 'selfServiceRegistrationDisabled'
   | 'attestationRequired'
@@ -38,6 +39,7 @@ export type PasskeyFailure =
   | 'passkeyTypeNotAllowed';
 
 const FORBIDDEN: ReadonlySet<PasskeyFailure> = new Set([
+  'accountDisabled',
   'methodNotEnabled',
   'selfServiceRegistrationDisabled',
   'attestationRequired',

@@ -5,7 +5,7 @@ import type { PasskeyDeps } from './deps.ts';
 import { PasskeyError, ensure } from './errors.ts';
 import { decideAuthentication } from './attestation-policy.ts';
 import { consumeChallenge } from './challenges.ts';
-import { findByCredentialId, recordUse, type PasskeyCredential } from './credentials-repository.ts';
+import { findByCredentialId, findPasskeyUser, recordUse, type PasskeyCredential } from './credentials-repository.ts';
 import { installKeyCache } from './key-cache.ts';
 import { passkeyPolicyFor } from './policy-for-user.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
@@ -69,6 +69,8 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
 
   if (coseKeyType(credential.publicKey) === 2) checkEcdsaSignatureEncoding(signature);
 
+  const user = await findPasskeyUser(deps.db, credential.userId);
+  ensure(user?.accountEnabled, 'accountDisabled', 'This account is disabled.');
   const policy = await passkeyPolicyFor(deps.db, credential.userId);
   const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
   if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
