@@ -1,0 +1,208 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB, OathTokensTable } from '../../store/schema.ts';
+import type { OathHash } from './hotp.ts';
+import type { OathTokenStatus } from './activate.ts';
+
+/**
+ * The only module that speaks SQL for `oath_tokens`. Rows keep the sealed seed; nothing here
+ * opens it. Replay state is written with a conditional update so concurrent acceptances of one
+ * step cannot both win (`acceptStep`).
+ */
+export interface OathTokenRow {
+  id: string;
+  kind: 'hardware' | 'software';
+  serialNumber: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  displayName: string | null;
+  secretSealed: string;
+  hashFunction: OathHash;
+  digits: 6 | 8;
+  timeInterval: 30 | 60;
+  status: OathTokenStatus;
+  userId: string | null;
+  lastStep: number | null;
+  drift: number;
+  failedAttempts: number;
+  lockedUntil: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NewOathToken {
+  id: string;
+  kind: 'hardware' | 'software';
+  serialNumber: string | null;
+  manufacturer: string | null;
+  model: string | null;
+  displayName: string | null;
+  secretSealed: string;
+  hashFunction: OathHash;
+  digits: 6 | 8;
+  timeInterval: 30 | 60;
+  status: OathTokenStatus;
+  userId: string | null;
+}
+
+export function toRow(r: Selectable<OathTokensTable>): OathTokenRow {
+  return {
+    id: r.id,
+    kind: r.kind,
+    serialNumber: r.serial_number,
+    manufacturer: r.manufacturer,
+    model: r.model,
+    displayName: r.display_name,
+    secretSealed: r.secret_sealed,
+    hashFunction: r.hash_function,
+    digits: Number(r.digits) as 6 | 8,
+    timeInterval: Number(r.time_interval) as 30 | 60,
+    status: r.user_id === null && r.kind === 'hardware' ? 'available' : r.status,
+    userId: r.user_id,
+    lastStep: r.last_step === null ? null : Number(r.last_step),
+    drift: Number(r.drift),
+    failedAttempts: Number(r.failed_attempts),
+    lockedUntil: r.locked_until,
+    lastUsedAt: r.last_used_at,
+    createdAt: r.created_at,
+  };
+}
+
+/** Inserts rows in one statement (callers batch: ≤ 2,000 rows keeps under PostgreSQL's parameter limit). */
+export async function insertTokens(db: Kysely<DB>, rows: readonly NewOathToken[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('oath_tokens').values(rows.map((t) => ({
+    id: t.id, kind: t.kind, serial_number: t.serialNumber, manufacturer: t.manufacturer, model: t.model, display_name: t.displayName,
+    secret_sealed: t.secretSealed, hash_function: t.hashFunction, digits: t.digits, time_interval: t.timeInterval, status: t.status, user_id: t.userId,
+  }))).execute();
+}
+
+export async function findToken(db: Kysely<DB>, id: string, kind?: 'hardware' | 'software'): Promise<OathTokenRow | undefined> {
+  let q = db.selectFrom('oath_tokens').selectAll().where('id', '=', id);
+  if (kind) q = q.where('kind', '=', kind);
+  const r = await q.executeTakeFirst();
+  return r && toRow(r);
+}
+
+export async function findTokenBySerial(db: Kysely<DB>, serialNumber: string): Promise<OathTokenRow | undefined> {
+  const r = await db.selectFrom('oath_tokens').selectAll().where('serial_number', '=', serialNumber).executeTakeFirst();
+  return r && toRow(r);
+}
+
+/** Hardware tokens in creation order, keyset-paged by (created_at, id). */
+export async function listHardwareTokens(db: Kysely<DB>, o: { limit: number; after?: { createdAt: Date; id: string } }): Promise<OathTokenRow[]> {
+  let q = db.selectFrom('oath_tokens').selectAll().where('kind', '=', 'hardware');
+  if (o.after) {
+    const a = o.after;
+    q = q.where((eb) => eb.or([eb('created_at', '>', a.createdAt), eb.and([eb('created_at', '=', a.createdAt), eb('id', '>', a.id)])]));
+  }
+  return (await q.orderBy('created_at').orderBy('id').limit(o.limit).execute()).map(toRow);
+}
+
+export async function listUserTokens(db: Kysely<DB>, userId: string, kind?: 'hardware' | 'software'): Promise<OathTokenRow[]> {
+  let q = db.selectFrom('oath_tokens').selectAll().where('user_id', '=', userId);
+  if (kind) q = q.where('kind', '=', kind);
+  return (await q.orderBy('created_at').orderBy('id').execute()).map(toRow);
+}
+
+/** How many OATH tokens (hardware and software, any status) a user holds; entra-spec §6.1 caps it at 5. */
+export async function countUserTokens(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (userIds.length === 0) return out;
+  const rows = await db.selectFrom('oath_tokens').select(['user_id', sql<string>`count(*)`.as('n')]).where('user_id', 'in', userIds).groupBy('user_id').execute();
+  for (const r of rows) if (r.user_id) out.set(r.user_id, Number(r.n));
+  return out;
+}
+
+/** Which of these serial numbers already exist. */
+export async function existingSerials(db: Kysely<DB>, serials: readonly string[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < serials.length; i += 5_000) {
+    const rows = await db.selectFrom('oath_tokens').select('serial_number').where('serial_number', 'in', serials.slice(i, i + 5_000)).execute();
+    for (const r of rows) if (r.serial_number) out.add(r.serial_number);
+  }
+  return out;
+}
+
+/**
+ * The replay guard (RFC 6238 §5.2): stores `step` as the last accepted step only if it is higher
+ * than the stored one, in one statement. True when this caller won; false when another
+ * acceptance of the same or a later step got there first.
+ */
+export async function acceptStep(db: Kysely<DB>, id: string, v: { step: number; drift: number; status?: OathTokenStatus; now: Date }): Promise<boolean> {
+  const r = await db.updateTable('oath_tokens')
+    .set({ last_step: v.step, drift: v.drift, failed_attempts: 0, locked_until: null, last_used_at: v.now, updated_at: v.now, ...(v.status ? { status: v.status } : {}) })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', String(v.step))]))
+    .returning('id')
+    .executeTakeFirst();
+  return !!r;
+}
+
+/** Counts one more consecutive failure; returns the new count. */
+export async function recordTokenFailure(db: Kysely<DB>, id: string, status?: OathTokenStatus): Promise<number> {
+  const r = await db.updateTable('oath_tokens')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: new Date(), ...(status ? { status } : {}) }))
+    .where('id', '=', id).returning('failed_attempts').executeTakeFirst();
+  return Number(r?.failed_attempts ?? 0);
+}
+
+export async function setTokenLock(db: Kysely<DB>, id: string, lockedUntil: Date | null): Promise<void> {
+  await db.updateTable('oath_tokens').set({ locked_until: lockedUntil }).where('id', '=', id).execute();
+}
+
+export async function updateToken(db: Kysely<DB>, id: string, patch: Partial<{ status: OathTokenStatus; userId: string | null; displayName: string | null; failedAttempts: number; lockedUntil: Date | null }>): Promise<void> {
+  await db.updateTable('oath_tokens').set({
+    updated_at: new Date(),
+    ...(patch.status !== undefined ? { status: patch.status } : {}),
+    ...(patch.userId !== undefined ? { user_id: patch.userId } : {}),
+    ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+    ...(patch.failedAttempts !== undefined ? { failed_attempts: patch.failedAttempts } : {}),
+    ...(patch.lockedUntil !== undefined ? { locked_until: patch.lockedUntil } : {}),
+  }).where('id', '=', id).execute();
+}
+
+export async function deleteToken(db: Kysely<DB>, id: string): Promise<OathTokenRow | undefined> {
+  const r = await db.deleteFrom('oath_tokens').where('id', '=', id).returningAll().executeTakeFirst();
+  return r && toRow(r);
+}
+
+/** Per-user consecutive failures: add one (upsert) and return the count and current lock. */
+export async function recordUserFailure(db: Kysely<DB>, userId: string): Promise<number> {
+  const r = await db.insertInto('oath_user_lockouts').values({ user_id: userId, failed_attempts: 1 })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ failed_attempts: eb('oath_user_lockouts.failed_attempts', '+', 1), updated_at: new Date() })))
+    .returning('failed_attempts').executeTakeFirst();
+  return Number(r?.failed_attempts ?? 0);
+}
+
+export async function setUserLock(db: Kysely<DB>, userId: string, lockedUntil: Date | null): Promise<void> {
+  await db.updateTable('oath_user_lockouts').set({ locked_until: lockedUntil }).where('user_id', '=', userId).execute();
+}
+
+export async function resetUserFailures(db: Kysely<DB>, userId: string): Promise<void> {
+  await db.updateTable('oath_user_lockouts').set({ failed_attempts: 0, locked_until: null, updated_at: new Date() }).where('user_id', '=', userId).where('failed_attempts', '>', 0).execute();
+}
+
+export async function userLockout(db: Kysely<DB>, userId: string): Promise<{ failedAttempts: number; lockedUntil: Date | null } | undefined> {
+  const r = await db.selectFrom('oath_user_lockouts').select(['failed_attempts', 'locked_until']).where('user_id', '=', userId).executeTakeFirst();
+  return r && { failedAttempts: Number(r.failed_attempts), lockedUntil: r.locked_until };
+}
+
+/** Display names of users, for `assignedTo`. */
+export async function userNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return out;
+  for (const r of await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', unique).execute()) out.set(r.id, r.display_name);
+  return out;
+}
+
+/** User ids by lower-cased userPrincipalName (bulk import's `upn` column). */
+export async function userIdsByUpn(db: Kysely<DB>, upns: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const unique = [...new Set(upns.map((u) => u.toLowerCase()))];
+  for (let i = 0; i < unique.length; i += 5_000) {
+    const rows = await db.selectFrom('users').select(['id', sql<string>`lower(user_principal_name)`.as('upn')]).where(sql<string>`lower(user_principal_name)`, 'in', unique.slice(i, i + 5_000)).execute();
+    for (const r of rows) out.set(r.upn, r.id);
+  }
+  return out;
+}
