@@ -96,6 +96,17 @@ for (const kind of STORE_KINDS) {
       expect((await s.api(`${BASE}/roleAssignments/${left!.id}`, { method: 'DELETE' })).status).toBe(400);
     });
 
+    it('lets only one of two concurrent removals of the last two Global Administrators through', async () => {
+      const [a, b] = [await user('race.a'), await user('race.b')];
+      const ra = (await assign(a, ROLE.globalAdministrator)).body.id;
+      const rb = (await assign(b, ROLE.globalAdministrator)).body.id;
+      // Leave exactly these two as the enabled direct Global Administrators.
+      for (const x of await gaAssignments()) if (x.id !== ra && x.id !== rb) expect((await s.api(`${BASE}/roleAssignments/${x.id}`, { method: 'DELETE' })).status).toBe(204);
+      const statuses = (await Promise.all([ra, rb].map((id) => s.api(`${BASE}/roleAssignments/${id}`, { method: 'DELETE' })))).map((r) => r.status).sort();
+      expect(statuses).toEqual([204, 400]);
+      expect(await gaAssignments()).toHaveLength(1);
+    });
+
     it('refuses writes without RoleManagement.ReadWrite.Directory', async () => {
       const u = await user('ivan');
       const token = await s.token({ scopes: ['RoleManagement.Read.Directory'] });

@@ -84,11 +84,15 @@ for (const kind of STORE_KINDS) {
     });
 
     it('answers 404 for unknown users and ids that are not GUIDs', async () => {
-      for (const key of ['00000000-0000-4000-8000-000000000000', 'nobody@contoso.example', 'not-a-guid', '%00@x']) {
+      for (const key of ['00000000-0000-4000-8000-000000000000', 'nobody@contoso.example', 'not-a-guid', `${'a'.repeat(200)}@x.example`]) {
         const r = await s.api(`/api/v1/users/${key}`);
         expect(r.status).toBe(404);
         expect(r.body.error.code).toBe('Request_ResourceNotFound');
       }
+      // A NUL in the path never reaches SQL: the router or the lookup refuses it, never a 500.
+      const nul = await s.api('/api/v1/users/%00@x');
+      expect([400, 404]).toContain(nul.status);
+      expect(nul.body.error.code).toMatch(/^Request_/);
     });
 
     it('needs a token with the right permission', async () => {
