@@ -40,9 +40,9 @@ export interface VerifiedAuthentication {
 /**
  * Step 2 of authentication (WebAuthn L3 §7.2). In order: stateless checks; atomic consumption of
  * the challenge (so of two parallel submissions exactly one proceeds); the credential, bound to
- * the challenge's user (username-first) or the user handle (discoverable); the passkey policy
- * at sign-in (method enabled, passkey type, key restrictions — entra-spec §4.3); the assertion
- * verified by @simplewebauthn/server; the signature counter (§7.2 step 22): a regression on a
+ * the challenge's user (username-first) or the user handle (discoverable); the assertion
+ * verified by @simplewebauthn/server; then the account and the passkey policy at sign-in
+ * (method enabled, passkey type, key restrictions — entra-spec §4.3); the signature counter (§7.2 step 22): a regression on a
  * counting authenticator refuses the sign-in and writes "Possible cloned authenticator" to the
  * audit trail; else the counter, backup state and last use are stored.
  */
@@ -69,12 +69,6 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
 
   if (coseKeyType(credential.publicKey) === 2) checkEcdsaSignatureEncoding(signature);
 
-  const user = await findPasskeyUser(deps.db, credential.userId);
-  ensure(user?.accountEnabled, 'accountDisabled', 'This account is disabled.');
-  const policy = await passkeyPolicyFor(deps.db, credential.userId);
-  const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
-  if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
-
   await cacheReady;
   let verified;
   try {
@@ -93,6 +87,13 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   }
   ensure(verified.verified, 'verificationFailed', 'The passkey signature does not verify.');
   const info = verified.authenticationInfo;
+
+  // Account and policy only after the signature: an unauthenticated caller learns nothing about them.
+  const user = await findPasskeyUser(deps.db, credential.userId);
+  ensure(user?.accountEnabled, 'accountDisabled', 'This account is disabled.');
+  const policy = await passkeyPolicyFor(deps.db, credential.userId);
+  const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
+  if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
 
   const counting = info.newCounter > 0 || credential.signCount > 0;
   const forward = counting ? info.newCounter > credential.signCount : true;
