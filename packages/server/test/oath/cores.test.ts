@@ -70,10 +70,11 @@ describe('verifyCode rules', () => {
     expect(verifyCode({ key: SEED1, params, code: at(step + 1), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({ ok: true, step: step + 1 });
   });
 
-  it('follows the recorded drift: a token 5 steps fast verifies around now+5, not around now', () => {
+  it('follows the recorded drift: a token 5 steps fast verifies around now+5; a token back in step still verifies', () => {
     expect(verifyCode({ key: SEED1, params, code: at(step + 5), nowMs: now, lastStep: null, drift: 0 })).toMatchObject({ ok: false });
     expect(verifyCode({ key: SEED1, params, code: at(step + 6), nowMs: now, lastStep: null, drift: 5 })).toEqual({ ok: true, step: step + 6, drift: 6 });
-    expect(verifyCode({ key: SEED1, params, code: at(step), nowMs: now, lastStep: null, drift: 5 })).toMatchObject({ ok: false, reason: 'OathCodeIncorrect' });
+    expect(verifyCode({ key: SEED1, params, code: at(step), nowMs: now, lastStep: null, drift: 5 })).toEqual({ ok: true, step, drift: 0 });
+    expect(verifyCode({ key: SEED1, params, code: at(step + 3), nowMs: now, lastStep: null, drift: 5 })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
   });
 
   it('refuses malformed codes without computing anything', () => {

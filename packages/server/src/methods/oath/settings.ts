@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
+import type { RequestContext } from '../../auth/principal.ts';
+import { recordAudit } from '../../audit/record.ts';
 
 /**
  * Tenant OATH settings (one row in `oath_settings`, defaults from migration 0008):
@@ -41,4 +43,14 @@ export async function writeOathSettings(db: Kysely<DB>, patch: Partial<OathSetti
     ...(patch.tokenLockoutThreshold !== undefined ? { token_lockout_threshold: patch.tokenLockoutThreshold } : {}),
     ...(patch.userLockoutThreshold !== undefined ? { user_lockout_threshold: patch.userLockoutThreshold } : {}),
   }).where('id', '=', 'default').execute();
+}
+
+/** Changes settings and writes the audit entry in one transaction. */
+export async function updateOathSettings(db: Kysely<DB>, ctx: RequestContext, patch: Partial<OathSettings>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const before = await readOathSettings(trx);
+    await writeOathSettings(trx, patch);
+    const changed = Object.entries(patch).map(([k, v]) => ({ displayName: k, oldValue: JSON.stringify(before[k as keyof OathSettings]), newValue: JSON.stringify(v) }));
+    await recordAudit(trx, ctx, { category: 'Policy', activity: 'Update OATH settings', operationType: 'Update', targets: [{ id: 'oathSettings', type: 'Policy', modifiedProperties: changed }] });
+  });
 }

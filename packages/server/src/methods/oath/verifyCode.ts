@@ -27,7 +27,8 @@ export type VerifyCodeResult =
 
 /**
  * The pure TOTP check. Searches the expected step (now + recorded drift) first, then ±1, ±2 …
- * up to `window`. A match at or below the last accepted step is a replay: equal →
+ * up to `window`, then the same window around now itself (so a recorded drift never shuts out a
+ * token that is back in step). A match at or below the last accepted step is a replay: equal →
  * `OathCodeDuplicate`, lower → `OathCodeOld` (Entra result codes 139/140). On success it returns
  * the step to store and the new drift; the caller persists both with a conditional update
  * (`last_step < step`), so two concurrent submissions of one code cannot both succeed.
@@ -40,8 +41,8 @@ export function verifyCode(input: VerifyCodeInput): VerifyCodeResult {
   const expected = current + drift;
   const given = Buffer.from(code);
   let replayed: number | undefined;
-  for (const offset of offsets(window)) {
-    const step = expected + offset;
+  const steps = new Set([...offsets(window).map((o) => expected + o), ...offsets(window).map((o) => current + o)]);
+  for (const step of steps) {
     if (step < 0) continue;
     if (!timingSafeEqual(Buffer.from(totpAtStep(key, step, params)), given)) continue;
     // RFC 6238 §5.2: "the verifier MUST NOT accept the second attempt of the same OTP".

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contextOf, requires, type AppDeps } from '../context.ts';
+import { assignDevice, unassignDevice } from '../../methods/oath/devices.ts';
+import { activateToken } from '../../methods/oath/activateToken.ts';
+import { getHardwareMethod, listHardwareMethods } from '../../methods/oath/hardwareMethods.ts';
+import { hardwareOathMethod, verificationBody } from '../../methods/oath/schemas.ts';
+
+/**
+ * A user's hardware OATH tokens (Graph beta hardwareOathAuthenticationMethod, entra-spec §6.3):
+ *   GET    /users/{id}/authentication/hardwareOathMethods
+ *   POST   /users/{id}/authentication/hardwareOathMethods {"device":{"id"}}   assign → 201
+ *   GET    /users/{id}/authentication/hardwareOathMethods/{methodId}
+ *   DELETE /users/{id}/authentication/hardwareOathMethods/{methodId}          unassign → 204
+ *   POST   /users/{id}/authentication/hardwareOathMethods/{methodId}/activate {"verificationCode","displayName"?} → 204
+ * The method id is the device id.
+ */
+export async function registerHardwareOathMethodRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
+  const r = api.withTypeProvider<ZodTypeProvider>();
+  const db = deps.store.db;
+  const tags = ['hardwareOathMethods'];
+  const base = '/users/:userId/authentication/hardwareOathMethods';
+  const userParams = z.object({ userId: z.string().min(1).max(320) });
+  const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
+
+  r.get(base, {
+    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+    schema: { tags, summary: "List a user's hardware OATH tokens", params: userParams, response: { 200: z.object({ value: z.array(hardwareOathMethod) }) } },
+  }, async (request) => ({ value: await listHardwareMethods(db, request.params.userId) }));
+
+  r.post(base, {
+    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+    schema: { tags, summary: 'Assign a hardware OATH token to the user', params: userParams, body: z.strictObject({ device: z.strictObject({ id: z.string().min(1).max(64) }) }), response: { 201: hardwareOathMethod } },
+  }, async (request, reply) => {
+    await assignDevice(db, contextOf(request), request.body.device.id, request.params.userId);
+    return reply.code(201).send(await getHardwareMethod(db, request.params.userId, request.body.device.id));
+  });
+
+  r.get(`${base}/:methodId`, {
+    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+    schema: { tags, summary: "Get one of a user's hardware OATH tokens", params: methodParams, response: { 200: hardwareOathMethod } },
+  }, async (request) => getHardwareMethod(db, request.params.userId, request.params.methodId));
+
+  r.delete(`${base}/:methodId`, {
+    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+    schema: { tags, summary: 'Unassign a hardware OATH token (it returns to the inventory as available)', params: methodParams, response: { 204: z.null().describe('Unassigned') } },
+  }, async (request, reply) => {
+    await unassignDevice(db, contextOf(request), request.params.methodId, request.params.userId);
+    return reply.code(204).send(null);
+  });
+
+  r.post(`${base}/:methodId/activate`, {
+    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+    schema: { tags, summary: "Activate the user's token with the code it shows now", params: methodParams, body: verificationBody, response: { 204: z.null().describe('Activated') } },
+  }, async (request, reply) => {
+    await activateToken({ db, envelope: deps.envelope }, contextOf(request), { tokenId: request.params.methodId, userKey: request.params.userId, kind: 'hardware', verificationCode: request.body.verificationCode, displayName: request.body.displayName ?? undefined });
+    return reply.code(204).send(null);
+  });
+}
