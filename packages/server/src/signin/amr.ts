@@ -10,6 +10,9 @@ export const STRENGTH = {
 /** `acr` when no built-in strength is satisfied (OIDC Core §2: "0" = no assurance to rely on). */
 export const ACR_NONE = '0';
 
+/** Every `acr` Latchkey issues (discovery's `acr_values_supported`), weakest first. */
+export const ACR_VALUES = [ACR_NONE, STRENGTH.mfa, STRENGTH.passwordlessMfa, STRENGTH.phishingResistantMfa];
+
 /**
  * The `amr` of a session (RFC 8176 §2): the union of what each performed method proved, plus
  * `mfa` when more than one factor is proven (a passkey with user verification is itself

@@ -56,7 +56,9 @@ export async function grantConsent(provider: Provider, req: IncomingMessage, res
   const details = await provider.interactionDetails(req, res);
   const { accountId } = details.session as { accountId: string };
   const clientId = String((details.params as Record<string, unknown>).client_id);
-  const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId });
+  type GrantOf = InstanceType<Provider['Grant']>;
+  const Grant = provider.Grant as Provider['Grant'] & { find(id: string): Promise<GrantOf | undefined> };
+  const grant = details.grantId ? await Grant.find(details.grantId) : new Grant({ accountId, clientId });
   if (!grant) throw new SignInError('flowNotFound', 'This sign-in lost its grant. Start again from the app.');
   const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));

@@ -1,0 +1,108 @@
+import { expect } from 'vitest';
+import * as oidc from 'openid-client';
+import { createAuthenticator, type SoftAuthenticator } from '@latchkey/authenticator';
+import type { TestServer } from '../support/server.ts';
+import { systemContext } from '../../src/auth/principal.ts';
+import { createUser } from '../../src/directory/users.ts';
+import { relyingPartyFrom } from '../../src/methods/passkey/relying-party.ts';
+import { generateRegistrationOptions } from '../../src/methods/passkey/generateRegistrationOptions.ts';
+import { verifyRegistration } from '../../src/methods/passkey/verifyRegistration.ts';
+import { updateMethodConfiguration } from '../../src/policy/authentication-methods/update.ts';
+
+/** A minimal cookie jar: name → value per path, sent when the path is a prefix of the request path. */
+export class Jar {
+  private cookies = new Map<string, { value: string; path: string }>();
+  store(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';').map((s) => s.trim());
+      const [name, ...v] = pair!.split('=');
+      const path = attrs.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
+      const key = `${name}|${path}`;
+      if (v.join('=') === '' || attrs.some((a) => /^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now())) this.cookies.delete(key);
+      else this.cookies.set(key, { value: v.join('='), path });
+    }
+  }
+  header(url: URL): string {
+    return [...this.cookies.entries()]
+      .filter(([, c]) => url.pathname.startsWith(c.path))
+      .map(([k, c]) => `${k.split('|')[0]}=${c.value}`)
+      .join('; ');
+  }
+}
+
+export const AAGUID = '6c1d9a3e-5b7f-4e21-8d90-a1b2c3d4e5f6';
+export const ctx = systemContext('signin-test');
+
+export async function newUser(server: TestServer, alias = `u${crypto.randomUUID().slice(0, 8)}`): Promise<{ id: string; upn: string }> {
+  const upn = `${alias}@latchkey.test`;
+  const user = await createUser(server.runtime.store.db, ctx, { userPrincipalName: upn, displayName: `User ${alias}` });
+  return { id: user.id as string, upn };
+}
+
+export async function enableFido2(server: TestServer): Promise<void> {
+  await updateMethodConfiguration(server.runtime.store.db, ctx, 'Fido2', { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', state: 'enabled', isAttestationEnforced: false });
+}
+
+/** Registers a passkey for the user on the server's RP with a software authenticator. */
+export async function registerPasskey(server: TestServer, userId: string, auth: SoftAuthenticator = createAuthenticator({ aaguid: AAGUID })): Promise<SoftAuthenticator> {
+  const deps = { db: server.runtime.store.db, rp: relyingPartyFrom(server.config) };
+  const options = await generateRegistrationOptions(deps, { userId });
+  const response = auth.makeCredential({ rpId: options.rp.id!, origin: server.config.publicUrl.origin, challenge: options.challenge, user: options.user, residentKey: true });
+  await verifyRegistration(deps, ctx, { response: response as never });
+  return auth;
+}
+
+/** A registered OIDC app (admin API) and an openid-client configuration for it. */
+export async function registerApp(server: TestServer, redirectUri = 'https://rp.example/cb') {
+  const app = (await server.api('/api/v1/applications', { body: { displayName: `RP ${crypto.randomUUID().slice(0, 6)}`, web: { redirectUris: [redirectUri] } } })).body;
+  expect((await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } })).status).toBe(201);
+  const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText as string;
+  const config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
+  return { appId: app.appId as string, config, redirectUri };
+}
+
+/** A browser stand-in: starts an authorization and follows redirects to the sign-in page. */
+export async function beginSignIn(server: TestServer, rp: Awaited<ReturnType<typeof registerApp>>, extra: Record<string, string> = {}) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const jar = new Jar();
+  let url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra });
+  url = await follow(jar, url, server.config.issuer);
+  const uid = /^\/signin\/([^/]+)$/.exec(url.pathname)?.[1];
+  if (!uid) throw new Error(`expected the sign-in page, got ${url}`);
+  const base = server.config.issuer;
+  const post = async (path: string, body: unknown = {}) => {
+    const u = new URL(`/signin/${uid}/api/${path}`, base);
+    const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    jar.store(res);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+  /** Follows `redirectTo` (resume, maybe consent) back to the RP and redeems the code. */
+  const finish = async (redirectTo: string) => {
+    let next = await follow(jar, new URL(redirectTo, base), base);
+    // A consent interaction (first sign-in to an app) is answered by the page's start call.
+    for (let i = 0; i < 3 && next.origin === new URL(base).origin && next.pathname.startsWith('/signin/'); i++) {
+      const u = new URL(`${next.pathname}/api/start`, base);
+      const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: '{}' });
+      const body = (await res.json()) as { redirectTo?: string };
+      expect(body.redirectTo).toBeTruthy();
+      next = await follow(jar, new URL(body.redirectTo!, base), base);
+    }
+    return oidc.authorizationCodeGrant(rp.config, next, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+  };
+  return { uid, jar, post, finish };
+}
+
+async function follow(jar: Jar, start: URL, base: string): Promise<URL> {
+  let url = start;
+  for (let hop = 0; hop < 10 && url.origin === new URL(base).origin && !url.pathname.startsWith('/signin/'); hop++) {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+    jar.store(res);
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`no redirect from ${url} (${res.status}): ${await res.text()}`);
+    url = new URL(location, url);
+  }
+  return url;
+}
