@@ -231,6 +231,23 @@ describeEachStore('passkey ceremonies', (store) => {
     expect(await reasonOf(verifyAuthentication(depsOf(store()), ctx, { response: response as never }))).toBe('credentialNotAllowed');
   });
 
+  it('restricts username-first sign-in to the named user even when they have no passkeys, or are unknown', async () => {
+    const alice = await newUser(store());
+    const nobody = await newUser(store());
+    const auth = softAuthenticator();
+    await register(store(), auth, alice);
+    for (const userId of [nobody, '11111111-2222-4333-8444-555555555555', 'not-even-an-id']) {
+      const options = await generateAuthenticationOptions(depsOf(store()), { userId });
+      expect(options.allowCredentials).toEqual([]);
+      const response = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge });
+      expect(await reasonOf(verifyAuthentication(depsOf(store()), ctx, { response: response as never }))).toBe('credentialNotAllowed');
+    }
+    const hidden = await generateAuthenticationOptions(depsOf(store()), { userId: alice, hideCredentials: true });
+    expect(hidden.allowCredentials).toEqual([]);
+    const response = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: hidden.challenge });
+    expect((await verifyAuthentication(depsOf(store()), ctx, { response: response as never })).userId).toBe(alice);
+  });
+
   it('refuses a cloned authenticator whose counter went backwards and audits it', async () => {
     const userId = await newUser(store());
     const auth = softAuthenticator();

@@ -6,24 +6,31 @@ import { PASSKEY_LIMITS } from './relying-party.ts';
 
 export interface AuthenticationOptionsInput {
   /**
-   * Username-first: the user already identified; their passkeys become `allowCredentials`.
-   * null/undefined: discoverable (usernameless, conditional UI) — empty `allowCredentials`,
-   * the authenticator picks the credential and returns its user handle (WebAuthn L3 §5.4.4).
+   * Username-first: the user the flow identified. Only that user's passkeys will be accepted —
+   * also when the user is unknown or has none (then nothing will verify, exactly as for a wrong
+   * passkey, so the two cannot be told apart). null/undefined: discoverable (usernameless,
+   * conditional UI) — any registered passkey, the user handle names the account (WebAuthn L3 §5.4.4).
    */
   userId?: string | null;
+  /**
+   * Leave `allowCredentials` empty even for a known user, so the options do not reveal whether
+   * the user has passkeys or their credential ids (passkeys are discoverable). Default false.
+   */
+  hideCredentials?: boolean;
   flowId?: string | null;
 }
 
 /**
  * Step 1 of authentication (WebAuthn L3 §7.2): request options with a stored single-use
- * challenge (5 minutes) and `userVerification: 'required'`. Policy is not consulted here, so
- * the answer does not tell an observer whether the user exists or may use passkeys; an unknown
- * or passkey-less user simply gets an empty allow list (the sign-in flow decides what to show).
+ * challenge (5 minutes) and `userVerification: 'required'`. Policy is not consulted here, so the
+ * answer does not say whether the user exists or may use passkeys; an unknown or passkey-less
+ * user gets an empty allow list, like `hideCredentials`.
  */
 export async function generateAuthenticationOptions(deps: PasskeyDeps, input: AuthenticationOptionsInput = {}): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const userId = input.userId ?? null;
-  const known = userId && /^[0-9a-f-]{36}$/i.test(userId) ? await listUserCredentialDescriptors(deps.db, userId) : [];
-  const issued = await issueChallenge(deps.db, { purpose: 'authentication', userId: known.length ? userId : null, flowId: input.flowId ?? null, rpId: deps.rp.id });
+  const isUuid = !!userId && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId);
+  const known = isUuid && !input.hideCredentials ? await listUserCredentialDescriptors(deps.db, userId) : [];
+  const issued = await issueChallenge(deps.db, { purpose: 'authentication', userId: userId?.slice(0, 320) ?? null, flowId: input.flowId ?? null, rpId: deps.rp.id });
   return libraryOptions({
     rpID: deps.rp.id,
     challenge: new Uint8Array(Buffer.from(issued.challenge, 'base64url')),

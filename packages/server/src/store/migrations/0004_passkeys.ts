@@ -7,11 +7,13 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // A challenge is consumed by deleting its row (`delete … returning`), so it can succeed once.
+  // user_id is the user the ceremony is restricted to, as the caller named them — deliberately no
+  // foreign key, so a sign-in for an unknown user is stored (and fails) like any other.
   await sql`
     create table passkey_challenges (
       challenge text primary key,
       purpose text not null check (purpose in ('registration', 'authentication')),
-      user_id uuid references users(id) on delete cascade,
+      user_id text,
       flow_id text,
       rp_id text not null,
       expires_at timestamptz not null,
