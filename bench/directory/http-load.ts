@@ -9,7 +9,10 @@ export async function createUsersOverHttp(url: string, token: string, o: { total
   const latencies: number[] = [];
   let peakRss = 0;
   const sampler = setInterval(() => {
-    void rssMiB(o.pid).then((m) => (peakRss = Math.max(peakRss, m)), () => {});
+    void rssMiB(o.pid).then(
+      (m) => (peakRss = Math.max(peakRss, m)),
+      () => {},
+    );
   }, 200);
   const client = async () => {
     for (;;) {
@@ -41,7 +44,9 @@ export async function transitiveOverHttp(url: string, token: string, userIds: st
   const times: number[] = [];
   for (let i = 0; i < samples + 50; i++) {
     const t0 = performance.now();
-    const r = await fetch(`${url}/api/v1/users/${userIds[i % userIds.length]}/transitiveMemberOf?$select=id&$top=999`, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(`${url}/api/v1/users/${userIds[i % userIds.length]}/transitiveMemberOf?$select=id&$top=999`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     await r.arrayBuffer();
     if (r.status !== 200) throw new Error(`transitiveMemberOf answered ${r.status}`);
     if (i >= 50) times.push(performance.now() - t0);

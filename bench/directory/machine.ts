@@ -17,6 +17,8 @@ export async function machineLines(): Promise<string[]> {
     `- date: ${new Date().toISOString()}`,
     `- machine: ${sh('nproc', [])} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, shared with other work`,
     `- Node ${process.version}; ${pgVersion}`,
-    `- load average at the end of the run (1/5/15 min): ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${cpus().length} cores`,
+    `- load average at the end of the run (1/5/15 min): ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} on ${cpus().length} cores`,
   ];
 }

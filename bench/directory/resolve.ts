@@ -28,7 +28,9 @@ export async function measureTransitive(db: Kysely<DB>, userIds: string[], sampl
 export async function measureInDatabase(db: Kysely<DB>, userIds: string[], samples: number) {
   const times: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const r = await sql<{ 'QUERY PLAN': Array<{ 'Planning Time': number; 'Execution Time': number }> }>`explain (analyze, format json) ${transitiveGroupIdsQuery(userIds[i % userIds.length]!)}`.execute(db);
+    const r = await sql<{
+      'QUERY PLAN': Array<{ 'Planning Time': number; 'Execution Time': number }>;
+    }>`explain (analyze, format json) ${transitiveGroupIdsQuery(userIds[i % userIds.length]!)}`.execute(db);
     const plan = r.rows[0]!['QUERY PLAN'][0]!;
     times.push(plan['Planning Time'] + plan['Execution Time']);
   }

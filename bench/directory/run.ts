@@ -24,7 +24,11 @@ import { createUsersOverHttp, transitiveOverHttp } from './http-load.ts';
 import { machineLines } from './machine.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
-const SHAPE: SeedShape = { users: env('BENCH_USERS', 100_000), levels: env('BENCH_LEVELS', 5), perLevel: env('BENCH_GROUPS_PER_LEVEL', 1000) };
+const SHAPE: SeedShape = {
+  users: env('BENCH_USERS', 100_000),
+  levels: env('BENCH_LEVELS', 5),
+  perLevel: env('BENCH_GROUPS_PER_LEVEL', 1000),
+};
 const SAMPLES = env('BENCH_SAMPLES', 5000);
 const HTTP_SAMPLES = env('BENCH_HTTP_SAMPLES', 1000);
 const CREATE = env('BENCH_CREATE', 2000);
@@ -60,7 +64,9 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
       await migrateToLatest(store.db);
       seeded = await store.db.connection().execute(async (conn) => {
         const q = async (text: string, params: unknown[] = []) => conn.executeQuery(CompiledQuery.raw(text, params));
-        version = String(((await q('select version() as v')).rows[0] as { v: string }).v).split(' on ')[0]!.split(',')[0]!;
+        version = String(((await q('select version() as v')).rows[0] as { v: string }).v)
+          .split(' on ')[0]!
+          .split(',')[0]!;
         return seedDirectory(q, SHAPE);
       });
       process.stderr.write(`[${kind}] seeded ${JSON.stringify(seeded)} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
@@ -81,7 +87,12 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
     const idle = await rssMiB(server.child.pid!);
     const http = await transitiveOverHttp(server.url, token, sample, HTTP_SAMPLES);
     process.stderr.write(`[${kind}] transitiveMemberOf over HTTP: p50 ${ms(http.p50)} p99 ${ms(http.p99)}\n`);
-    const created = await createUsersOverHttp(server.url, token, { total: CREATE, clients: CLIENTS, prefix: `load-${kind}-`, pid: server.child.pid! });
+    const created = await createUsersOverHttp(server.url, token, {
+      total: CREATE,
+      clients: CLIENTS,
+      prefix: `load-${kind}-`,
+      pid: server.child.pid!,
+    });
     process.stderr.write(`[${kind}] created ${CREATE} users: ${created.perSecond.toFixed(0)}/s\n`);
     return {
       backend: kind === 'postgres' ? 'PostgreSQL' : 'PGlite',
@@ -103,8 +114,9 @@ async function benchBackend(kind: StoreKind, pgUrl: string | undefined): Promise
 function table(rows: Row[]): string {
   const head = `| backend | directory | transitive groups of one user, in process: p50 / p99 | same, database time only (EXPLAIN ANALYZE): p50 / p99 | GET /users/{id}/transitiveMemberOf: p50 / p99 | users created / s (${CLIENTS} clients, ${CREATE} users) | create latency p50 / p99 | server RSS idle / peak |`;
   const sep = '|---|---|---|---|---|---|---|---|';
-  const lines = rows.map((r) =>
-    `| ${r.backend} (${r.version}) | ${r.rows}; depth ${SHAPE.levels}; ${r.inProcess.meanGroups.toFixed(1)} groups per user | ${ms(r.inProcess.p50)} / ${ms(r.inProcess.p99)} | ${ms(r.inDatabase.p50)} / ${ms(r.inDatabase.p99)} | ${ms(r.http.p50)} / ${ms(r.http.p99)} | ${r.create.perSecond.toFixed(0)} | ${ms(r.create.p50)} / ${ms(r.create.p99)} | ${r.rss.idle.toFixed(0)} / ${r.rss.peak.toFixed(0)} MiB |`,
+  const lines = rows.map(
+    (r) =>
+      `| ${r.backend} (${r.version}) | ${r.rows}; depth ${SHAPE.levels}; ${r.inProcess.meanGroups.toFixed(1)} groups per user | ${ms(r.inProcess.p50)} / ${ms(r.inProcess.p99)} | ${ms(r.inDatabase.p50)} / ${ms(r.inDatabase.p99)} | ${ms(r.http.p50)} / ${ms(r.http.p99)} | ${r.create.perSecond.toFixed(0)} | ${ms(r.create.p50)} / ${ms(r.create.p99)} | ${r.rss.idle.toFixed(0)} / ${r.rss.peak.toFixed(0)} MiB |`,
   );
   return [head, sep, ...lines].join('\n');
 }

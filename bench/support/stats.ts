@@ -7,7 +7,13 @@ export function percentile(sortedMs: number[], p: number): number {
 
 export function summarize(samplesMs: number[]): { n: number; p50: number; p99: number; max: number; mean: number } {
   const s = [...samplesMs].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+  };
 }
 
 /** Resident set size of a process in MiB, from /proc (Linux). */

@@ -29,8 +29,17 @@ export async function findGroupRow(db: Kysely<DB>, id: string): Promise<GroupRow
   return db.selectFrom('groups').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst();
 }
 
-export async function updateGroupRow(db: Kysely<DB>, id: string, v: Partial<Omit<GroupValues, 'is_assignable_to_role'>>): Promise<GroupRow> {
-  return db.updateTable('groups').set({ ...v, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+export async function updateGroupRow(
+  db: Kysely<DB>,
+  id: string,
+  v: Partial<Omit<GroupValues, 'is_assignable_to_role'>>,
+): Promise<GroupRow> {
+  return db
+    .updateTable('groups')
+    .set({ ...v, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the group, its member rows (FK cascade), its own memberships and role assignments. */
@@ -41,7 +50,11 @@ export async function deleteGroupRow(db: Kysely<DB>, id: string): Promise<void> 
 }
 
 export async function listGroups(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphGroup>> {
-  let q = db.selectFrom('groups').selectAll().orderBy('id').limit(o.top + 1);
+  let q = db
+    .selectFrom('groups')
+    .selectAll()
+    .orderBy('id')
+    .limit(o.top + 1);
   if (o.filter) q = q.where(filterToSql(o.filter, GROUPS_RESOURCE.filterable));
   if (o.after) q = q.where('id', '>', o.after);
   const rows = await q.execute();
@@ -58,5 +71,10 @@ export async function listGroups(db: Kysely<DB>, o: ListOptions): Promise<Page<G
 
 /** Groups whose displayName equals `name`, case-insensitively (for the CLI's name lookups; at most 2). */
 export async function findGroupRowsByName(db: Kysely<DB>, name: string): Promise<GroupRow[]> {
-  return db.selectFrom('groups').selectAll().where((eb) => eb(eb.fn('lower', ['display_name']), '=', name.toLowerCase())).limit(2).execute();
+  return db
+    .selectFrom('groups')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['display_name']), '=', name.toLowerCase()))
+    .limit(2)
+    .execute();
 }

@@ -13,14 +13,21 @@ const AUDITED = ['displayName', 'description', 'mailNickname', 'isAssignableToRo
 
 /** Latchkey keeps security groups only (entra-spec §8.6: groupTypes [] , mailEnabled false, securityEnabled true). */
 function assertSecurityGroup(input: GroupCreateInput): void {
-  if (input.mailEnabled === true) throw badRequest('Mail-enabled groups are not supported: set mailEnabled to false (Latchkey keeps security groups).');
+  if (input.mailEnabled === true)
+    throw badRequest('Mail-enabled groups are not supported: set mailEnabled to false (Latchkey keeps security groups).');
   if (input.securityEnabled === false) throw badRequest('Only security groups are supported: securityEnabled must be true.');
-  if (input.groupTypes && input.groupTypes.length) throw badRequest(`groupTypes ${JSON.stringify(input.groupTypes)} is not supported: Microsoft 365 and dynamic groups do not exist in Latchkey; use [].`);
+  if (input.groupTypes && input.groupTypes.length)
+    throw badRequest(
+      `groupTypes ${JSON.stringify(input.groupTypes)} is not supported: Microsoft 365 and dynamic groups do not exist in Latchkey; use [].`,
+    );
 }
 
 /** A mailNickname from a display name when the caller gave none. */
 export function nicknameFrom(displayName: string): string {
-  const n = displayName.normalize('NFKD').replace(/[^\x21-\x7E]|[@()\\[\]";:.<>,]/g, '').slice(0, 64);
+  const n = displayName
+    .normalize('NFKD')
+    .replace(/[^\x21-\x7E]|[@()\\[\]";:.<>,]/g, '')
+    .slice(0, 64);
   return n || 'group';
 }
 
@@ -35,7 +42,19 @@ export async function createGroup(db: Kysely<DB>, ctx: RequestContext, input: Gr
   };
   return db.transaction().execute(async (trx) => {
     const group = await insertGroup(trx, crypto.randomUUID(), values);
-    await recordAudit(trx, ctx, { category: 'GroupManagement', activity: 'Add group', operationType: 'Add', targets: [{ id: group.id, type: 'Group', displayName: group.displayName, modifiedProperties: modifiedProperties(null, { ...group }, AUDITED) }] });
+    await recordAudit(trx, ctx, {
+      category: 'GroupManagement',
+      activity: 'Add group',
+      operationType: 'Add',
+      targets: [
+        {
+          id: group.id,
+          type: 'Group',
+          displayName: group.displayName,
+          modifiedProperties: modifiedProperties(null, { ...group }, AUDITED),
+        },
+      ],
+    });
     for (const ref of input['members@odata.bind'] ?? []) await addMemberInTransaction(trx, ctx, group.id, ref);
     return group;
   });
@@ -61,7 +80,13 @@ export async function updateGroup(db: Kysely<DB>, ctx: RequestContext, id: strin
       const before = after;
       after = toGraphGroup(await updateGroupRow(trx, row.id, set));
       const changed = modifiedProperties({ ...before }, { ...after }, AUDITED);
-      if (changed.length) await recordAudit(trx, ctx, { category: 'GroupManagement', activity: 'Update group', operationType: 'Update', targets: [{ id: row.id, type: 'Group', displayName: after.displayName, modifiedProperties: changed }] });
+      if (changed.length)
+        await recordAudit(trx, ctx, {
+          category: 'GroupManagement',
+          activity: 'Update group',
+          operationType: 'Update',
+          targets: [{ id: row.id, type: 'Group', displayName: after.displayName, modifiedProperties: changed }],
+        });
     }
     for (const ref of patch['members@odata.bind'] ?? []) await addMemberInTransaction(trx, ctx, row.id, ref);
     return after;
@@ -74,6 +99,11 @@ export async function deleteGroup(db: Kysely<DB>, ctx: RequestContext, id: strin
     const row = await findGroupRow(trx, id);
     if (!row) throw notFound('group', id);
     await deleteGroupRow(trx, row.id);
-    await recordAudit(trx, ctx, { category: 'GroupManagement', activity: 'Delete group', operationType: 'Delete', targets: [{ id: row.id, type: 'Group', displayName: row.display_name }] });
+    await recordAudit(trx, ctx, {
+      category: 'GroupManagement',
+      activity: 'Delete group',
+      operationType: 'Delete',
+      targets: [{ id: row.id, type: 'Group', displayName: row.display_name }],
+    });
   });
 }

@@ -18,7 +18,8 @@ import { deleteMember, insertMember, isDirectMember } from './membership-reposit
 /** `https://…/directoryObjects/{id}` (or `/users/{id}`, `/groups/{id}`) → the id. */
 export function idFromRef(ref: string): string {
   const m = /(?:^|\/)(?:directoryObjects|users|groups)\/([0-9a-fA-F-]{36})\/?$/.exec(ref);
-  if (!m || !GUID.test(m[1]!)) throw badRequest(`Invalid @odata.id '${ref.slice(0, 200)}': use https://<host>/api/v1/directoryObjects/{id}.`);
+  if (!m || !GUID.test(m[1]!))
+    throw badRequest(`Invalid @odata.id '${ref.slice(0, 200)}': use https://<host>/api/v1/directoryObjects/{id}.`);
   return m[1]!.toLowerCase();
 }
 
@@ -42,8 +43,14 @@ export async function addMemberInTransaction(trx: Kysely<DB>, ctx: RequestContex
     activity: 'Add member to group',
     operationType: 'Assign',
     targets: user
-      ? [{ id: user.id, type: 'User', displayName: user.display_name, userPrincipalName: user.user_principal_name }, { id: group.id, type: 'Group', displayName: group.display_name }]
-      : [{ id: memberGroup!.id, type: 'Group', displayName: memberGroup!.display_name }, { id: group.id, type: 'Group', displayName: group.display_name }],
+      ? [
+          { id: user.id, type: 'User', displayName: user.display_name, userPrincipalName: user.user_principal_name },
+          { id: group.id, type: 'Group', displayName: group.display_name },
+        ]
+      : [
+          { id: memberGroup!.id, type: 'Group', displayName: memberGroup!.display_name },
+          { id: group.id, type: 'Group', displayName: group.display_name },
+        ],
   });
 }
 
@@ -64,8 +71,10 @@ export async function removeMember(db: Kysely<DB>, ctx: RequestContext, groupId:
       category: 'GroupManagement',
       activity: 'Remove member from group',
       operationType: 'Unassign',
-      targets: [user ? { id, type: 'User', displayName: user.display_name, userPrincipalName: user.user_principal_name } : { id, type: 'Group' }, { id: group.id, type: 'Group', displayName: group.display_name }],
+      targets: [
+        user ? { id, type: 'User', displayName: user.display_name, userPrincipalName: user.user_principal_name } : { id, type: 'Group' },
+        { id: group.id, type: 'Group', displayName: group.display_name },
+      ],
     });
   });
 }
-

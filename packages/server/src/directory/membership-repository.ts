@@ -20,7 +20,10 @@ import type { ListOptions } from './users-repository.ts';
 export type MemberType = 'user' | 'group';
 
 export async function insertMember(db: Kysely<DB>, groupId: string, memberId: string, memberType: MemberType): Promise<void> {
-  await db.insertInto('group_members').values({ group_id: groupId, member_id: memberId, member_type: memberType, created_at: new Date() }).execute();
+  await db
+    .insertInto('group_members')
+    .values({ group_id: groupId, member_id: memberId, member_type: memberType, created_at: new Date() })
+    .execute();
 }
 
 /** Removes one direct membership; false when there was none. */
@@ -30,7 +33,12 @@ export async function deleteMember(db: Kysely<DB>, groupId: string, memberId: st
 }
 
 export async function isDirectMember(db: Kysely<DB>, groupId: string, memberId: string): Promise<boolean> {
-  return !!(await db.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst());
+  return !!(await db
+    .selectFrom('group_members')
+    .select('member_id')
+    .where('group_id', '=', groupId)
+    .where('member_id', '=', memberId)
+    .executeTakeFirst());
 }
 
 /**
@@ -53,7 +61,8 @@ export function transitiveGroupIdsQuery(userId: string): RawBuilder<{ id: string
     select id from up`;
 }
 
-const directMembers = (groupId: string) => sql`select member_id as id, member_type as type from group_members where group_id = ${groupId}::uuid`;
+const directMembers = (groupId: string) =>
+  sql`select member_id as id, member_type as type from group_members where group_id = ${groupId}::uuid`;
 const transitiveMembers = (groupId: string) => sql`
   with recursive down(id, type) as (
     select member_id, member_type from group_members where group_id = ${groupId}::uuid
@@ -61,7 +70,8 @@ const transitiveMembers = (groupId: string) => sql`
     select gm.member_id, gm.member_type from down cross join lateral (select member_id, member_type from group_members where group_id = down.id and down.type = 'group' offset 0) gm
   )
   select id, type from down where id <> ${groupId}::uuid`;
-const directMemberOf = (memberId: string) => sql`select group_id as id, 'group' as type from group_members where member_id = ${memberId}::uuid`;
+const directMemberOf = (memberId: string) =>
+  sql`select group_id as id, 'group' as type from group_members where member_id = ${memberId}::uuid`;
 const transitiveMemberOf = (memberId: string) => sql`
   with recursive up(id) as (
     select group_id from group_members where member_id = ${memberId}::uuid
@@ -82,7 +92,10 @@ export function listMemberOf(db: Kysely<DB>, memberId: string, transitive: boole
 
 async function pageOfObjects(db: Kysely<DB>, source: RawBuilder<unknown>, o: ListOptions): Promise<Page<DirectoryObject>> {
   const where = sql`${o.filter ? filterToSql(o.filter, DIRECTORY_OBJECTS_RESOURCE.filterable) : sql`true`} ${o.after ? sql`and id > ${o.after}::uuid` : sql``}`;
-  const ids = await sql<{ id: string; type: 'user' | 'group' }>`select id, type from (${source}) s where ${where} order by id limit ${o.top + 1}`.execute(db);
+  const ids = await sql<{
+    id: string;
+    type: 'user' | 'group';
+  }>`select id, type from (${source}) s where ${where} order by id limit ${o.top + 1}`.execute(db);
   const more = ids.rows.length > o.top;
   const pageIds = more ? ids.rows.slice(0, o.top) : ids.rows;
   const userIds = pageIds.filter((r) => r.type === 'user').map((r) => r.id);
@@ -96,7 +109,11 @@ async function pageOfObjects(db: Kysely<DB>, source: RawBuilder<unknown>, o: Lis
   for (const g of groups) byId.set(g.id, asGroupObject(toGraphGroup(g)));
   let count: number | undefined;
   if (o.count) {
-    const c = await sql<{ n: string | number }>`select count(*) as n from (${source}) s where ${o.filter ? filterToSql(o.filter, DIRECTORY_OBJECTS_RESOURCE.filterable) : sql`true`}`.execute(db);
+    const c = await sql<{
+      n: string | number;
+    }>`select count(*) as n from (${source}) s where ${o.filter ? filterToSql(o.filter, DIRECTORY_OBJECTS_RESOURCE.filterable) : sql`true`}`.execute(
+      db,
+    );
     count = Number(c.rows[0]!.n);
   }
   return { items: pageIds.flatMap((r) => byId.get(r.id) ?? []), nextAfter: more ? pageIds[pageIds.length - 1]!.id : null, count };

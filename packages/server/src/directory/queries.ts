@@ -14,24 +14,40 @@ const options = (q: ODataQuery) => ({ filter: q.filter, after: q.after, top: q.t
 
 export const queryUsers = (db: Kysely<DB>, q: ODataQuery): Promise<Page<GraphUser>> => listUsers(db, options(q));
 export const queryGroups = (db: Kysely<DB>, q: ODataQuery): Promise<Page<GraphGroup>> => listGroups(db, options(q));
-export const queryRoleAssignments = (db: Kysely<DB>, q: ODataQuery): Promise<Page<GraphRoleAssignment>> => listRoleAssignments(db, options(q));
+export const queryRoleAssignments = (db: Kysely<DB>, q: ODataQuery): Promise<Page<GraphRoleAssignment>> =>
+  listRoleAssignments(db, options(q));
 
 /** `/groups/{id}/members` or `/transitiveMembers`; 404 for an unknown group. */
-export async function queryGroupMembers(db: Kysely<DB>, groupId: string, transitive: boolean, q: ODataQuery): Promise<Page<DirectoryObject>> {
+export async function queryGroupMembers(
+  db: Kysely<DB>,
+  groupId: string,
+  transitive: boolean,
+  q: ODataQuery,
+): Promise<Page<DirectoryObject>> {
   const group = await findGroupRow(db, groupId);
   if (!group) throw notFound('group', groupId);
   return listMembers(db, group.id, transitive, options(q));
 }
 
 /** `/users/{id}/memberOf` or `/transitiveMemberOf` (groups only); 404 for an unknown user. */
-export async function queryUserMemberOf(db: Kysely<DB>, userKey: string, transitive: boolean, q: ODataQuery): Promise<Page<DirectoryObject>> {
+export async function queryUserMemberOf(
+  db: Kysely<DB>,
+  userKey: string,
+  transitive: boolean,
+  q: ODataQuery,
+): Promise<Page<DirectoryObject>> {
   const user = await findUserRowByKey(db, userKey);
   if (!user) throw notFound('user', userKey);
   return listMemberOf(db, user.id, transitive, options(q));
 }
 
 /** `/groups/{id}/memberOf` or `/transitiveMemberOf`; 404 for an unknown group. */
-export async function queryGroupMemberOf(db: Kysely<DB>, groupId: string, transitive: boolean, q: ODataQuery): Promise<Page<DirectoryObject>> {
+export async function queryGroupMemberOf(
+  db: Kysely<DB>,
+  groupId: string,
+  transitive: boolean,
+  q: ODataQuery,
+): Promise<Page<DirectoryObject>> {
   const group = await findGroupRow(db, groupId);
   if (!group) throw notFound('group', groupId);
   return listMemberOf(db, group.id, transitive, options(q));

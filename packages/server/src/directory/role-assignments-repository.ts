@@ -24,7 +24,11 @@ export async function lockRoleAssignments(db: Kysely<DB>): Promise<void> {
 }
 
 export async function insertRoleAssignment(db: Kysely<DB>, id: string, v: RoleAssignmentValues): Promise<GraphRoleAssignment> {
-  const row = await db.insertInto('role_assignments').values({ id, ...v, created_at: new Date() }).returningAll().executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('role_assignments')
+    .values({ id, ...v, created_at: new Date() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toGraphRoleAssignment(row);
 }
 
@@ -33,8 +37,19 @@ export async function findRoleAssignmentRow(db: Kysely<DB>, id: string): Promise
   return db.selectFrom('role_assignments').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst();
 }
 
-export async function findRoleAssignmentFor(db: Kysely<DB>, roleTemplateId: string, principalId: string, scope: string): Promise<RoleAssignmentRow | undefined> {
-  return db.selectFrom('role_assignments').selectAll().where('role_template_id', '=', roleTemplateId).where('principal_id', '=', principalId).where('directory_scope_id', '=', scope).executeTakeFirst();
+export async function findRoleAssignmentFor(
+  db: Kysely<DB>,
+  roleTemplateId: string,
+  principalId: string,
+  scope: string,
+): Promise<RoleAssignmentRow | undefined> {
+  return db
+    .selectFrom('role_assignments')
+    .selectAll()
+    .where('role_template_id', '=', roleTemplateId)
+    .where('principal_id', '=', principalId)
+    .where('directory_scope_id', '=', scope)
+    .executeTakeFirst();
 }
 
 export async function deleteRoleAssignmentRow(db: Kysely<DB>, id: string): Promise<void> {
@@ -42,7 +57,11 @@ export async function deleteRoleAssignmentRow(db: Kysely<DB>, id: string): Promi
 }
 
 export async function listRoleAssignments(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphRoleAssignment>> {
-  let q = db.selectFrom('role_assignments').selectAll().orderBy('id').limit(o.top + 1);
+  let q = db
+    .selectFrom('role_assignments')
+    .selectAll()
+    .orderBy('id')
+    .limit(o.top + 1);
   if (o.filter) q = q.where(filterToSql(o.filter, ROLE_ASSIGNMENTS_RESOURCE.filterable));
   if (o.after) q = q.where('id', '>', o.after);
   const rows = await q.execute();
@@ -62,7 +81,10 @@ export async function listRoleAssignments(db: Kysely<DB>, o: ListOptions): Promi
  * enabled users, leaving out `exceptUserId` (the user about to be disabled or deleted) and
  * `exceptAssignmentId` (the assignment about to be removed). Group-assigned GA does not count.
  */
-export async function countActiveGlobalAdmins(db: Kysely<DB>, o: { exceptUserId?: string; exceptAssignmentId?: string } = {}): Promise<number> {
+export async function countActiveGlobalAdmins(
+  db: Kysely<DB>,
+  o: { exceptUserId?: string; exceptAssignmentId?: string } = {},
+): Promise<number> {
   let q = db
     .selectFrom('role_assignments')
     .innerJoin('users', 'users.id', 'role_assignments.principal_id')
@@ -84,6 +106,11 @@ export async function effectiveRoleTemplateIds(db: Kysely<DB>, userId: string): 
   const user = await db.selectFrom('users').select('account_enabled').where('id', '=', userId).executeTakeFirst();
   if (!user?.account_enabled) return [];
   const principals = [userId, ...(await transitiveGroupIdsOfUser(db, userId))];
-  const rows = await db.selectFrom('role_assignments').select('role_template_id').distinct().where('principal_id', 'in', principals).execute();
+  const rows = await db
+    .selectFrom('role_assignments')
+    .select('role_template_id')
+    .distinct()
+    .where('principal_id', 'in', principals)
+    .execute();
   return rows.map((r) => r.role_template_id).sort();
 }

@@ -42,11 +42,31 @@ const def = (name: RoleName, displayName: string, description: string, isPrivile
 /** The built-in role catalogue (Graph `unifiedRoleDefinition` subset). */
 export const ROLE_DEFINITIONS: readonly RoleDefinition[] = [
   def('globalAdministrator', 'Global Administrator', 'Can manage all aspects of Latchkey.', true),
-  def('privilegedAuthenticationAdministrator', 'Privileged Authentication Administrator', 'Can view, set and reset authentication method information for any user (admin or non-admin).', true),
-  def('authenticationAdministrator', 'Authentication Administrator', 'Can view, set and reset authentication method information for any non-admin user.', true),
-  def('authenticationPolicyAdministrator', 'Authentication Policy Administrator', 'Can create and manage the authentication methods policy and password protection policy.', true),
+  def(
+    'privilegedAuthenticationAdministrator',
+    'Privileged Authentication Administrator',
+    'Can view, set and reset authentication method information for any user (admin or non-admin).',
+    true,
+  ),
+  def(
+    'authenticationAdministrator',
+    'Authentication Administrator',
+    'Can view, set and reset authentication method information for any non-admin user.',
+    true,
+  ),
+  def(
+    'authenticationPolicyAdministrator',
+    'Authentication Policy Administrator',
+    'Can create and manage the authentication methods policy and password protection policy.',
+    true,
+  ),
   def('conditionalAccessAdministrator', 'Conditional Access Administrator', 'Can manage Conditional Access capabilities.', true),
-  def('helpdeskAdministrator', 'Helpdesk Administrator', 'Can reset passwords and issue Temporary Access Passes for non-administrators.', true),
+  def(
+    'helpdeskAdministrator',
+    'Helpdesk Administrator',
+    'Can reset passwords and issue Temporary Access Passes for non-administrators.',
+    true,
+  ),
   def('globalReader', 'Global Reader', 'Can read everything that a Global Administrator can, but not update anything.', true),
   def('userAdministrator', 'User Administrator', 'Can manage all aspects of users and groups.', true),
   def('groupsAdministrator', 'Groups Administrator', 'Members of this role can create/manage groups and group settings.', false),
@@ -59,5 +79,10 @@ export const ROLE_DEFINITIONS: readonly RoleDefinition[] = [
 
 export function roleByNameOrId(nameOrId: string): RoleDefinition | undefined {
   const lower = nameOrId.toLowerCase().replace(/[\s_-]/g, '');
-  return ROLE_DEFINITIONS.find((r) => r.id === nameOrId || r.displayName.toLowerCase().replace(/\s/g, '') === lower || lower === r.displayName.toLowerCase().replace(/[\s]/g, ''));
+  return ROLE_DEFINITIONS.find(
+    (r) =>
+      r.id === nameOrId ||
+      r.displayName.toLowerCase().replace(/\s/g, '') === lower ||
+      lower === r.displayName.toLowerCase().replace(/[\s]/g, ''),
+  );
 }

@@ -18,16 +18,22 @@ export const userPrincipalName = z
     const alias = v.slice(0, at);
     const domain = v.slice(at + 1);
     return alias.length <= 64 && UPN_ALIAS.test(alias) && domain.length <= 253 && DOMAIN.test(domain);
-  }, 'userPrincipalName must look like alias@domain (alias ≤ 64 characters of A-Z a-z 0-9 \' . - _ ! # ^ ~)');
+  }, "userPrincipalName must look like alias@domain (alias ≤ 64 characters of A-Z a-z 0-9 ' . - _ ! # ^ ~)");
 
 /** PostgreSQL text cannot hold NUL, and control characters have no place in directory names. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const printable = (v: string) => v.isWellFormed() && !/[\u0000-\u001f\u007f]/.test(v);
 const text = (max: number) => z.string().max(max, `longer than ${max} characters`).refine(printable, 'must not contain control characters');
 const optionalText = (max: number) => text(max).nullable().optional();
 const displayName = text(256).regex(/\S/, 'must not be blank');
-const mail = text(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address').nullable().optional();
+const mail = text(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address')
+  .nullable()
+  .optional();
 /** Graph mailNickname: ASCII 0–127 except @ ( ) \ [ ] " ; : . < > , and space (entra-spec §8.6). */
-export const mailNickname = text(64).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII').regex(/^[^@()\\[\]";:.<>,]+$/, 'must not contain @ ( ) \\ [ ] " ; : . < > ,');
+export const mailNickname = text(64)
+  .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII')
+  .regex(/^[^@()\\[\]";:.<>,]+$/, 'must not contain @ ( ) \\ [ ] " ; : . < > ,');
 
 export const userCreateSchema = z.strictObject({
   '@odata.type': z.literal('#microsoft.graph.user').optional(),
@@ -40,7 +46,10 @@ export const userCreateSchema = z.strictObject({
   mailNickname: mailNickname.nullable().optional().describe("Default: the userPrincipalName's alias."),
   jobTitle: optionalText(128),
   department: optionalText(64),
-  passwordProfile: z.unknown().optional().describe('Refused: Latchkey users are passwordless (set a legacy password through the password method).'),
+  passwordProfile: z
+    .unknown()
+    .optional()
+    .describe('Refused: Latchkey users are passwordless (set a legacy password through the password method).'),
 });
 export type UserCreateInput = z.infer<typeof userCreateSchema>;
 
@@ -69,7 +78,10 @@ export const groupCreateSchema = z.strictObject({
   securityEnabled: z.boolean().optional().describe('Must be true (default).'),
   groupTypes: z.array(text(64)).max(4).optional().describe('Must be [] (security group).'),
   description: optionalText(1024),
-  isAssignableToRole: z.boolean().optional().describe('Role-assignable groups can hold directory roles; they cannot contain groups. Needs RoleManagement.ReadWrite.Directory.'),
+  isAssignableToRole: z
+    .boolean()
+    .optional()
+    .describe('Role-assignable groups can hold directory roles; they cannot contain groups. Needs RoleManagement.ReadWrite.Directory.'),
   'members@odata.bind': bindList.optional(),
 });
 export type GroupCreateInput = z.infer<typeof groupCreateSchema>;

@@ -44,8 +44,30 @@ export type UserRow = Selectable<UsersTable>;
 export type GroupRow = Selectable<GroupsTable>;
 export type RoleAssignmentRow = Selectable<RoleAssignmentsTable>;
 
-export const USER_PROPERTIES = ['id', 'userPrincipalName', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'jobTitle', 'department', 'accountEnabled', 'createdDateTime'] as const;
-export const GROUP_PROPERTIES = ['id', 'displayName', 'description', 'mailNickname', 'mailEnabled', 'securityEnabled', 'groupTypes', 'isAssignableToRole', 'createdDateTime'] as const;
+export const USER_PROPERTIES = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'accountEnabled',
+  'createdDateTime',
+] as const;
+export const GROUP_PROPERTIES = [
+  'id',
+  'displayName',
+  'description',
+  'mailNickname',
+  'mailEnabled',
+  'securityEnabled',
+  'groupTypes',
+  'isAssignableToRole',
+  'createdDateTime',
+] as const;
 
 export function toGraphUser(r: UserRow): GraphUser {
   return {
@@ -78,11 +100,18 @@ export function toGraphGroup(r: GroupRow): GraphGroup {
 }
 
 export function toGraphRoleAssignment(r: RoleAssignmentRow): GraphRoleAssignment {
-  return { id: r.id, principalId: r.principal_id, roleDefinitionId: r.role_template_id, directoryScopeId: r.directory_scope_id, createdDateTime: new Date(r.created_at).toISOString() };
+  return {
+    id: r.id,
+    principalId: r.principal_id,
+    roleDefinitionId: r.role_template_id,
+    directoryScopeId: r.directory_scope_id,
+    createdDateTime: new Date(r.created_at).toISOString(),
+  };
 }
 
 /** A directoryObject in a members / memberOf collection, tagged with its `@odata.type`. */
-export type DirectoryObject = (GraphUser & { '@odata.type': '#microsoft.graph.user' }) | (GraphGroup & { '@odata.type': '#microsoft.graph.group' });
+export type DirectoryObject =
+  (GraphUser & { '@odata.type': '#microsoft.graph.user' }) | (GraphGroup & { '@odata.type': '#microsoft.graph.group' });
 
 export const asUserObject = (u: GraphUser): DirectoryObject => ({ '@odata.type': '#microsoft.graph.user', ...u });
 export const asGroupObject = (g: GraphGroup): DirectoryObject => ({ '@odata.type': '#microsoft.graph.group', ...g });

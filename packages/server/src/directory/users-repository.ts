@@ -30,7 +30,11 @@ export interface ListOptions {
 /** Inserts a user; the unique index on lower(userPrincipalName) raises 23505 on a duplicate. */
 export async function insertUser(db: Kysely<DB>, id: string, v: UserValues): Promise<GraphUser> {
   const now = new Date();
-  const row = await db.insertInto('users').values({ id, ...v, created_at: now, updated_at: now }).returningAll().executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('users')
+    .values({ id, ...v, created_at: now, updated_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return toGraphUser(row);
 }
 
@@ -42,7 +46,11 @@ export async function findUserRow(db: Kysely<DB>, id: string): Promise<UserRow |
 
 /** By userPrincipalName, case-insensitively (the users_upn_lower index). */
 export async function findUserRowByUpn(db: Kysely<DB>, upn: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where(sql<string>`lower(user_principal_name)`, '=', upn.toLowerCase()).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql<string>`lower(user_principal_name)`, '=', upn.toLowerCase())
+    .executeTakeFirst();
 }
 
 /** Graph addresses a user by id or by userPrincipalName (`/users/{id | userPrincipalName}`). */
@@ -53,7 +61,12 @@ export async function findUserRowByKey(db: Kysely<DB>, key: string): Promise<Use
 }
 
 export async function updateUserRow(db: Kysely<DB>, id: string, v: Partial<UserValues>): Promise<UserRow> {
-  return db.updateTable('users').set({ ...v, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('users')
+    .set({ ...v, updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** Deletes the user with its memberships and role assignments (no FK: members are polymorphic). */
@@ -65,13 +78,21 @@ export async function deleteUserRow(db: Kysely<DB>, id: string): Promise<void> {
 
 /** One keyset page ordered by id, optionally filtered; `count` counts all matches. */
 export async function listUsers(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphUser>> {
-  let q = db.selectFrom('users').selectAll().orderBy('id').limit(o.top + 1);
+  let q = db
+    .selectFrom('users')
+    .selectAll()
+    .orderBy('id')
+    .limit(o.top + 1);
   if (o.filter) q = q.where(filterToSql(o.filter, USERS_RESOURCE.filterable));
   if (o.after) q = q.where('id', '>', o.after);
   const rows = await q.execute();
   const more = rows.length > o.top;
   const page = more ? rows.slice(0, o.top) : rows;
-  return { items: page.map(toGraphUser), nextAfter: more ? page[page.length - 1]!.id : null, count: o.count ? await countUsers(db, o.filter) : undefined };
+  return {
+    items: page.map(toGraphUser),
+    nextAfter: more ? page[page.length - 1]!.id : null,
+    count: o.count ? await countUsers(db, o.filter) : undefined,
+  };
 }
 
 export async function countUsers(db: Kysely<DB>, filter?: FilterExpr): Promise<number> {

@@ -9,10 +9,24 @@ import { toGraphUser, type GraphUser } from './shapes.ts';
 import { isUniqueViolation, modifiedProperties } from './audit-values.ts';
 import type { UserCreateInput, UserPatchInput } from './schemas.ts';
 
-const AUDITED = ['userPrincipalName', 'displayName', 'givenName', 'surname', 'mail', 'mailNickname', 'jobTitle', 'department', 'accountEnabled'] as const;
+const AUDITED = [
+  'userPrincipalName',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'accountEnabled',
+] as const;
 
-const duplicateUpn = (upn: string) => conflict(`Another object with the same value for property userPrincipalName already exists: '${upn}'.`);
-const noPasswords = () => badRequest('passwordProfile is not supported: Latchkey users are passwordless. Set a legacy password through /users/{id}/authentication/methods/{id}/resetPassword if one is needed.');
+const duplicateUpn = (upn: string) =>
+  conflict(`Another object with the same value for property userPrincipalName already exists: '${upn}'.`);
+const noPasswords = () =>
+  badRequest(
+    'passwordProfile is not supported: Latchkey users are passwordless. Set a legacy password through /users/{id}/authentication/methods/{id}/resetPassword if one is needed.',
+  );
 
 /** Creates a user (Graph `POST /users`): 409 when the userPrincipalName is taken, case-insensitively. */
 export async function createUser(db: Kysely<DB>, ctx: RequestContext, input: UserCreateInput): Promise<GraphUser> {
@@ -36,7 +50,15 @@ export async function createUser(db: Kysely<DB>, ctx: RequestContext, input: Use
         category: 'UserManagement',
         activity: 'Add user',
         operationType: 'Add',
-        targets: [{ id: user.id, type: 'User', displayName: user.displayName, userPrincipalName: user.userPrincipalName, modifiedProperties: modifiedProperties(null, { ...user }, AUDITED) }],
+        targets: [
+          {
+            id: user.id,
+            type: 'User',
+            displayName: user.displayName,
+            userPrincipalName: user.userPrincipalName,
+            modifiedProperties: modifiedProperties(null, { ...user }, AUDITED),
+          },
+        ],
       });
       return user;
     });
@@ -88,7 +110,15 @@ export async function updateUser(db: Kysely<DB>, ctx: RequestContext, key: strin
         category: 'UserManagement',
         activity: onlyEnabled ? (after.accountEnabled ? 'Enable account' : 'Disable account') : 'Update user',
         operationType: 'Update',
-        targets: [{ id: after.id, type: 'User', displayName: after.displayName, userPrincipalName: after.userPrincipalName, modifiedProperties: changed }],
+        targets: [
+          {
+            id: after.id,
+            type: 'User',
+            displayName: after.displayName,
+            userPrincipalName: after.userPrincipalName,
+            modifiedProperties: changed,
+          },
+        ],
       });
       return after;
     });
@@ -105,7 +135,12 @@ export async function deleteUser(db: Kysely<DB>, ctx: RequestContext, key: strin
     if (!row) throw notFound('user', key);
     if (row.account_enabled) await assertNotLastGlobalAdmin(trx, row.id, 'delete');
     await deleteUserRow(trx, row.id);
-    await recordAudit(trx, ctx, { category: 'UserManagement', activity: 'Delete user', operationType: 'Delete', targets: [{ id: row.id, type: 'User', displayName: row.display_name, userPrincipalName: row.user_principal_name }] });
+    await recordAudit(trx, ctx, {
+      category: 'UserManagement',
+      activity: 'Delete user',
+      operationType: 'Delete',
+      targets: [{ id: row.id, type: 'User', displayName: row.display_name, userPrincipalName: row.user_principal_name }],
+    });
   });
 }
 
@@ -115,6 +150,9 @@ async function assertNotLastGlobalAdmin(trx: Kysely<DB>, userId: string, verb: '
   const before = await countActiveGlobalAdmins(trx);
   if (before === 0) return;
   if ((await countActiveGlobalAdmins(trx, { exceptUserId: userId })) === 0) {
-    throw new ApiError('Request_BadRequest', `Cannot ${verb} the last enabled Global Administrator; assign the role to another enabled user first.`);
+    throw new ApiError(
+      'Request_BadRequest',
+      `Cannot ${verb} the last enabled Global Administrator; assign the role to another enabled user first.`,
+    );
   }
 }

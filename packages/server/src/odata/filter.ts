@@ -80,9 +80,11 @@ function tokenize(text: string): Token[] {
  * Returns the expression tree with canonical field names. Throws ApiError 400 on any fault.
  */
 export function parseFilter(text: string, fields: FilterFields, resource: string): FilterExpr {
-  if (text.length > MAX_FILTER_LENGTH) throw new ApiError('Request_BadRequest', `Invalid $filter: longer than ${MAX_FILTER_LENGTH} characters.`);
+  if (text.length > MAX_FILTER_LENGTH)
+    throw new ApiError('Request_BadRequest', `Invalid $filter: longer than ${MAX_FILTER_LENGTH} characters.`);
   // PostgreSQL text holds neither NUL nor lone surrogates; refuse them before they reach SQL.
-  if (!text.isWellFormed() || text.includes('\0')) throw new ApiError('Request_BadRequest', 'Invalid $filter: contains a NUL character or malformed Unicode.');
+  if (!text.isWellFormed() || text.includes('\0'))
+    throw new ApiError('Request_BadRequest', 'Invalid $filter: contains a NUL character or malformed Unicode.');
   const tokens = tokenize(text);
   if (!tokens.length) throw new ApiError('Request_BadRequest', 'Invalid $filter: the expression is empty.');
   const byLower = new Map(Object.keys(fields).map((k) => [k.toLowerCase(), k]));
@@ -149,7 +151,8 @@ export function parseFilter(text: string, fields: FilterFields, resource: string
     if (op?.t !== 'ident') throw syntax(text, op?.pos ?? endPos, `expected an operator after '${tok.v}'`);
     p++;
     if (op.v.toLowerCase() !== 'eq') {
-      if (['ne', 'gt', 'ge', 'lt', 'le', 'in', 'has'].includes(op.v.toLowerCase())) throw unsupported(`operator '${op.v}' is not supported; use eq.`);
+      if (['ne', 'gt', 'ge', 'lt', 'le', 'in', 'has'].includes(op.v.toLowerCase()))
+        throw unsupported(`operator '${op.v}' is not supported; use eq.`);
       throw syntax(text, op.pos, `unknown operator '${op.v}'`);
     }
     return { kind: 'eq', field: name, value: literal(name, spec) };
@@ -164,13 +167,16 @@ export function parseFilter(text: string, fields: FilterFields, resource: string
         if (!spec.nullable) throw new ApiError('Request_BadRequest', `Invalid $filter: '${name}' is never null.`);
         return null;
       }
-      if (spec.type !== 'boolean') throw new ApiError('Request_BadRequest', `Invalid $filter: '${name}' compares with a quoted string, not ${v}.`);
+      if (spec.type !== 'boolean')
+        throw new ApiError('Request_BadRequest', `Invalid $filter: '${name}' compares with a quoted string, not ${v}.`);
       return v === 'true';
     }
-    if (tok.t === 'number') throw unsupported(`'${name}' is not numeric; compare it with ${spec.type === 'boolean' ? 'true or false' : 'a quoted string'}.`);
+    if (tok.t === 'number')
+      throw unsupported(`'${name}' is not numeric; compare it with ${spec.type === 'boolean' ? 'true or false' : 'a quoted string'}.`);
     if (tok.t !== 'string') throw syntax(text, tok.pos, 'expected a quoted string, true, false or null');
     if (spec.type === 'boolean') throw new ApiError('Request_BadRequest', `Invalid $filter: '${name}' compares with true or false.`);
-    if (spec.type === 'guid' && !GUID.test(tok.v)) throw new ApiError('Request_BadRequest', `Invalid $filter: '${tok.v.slice(0, 60)}' is not a valid GUID for '${name}'.`);
+    if (spec.type === 'guid' && !GUID.test(tok.v))
+      throw new ApiError('Request_BadRequest', `Invalid $filter: '${tok.v.slice(0, 60)}' is not a valid GUID for '${name}'.`);
     return tok.v;
   };
 

@@ -48,7 +48,8 @@ const bad = (message: string) => new ApiError('Request_BadRequest', message);
 /** Parses and validates the options against `resource`; throws ApiError 400 on any fault. */
 export function parseODataQuery(raw: RawODataQuery, resource: ODataResource): ODataQuery {
   for (const opt of ['$orderby', '$search', '$expand', '$skip'] as const) {
-    if (raw[opt] !== undefined) throw new ApiError('Request_UnsupportedQuery', `The query option ${opt} is not supported on ${resource.name}.`);
+    if (raw[opt] !== undefined)
+      throw new ApiError('Request_UnsupportedQuery', `The query option ${opt} is not supported on ${resource.name}.`);
   }
   const query: ODataQuery = { top: parseTop(raw.$top), after: undefined, select: undefined, count: false, filter: undefined, raw: {} };
   if (raw.$skiptoken !== undefined) query.after = decodeSkipToken(raw.$skiptoken);

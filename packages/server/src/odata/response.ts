@@ -21,7 +21,10 @@ export interface Page<T> {
  * `$select`; `@odata.count` appears only on the first page (Graph `paging.md`).
  */
 export function collection<T>(page: Page<T>, q: ODataQuery, baseUrl: string, contextUrl: string): CollectionResponse<T> {
-  const out: CollectionResponse<T> = { '@odata.context': q.select ? `${contextUrl}(${q.select.join(',')})` : contextUrl, value: page.items };
+  const out: CollectionResponse<T> = {
+    '@odata.context': q.select ? `${contextUrl}(${q.select.join(',')})` : contextUrl,
+    value: page.items,
+  };
   if (page.count !== undefined) out['@odata.count'] = page.count;
   if (page.nextAfter !== null) {
     const params = [`$top=${q.top}`];

@@ -9,8 +9,16 @@ export const odataQuerySchema = z.object({
   $top: z.string().max(12).optional().describe(`Page size, 1–${MAX_TOP} (default ${DEFAULT_TOP}).`),
   $skiptoken: z.string().max(200).optional().describe('Opaque; taken from @odata.nextLink.'),
   $select: z.string().max(1000).optional().describe('Comma-separated property names.'),
-  $count: z.string().max(8).optional().describe('true adds @odata.count (first page only). The ConsistencyLevel: eventual header is accepted but not required.'),
-  $filter: z.string().max(4000).optional().describe("eq and startswith(property,'prefix') on the resource's filterable properties, joined with and/or, with parentheses."),
+  $count: z
+    .string()
+    .max(8)
+    .optional()
+    .describe('true adds @odata.count (first page only). The ConsistencyLevel: eventual header is accepted but not required.'),
+  $filter: z
+    .string()
+    .max(4000)
+    .optional()
+    .describe("eq and startswith(property,'prefix') on the resource's filterable properties, joined with and/or, with parentheses."),
   $orderby: z.string().max(1000).optional().describe('Not supported (400).'),
   $search: z.string().max(1000).optional().describe('Not supported (400).'),
   $expand: z.string().max(1000).optional().describe('Not supported (400).'),

@@ -38,7 +38,11 @@ for (const kind of STORE_KINDS) {
       const seen: string[] = [];
       let skipToken: string | undefined;
       do {
-        const page: { value: Array<{ id: string }>; nextSkipToken: string | null } = await run('users.list', { top: 2, filter: "startswith(displayName,'Page')", ...(skipToken ? { skipToken } : {}) });
+        const page: { value: Array<{ id: string }>; nextSkipToken: string | null } = await run('users.list', {
+          top: 2,
+          filter: "startswith(displayName,'Page')",
+          ...(skipToken ? { skipToken } : {}),
+        });
         seen.push(...page.value.map((u) => u.id));
         skipToken = page.nextSkipToken ?? undefined;
       } while (skipToken);
@@ -56,19 +60,25 @@ for (const kind of STORE_KINDS) {
       expect(transitive.count).toBe(2);
       await run('groups.removeMember', { group: 'Outer Team', member: inner.id });
       expect((await run('groups.members', { group: 'Outer Team' })).value).toEqual([]);
-      await expect(run('groups.addMember', { group: 'No Such Group', member: 'nest@contoso.example' })).rejects.toMatchObject({ status: 404 });
+      await expect(run('groups.addMember', { group: 'No Such Group', member: 'nest@contoso.example' })).rejects.toMatchObject({
+        status: 404,
+      });
     });
 
     it('assigns and unassigns roles by name, protecting the last Global Administrator', async () => {
       await run('users.create', { userPrincipalName: 'reader@contoso.example', displayName: 'Reader' });
       const a = await run('roles.assign', { principal: 'reader@contoso.example', role: 'Global Reader' });
-      expect((await run('roles.list', { principal: 'reader@contoso.example' })).map((r: { roleDisplayName: string }) => r.roleDisplayName)).toEqual(['Global Reader']);
+      expect(
+        (await run('roles.list', { principal: 'reader@contoso.example' })).map((r: { roleDisplayName: string }) => r.roleDisplayName),
+      ).toEqual(['Global Reader']);
       expect(await run('roles.unassign', { principal: 'reader@contoso.example', role: a.roleDefinitionId })).toEqual({ removed: a.id });
       const before = await counts(s);
       const err = await run('roles.unassign', { principal: 'admin@latchkey.local', role: 'Global Administrator' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).status).toBe(400);
-      await expect(run('roles.assign', { principal: 'reader@contoso.example', role: 'Supreme Leader' })).rejects.toMatchObject({ status: 400 });
+      await expect(run('roles.assign', { principal: 'reader@contoso.example', role: 'Supreme Leader' })).rejects.toMatchObject({
+        status: 400,
+      });
       await expect(run('users.create', { userPrincipalName: 'bad', displayName: 'x' })).rejects.toMatchObject({ status: 400 });
       expect(await counts(s)).toEqual(before);
     });

@@ -6,9 +6,19 @@ import { counts, ref } from './helpers.ts';
 for (const kind of STORE_KINDS) {
   describe(`groups API [${kind}]`, () => {
     let s: TestServer;
-    const user = async (alias: string) => (await s.api('/api/v1/users', { body: { userPrincipalName: `${alias}@contoso.example`, displayName: alias } })).body.id as string;
+    const user = async (alias: string) =>
+      (await s.api('/api/v1/users', { body: { userPrincipalName: `${alias}@contoso.example`, displayName: alias } })).body.id as string;
     const group = async (displayName: string, extra: Record<string, unknown> = {}) => {
-      const r = await s.api('/api/v1/groups', { body: { displayName, mailEnabled: false, securityEnabled: true, mailNickname: displayName.replace(/\W/g, ''), groupTypes: [], ...extra } });
+      const r = await s.api('/api/v1/groups', {
+        body: {
+          displayName,
+          mailEnabled: false,
+          securityEnabled: true,
+          mailNickname: displayName.replace(/\W/g, ''),
+          groupTypes: [],
+          ...extra,
+        },
+      });
       expect(r.status).toBe(201);
       return r.body.id as string;
     };
@@ -19,16 +29,39 @@ for (const kind of STORE_KINDS) {
     afterAll(async () => s?.close());
 
     it('creates, reads, updates and deletes a security group', async () => {
-      const created = await s.api('/api/v1/groups', { body: { displayName: 'Onboarding', mailEnabled: false, mailNickname: 'onboarding', securityEnabled: true, groupTypes: [], description: 'New hires' } });
+      const created = await s.api('/api/v1/groups', {
+        body: {
+          displayName: 'Onboarding',
+          mailEnabled: false,
+          mailNickname: 'onboarding',
+          securityEnabled: true,
+          groupTypes: [],
+          description: 'New hires',
+        },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ displayName: 'Onboarding', mailNickname: 'onboarding', securityEnabled: true, mailEnabled: false, groupTypes: [], isAssignableToRole: false, description: 'New hires' });
+      expect(created.body).toMatchObject({
+        displayName: 'Onboarding',
+        mailNickname: 'onboarding',
+        securityEnabled: true,
+        mailEnabled: false,
+        groupTypes: [],
+        isAssignableToRole: false,
+        description: 'New hires',
+      });
       const id = created.body.id;
       expect((await s.api(`/api/v1/groups/${id}`, { method: 'PATCH', body: { description: 'Starters' } })).status).toBe(204);
       expect((await s.api(`/api/v1/groups/${id}?$select=description`)).body).toEqual({ id, description: 'Starters' });
       expect((await s.api(`/api/v1/groups/${id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await s.api(`/api/v1/groups/${id}`)).status).toBe(404);
-      const audits = await s.api(`/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${id}')`)}`);
-      expect(audits.body.value.map((a: { activityDisplayName: string }) => a.activityDisplayName)).toEqual(['Delete group', 'Update group', 'Add group']);
+      const audits = await s.api(
+        `/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${id}')`)}`,
+      );
+      expect(audits.body.value.map((a: { activityDisplayName: string }) => a.activityDisplayName)).toEqual([
+        'Delete group',
+        'Update group',
+        'Add group',
+      ]);
     });
 
     it('adds and removes members through $ref with Graph status codes', async () => {
@@ -58,8 +91,14 @@ for (const kind of STORE_KINDS) {
       expect((await s.api(`/api/v1/groups/${g}/members/${u}/$ref`, { method: 'DELETE' })).status).toBe(204);
       expect((await s.api(`/api/v1/groups/${g}/members/${u}/$ref`, { method: 'DELETE' })).status).toBe(404);
       expect(ids(await s.api(`/api/v1/groups/${g}/members`))).toEqual([]);
-      const audits = await s.api(`/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${g}') and category eq 'GroupManagement'`)}`);
-      expect(audits.body.value.map((a: { activityDisplayName: string }) => a.activityDisplayName)).toEqual(['Remove member from group', 'Add member to group', 'Add group']);
+      const audits = await s.api(
+        `/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${g}') and category eq 'GroupManagement'`)}`,
+      );
+      expect(audits.body.value.map((a: { activityDisplayName: string }) => a.activityDisplayName)).toEqual([
+        'Remove member from group',
+        'Add member to group',
+        'Add group',
+      ]);
     });
 
     it('answers 404 for member lists of unknown groups and users', async () => {
@@ -72,7 +111,12 @@ for (const kind of STORE_KINDS) {
       // top ⊃ mid ⊃ leaf ∋ u ; and a cycle top ∈ leaf.
       const [top, mid, leaf] = [await group('Top'), await group('Mid'), await group('Leaf')];
       const u = await user('nina');
-      for (const [parent, child] of [[top, mid], [mid, leaf], [leaf, u]] as const) expect((await s.api(`/api/v1/groups/${parent}/members/$ref`, { body: ref(s, child) })).status).toBe(204);
+      for (const [parent, child] of [
+        [top, mid],
+        [mid, leaf],
+        [leaf, u],
+      ] as const)
+        expect((await s.api(`/api/v1/groups/${parent}/members/$ref`, { body: ref(s, child) })).status).toBe(204);
       expect(ids(await s.api(`/api/v1/users/${u}/memberOf`))).toEqual([leaf]);
       expect(ids(await s.api(`/api/v1/users/${u}/transitiveMemberOf`))).toEqual([top, mid, leaf].sort());
       expect(ids(await s.api(`/api/v1/groups/${top}/transitiveMembers`))).toEqual([mid, leaf, u].sort());
@@ -112,11 +156,27 @@ for (const kind of STORE_KINDS) {
 
     it('adds members@odata.bind on create all-or-nothing', async () => {
       const a = await user('bind1');
-      const ok = await s.api('/api/v1/groups', { body: { displayName: 'Bound', mailNickname: 'bound', mailEnabled: false, securityEnabled: true, 'members@odata.bind': [`${s.url}/api/v1/users/${a}`] } });
+      const ok = await s.api('/api/v1/groups', {
+        body: {
+          displayName: 'Bound',
+          mailNickname: 'bound',
+          mailEnabled: false,
+          securityEnabled: true,
+          'members@odata.bind': [`${s.url}/api/v1/users/${a}`],
+        },
+      });
       expect(ok.status).toBe(201);
       expect(ids(await s.api(`/api/v1/groups/${ok.body.id}/members`))).toEqual([a]);
       const before = await counts(s);
-      const bad = await s.api('/api/v1/groups', { body: { displayName: 'Bound2', mailNickname: 'bound2', mailEnabled: false, securityEnabled: true, 'members@odata.bind': [`${s.url}/api/v1/users/${a}`, `${s.url}/api/v1/users/44444444-4444-4444-8444-444444444444`] } });
+      const bad = await s.api('/api/v1/groups', {
+        body: {
+          displayName: 'Bound2',
+          mailNickname: 'bound2',
+          mailEnabled: false,
+          securityEnabled: true,
+          'members@odata.bind': [`${s.url}/api/v1/users/${a}`, `${s.url}/api/v1/users/44444444-4444-4444-8444-444444444444`],
+        },
+      });
       expect(bad.status).toBe(404);
       expect(await counts(s)).toEqual(before);
     });
@@ -125,9 +185,22 @@ for (const kind of STORE_KINDS) {
       ['over-long displayName', { displayName: 'g'.repeat(257), mailNickname: 'x', mailEnabled: false, securityEnabled: true }],
       ['over-long mailNickname', { displayName: 'G', mailNickname: 'n'.repeat(65), mailEnabled: false, securityEnabled: true }],
       ['mailNickname with a space', { displayName: 'G', mailNickname: 'a b', mailEnabled: false, securityEnabled: true }],
-      ['a Microsoft 365 group', { displayName: 'G', mailNickname: 'g', mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] }],
-      ['a dynamic group', { displayName: 'G', mailNickname: 'g', mailEnabled: false, securityEnabled: true, groupTypes: ['DynamicMembership'] }],
-      ['more than 20 members@odata.bind', { displayName: 'G', mailNickname: 'g', 'members@odata.bind': Array.from({ length: 21 }, () => 'https://x/directoryObjects/55555555-5555-4555-8555-555555555555') }],
+      [
+        'a Microsoft 365 group',
+        { displayName: 'G', mailNickname: 'g', mailEnabled: true, securityEnabled: false, groupTypes: ['Unified'] },
+      ],
+      [
+        'a dynamic group',
+        { displayName: 'G', mailNickname: 'g', mailEnabled: false, securityEnabled: true, groupTypes: ['DynamicMembership'] },
+      ],
+      [
+        'more than 20 members@odata.bind',
+        {
+          displayName: 'G',
+          mailNickname: 'g',
+          'members@odata.bind': Array.from({ length: 21 }, () => 'https://x/directoryObjects/55555555-5555-4555-8555-555555555555'),
+        },
+      ],
     ])('rejects %s with 400 and writes nothing', async (_n, body) => {
       const before = await counts(s);
       const r = await s.api('/api/v1/groups', { body });

@@ -1,10 +1,31 @@
 import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEachStore } from '../support/stores.ts';
-import { insertUser, findUserRowByUpn, findUserRowByKey, listUsers, updateUserRow, deleteUserRow, countUsers, type UserValues } from '../../src/directory/users-repository.ts';
+import {
+  insertUser,
+  findUserRowByUpn,
+  findUserRowByKey,
+  listUsers,
+  updateUserRow,
+  deleteUserRow,
+  countUsers,
+  type UserValues,
+} from '../../src/directory/users-repository.ts';
 import { insertGroup, listGroups, deleteGroupRow, findGroupRow } from '../../src/directory/groups-repository.ts';
-import { insertMember, deleteMember, isDirectMember, listMembers, listMemberOf, transitiveGroupIdsOfUser } from '../../src/directory/membership-repository.ts';
-import { insertRoleAssignment, effectiveRoleTemplateIds, countActiveGlobalAdmins, listRoleAssignments } from '../../src/directory/role-assignments-repository.ts';
+import {
+  insertMember,
+  deleteMember,
+  isDirectMember,
+  listMembers,
+  listMemberOf,
+  transitiveGroupIdsOfUser,
+} from '../../src/directory/membership-repository.ts';
+import {
+  insertRoleAssignment,
+  effectiveRoleTemplateIds,
+  countActiveGlobalAdmins,
+  listRoleAssignments,
+} from '../../src/directory/role-assignments-repository.ts';
 import { isUniqueViolation } from '../../src/directory/audit-values.ts';
 import { parseFilter, formatFilter, type FilterExpr } from '../../src/odata/filter.ts';
 import { USERS_RESOURCE } from '../../src/directory/filters.ts';
@@ -12,9 +33,19 @@ import { ROLE } from '../../src/directory/roles.ts';
 import type { GraphUser } from '../../src/directory/shapes.ts';
 
 const values = (upn: string, extra: Partial<UserValues> = {}): UserValues => ({
-  user_principal_name: upn, display_name: upn.split('@')[0]!, given_name: null, surname: null, mail: null, mail_nickname: null, job_title: null, department: null, account_enabled: true, ...extra,
+  user_principal_name: upn,
+  display_name: upn.split('@')[0]!,
+  given_name: null,
+  surname: null,
+  mail: null,
+  mail_nickname: null,
+  job_title: null,
+  department: null,
+  account_enabled: true,
+  ...extra,
 });
-const group = (db: Parameters<typeof insertGroup>[0], name: string, assignable = false) => insertGroup(db, crypto.randomUUID(), { display_name: name, description: null, mail_nickname: name, is_assignable_to_role: assignable });
+const group = (db: Parameters<typeof insertGroup>[0], name: string, assignable = false) =>
+  insertGroup(db, crypto.randomUUID(), { display_name: name, description: null, mail_nickname: name, is_assignable_to_role: assignable });
 
 describeEachStore('users repository', (store) => {
   it('keeps userPrincipalName unique case-insensitively (unique index)', async () => {
@@ -30,7 +61,12 @@ describeEachStore('users repository', (store) => {
     const u = await insertUser(db, crypto.randomUUID(), values('gone@example.org'));
     const g = await group(db, 'g-gone');
     await insertMember(db, g.id, u.id, 'user');
-    await insertRoleAssignment(db, crypto.randomUUID(), { role_template_id: ROLE.globalReader, principal_id: u.id, principal_type: 'user', directory_scope_id: '/' });
+    await insertRoleAssignment(db, crypto.randomUUID(), {
+      role_template_id: ROLE.globalReader,
+      principal_id: u.id,
+      principal_type: 'user',
+      directory_scope_id: '/',
+    });
     expect((await findUserRowByKey(db, u.id.toUpperCase()))?.id).toBe(u.id);
     expect(await findUserRowByKey(db, 'no-at-sign')).toBeUndefined();
     expect((await updateUserRow(db, u.id, { display_name: 'Renamed', account_enabled: false })).display_name).toBe('Renamed');
@@ -46,7 +82,14 @@ describeEachStore('users repository', (store) => {
     const word = fc.array(fc.constantFrom(...alphabet), { minLength: 0, maxLength: 3 }).map((a) => a.join(''));
     const people = fc.sample(fc.record({ d: word, dept: fc.option(word, { nil: null }), on: fc.boolean() }), { numRuns: 40, seed: 7 });
     const mine: GraphUser[] = [];
-    for (const [i, p] of people.entries()) mine.push(await insertUser(db, crypto.randomUUID(), values(`f${i}@filter.test`, { display_name: `x${p.d}`, department: p.dept, account_enabled: p.on })));
+    for (const [i, p] of people.entries())
+      mine.push(
+        await insertUser(
+          db,
+          crypto.randomUUID(),
+          values(`f${i}@filter.test`, { display_name: `x${p.d}`, department: p.dept, account_enabled: p.on }),
+        ),
+      );
     const ids = new Set(mine.map((u) => u.id));
     const leaf: fc.Arbitrary<FilterExpr> = fc.oneof(
       fc.record({ kind: fc.constant('eq' as const), field: fc.constant('displayName'), value: word.map((w) => `x${w}`) }),
@@ -54,8 +97,18 @@ describeEachStore('users repository', (store) => {
       fc.record({ kind: fc.constant('eq' as const), field: fc.constant('department'), value: fc.option(word, { nil: null }) }),
       fc.record({ kind: fc.constant('eq' as const), field: fc.constant('accountEnabled'), value: fc.boolean() }),
     );
-    const expr = fc.letrec<{ e: FilterExpr }>((tie) => ({ e: fc.oneof({ depthSize: 'small' }, leaf, fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('e'), right: tie('e') })) })).e;
-    const prop: Record<string, keyof GraphUser> = { displayName: 'displayName', department: 'department', accountEnabled: 'accountEnabled' };
+    const expr = fc.letrec<{ e: FilterExpr }>((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('e'), right: tie('e') }),
+      ),
+    })).e;
+    const prop: Record<string, keyof GraphUser> = {
+      displayName: 'displayName',
+      department: 'department',
+      accountEnabled: 'accountEnabled',
+    };
     const holds = (e: FilterExpr, u: GraphUser): boolean => {
       if ('left' in e) return e.kind === 'and' ? holds(e.left, u) && holds(e.right, u) : holds(e.left, u) || holds(e.right, u);
       const v = u[prop[e.field]!] as string | boolean | null;
@@ -67,8 +120,16 @@ describeEachStore('users repository', (store) => {
       fc.asyncProperty(expr, async (e) => {
         const parsed = parseFilter(formatFilter(e), USERS_RESOURCE.filterable, 'users');
         const page = await listUsers(db, { filter: parsed, top: 999 });
-        const got = page.items.filter((u) => ids.has(u.id)).map((u) => u.id).sort();
-        expect(got).toEqual(mine.filter((u) => holds(e, u)).map((u) => u.id).sort());
+        const got = page.items
+          .filter((u) => ids.has(u.id))
+          .map((u) => u.id)
+          .sort();
+        expect(got).toEqual(
+          mine
+            .filter((u) => holds(e, u))
+            .map((u) => u.id)
+            .sort(),
+        );
       }),
       { numRuns: 60, seed: 11 },
     );
@@ -137,7 +198,15 @@ describeEachStore('groups and membership repositories', (store) => {
     const db = store().db;
     await group(db, 'Finance One');
     await group(db, 'finance two');
-    const page = await listGroups(db, { top: 1, filter: parseFilter("startswith(displayName,'FINANCE')", { displayName: { column: 'display_name', type: 'string', startswith: true } }, 'groups'), count: true });
+    const page = await listGroups(db, {
+      top: 1,
+      filter: parseFilter(
+        "startswith(displayName,'FINANCE')",
+        { displayName: { column: 'display_name', type: 'string', startswith: true } },
+        'groups',
+      ),
+      count: true,
+    });
     expect(page.count).toBe(2);
     expect(page.items).toHaveLength(1);
     expect(page.nextAfter).toBe(page.items[0]!.id);
@@ -150,13 +219,26 @@ describeEachStore('role assignments repository', (store) => {
     const u = await insertUser(db, crypto.randomUUID(), values('roles@example.org'));
     const g = await group(db, 'ra', true);
     await insertMember(db, g.id, u.id, 'user');
-    await insertRoleAssignment(db, crypto.randomUUID(), { role_template_id: ROLE.helpdeskAdministrator, principal_id: u.id, principal_type: 'user', directory_scope_id: '/' });
-    await insertRoleAssignment(db, crypto.randomUUID(), { role_template_id: ROLE.globalReader, principal_id: g.id, principal_type: 'group', directory_scope_id: '/' });
+    await insertRoleAssignment(db, crypto.randomUUID(), {
+      role_template_id: ROLE.helpdeskAdministrator,
+      principal_id: u.id,
+      principal_type: 'user',
+      directory_scope_id: '/',
+    });
+    await insertRoleAssignment(db, crypto.randomUUID(), {
+      role_template_id: ROLE.globalReader,
+      principal_id: g.id,
+      principal_type: 'group',
+      directory_scope_id: '/',
+    });
     expect(await effectiveRoleTemplateIds(db, u.id)).toEqual([ROLE.helpdeskAdministrator, ROLE.globalReader].sort());
     await updateUserRow(db, u.id, { account_enabled: false });
     expect(await effectiveRoleTemplateIds(db, u.id)).toEqual([]);
     expect(await effectiveRoleTemplateIds(db, 'not-a-guid')).toEqual([]);
-    const listed = await listRoleAssignments(db, { top: 10, filter: parseFilter(`principalId eq '${g.id}'`, { principalId: { column: 'principal_id', type: 'guid' } }, 'roleAssignments') });
+    const listed = await listRoleAssignments(db, {
+      top: 10,
+      filter: parseFilter(`principalId eq '${g.id}'`, { principalId: { column: 'principal_id', type: 'guid' } }, 'roleAssignments'),
+    });
     expect(listed.items.map((a) => a.roleDefinitionId)).toEqual([ROLE.globalReader]);
   });
 
@@ -166,8 +248,18 @@ describeEachStore('role assignments repository', (store) => {
     const a = await insertUser(db, crypto.randomUUID(), values('ga1@example.org'));
     const b = await insertUser(db, crypto.randomUUID(), values('ga2@example.org', { account_enabled: false }));
     const ra = crypto.randomUUID();
-    await insertRoleAssignment(db, ra, { role_template_id: ROLE.globalAdministrator, principal_id: a.id, principal_type: 'user', directory_scope_id: '/' });
-    await insertRoleAssignment(db, crypto.randomUUID(), { role_template_id: ROLE.globalAdministrator, principal_id: b.id, principal_type: 'user', directory_scope_id: '/' });
+    await insertRoleAssignment(db, ra, {
+      role_template_id: ROLE.globalAdministrator,
+      principal_id: a.id,
+      principal_type: 'user',
+      directory_scope_id: '/',
+    });
+    await insertRoleAssignment(db, crypto.randomUUID(), {
+      role_template_id: ROLE.globalAdministrator,
+      principal_id: b.id,
+      principal_type: 'user',
+      directory_scope_id: '/',
+    });
     expect(await countActiveGlobalAdmins(db)).toBe(base + 1);
     expect(await countActiveGlobalAdmins(db, { exceptUserId: a.id })).toBe(base);
     expect(await countActiveGlobalAdmins(db, { exceptAssignmentId: ra })).toBe(base);

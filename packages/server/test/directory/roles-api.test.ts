@@ -10,9 +10,13 @@ const BASE = '/api/v1/roleManagement/directory';
 for (const kind of STORE_KINDS) {
   describe(`role management API [${kind}]`, () => {
     let s: TestServer;
-    const user = async (alias: string) => (await s.api('/api/v1/users', { body: { userPrincipalName: `${alias}@contoso.example`, displayName: alias } })).body.id as string;
-    const assign = (principalId: string, roleDefinitionId: string) => s.api(`${BASE}/roleAssignments`, { body: { principalId, roleDefinitionId, directoryScopeId: '/' } });
-    const gaAssignments = async () => (await s.api(`${BASE}/roleAssignments?$filter=${encodeURIComponent(`roleDefinitionId eq '${ROLE.globalAdministrator}'`)}`)).body.value as Array<{ id: string; principalId: string }>;
+    const user = async (alias: string) =>
+      (await s.api('/api/v1/users', { body: { userPrincipalName: `${alias}@contoso.example`, displayName: alias } })).body.id as string;
+    const assign = (principalId: string, roleDefinitionId: string) =>
+      s.api(`${BASE}/roleAssignments`, { body: { principalId, roleDefinitionId, directoryScopeId: '/' } });
+    const gaAssignments = async () =>
+      (await s.api(`${BASE}/roleAssignments?$filter=${encodeURIComponent(`roleDefinitionId eq '${ROLE.globalAdministrator}'`)}`)).body
+        .value as Array<{ id: string; principalId: string }>;
     beforeAll(async () => {
       s = await startTestServer(kind);
     });
@@ -45,13 +49,30 @@ for (const kind of STORE_KINDS) {
       expect((await s.api(`${BASE}/roleAssignments/${created.body.id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await s.api(`${BASE}/roleAssignments/${created.body.id}`)).status).toBe(404);
       expect(await effectiveRoleTemplateIds(s.runtime.store.db, u)).toEqual([]);
-      const audits = await s.api(`/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${u}') and category eq 'RoleManagement'`)}`);
-      expect(audits.body.value.map((a: { activityDisplayName: string }) => a.activityDisplayName)).toEqual(['Remove member from role', 'Add member to role']);
+      const audits = await s.api(
+        `/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${u}') and category eq 'RoleManagement'`)}`,
+      );
+      expect(audits.body.value.map((a: { activityDisplayName: string }) => a.activityDisplayName)).toEqual([
+        'Remove member from role',
+        'Add member to role',
+      ]);
     });
 
     it.each([
-      ['an unknown role', () => ({ principalId: '11111111-1111-4111-8111-111111111111', roleDefinitionId: '00000000-0000-4000-8000-000000000000' }), 400],
-      ['a scope other than "/"', () => ({ principalId: '11111111-1111-4111-8111-111111111111', roleDefinitionId: ROLE.globalReader, directoryScopeId: '/administrativeUnits/x' }), 400],
+      [
+        'an unknown role',
+        () => ({ principalId: '11111111-1111-4111-8111-111111111111', roleDefinitionId: '00000000-0000-4000-8000-000000000000' }),
+        400,
+      ],
+      [
+        'a scope other than "/"',
+        () => ({
+          principalId: '11111111-1111-4111-8111-111111111111',
+          roleDefinitionId: ROLE.globalReader,
+          directoryScopeId: '/administrativeUnits/x',
+        }),
+        400,
+      ],
       ['a principalId that is not a GUID', () => ({ principalId: 'bob', roleDefinitionId: ROLE.globalReader }), 400],
       ['an unknown principal', () => ({ principalId: '11111111-1111-4111-8111-111111111111', roleDefinitionId: ROLE.globalReader }), 404],
     ])('rejects %s and writes nothing', async (_n, body, status) => {
@@ -64,9 +85,15 @@ for (const kind of STORE_KINDS) {
 
     it('grants roles through role-assignable groups only', async () => {
       const u = await user('gina');
-      const plain = (await s.api('/api/v1/groups', { body: { displayName: 'Plain', mailNickname: 'plain', mailEnabled: false, securityEnabled: true } })).body.id;
+      const plain = (
+        await s.api('/api/v1/groups', { body: { displayName: 'Plain', mailNickname: 'plain', mailEnabled: false, securityEnabled: true } })
+      ).body.id;
       expect((await assign(plain, ROLE.globalReader)).status).toBe(400);
-      const ra = (await s.api('/api/v1/groups', { body: { displayName: 'Readers', mailNickname: 'readers', mailEnabled: false, securityEnabled: true, isAssignableToRole: true } })).body.id;
+      const ra = (
+        await s.api('/api/v1/groups', {
+          body: { displayName: 'Readers', mailNickname: 'readers', mailEnabled: false, securityEnabled: true, isAssignableToRole: true },
+        })
+      ).body.id;
       expect((await s.api(`/api/v1/groups/${ra}/members/$ref`, { body: ref(s, u) })).status).toBe(204);
       expect((await assign(ra, ROLE.globalReader)).status).toBe(201);
       expect(await effectiveRoleTemplateIds(s.runtime.store.db, u)).toEqual([ROLE.globalReader]);
@@ -101,8 +128,11 @@ for (const kind of STORE_KINDS) {
       const ra = (await assign(a, ROLE.globalAdministrator)).body.id;
       const rb = (await assign(b, ROLE.globalAdministrator)).body.id;
       // Leave exactly these two as the enabled direct Global Administrators.
-      for (const x of await gaAssignments()) if (x.id !== ra && x.id !== rb) expect((await s.api(`${BASE}/roleAssignments/${x.id}`, { method: 'DELETE' })).status).toBe(204);
-      const statuses = (await Promise.all([ra, rb].map((id) => s.api(`${BASE}/roleAssignments/${id}`, { method: 'DELETE' })))).map((r) => r.status).sort();
+      for (const x of await gaAssignments())
+        if (x.id !== ra && x.id !== rb) expect((await s.api(`${BASE}/roleAssignments/${x.id}`, { method: 'DELETE' })).status).toBe(204);
+      const statuses = (await Promise.all([ra, rb].map((id) => s.api(`${BASE}/roleAssignments/${id}`, { method: 'DELETE' }))))
+        .map((r) => r.status)
+        .sort();
       expect(statuses).toEqual([204, 400]);
       expect(await gaAssignments()).toHaveLength(1);
     });

@@ -12,25 +12,45 @@ for (const kind of STORE_KINDS) {
     afterAll(async () => s?.close());
 
     it('creates, reads (by id and UPN), updates, disables and deletes a user, auditing each change', async () => {
-      const created = await s.api('/api/v1/users', { body: { userPrincipalName: 'Alice@Contoso.example', displayName: 'Alice', givenName: 'Alice', jobTitle: 'Engineer' } });
+      const created = await s.api('/api/v1/users', {
+        body: { userPrincipalName: 'Alice@Contoso.example', displayName: 'Alice', givenName: 'Alice', jobTitle: 'Engineer' },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ userPrincipalName: 'Alice@Contoso.example', displayName: 'Alice', accountEnabled: true, mailNickname: 'Alice', surname: null });
+      expect(created.body).toMatchObject({
+        userPrincipalName: 'Alice@Contoso.example',
+        displayName: 'Alice',
+        accountEnabled: true,
+        mailNickname: 'Alice',
+        surname: null,
+      });
       const id = created.body.id as string;
       expect((await s.api(`/api/v1/users/${id}`)).body.displayName).toBe('Alice');
       expect((await s.api('/api/v1/users/alice@contoso.example')).body.id).toBe(id);
       expect((await s.api(`/api/v1/users/${id}?$select=displayName`)).body).toEqual({ id, displayName: 'Alice' });
 
-      expect((await s.api(`/api/v1/users/${id}`, { method: 'PATCH', body: { displayName: 'Alice B', department: 'R&D' } })).status).toBe(204);
+      expect((await s.api(`/api/v1/users/${id}`, { method: 'PATCH', body: { displayName: 'Alice B', department: 'R&D' } })).status).toBe(
+        204,
+      );
       expect((await s.api(`/api/v1/users/${id}`)).body).toMatchObject({ displayName: 'Alice B', department: 'R&D' });
       expect((await s.api(`/api/v1/users/${id}`, { method: 'PATCH', body: { accountEnabled: false } })).status).toBe(204);
       expect((await s.api(`/api/v1/users/${id}`)).body.accountEnabled).toBe(false);
 
-      const audits = await s.api(`/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${id}')`)}`);
-      const activities = (audits.body.value as Array<{ activityDisplayName: string; category: string; targetResources: Array<{ modifiedProperties: Array<{ displayName: string; newValue: string | null }> }> }>).map((a) => a.activityDisplayName);
+      const audits = await s.api(
+        `/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent(`targetResources/any(t: t/id eq '${id}')`)}`,
+      );
+      const activities = (
+        audits.body.value as Array<{
+          activityDisplayName: string;
+          category: string;
+          targetResources: Array<{ modifiedProperties: Array<{ displayName: string; newValue: string | null }> }>;
+        }>
+      ).map((a) => a.activityDisplayName);
       expect(activities).toEqual(['Disable account', 'Update user', 'Add user']);
       const update = audits.body.value[1];
       expect(update.category).toBe('UserManagement');
-      expect(update.targetResources[0].modifiedProperties).toEqual(expect.arrayContaining([{ displayName: 'DisplayName', oldValue: '["Alice"]', newValue: '["Alice B"]' }]));
+      expect(update.targetResources[0].modifiedProperties).toEqual(
+        expect.arrayContaining([{ displayName: 'DisplayName', oldValue: '["Alice"]', newValue: '["Alice B"]' }]),
+      );
 
       expect((await s.api(`/api/v1/users/${id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await s.api(`/api/v1/users/${id}`)).status).toBe(404);
@@ -100,7 +120,10 @@ for (const kind of STORE_KINDS) {
       const reader = await s.token({ roles: ['Global Reader'] });
       expect((await s.api('/api/v1/users', { token: reader })).status).toBe(200);
       const before = await counts(s);
-      const denied = await s.api('/api/v1/users', { token: reader, body: { userPrincipalName: 'eve@contoso.example', displayName: 'Eve' } });
+      const denied = await s.api('/api/v1/users', {
+        token: reader,
+        body: { userPrincipalName: 'eve@contoso.example', displayName: 'Eve' },
+      });
       expect(denied.status).toBe(403);
       expect(await counts(s)).toEqual(before);
     });

@@ -16,7 +16,14 @@ for (const kind of STORE_KINDS) {
       s = await startTestServer(kind);
       for (let i = 0; i < 23; i++) {
         const dept = i % 3 === 0 ? 'Sales' : 'Engineering';
-        const r = await s.api('/api/v1/users', { body: { userPrincipalName: `p${String(i).padStart(2, '0')}@fabrikam.example`, displayName: `Person ${i}`, department: dept, accountEnabled: i % 5 !== 0 } });
+        const r = await s.api('/api/v1/users', {
+          body: {
+            userPrincipalName: `p${String(i).padStart(2, '0')}@fabrikam.example`,
+            displayName: `Person ${i}`,
+            department: dept,
+            accountEnabled: i % 5 !== 0,
+          },
+        });
         created.push(r.body.id);
       }
     });
@@ -62,7 +69,9 @@ for (const kind of STORE_KINDS) {
     });
 
     it('$count adds @odata.count on the first page only, with or without ConsistencyLevel', async () => {
-      const first = await s.api(`/api/v1/users?$count=true&$top=4&$filter=${q("department eq 'sales'")}`, { headers: { ConsistencyLevel: 'eventual' } });
+      const first = await s.api(`/api/v1/users?$count=true&$top=4&$filter=${q("department eq 'sales'")}`, {
+        headers: { ConsistencyLevel: 'eventual' },
+      });
       expect(first.body['@odata.count']).toBe(8);
       const second = await get(first.body['@odata.nextLink']);
       expect(second.body['@odata.count']).toBeUndefined();

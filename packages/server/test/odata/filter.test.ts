@@ -18,7 +18,11 @@ const leaf: fc.Arbitrary<FilterExpr> = fc.oneof(
   fc.record({ kind: fc.constant('eq' as const), field: fc.constantFrom('jobTitle', 'mail'), value: fc.constant(null) }),
 );
 const expr: fc.Arbitrary<FilterExpr> = fc.letrec<{ e: FilterExpr }>((tie) => ({
-  e: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('e'), right: tie('e') })),
+  e: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({ kind: fc.constantFrom('and' as const, 'or' as const), left: tie('e'), right: tie('e') }),
+  ),
 })).e;
 
 describe('OData $filter parser', () => {
@@ -66,17 +70,42 @@ describe('OData $filter parser', () => {
   });
 
   it('answers any input with an expression or a 400 ApiError, never another exception', () => {
-    const pieces = fc.constantFrom('displayName', 'eq', 'and', 'or', 'not', '(', ')', ',', "'x'", "'", 'startswith', 'true', 'null', 'mail', 'zz', ' ', '$', '0');
+    const pieces = fc.constantFrom(
+      'displayName',
+      'eq',
+      'and',
+      'or',
+      'not',
+      '(',
+      ')',
+      ',',
+      "'x'",
+      "'",
+      'startswith',
+      'true',
+      'null',
+      'mail',
+      'zz',
+      ' ',
+      '$',
+      '0',
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.array(pieces, { maxLength: 25 }).map((a) => a.join(' '))), (t) => {
-        try {
-          parse(t);
-        } catch (err) {
-          expect(err).toBeInstanceOf(ApiError);
-          expect((err as ApiError).status).toBe(400);
-          expect(['Request_BadRequest', 'Request_UnsupportedQuery']).toContain((err as ApiError).code);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 60 }),
+          fc.array(pieces, { maxLength: 25 }).map((a) => a.join(' ')),
+        ),
+        (t) => {
+          try {
+            parse(t);
+          } catch (err) {
+            expect(err).toBeInstanceOf(ApiError);
+            expect((err as ApiError).status).toBe(400);
+            expect(['Request_BadRequest', 'Request_UnsupportedQuery']).toContain((err as ApiError).code);
+          }
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -56,7 +56,12 @@ export const groupsMembersOp = defineOp<z.infer<typeof MembersArgs>, ListResult<
   async run(rt, raw) {
     const args = argsOf(MembersArgs, raw);
     const group = await resolveGroup(rt.store.db, args.group);
-    const page = await queryGroupMembers(rt.store.db, group.id, Boolean(args.transitive), parseODataQuery(toRawQuery(args), DIRECTORY_OBJECTS_RESOURCE));
+    const page = await queryGroupMembers(
+      rt.store.db,
+      group.id,
+      Boolean(args.transitive),
+      parseODataQuery(toRawQuery(args), DIRECTORY_OBJECTS_RESOURCE),
+    );
     return { value: page.items, count: page.count, nextSkipToken: page.nextAfter === null ? null : encodeSkipToken(page.nextAfter) };
   },
 });

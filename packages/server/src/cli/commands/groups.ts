@@ -13,14 +13,18 @@ export function registerGroupCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .description('List groups, one page at a time.')
     .option('--top <n>', 'page size (1-999, default 100)', topOption)
-    .option('--filter <expr>', "OData $filter, e.g. \"startswith(displayName,'Sales')\"")
+    .option('--filter <expr>', 'OData $filter, e.g. "startswith(displayName,\'Sales\')"')
     .option('--skip-token <token>', 'continue from the token printed after the previous page')
     .option('--count', 'print the total number of matches')
     .option('--json', 'print JSON')
     .action(async (o: ListOptions) => {
       const page = await ctx.invoke<ListResult<GraphGroup>>('groups.list', listArgs(o));
       if (o.json) return printJson(page);
-      printRows(page.value as unknown as Array<Record<string, unknown>>, ['id', 'displayName', 'mailNickname', 'isAssignableToRole'], false);
+      printRows(
+        page.value as unknown as Array<Record<string, unknown>>,
+        ['id', 'displayName', 'mailNickname', 'isAssignableToRole'],
+        false,
+      );
       printFooter(page);
     });
 
@@ -72,9 +76,17 @@ export function registerGroupCommands(program: Command, ctx: CliContext): void {
     .option('--count', 'print the total number of members')
     .option('--json', 'print JSON')
     .action(async (group: string, o: ListOptions & { transitive?: boolean }) => {
-      const page = await ctx.invoke<ListResult<DirectoryObject>>('groups.members', { group, ...listArgs(o), ...(o.transitive ? { transitive: true } : {}) });
+      const page = await ctx.invoke<ListResult<DirectoryObject>>('groups.members', {
+        group,
+        ...listArgs(o),
+        ...(o.transitive ? { transitive: true } : {}),
+      });
       if (o.json) return printJson(page);
-      const rows = page.value.map((m) => ({ id: m.id, type: m['@odata.type'] === '#microsoft.graph.user' ? 'user' : 'group', name: 'userPrincipalName' in m ? m.userPrincipalName : m.displayName }));
+      const rows = page.value.map((m) => ({
+        id: m.id,
+        type: m['@odata.type'] === '#microsoft.graph.user' ? 'user' : 'group',
+        name: 'userPrincipalName' in m ? m.userPrincipalName : m.displayName,
+      }));
       printRows(rows, ['id', 'type', 'name'], false);
       printFooter(page);
     });

@@ -16,7 +16,11 @@ const ListArgs = z.object({ principal: z.string().min(1).max(320).optional() });
 
 function role(nameOrId: string): RoleDefinition {
   const def = roleByNameOrId(nameOrId);
-  if (!def) throw new ApiError('Request_BadRequest', `Unknown role '${nameOrId}'. Known: ${ROLE_DEFINITIONS.map((r) => r.displayName).join(', ')}.`);
+  if (!def)
+    throw new ApiError(
+      'Request_BadRequest',
+      `Unknown role '${nameOrId}'. Known: ${ROLE_DEFINITIONS.map((r) => r.displayName).join(', ')}.`,
+    );
   return def;
 }
 
@@ -34,9 +38,18 @@ export const rolesListOp = defineOp<z.infer<typeof ListArgs>, RoleAssignmentRow[
   name: 'roles.list',
   async run(rt, raw) {
     const args = argsOf(ListArgs, raw);
-    const filter = args.principal ? parseFilter(`principalId eq '${(await resolveDirectoryObject(rt.store.db, args.principal)).id}'`, ROLE_ASSIGNMENTS_RESOURCE.filterable, 'roleAssignments') : undefined;
+    const filter = args.principal
+      ? parseFilter(
+          `principalId eq '${(await resolveDirectoryObject(rt.store.db, args.principal)).id}'`,
+          ROLE_ASSIGNMENTS_RESOURCE.filterable,
+          'roleAssignments',
+        )
+      : undefined;
     const page = await listRoleAssignments(rt.store.db, { top: 999, filter });
-    return page.items.map((a) => ({ ...a, roleDisplayName: ROLE_DEFINITIONS.find((r) => r.id === a.roleDefinitionId)?.displayName ?? a.roleDefinitionId }));
+    return page.items.map((a) => ({
+      ...a,
+      roleDisplayName: ROLE_DEFINITIONS.find((r) => r.id === a.roleDefinitionId)?.displayName ?? a.roleDefinitionId,
+    }));
   },
 });
 

@@ -11,7 +11,7 @@ export function registerRoleCommands(program: Command, ctx: CliContext): void {
 
   roles
     .command('list')
-    .description('List role assignments (all, or one principal\'s); with --definitions, the built-in roles.')
+    .description("List role assignments (all, or one principal's); with --definitions, the built-in roles.")
     .option('--principal <user-or-group>', 'a user (UPN or id) or a group (id or name)')
     .option('--definitions', 'list the built-in role definitions instead')
     .option('--json', 'print JSON')
@@ -21,7 +21,11 @@ export function registerRoleCommands(program: Command, ctx: CliContext): void {
         return printRows(defs as unknown as Array<Record<string, unknown>>, ['id', 'displayName', 'isPrivileged'], Boolean(o.json));
       }
       const rows = await ctx.invoke<RoleAssignmentRow[]>('roles.list', o.principal ? { principal: o.principal } : {});
-      printRows(rows as unknown as Array<Record<string, unknown>>, ['id', 'roleDisplayName', 'principalId', 'directoryScopeId'], Boolean(o.json));
+      printRows(
+        rows as unknown as Array<Record<string, unknown>>,
+        ['id', 'roleDisplayName', 'principalId', 'directoryScopeId'],
+        Boolean(o.json),
+      );
     });
 
   roles

@@ -12,7 +12,11 @@ import type { GraphUser } from '../../directory/shapes.ts';
 /** Parses op arguments with a zod schema; a bad argument is a 400 ApiError (one clear CLI line). */
 export function argsOf<T extends z.ZodType>(schema: T, raw: unknown): z.infer<T> {
   const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ApiError('Request_BadRequest', `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ApiError(
+      'Request_BadRequest',
+      `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 

@@ -15,14 +15,18 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .description('List users, one page at a time (ordered by id).')
     .option('--top <n>', 'page size (1-999, default 100)', topOption)
-    .option('--filter <expr>', "OData $filter, e.g. \"startswith(displayName,'Ann') and accountEnabled eq true\"")
+    .option('--filter <expr>', 'OData $filter, e.g. "startswith(displayName,\'Ann\') and accountEnabled eq true"')
     .option('--skip-token <token>', 'continue from the token printed after the previous page')
     .option('--count', 'print the total number of matches')
     .option('--json', 'print JSON')
     .action(async (o: ListOptions) => {
       const page = await ctx.invoke<ListResult<GraphUser>>('users.list', listArgs(o));
       if (o.json) return printJson(page);
-      printRows(page.value as unknown as Array<Record<string, unknown>>, ['id', 'userPrincipalName', 'displayName', 'accountEnabled'], false);
+      printRows(
+        page.value as unknown as Array<Record<string, unknown>>,
+        ['id', 'userPrincipalName', 'displayName', 'accountEnabled'],
+        false,
+      );
       printFooter(page);
     });
 
@@ -38,20 +42,32 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     .option('--department <name>', 'department')
     .option('--disabled', 'create with sign-in disabled')
     .option('--json', 'print JSON')
-    .action(async (o: { upn: string; name: string; mail?: string; givenName?: string; surname?: string; jobTitle?: string; department?: string; disabled?: boolean; json?: boolean }) => {
-      const user = await ctx.invoke<GraphUser>('users.create', {
-        userPrincipalName: o.upn,
-        displayName: o.name,
-        ...(o.mail ? { mail: o.mail } : {}),
-        ...(o.givenName ? { givenName: o.givenName } : {}),
-        ...(o.surname ? { surname: o.surname } : {}),
-        ...(o.jobTitle ? { jobTitle: o.jobTitle } : {}),
-        ...(o.department ? { department: o.department } : {}),
-        ...(o.disabled ? { accountEnabled: false } : {}),
-      });
-      if (o.json) printJson(user);
-      else process.stdout.write(`created ${user.userPrincipalName} (${user.id})\n`);
-    });
+    .action(
+      async (o: {
+        upn: string;
+        name: string;
+        mail?: string;
+        givenName?: string;
+        surname?: string;
+        jobTitle?: string;
+        department?: string;
+        disabled?: boolean;
+        json?: boolean;
+      }) => {
+        const user = await ctx.invoke<GraphUser>('users.create', {
+          userPrincipalName: o.upn,
+          displayName: o.name,
+          ...(o.mail ? { mail: o.mail } : {}),
+          ...(o.givenName ? { givenName: o.givenName } : {}),
+          ...(o.surname ? { surname: o.surname } : {}),
+          ...(o.jobTitle ? { jobTitle: o.jobTitle } : {}),
+          ...(o.department ? { department: o.department } : {}),
+          ...(o.disabled ? { accountEnabled: false } : {}),
+        });
+        if (o.json) printJson(user);
+        else process.stdout.write(`created ${user.userPrincipalName} (${user.id})\n`);
+      },
+    );
 
   users
     .command('show <user>')
@@ -64,7 +80,10 @@ export function registerUserCommands(program: Command, ctx: CliContext): void {
     });
 
   for (const [verb, description] of [
-    ['disable', 'Disable sign-in (accountEnabled false); memberships and roles stay. The last enabled Global Administrator cannot be disabled.'],
+    [
+      'disable',
+      'Disable sign-in (accountEnabled false); memberships and roles stay. The last enabled Global Administrator cannot be disabled.',
+    ],
     ['enable', 'Enable sign-in again.'],
     ['delete', 'Delete a user with its memberships and role assignments.'],
   ] as const) {
@@ -89,7 +108,12 @@ export interface ListOptions {
 }
 
 export function listArgs(o: ListOptions): Record<string, unknown> {
-  return { ...(o.top ? { top: o.top } : {}), ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(o.skipToken ? { skipToken: o.skipToken } : {}), ...(o.count ? { count: true } : {}) };
+  return {
+    ...(o.top ? { top: o.top } : {}),
+    ...(o.filter !== undefined ? { filter: o.filter } : {}),
+    ...(o.skipToken ? { skipToken: o.skipToken } : {}),
+    ...(o.count ? { count: true } : {}),
+  };
 }
 
 export function printFooter(page: ListResult<unknown>): void {

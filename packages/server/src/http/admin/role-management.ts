@@ -30,40 +30,82 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   const params = z.object({ id: z.string().min(1).max(100) });
   const definition = (d: (typeof ROLE_DEFINITIONS)[number]) => ({ ...d, isEnabled: true });
 
-  r.get('/roleManagement/directory/roleDefinitions', {
-    preHandler: requires(deps.tokens, 'roles.read'),
-    schema: { tags, summary: 'List the built-in directory roles', response: { 200: collectionSchema(roleDefinitionSchema) } },
-  }, async () => ({ '@odata.context': `${origin}/$metadata#roleManagement/directory/roleDefinitions`, value: ROLE_DEFINITIONS.map(definition) }));
+  r.get(
+    '/roleManagement/directory/roleDefinitions',
+    {
+      preHandler: requires(deps.tokens, 'roles.read'),
+      schema: { tags, summary: 'List the built-in directory roles', response: { 200: collectionSchema(roleDefinitionSchema) } },
+    },
+    async () => ({
+      '@odata.context': `${origin}/$metadata#roleManagement/directory/roleDefinitions`,
+      value: ROLE_DEFINITIONS.map(definition),
+    }),
+  );
 
-  r.get('/roleManagement/directory/roleDefinitions/:id', {
-    preHandler: requires(deps.tokens, 'roles.read'),
-    schema: { tags, summary: 'Get a role definition by template id', params, response: { 200: roleDefinitionSchema } },
-  }, async (request) => definition(getRoleDefinition(request.params.id)));
+  r.get(
+    '/roleManagement/directory/roleDefinitions/:id',
+    {
+      preHandler: requires(deps.tokens, 'roles.read'),
+      schema: { tags, summary: 'Get a role definition by template id', params, response: { 200: roleDefinitionSchema } },
+    },
+    async (request) => definition(getRoleDefinition(request.params.id)),
+  );
 
-  r.get('/roleManagement/directory/roleAssignments', {
-    preHandler: requires(deps.tokens, 'roles.read'),
-    schema: { tags, summary: 'List role assignments', querystring: odataQuerySchema, response: { 200: collectionSchema(roleAssignmentSchema.partial()) } },
-  }, async (request) => {
-    const q = parseODataQuery(request.query, ROLE_ASSIGNMENTS_RESOURCE);
-    const page = await queryRoleAssignments(db, q);
-    return collection({ ...page, items: page.items.map((a) => project(a, q.select)) }, q, `${base}/roleAssignments`, `${origin}/$metadata#roleManagement/directory/roleAssignments`);
-  });
+  r.get(
+    '/roleManagement/directory/roleAssignments',
+    {
+      preHandler: requires(deps.tokens, 'roles.read'),
+      schema: {
+        tags,
+        summary: 'List role assignments',
+        querystring: odataQuerySchema,
+        response: { 200: collectionSchema(roleAssignmentSchema.partial()) },
+      },
+    },
+    async (request) => {
+      const q = parseODataQuery(request.query, ROLE_ASSIGNMENTS_RESOURCE);
+      const page = await queryRoleAssignments(db, q);
+      return collection(
+        { ...page, items: page.items.map((a) => project(a, q.select)) },
+        q,
+        `${base}/roleAssignments`,
+        `${origin}/$metadata#roleManagement/directory/roleAssignments`,
+      );
+    },
+  );
 
-  r.post('/roleManagement/directory/roleAssignments', {
-    preHandler: requires(deps.tokens, 'roles.write'),
-    schema: { tags, summary: 'Assign a directory role to a user or a role-assignable group', body: roleAssignmentCreateSchema, response: { 201: roleAssignmentSchema } },
-  }, async (request, reply) => reply.code(201).send(await assignRole(db, contextOf(request), request.body)));
+  r.post(
+    '/roleManagement/directory/roleAssignments',
+    {
+      preHandler: requires(deps.tokens, 'roles.write'),
+      schema: {
+        tags,
+        summary: 'Assign a directory role to a user or a role-assignable group',
+        body: roleAssignmentCreateSchema,
+        response: { 201: roleAssignmentSchema },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await assignRole(db, contextOf(request), request.body)),
+  );
 
-  r.get('/roleManagement/directory/roleAssignments/:id', {
-    preHandler: requires(deps.tokens, 'roles.read'),
-    schema: { tags, summary: 'Get a role assignment', params, response: { 200: roleAssignmentSchema } },
-  }, async (request) => getRoleAssignment(db, request.params.id));
+  r.get(
+    '/roleManagement/directory/roleAssignments/:id',
+    {
+      preHandler: requires(deps.tokens, 'roles.read'),
+      schema: { tags, summary: 'Get a role assignment', params, response: { 200: roleAssignmentSchema } },
+    },
+    async (request) => getRoleAssignment(db, request.params.id),
+  );
 
-  r.delete('/roleManagement/directory/roleAssignments/:id', {
-    preHandler: requires(deps.tokens, 'roles.write'),
-    schema: { tags, summary: 'Remove a role assignment', params, response: { 204: z.null().describe('Removed') } },
-  }, async (request, reply) => {
-    await unassignRole(db, contextOf(request), request.params.id);
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    '/roleManagement/directory/roleAssignments/:id',
+    {
+      preHandler: requires(deps.tokens, 'roles.write'),
+      schema: { tags, summary: 'Remove a role assignment', params, response: { 204: z.null().describe('Removed') } },
+    },
+    async (request, reply) => {
+      await unassignRole(db, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -26,54 +26,106 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
   const origin = `${deps.config.publicUrl.origin}/api/v1`;
   const params = z.object({ userId: z.string().min(1).max(320) });
 
-  r.get('/users', {
-    preHandler: requires(deps.tokens, 'users.read'),
-    schema: { tags, summary: 'List users (keyset-paged by id)', querystring: odataQuerySchema, response: { 200: collectionSchema(graphUserSchema.partial()) } },
-  }, async (request) => {
-    const q = parseODataQuery(request.query, USERS_RESOURCE);
-    const page = await queryUsers(db, q);
-    return collection({ ...page, items: page.items.map((u) => project(u, q.select)) }, q, `${origin}/users`, `${origin}/$metadata#users`);
-  });
+  r.get(
+    '/users',
+    {
+      preHandler: requires(deps.tokens, 'users.read'),
+      schema: {
+        tags,
+        summary: 'List users (keyset-paged by id)',
+        querystring: odataQuerySchema,
+        response: { 200: collectionSchema(graphUserSchema.partial()) },
+      },
+    },
+    async (request) => {
+      const q = parseODataQuery(request.query, USERS_RESOURCE);
+      const page = await queryUsers(db, q);
+      return collection({ ...page, items: page.items.map((u) => project(u, q.select)) }, q, `${origin}/users`, `${origin}/$metadata#users`);
+    },
+  );
 
-  r.post('/users', {
-    preHandler: requires(deps.tokens, 'users.write'),
-    schema: { tags, summary: 'Create a user', body: userCreateSchema, response: { 201: graphUserSchema } },
-  }, async (request, reply) => reply.code(201).send(await createUser(db, contextOf(request), request.body)));
+  r.post(
+    '/users',
+    {
+      preHandler: requires(deps.tokens, 'users.write'),
+      schema: { tags, summary: 'Create a user', body: userCreateSchema, response: { 201: graphUserSchema } },
+    },
+    async (request, reply) => reply.code(201).send(await createUser(db, contextOf(request), request.body)),
+  );
 
-  r.get('/users/:userId', {
-    preHandler: requires(deps.tokens, 'users.read'),
-    schema: { tags, summary: 'Get a user by id or userPrincipalName', params, querystring: selectQuerySchema, response: { 200: graphUserSchema.partial() } },
-  }, async (request) => {
-    const select = request.query.$select === undefined ? undefined : parseSelect(request.query.$select, USERS_RESOURCE);
-    return project(await getUser(db, request.params.userId), select);
-  });
+  r.get(
+    '/users/:userId',
+    {
+      preHandler: requires(deps.tokens, 'users.read'),
+      schema: {
+        tags,
+        summary: 'Get a user by id or userPrincipalName',
+        params,
+        querystring: selectQuerySchema,
+        response: { 200: graphUserSchema.partial() },
+      },
+    },
+    async (request) => {
+      const select = request.query.$select === undefined ? undefined : parseSelect(request.query.$select, USERS_RESOURCE);
+      return project(await getUser(db, request.params.userId), select);
+    },
+  );
 
-  r.patch('/users/:userId', {
-    preHandler: requires(deps.tokens, 'users.write'),
-    schema: { tags, summary: 'Update a user (accountEnabled:false disables sign-in)', params, body: userPatchSchema, response: { 204: z.null().describe('Updated') } },
-  }, async (request, reply) => {
-    await updateUser(db, contextOf(request), request.params.userId, request.body);
-    return reply.code(204).send(null);
-  });
+  r.patch(
+    '/users/:userId',
+    {
+      preHandler: requires(deps.tokens, 'users.write'),
+      schema: {
+        tags,
+        summary: 'Update a user (accountEnabled:false disables sign-in)',
+        params,
+        body: userPatchSchema,
+        response: { 204: z.null().describe('Updated') },
+      },
+    },
+    async (request, reply) => {
+      await updateUser(db, contextOf(request), request.params.userId, request.body);
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.delete('/users/:userId', {
-    preHandler: requires(deps.tokens, 'users.write'),
-    schema: { tags, summary: 'Delete a user with its memberships and role assignments', params, response: { 204: z.null().describe('Deleted') } },
-  }, async (request, reply) => {
-    await deleteUser(db, contextOf(request), request.params.userId);
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    '/users/:userId',
+    {
+      preHandler: requires(deps.tokens, 'users.write'),
+      schema: {
+        tags,
+        summary: 'Delete a user with its memberships and role assignments',
+        params,
+        response: { 204: z.null().describe('Deleted') },
+      },
+    },
+    async (request, reply) => {
+      await deleteUser(db, contextOf(request), request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
 
   for (const transitive of [false, true]) {
     const segment = transitive ? 'transitiveMemberOf' : 'memberOf';
-    r.get(`/users/:userId/${segment}`, {
-      preHandler: requires(deps.tokens, 'users.read'),
-      schema: { tags, summary: transitive ? 'Groups the user belongs to, directly or through nested groups' : 'Groups the user is a direct member of', params, querystring: odataQuerySchema, response: { 200: collectionSchema(directoryObjectSchema) } },
-    }, async (request) => {
-      const q = parseODataQuery(request.query, DIRECTORY_OBJECTS_RESOURCE);
-      const page = await queryUserMemberOf(db, request.params.userId, transitive, q);
-      const base = `${origin}/users/${encodeURIComponent(request.params.userId)}/${segment}`;
-      return collection({ ...page, items: page.items.map((o) => project(o, q.select)) }, q, base, `${origin}/$metadata#directoryObjects`);
-    });
+    r.get(
+      `/users/:userId/${segment}`,
+      {
+        preHandler: requires(deps.tokens, 'users.read'),
+        schema: {
+          tags,
+          summary: transitive ? 'Groups the user belongs to, directly or through nested groups' : 'Groups the user is a direct member of',
+          params,
+          querystring: odataQuerySchema,
+          response: { 200: collectionSchema(directoryObjectSchema) },
+        },
+      },
+      async (request) => {
+        const q = parseODataQuery(request.query, DIRECTORY_OBJECTS_RESOURCE);
+        const page = await queryUserMemberOf(db, request.params.userId, transitive, q);
+        const base = `${origin}/users/${encodeURIComponent(request.params.userId)}/${segment}`;
+        return collection({ ...page, items: page.items.map((o) => project(o, q.select)) }, q, base, `${origin}/$metadata#directoryObjects`);
+      },
+    );
   }
 }
