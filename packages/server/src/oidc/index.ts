@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Runtime } from '../runtime.ts';
 import type { TokenVerifier } from '../http/context.ts';
@@ -11,7 +11,9 @@ import { createAdapterClass } from './adapter.ts';
 import { appTokenClaims, createClientSource, verifyClientSecret } from './clients.ts';
 import { createFindAccount } from './accounts.ts';
 import { createProvider } from './provider.ts';
-import { mountProvider } from './mount.ts';
+import { forProvider, mountProvider } from './mount.ts';
+import { withFirstPartyClients } from '../signin/first-party.ts';
+import { createUserTokenClaims } from '../signin/token-claims.ts';
 
 /** The OIDC module as the composition root sees it. */
 export interface Oidc {
@@ -21,11 +23,13 @@ export interface Oidc {
   mount(app: FastifyInstance): Promise<void>;
   /**
    * The live provider, for the sign-in pages at `/signin/{uid}` (issue 3):
-   * `provider().interactionDetails(req.raw, reply.raw)` then
-   * `provider().interactionFinished(req.raw, reply.raw, { login: { accountId } })`.
+   * `provider().interactionDetails(oidc.raw(request), reply.raw)` then
+   * `provider().interactionFinished(oidc.raw(request), reply.raw, { login: { accountId } })`.
    * Read it per request: it is rebuilt when signing keys change.
    */
   provider(): Provider;
+  /** `request.raw` prepared for the provider (public scheme and host, client IP); see `forProvider`. */
+  raw(request: FastifyRequest): FastifyRequest['raw'];
 }
 
 /**
@@ -48,7 +52,7 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
 
   // Cookie signing keys and the client-secret placeholder key derive from the master key (RFC 5869).
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', rt.masterKey.key, Buffer.alloc(0), info, 32));
-  const adapter = createAdapterClass(db, createClientSource(db, derive('latchkey/oidc/client-secret-placeholder')));
+  const adapter = createAdapterClass(db, withFirstPartyClients(config.publicUrl.origin, createClientSource(db, derive('latchkey/oidc/client-secret-placeholder'))));
   const build = async () => {
     const p = createProvider({
       issuer: config.issuer,
@@ -59,8 +63,8 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
       adminAudience: audience,
       accessTokenTtlSeconds: config.adminTokenTtlSeconds,
       appTokenClaims: (clientId) => appTokenClaims(db, clientId),
+      userTokenClaims: createUserTokenClaims(db),
       verifyClientSecret: (clientId, secret) => verifyClientSecret(db, clientId, secret),
-      trustProxy: config.trustedProxies.length > 0,
     });
     p.on('server_error', (_ctx: unknown, err: unknown) => rt.logger.error({ err }, 'oidc-provider server error'));
     return p;
@@ -76,6 +80,7 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
   return {
     tokens,
     provider: () => provider,
-    mount: (app) => mountProvider(app, () => provider, { db, logger: rt.logger }),
+    raw: (request) => forProvider(request, config.publicUrl),
+    mount: (app) => mountProvider(app, () => provider, { db, logger: rt.logger, publicUrl: config.publicUrl }),
   };
 }

@@ -5,6 +5,21 @@ import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
 import { sweepExpired } from './payloads-repository.ts';
 
+/**
+ * The raw request as oidc-provider must see it. The provider runs in Koa's proxy mode and these
+ * headers are always ours, never the client's: its URLs and secure-cookie decisions follow the
+ * public URL (not a Host header a client chose), the client IP is Fastify's (which honours
+ * LATCHKEY_TRUSTED_PROXIES). Use it for every raw request handed to the provider, including
+ * `interactionDetails`/`interactionFinished` on the sign-in pages.
+ */
+export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyRequest['raw'] {
+  const headers = request.raw.headers;
+  headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
+  headers['x-forwarded-host'] = publicUrl.host;
+  headers['x-forwarded-for'] = request.ip;
+  return request.raw;
+}
+
 /** How often expired oidc_payloads rows are deleted (they are already invisible to lookups). */
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
 
@@ -13,18 +28,20 @@ export const SWEEP_INTERVAL_MS = 10 * 60_000;
  * everything under `/oidc/`. The routes live in their own encapsulated scope whose only
  * content-type parser leaves the body unread, so oidc-provider reads the token endpoint's
  * form body itself; the handler hijacks the reply and hands the raw req/res to the provider.
+ * Koa sees the public URL's scheme and host whatever Host header a client sends.
  * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
  */
 export async function mountProvider(
   app: FastifyInstance,
   current: () => Provider,
-  deps: { db: Kysely<DB>; logger: Logger },
+  deps: { db: Kysely<DB>; logger: Logger; publicUrl: URL },
 ): Promise<void> {
   const callbacks = new WeakMap<Provider, ReturnType<Provider['callback']>>();
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const provider = current();
     let cb = callbacks.get(provider);
     if (!cb) callbacks.set(provider, (cb = provider.callback()));
+    forProvider(request, deps.publicUrl);
     reply.hijack();
     cb(request.raw, reply.raw);
   };

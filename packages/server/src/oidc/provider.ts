@@ -1,5 +1,6 @@
 import Provider, { errors, type Adapter } from 'oidc-provider';
 import type { JWK } from 'jose';
+import { ACR_VALUES } from '../signin/amr.ts';
 
 /** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
 export const OIDC_ROUTES = {
@@ -25,8 +26,9 @@ export interface ProviderOptions {
   accessTokenTtlSeconds: number;
   /** Extra claims of a client-credentials token for `clientId` (roles, wids, oid, …). */
   appTokenClaims: (clientId: string) => Promise<Record<string, unknown> | undefined>;
+  /** Extra claims of a user's access token (oid, wids, scp, amr, acr, auth_time; signin/token-claims.ts). */
+  userTokenClaims?: (ctx: any, token: { kind: string; accountId?: string; clientId?: string }) => Promise<Record<string, unknown> | undefined>;
   verifyClientSecret: (clientId: string, secret: string) => Promise<boolean>;
-  trustProxy: boolean;
 }
 
 const NO_HMAC = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -47,7 +49,10 @@ export function createProvider(o: ProviderOptions): Provider {
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid) },
     // `<admin API>/.default` lets Entra-style clients (MSAL, Azure SDKs) ask for "all granted permissions".
     scopes: ['openid', 'profile', 'offline_access', `${o.adminAudience}/.default`],
-    claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'oid'] },
+    // acr/amr/auth_time ride on the openid scope so every ID token says how and when the user signed in (issue 3).
+    claims: { acr: null, amr: null, auth_time: null, sid: null, iss: null, openid: ['sub', 'acr', 'amr', 'auth_time'], profile: ['name', 'preferred_username', 'oid'] },
+    // `acr` = the authentication strength the sign-in satisfied (signin/amr.ts); without acrValues oidc-provider drops acr.
+    acrValues: ACR_VALUES,
     pkce: { required: () => true },
     clientDefaults: {
       grant_types: ['client_credentials'],
@@ -81,7 +86,8 @@ export function createProvider(o: ProviderOptions): Provider {
         },
       },
     },
-    extraTokenClaims: async (_ctx: unknown, token: { kind: string; clientId?: string }) => {
+    extraTokenClaims: async (_ctx: unknown, token: { kind: string; clientId?: string; accountId?: string }) => {
+      if (token.kind === 'AccessToken' && token.accountId && o.userTokenClaims) return o.userTokenClaims(_ctx, token);
       if (token.kind !== 'ClientCredentials' || !token.clientId) return undefined;
       return o.appTokenClaims(token.clientId);
     },
@@ -108,7 +114,9 @@ export function createProvider(o: ProviderOptions): Provider {
       ctx.body = out;
     },
   });
-  provider.proxy = o.trustProxy;
+  // The mount sets X-Forwarded-Proto/-Host from the public URL on every request (mount.ts), so the
+  // provider's URLs and cookie flags follow LATCHKEY_PUBLIC_URL, never a client's Host header.
+  provider.proxy = true;
   // Secrets are stored hashed: compare against the app's current secrets, not a plaintext copy.
   provider.Client.prototype.compareClientSecret = async function (this: { clientId: string }, actual: string) {
     return o.verifyClientSecret(this.clientId, actual);

@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { STORE_KINDS, openTestStore } from '../support/stores.ts';
+import type { StoreKind } from '../../src/store/database.ts';
 import { freePort } from '../support/server.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -41,13 +42,22 @@ class Jar {
  * where a stand-in for the sign-in pages (issue 3) at /signin/{uid} logs the first administrator
  * in and grants consent through `oidc.provider()`. openid-client redeems the code.
  */
-for (const kind of STORE_KINDS) {
-  describe(`authorization code flow through the /signin/{uid} interaction hook [${kind}]`, () => {
+const VARIANTS: Array<{ kind: StoreKind; publicUrl?: string }> = [
+  ...STORE_KINDS.map((kind) => ({ kind })),
+  // Behind a TLS-terminating proxy: the node speaks http, the public URL is https (secure cookies).
+  { kind: 'pglite', publicUrl: 'https://id.latchkey.test' },
+];
+
+for (const { kind, publicUrl } of VARIANTS) {
+  describe(`authorization code flow through the /signin/{uid} interaction hook [${kind}${publicUrl ? `, ${publicUrl}` : ''}]`, () => {
     let rt: Runtime;
     let app: FastifyInstance;
     let module: Oidc;
     let base: string;
     let adminId: string;
+    let local: string;
+    /** What the proxy does: requests for the public origin go to the node's loopback port. */
+    const send = (input: string | URL, init?: RequestInit) => fetch(String(input).replace(base, local), init);
 
     beforeAll(async () => {
       const port = await freePort();
@@ -56,6 +66,7 @@ for (const kind of STORE_KINDS) {
         LATCHKEY_DATA_DIR: '/nonexistent',
         LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
         LATCHKEY_RATE_LIMIT_PER_MINUTE: '0',
+        ...(publicUrl ? { LATCHKEY_PUBLIC_URL: publicUrl } : {}),
       });
       const logger = createLogger('silent');
       rt = await openRuntime(config, logger, { store: await openTestStore(kind) });
@@ -65,10 +76,10 @@ for (const kind of STORE_KINDS) {
         a.get('/signin/:uid', { schema: { hide: true } }, async (request, reply) => {
           reply.hijack();
           const provider = module.provider();
-          const details = await provider.interactionDetails(request.raw, reply.raw);
+          const details = await provider.interactionDetails(module.raw(request), reply.raw);
           if (details.prompt.name === 'login') {
             await provider.interactionFinished(
-              request.raw,
+              module.raw(request),
               reply.raw,
               { login: { accountId: adminId } },
               { mergeWithLastSubmission: false },
@@ -78,7 +89,7 @@ for (const kind of STORE_KINDS) {
           const grant = new provider.Grant({ accountId: adminId, clientId: String(details.params.client_id) });
           grant.addOIDCScope(String(details.params.scope));
           await provider.interactionFinished(
-            request.raw,
+            module.raw(request),
             reply.raw,
             { consent: { grantId: await grant.save() } },
             { mergeWithLastSubmission: true },
@@ -89,7 +100,7 @@ for (const kind of STORE_KINDS) {
         { config, store: rt.store, envelope: rt.envelope, logger, tokens: module.tokens },
         { extend: [(a) => module.mount(a), signInStandIn] },
       );
-      await app.listen({ host: '127.0.0.1', port });
+      local = (await app.listen({ host: '127.0.0.1', port })).replace('localhost', '127.0.0.1');
       base = config.issuer;
     });
     afterAll(async () => {
@@ -108,7 +119,9 @@ for (const kind of STORE_KINDS) {
 
       const config = await oidc.discovery(new URL(base), apps.appId, undefined, oidc.ClientSecretBasic(secret), {
         execute: [oidc.allowInsecureRequests],
+        [oidc.customFetch]: (u: string, o: oidc.CustomFetchOptions) => send(u, o as RequestInit),
       });
+      config[oidc.customFetch] = (u: string, o: oidc.CustomFetchOptions) => send(u, o as RequestInit);
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       let url = oidc.buildAuthorizationUrl(config, {
@@ -120,15 +133,20 @@ for (const kind of STORE_KINDS) {
       });
       const jar = new Jar();
       const visited: string[] = [];
+      const setCookies: string[] = [];
       for (let hop = 0; hop < 10 && url.origin === base; hop++) {
-        const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+        const res = await send(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
         jar.store(res);
+        setCookies.push(...res.headers.getSetCookie());
         expect([302, 303]).toContain(res.status);
         url = new URL(res.headers.get('location')!, url);
         visited.push(url.pathname);
       }
       expect(visited.filter((p) => p.startsWith('/signin/')).length).toBe(2); // login, then consent
       expect(url.origin + url.pathname).toBe('https://intranet.example/cb');
+      // Cookies are Secure exactly when the public URL is https, whatever the node's own scheme.
+      expect(setCookies.length).toBeGreaterThan(0);
+      expect(setCookies.every((c) => /;\s*secure/i.test(c))).toBe(Boolean(publicUrl));
 
       const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state });
       expect(decodeProtectedHeader(tokens.id_token!).alg).toBe('RS256');
@@ -146,7 +164,7 @@ for (const kind of STORE_KINDS) {
       return ((await findOp('admin.token')!.run(rt, {})) as { accessToken: string }).accessToken;
     }
     async function api(path: string, body: unknown): Promise<Record<string, string>> {
-      const res = await fetch(base + path, {
+      const res = await send(base + path, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await adminToken()}` },
         body: JSON.stringify(body),

@@ -1,5 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import * as oidc from 'openid-client';
+import { get as httpGet } from 'node:http';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -65,6 +66,30 @@ for (const kind of STORE_KINDS) {
       const jwks = (await (await fetch(meta.jwks_uri!)).json()) as { keys: Array<Record<string, unknown>> };
       expect(jwks.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
       for (const k of jwks.keys) expect(k).not.toHaveProperty('d');
+    });
+
+    it('builds every discovery URL from the public URL, whatever Host or X-Forwarded-* a client sends', async () => {
+      const u = new URL(server.url);
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = httpGet(
+          {
+            host: u.hostname,
+            port: u.port,
+            path: '/.well-known/openid-configuration',
+            headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c.toString()));
+            res.on('end', () => resolve(text));
+          },
+        );
+        req.on('error', reject);
+      });
+      const meta = JSON.parse(body) as Record<string, unknown>;
+      const urls = Object.values(meta).filter((v): v is string => typeof v === 'string' && /^https?:/.test(v));
+      expect(urls.length).toBeGreaterThan(4);
+      for (const url of urls) expect(url === server.config.issuer || url.startsWith(server.config.issuer + '/'), url).toBe(true);
     });
 
     it('issues a client-credentials JWT that the admin API accepts, with the granted permissions and roles', async () => {
