@@ -119,7 +119,8 @@ function parseAny(variable: string, body: string): AuditCondition {
   const used = eq?.[1] ?? sw?.[1];
   if (!used) throw unsupported("targetResources/any supports t/id eq '…', t/displayName eq '…' and startswith(t/displayName, '…')");
   if (used !== variable) throw invalid(`lambda variable "${used}" is not "${variable}"`);
-  if (eq) return { field: eq[2]!.toLowerCase() === 'id' ? 'targetResourceId' : 'targetResourceDisplayName', op: 'eq', value: unquote(eq[3]!) };
+  if (eq)
+    return { field: eq[2]!.toLowerCase() === 'id' ? 'targetResourceId' : 'targetResourceDisplayName', op: 'eq', value: unquote(eq[3]!) };
   return { field: 'targetResourceDisplayName', op: 'startswith', value: unquote(sw![2]!) };
 }
 

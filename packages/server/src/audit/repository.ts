@@ -16,7 +16,13 @@ export interface DirectoryAudit {
   loggedByService: string;
   operationType: string;
   initiatedBy: { user: Record<string, unknown> | null; app: Record<string, unknown> | null };
-  targetResources: Array<{ id: string; displayName: string | null; type: string | null; userPrincipalName: string | null; modifiedProperties: ModifiedProperty[] }>;
+  targetResources: Array<{
+    id: string;
+    displayName: string | null;
+    type: string | null;
+    userPrincipalName: string | null;
+    modifiedProperties: ModifiedProperty[];
+  }>;
   additionalDetails: Array<{ key: string; value: string }>;
 }
 
@@ -68,8 +74,15 @@ function predicate(c: AuditCondition): RawBuilder<boolean> {
 }
 
 /** Newest first. `nextBeforeSeq` is set when more entries match. */
-export async function listDirectoryAudits(db: Kysely<DB>, o: ListAuditOptions): Promise<{ items: DirectoryAudit[]; nextBeforeSeq: number | null }> {
-  let q = db.selectFrom('audit_log').selectAll().orderBy('seq', 'desc').limit(o.top + 1);
+export async function listDirectoryAudits(
+  db: Kysely<DB>,
+  o: ListAuditOptions,
+): Promise<{ items: DirectoryAudit[]; nextBeforeSeq: number | null }> {
+  let q = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('seq', 'desc')
+    .limit(o.top + 1);
   if (o.beforeSeq !== undefined) q = q.where('seq', '<', o.beforeSeq);
   for (const c of o.conditions) q = q.where(predicate(c));
   const rows = await q.execute();
@@ -93,7 +106,10 @@ export async function readChainBatch(db: Kysely<DB>, afterSeq: number, limit: nu
 
 /** How many entries the log holds (for progress). */
 export async function countAuditEntries(db: Kysely<DB>): Promise<number> {
-  const r = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

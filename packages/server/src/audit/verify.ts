@@ -84,9 +84,10 @@ export function createChainWalker(expectHead?: string) {
           kind: 'relinked',
           seq,
           id,
-          message: seq === 1
-            ? 'entry 1 does not start from the genesis hash: the start of the log was replaced'
-            : `entry ${seq} does not link to entry ${seq - 1}: entries were reordered, or entry ${seq - 1} was rewritten with a recomputed hash`,
+          message:
+            seq === 1
+              ? 'entry 1 does not start from the genesis hash: the start of the log was replaced'
+              : `entry ${seq} does not link to entry ${seq - 1}: entries were reordered, or entry ${seq - 1} was rewritten with a recomputed hash`,
         });
       }
       if (entryHash(row.prevHash, row.content) !== row.hash) {
@@ -109,12 +110,18 @@ export function createChainWalker(expectHead?: string) {
 
     finish(): VerifyReport {
       if (anchor && anchorSeq === null) {
-        const where = anchor.seq !== null && prev && prev.seq < anchor.seq
-          ? `the log ends at entry ${prev.seq}, before the anchored entry ${anchor.seq}: the newest entries were deleted`
-          : !prev
-            ? 'the log is empty: every entry was deleted'
-            : 'the anchored entry is not in the log: entries up to it were deleted or the chain was rewritten';
-        report({ kind: 'truncated', seq: null, id: null, message: `anchored head ${anchor.seq ?? '?'}:${anchor.hash.slice(0, 12)}… not found; ${where}` });
+        const where =
+          anchor.seq !== null && prev && prev.seq < anchor.seq
+            ? `the log ends at entry ${prev.seq}, before the anchored entry ${anchor.seq}: the newest entries were deleted`
+            : !prev
+              ? 'the log is empty: every entry was deleted'
+              : 'the anchored entry is not in the log: entries up to it were deleted or the chain was rewritten';
+        report({
+          kind: 'truncated',
+          seq: null,
+          id: null,
+          message: `anchored head ${anchor.seq ?? '?'}:${anchor.hash.slice(0, 12)}… not found; ${where}`,
+        });
       }
       const head = prev ? { seq: prev.seq, hash: prev.hash, anchor: `${prev.seq}:${prev.hash}` } : null;
       return {
@@ -125,7 +132,12 @@ export function createChainWalker(expectHead?: string) {
         issues,
         issueCount,
         anchor: anchor
-          ? { expected: expectHead!.trim(), found: anchorSeq !== null, seq: anchorSeq, appendedSince: anchorSeq !== null && prev ? prev.seq - anchorSeq : null }
+          ? {
+              expected: expectHead!.trim(),
+              found: anchorSeq !== null,
+              seq: anchorSeq,
+              appendedSince: anchorSeq !== null && prev ? prev.seq - anchorSeq : null,
+            }
           : null,
         note: TRUNCATION_NOTE,
       };
@@ -146,7 +158,10 @@ export interface VerifyOptions {
  * Walks the whole chain through `readBatch(afterSeq, limit)` (see `readChainBatch`), in sequence
  * order, in bounded memory.
  */
-export async function verifyChain(readBatch: (afterSeq: number, limit: number) => Promise<ChainRow[]>, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyChain(
+  readBatch: (afterSeq: number, limit: number) => Promise<ChainRow[]>,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const walker = createChainWalker(options.expectHead);
   const size = options.batchSize ?? 2000;
   for (;;) {

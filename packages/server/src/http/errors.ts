@@ -22,23 +22,31 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const e = err as FastifyError & { validation?: unknown };
   if (hasZodFastifySchemaValidationErrors(e)) {
-    const issues = (e.validation as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }>).map((v) => ({
-      path: v.instancePath || '/',
-      message: v.message ?? 'invalid',
-    }));
+    const issues = (e.validation as Array<{ instancePath?: string; message?: string; params?: { issue?: { path?: unknown[] } } }>).map(
+      (v) => ({
+        path: v.instancePath || '/',
+        message: v.message ?? 'invalid',
+      }),
+    );
     const first = issues[0];
-    return new ApiError('Request_BadRequest', `Invalid ${e.validationContext ?? 'request'}: ${first ? `${first.path} ${first.message}` : 'does not match the schema'}`, {
-      details: issues.slice(0, 20),
-    });
+    return new ApiError(
+      'Request_BadRequest',
+      `Invalid ${e.validationContext ?? 'request'}: ${first ? `${first.path} ${first.message}` : 'does not match the schema'}`,
+      {
+        details: issues.slice(0, 20),
+      },
+    );
   }
   if (isResponseSerializationError(e)) return new ApiError('InternalServerError', 'The server produced an invalid response.', { cause: e });
   if (e.validation) return new ApiError('Request_BadRequest', e.message);
   const db = fromDatabaseError(err);
   if (db) return db;
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
-  if (status === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('Request_EntityTooLarge', 'The request body is too large.');
+  if (status === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return new ApiError('Request_EntityTooLarge', 'The request body is too large.');
   if (status === 429) return new ApiError('Request_ThrottledTemporarily', 'Too many requests; retry later.');
-  if (status === 415 || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError('Request_BadRequest', 'Unsupported content type; send application/json.', { status: 415 });
+  if (status === 415 || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new ApiError('Request_BadRequest', 'Unsupported content type; send application/json.', { status: 415 });
   if (status === 405) return new ApiError('MethodNotAllowed', e.message);
   if (status === 404) return new ApiError('Request_ResourceNotFound', e.message);
   if (status >= 400 && status < 500) return new ApiError('Request_BadRequest', safeClientMessage(e), { status });
@@ -66,7 +74,8 @@ export function fromDatabaseError(err: unknown): ApiError | undefined {
   if (code === '23505') return new ApiError('Request_Conflict', 'Another object already uses a value that must be unique.', opts);
   if (code === '23503') return new ApiError('Request_BadRequest', 'The request refers to an object that does not exist.', opts);
   if (code === '23502' || code === '23514') return new ApiError('Request_BadRequest', 'A required value is missing or not allowed.', opts);
-  if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014') return new ApiError('ServiceUnavailable', 'The service is busy; retry shortly.', opts);
+  if (code === '40001' || code === '40P01' || code === '55P03' || code === '57014')
+    return new ApiError('ServiceUnavailable', 'The service is busy; retry shortly.', opts);
   return undefined;
 }
 
@@ -78,7 +87,10 @@ export function frameworkErrors(err: FastifyError, request: FastifyRequest, repl
   const apiError =
     err.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? new ApiError('Request_BadRequest', 'A path segment is too long.', { status: 414 })
-      : new ApiError('Request_BadRequest', err.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid (bad percent-encoding).' : 'The request could not be routed.');
+      : new ApiError(
+          'Request_BadRequest',
+          err.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid (bad percent-encoding).' : 'The request could not be routed.',
+        );
   request.log.info({ code: apiError.code, status: apiError.status }, apiError.message);
   void reply.code(apiError.status).type('application/json').send(apiError.toBody());
 }
@@ -91,11 +103,18 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('n
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, reason, e] =
     err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', new ApiError('Request_BadRequest', 'The request line or headers are too large.', { status: 431 })]
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          new ApiError('Request_BadRequest', 'The request line or headers are too large.', { status: 431 }),
+        ]
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request Timeout', new ApiError('Request_BadRequest', 'The request took too long to arrive.', { status: 408 })]
         : [400, 'Bad Request', new ApiError('Request_BadRequest', 'The request is not valid HTTP.')];
   const body = JSON.stringify(e.toBody());
-  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
   socket.destroy(err);
 }

@@ -92,7 +92,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
 /** The 429 for a refused decision: Graph's throttling shape with Retry-After (entra-spec §8.1). */
 export function tooManyRequests(d: RateDecision): ApiError {
-  return new ApiError('Request_ThrottledTemporarily', `Too many requests; retry in ${d.retryAfterSeconds} s.`, { details: { retryAfterSeconds: d.retryAfterSeconds } });
+  return new ApiError('Request_ThrottledTemporarily', `Too many requests; retry in ${d.retryAfterSeconds} s.`, {
+    details: { retryAfterSeconds: d.retryAfterSeconds },
+  });
 }
 
 /**

@@ -5,12 +5,26 @@ import { recordAudit } from '../../src/audit/record.ts';
 import type { RequestContext } from '../../src/auth/principal.ts';
 
 const ada: RequestContext = {
-  principal: { kind: 'user', id: 'aaaaaaaa-0000-4000-8000-000000000001', displayName: 'Ada', userPrincipalName: 'ada@example.com', roles: [], scopes: [] },
+  principal: {
+    kind: 'user',
+    id: 'aaaaaaaa-0000-4000-8000-000000000001',
+    displayName: 'Ada',
+    userPrincipalName: 'ada@example.com',
+    roles: [],
+    scopes: [],
+  },
   correlationId: 'run-ada',
   ipAddress: '198.51.100.4',
 };
 const app: RequestContext = {
-  principal: { kind: 'servicePrincipal', id: 'bbbbbbbb-0000-4000-8000-000000000002', displayName: 'Sync job', appId: 'cccccccc-0000-4000-8000-000000000003', roles: [], scopes: [] },
+  principal: {
+    kind: 'servicePrincipal',
+    id: 'bbbbbbbb-0000-4000-8000-000000000002',
+    displayName: 'Sync job',
+    appId: 'cccccccc-0000-4000-8000-000000000003',
+    roles: [],
+    scopes: [],
+  },
   correlationId: 'run-app',
   ipAddress: null,
 };
@@ -25,10 +39,35 @@ for (const kind of STORE_KINDS) {
       before = new Date(Date.now() - 1000).toISOString();
       const db = server.runtime.store.db;
       for (let i = 1; i <= 7; i++) {
-        await recordAudit(db, ada, { category: 'UserManagement', activity: i % 2 ? 'Add user' : 'Update user', operationType: i % 2 ? 'Add' : 'Update', targets: [{ id: `eeeeeeee-0000-4000-8000-00000000000${i}`, displayName: `user ${i}`, type: 'User', modifiedProperties: [{ displayName: 'displayName', oldValue: null, newValue: `"user ${i}"` }] }] });
+        await recordAudit(db, ada, {
+          category: 'UserManagement',
+          activity: i % 2 ? 'Add user' : 'Update user',
+          operationType: i % 2 ? 'Add' : 'Update',
+          targets: [
+            {
+              id: `eeeeeeee-0000-4000-8000-00000000000${i}`,
+              displayName: `user ${i}`,
+              type: 'User',
+              modifiedProperties: [{ displayName: 'displayName', oldValue: null, newValue: `"user ${i}"` }],
+            },
+          ],
+        });
       }
-      await recordAudit(db, app, { category: 'GroupManagement', activity: 'Add member to group', operationType: 'Assign', targets: [{ id: GROUP, displayName: 'Finance', type: 'Group' }], details: { source: 'sync' } });
-      await recordAudit(db, app, { category: 'GroupManagement', activity: 'Remove member from group', operationType: 'Unassign', result: 'failure', resultReason: 'not a member', targets: [{ id: GROUP, displayName: 'Finance', type: 'Group' }] });
+      await recordAudit(db, app, {
+        category: 'GroupManagement',
+        activity: 'Add member to group',
+        operationType: 'Assign',
+        targets: [{ id: GROUP, displayName: 'Finance', type: 'Group' }],
+        details: { source: 'sync' },
+      });
+      await recordAudit(db, app, {
+        category: 'GroupManagement',
+        activity: 'Remove member from group',
+        operationType: 'Unassign',
+        result: 'failure',
+        resultReason: 'not a member',
+        targets: [{ id: GROUP, displayName: 'Finance', type: 'Group' }],
+      });
     });
     afterAll(async () => server?.close());
 
@@ -40,7 +79,13 @@ for (const kind of STORE_KINDS) {
       expect(r.body.value).toHaveLength(2);
       const [removed, added] = r.body.value;
       expect(removed.activityDisplayName).toBe('Remove member from group');
-      expect(removed).toMatchObject({ result: 'failure', resultReason: 'not a member', operationType: 'Unassign', loggedByService: 'Core Directory', correlationId: 'run-app' });
+      expect(removed).toMatchObject({
+        result: 'failure',
+        resultReason: 'not a member',
+        operationType: 'Unassign',
+        loggedByService: 'Core Directory',
+        correlationId: 'run-app',
+      });
       expect(added).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         category: 'GroupManagement',
@@ -51,7 +96,15 @@ for (const kind of STORE_KINDS) {
         activityDateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
         loggedByService: 'Core Directory',
         operationType: 'Assign',
-        initiatedBy: { user: null, app: { appId: app.principal.appId, displayName: 'Sync job', servicePrincipalId: app.principal.id, servicePrincipalName: 'Sync job' } },
+        initiatedBy: {
+          user: null,
+          app: {
+            appId: app.principal.appId,
+            displayName: 'Sync job',
+            servicePrincipalId: app.principal.id,
+            servicePrincipalName: 'Sync job',
+          },
+        },
         targetResources: [{ id: GROUP, displayName: 'Finance', type: 'Group', userPrincipalName: null, modifiedProperties: [] }],
         additionalDetails: [{ key: 'source', value: 'sync' }],
       });
@@ -62,7 +115,10 @@ for (const kind of STORE_KINDS) {
 
     it('names a user initiator with its IP address', async () => {
       const r = await list(`?$top=1&$filter=${encodeURIComponent("initiatedBy/user/id eq '" + ada.principal.id + "'")}`);
-      expect(r.body.value[0].initiatedBy).toEqual({ user: { id: ada.principal.id, displayName: 'Ada', userPrincipalName: 'ada@example.com', ipAddress: '198.51.100.4' }, app: null });
+      expect(r.body.value[0].initiatedBy).toEqual({
+        user: { id: ada.principal.id, displayName: 'Ada', userPrincipalName: 'ada@example.com', ipAddress: '198.51.100.4' },
+        app: null,
+      });
     });
 
     it('pages with $top and an @odata.nextLink that is the whole next URL', async () => {
@@ -135,6 +191,37 @@ for (const kind of STORE_KINDS) {
       expect((await server.api('/api/v1/auditLogs/directoryAudits', { token: noScope })).status).toBe(403);
       const reader = await server.token({ roles: ['Global Reader'], scopes: ['AuditLog.Read.All'] });
       expect((await server.api('/api/v1/auditLogs/directoryAudits', { token: reader })).status).toBe(200);
+    });
+
+    it('keeps pages stable while entries are appended (keyset on the sequence)', async () => {
+      const filter = encodeURIComponent("correlationId eq 'run-ada'");
+      const first = await list(`?$top=4&$filter=${filter}`);
+      await recordAudit(server.runtime.store.db, ada, { category: 'UserManagement', activity: 'Delete user', operationType: 'Delete' });
+      const link: string = first.body['@odata.nextLink'];
+      const second = await server.api(link.slice(server.config.publicUrl.origin.length));
+      const ids = [...first.body.value, ...second.body.value].map((e: { id: string }) => e.id);
+      expect(ids).toHaveLength(7);
+      expect(new Set(ids).size).toBe(7);
+      expect(second.body.value.map((e: { activityDisplayName: string }) => e.activityDisplayName)).not.toContain('Delete user');
+      expect((await list(`?$top=1&$filter=${filter}`)).body.value[0].activityDisplayName).toBe('Delete user');
+    });
+
+    it('POST /auditLogs/verifyChain reports the chain and checks an anchor', async () => {
+      const ok = await server.api('/api/v1/auditLogs/verifyChain', { body: {} });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ ok: true, firstBroken: null, issues: [], head: { anchor: expect.stringMatching(/^\d+:[0-9a-f]{64}$/) } });
+      expect(ok.body.checked).toBe(ok.body.head.seq);
+      const anchored = await server.api('/api/v1/auditLogs/verifyChain', { body: { expectHead: ok.body.head.anchor } });
+      expect(anchored.body).toMatchObject({ ok: true, anchor: { found: true, appendedSince: 0 } });
+      const unknown = await server.api('/api/v1/auditLogs/verifyChain', { body: { expectHead: `1:${'f'.repeat(64)}` } });
+      expect(unknown.body).toMatchObject({ ok: false, firstBroken: { kind: 'truncated' } });
+      for (const body of [{ expectHead: 'nope' }, { extra: 1 }, []]) {
+        const bad = await server.api('/api/v1/auditLogs/verifyChain', { body });
+        expect(bad.status, JSON.stringify(body)).toBe(400);
+        expect(bad.body.error.code).toBe('Request_BadRequest');
+      }
+      const helpdesk = await server.token({ roles: ['Helpdesk Administrator'] });
+      expect((await server.api('/api/v1/auditLogs/verifyChain', { body: {}, token: helpdesk })).status).toBe(403);
     });
   });
 }

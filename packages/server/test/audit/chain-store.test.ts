@@ -7,7 +7,14 @@ import { systemContext, type RequestContext } from '../../src/auth/principal.ts'
 import type { DB } from '../../src/store/schema.ts';
 
 const admin: RequestContext = {
-  principal: { kind: 'user', id: '11111111-1111-4111-8111-111111111111', displayName: 'Ada Admin', userPrincipalName: 'ada@example.com', roles: [], scopes: [] },
+  principal: {
+    kind: 'user',
+    id: '11111111-1111-4111-8111-111111111111',
+    displayName: 'Ada Admin',
+    userPrincipalName: 'ada@example.com',
+    roles: [],
+    scopes: [],
+  },
   correlationId: 'corr-1',
   ipAddress: '203.0.113.7',
 };
@@ -75,13 +82,26 @@ describeEachStore('audit chain', (store) => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect((await db.selectFrom('audit_log').select('seq').where(sql<boolean>`additional_details @> ${JSON.stringify([{ key: 'n', value: '999' }])}::jsonb`).execute()).length).toBe(0);
+    expect(
+      (
+        await db
+          .selectFrom('audit_log')
+          .select('seq')
+          .where(sql<boolean>`additional_details @> ${JSON.stringify([{ key: 'n', value: '999' }])}::jsonb`)
+          .execute()
+      ).length,
+    ).toBe(0);
     expect((await verifyAuditLog(db)).ok).toBe(true);
   });
 
   it('keeps text PostgreSQL would alter (NUL, lone surrogates) verifiable', async () => {
     const db = store().db;
-    await recordAudit(db, admin, { category: 'Other', activity: 'weird \u0000 name \ud800', operationType: 'Other', targets: [{ id: 'x\u0000', type: 'Other', displayName: '\udfff' }] });
+    await recordAudit(db, admin, {
+      category: 'Other',
+      activity: 'weird \u0000 name \ud800',
+      operationType: 'Other',
+      targets: [{ id: 'x\u0000', type: 'Other', displayName: '\udfff' }],
+    });
     expect((await verifyAuditLog(db)).ok).toBe(true);
   });
 });
@@ -105,7 +125,10 @@ describeEachStore('audit chain tampering by a superuser', (store) => {
 
   it('detects an edit inside the jsonb actor', async () => {
     const db = store().db;
-    await tamper(db, sql`update audit_log set initiated_by = jsonb_set(initiated_by, '{user,userPrincipalName}', '"mallory@example.com"') where seq = 2`);
+    await tamper(
+      db,
+      sql`update audit_log set initiated_by = jsonb_set(initiated_by, '{user,userPrincipalName}', '"mallory@example.com"') where seq = 2`,
+    );
     const r = await verifyAuditLog(db);
     expect(r.firstBroken).toMatchObject({ kind: 'edited', seq: 2 });
   });

@@ -4,20 +4,32 @@ import { ApiError } from '../../src/errors.ts';
 
 describe('directoryAudits $filter parser', () => {
   it('parses every form Graph documents for directoryAudits', () => {
-    expect(parseAuditFilter("activityDateTime ge 2026-01-01T00:00:00Z and activityDateTime le 2026-02-01")).toEqual([
+    expect(parseAuditFilter('activityDateTime ge 2026-01-01T00:00:00Z and activityDateTime le 2026-02-01')).toEqual([
       { field: 'activityDateTime', op: 'ge', value: new Date('2026-01-01T00:00:00Z') },
       { field: 'activityDateTime', op: 'le', value: new Date('2026-02-01T00:00:00Z') },
     ]);
     expect(parseAuditFilter("category eq 'UserManagement'")).toEqual([{ field: 'category', op: 'eq', value: 'UserManagement' }]);
-    expect(parseAuditFilter("startswith(activityDisplayName, 'Add')")).toEqual([{ field: 'activityDisplayName', op: 'startswith', value: 'Add' }]);
+    expect(parseAuditFilter("startswith(activityDisplayName, 'Add')")).toEqual([
+      { field: 'activityDisplayName', op: 'startswith', value: 'Add' },
+    ]);
     expect(parseAuditFilter("activityDisplayName eq 'Add member to group'")[0]).toMatchObject({ op: 'eq', value: 'Add member to group' });
     expect(parseAuditFilter("correlationId eq 'abc'")[0]).toMatchObject({ field: 'correlationId' });
     expect(parseAuditFilter("initiatedBy/user/id eq '42'")[0]).toMatchObject({ field: 'initiatedByUserId', value: '42' });
-    expect(parseAuditFilter("startswith(initiatedBy/user/userPrincipalName, 'ada@')")[0]).toMatchObject({ field: 'initiatedByUserPrincipalName', op: 'startswith' });
+    expect(parseAuditFilter("startswith(initiatedBy/user/userPrincipalName, 'ada@')")[0]).toMatchObject({
+      field: 'initiatedByUserPrincipalName',
+      op: 'startswith',
+    });
     expect(parseAuditFilter("initiatedBy/app/appId eq 'app'")[0]).toMatchObject({ field: 'initiatedByAppId' });
     expect(parseAuditFilter("targetResources/any(t: t/id eq 'u1')")).toEqual([{ field: 'targetResourceId', op: 'eq', value: 'u1' }]);
-    expect(parseAuditFilter("targetResources/any(x:x/displayName eq 'G')")[0]).toMatchObject({ field: 'targetResourceDisplayName', op: 'eq' });
-    expect(parseAuditFilter("targetResources/any(t: startswith(t/displayName, 'Fin'))")[0]).toMatchObject({ field: 'targetResourceDisplayName', op: 'startswith', value: 'Fin' });
+    expect(parseAuditFilter("targetResources/any(x:x/displayName eq 'G')")[0]).toMatchObject({
+      field: 'targetResourceDisplayName',
+      op: 'eq',
+    });
+    expect(parseAuditFilter("targetResources/any(t: startswith(t/displayName, 'Fin'))")[0]).toMatchObject({
+      field: 'targetResourceDisplayName',
+      op: 'startswith',
+      value: 'Fin',
+    });
   });
 
   it('is case-insensitive on keywords and properties, and unescapes doubled quotes', () => {
@@ -28,7 +40,9 @@ describe('directoryAudits $filter parser', () => {
   });
 
   it('keeps "and" inside a string literal', () => {
-    expect(parseAuditFilter("activityDisplayName eq 'Add and remove'")).toEqual([{ field: 'activityDisplayName', op: 'eq', value: 'Add and remove' }]);
+    expect(parseAuditFilter("activityDisplayName eq 'Add and remove'")).toEqual([
+      { field: 'activityDisplayName', op: 'eq', value: 'Add and remove' },
+    ]);
   });
 
   const bad: Array<[string, string]> = [

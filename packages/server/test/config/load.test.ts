@@ -25,7 +25,11 @@ const MASTER = randomBytes(32).toString('base64');
 const SAMPLES: Record<string, { value: string; expect: (c: ReturnType<typeof loadConfig>) => unknown; want: unknown }> = {
   host: { value: '0.0.0.0', expect: (c) => c.host, want: '0.0.0.0' },
   port: { value: '9443', expect: (c) => c.port, want: 9443 },
-  publicUrl: { value: 'https://id.example.com', expect: (c) => [c.publicUrl.origin, c.rpId, c.issuer], want: ['https://id.example.com', 'id.example.com', 'https://id.example.com'] },
+  publicUrl: {
+    value: 'https://id.example.com',
+    expect: (c) => [c.publicUrl.origin, c.rpId, c.issuer],
+    want: ['https://id.example.com', 'id.example.com', 'https://id.example.com'],
+  },
   dataDir: { value: 'state', expect: (c) => c.dataDir, want: '/srv/latchkey/state' },
   databaseUrl: { value: 'postgres://lk:pw@db:5432/lk', expect: (c) => c.databaseUrl, want: 'postgres://lk:pw@db:5432/lk' },
   databasePoolMax: { value: '25', expect: (c) => c.databasePoolMax, want: 25 },
@@ -55,7 +59,15 @@ describe('configuration', () => {
 
   it('has the contract defaults', () => {
     const c = loadConfig({}, '/srv/latchkey');
-    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, dataDir: '/srv/latchkey/data', databaseUrl: undefined, masterKey: undefined, rateLimitPerMinute: 600, bodyLimitBytes: 1048576 });
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: '/srv/latchkey/data',
+      databaseUrl: undefined,
+      masterKey: undefined,
+      rateLimitPerMinute: 600,
+      bodyLimitBytes: 1048576,
+    });
     expect(c.publicUrl.origin).toBe('http://localhost:8080');
     expect(loadConfig({ LATCHKEY_PORT: '9000' }).publicUrl.origin).toBe('http://localhost:9000');
   });
@@ -66,7 +78,9 @@ describe('configuration', () => {
     const c = loadConfig(env, '/srv/latchkey');
     for (const [key, s] of Object.entries(SAMPLES)) expect(s.expect(c), key).toEqual(s.want);
     // Options added later without a sample here: at least their default must reach the Config.
-    for (const o of (OPTIONS as readonly OptionSpec[]).filter((x) => !SAMPLES[x.key] && x.key !== 'configFile' && x.default !== undefined)) {
+    for (const o of (OPTIONS as readonly OptionSpec[]).filter(
+      (x) => !SAMPLES[x.key] && x.key !== 'configFile' && x.default !== undefined,
+    )) {
       const value = (c as unknown as Record<string, unknown>)[o.key];
       const d = o.default!;
       expect(value, o.env).toEqual(o.kind === 'int' ? Number(d) : o.kind === 'list' ? (d ? d.split(',') : []) : d);
@@ -82,7 +96,12 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 7000, host: '::1', trustedProxies: ['10.0.0.1', '10.0.0.2'], logLevel: 'error' });
     writeFileSync(file, JSON.stringify({ prot: 1, port: 'many' }));
     const problems = problemsOf({ LATCHKEY_CONFIG_FILE: file });
-    expect(problems).toEqual(expect.arrayContaining([expect.stringContaining('unknown option "prot"'), expect.stringContaining('LATCHKEY_PORT must be an integer')]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('unknown option "prot"'),
+        expect.stringContaining('LATCHKEY_PORT must be an integer'),
+      ]),
+    );
     expect(problemsOf({ LATCHKEY_CONFIG_FILE: join(dir, 'missing.json') })[0]).toMatch(/LATCHKEY_CONFIG_FILE .*missing\.json/);
     writeFileSync(file, '[1,2]');
     expect(problemsOf({ LATCHKEY_CONFIG_FILE: file })[0]).toMatch(/not a JSON object/);
@@ -102,11 +121,29 @@ describe('configuration', () => {
       LATCHKEY_RATE_LIMIT_PER_MINUTE: '-1',
       LATCHKEY_ADMIN_TOKEN_TTL_SECONDS: '1.5',
     });
-    const expected = ['LATCHKEY_PORT', 'LATCHKEY_PUBLIC_URL must use https', 'LATCHKEY_DATABASE_URL', 'LATCHKEY_DATABASE_POOL_MAX', 'LATCHKEY_DATABASE_SSL', 'LATCHKEY_MASTER_KEY', 'LATCHKEY_LOG_LEVEL', 'LATCHKEY_BOOTSTRAP_ADMIN_UPN', 'LATCHKEY_BODY_LIMIT_BYTES', 'LATCHKEY_RATE_LIMIT_PER_MINUTE', 'LATCHKEY_ADMIN_TOKEN_TTL_SECONDS'];
-    for (const e of expected) expect(problems.some((p) => p.startsWith(e)), e).toBe(true);
+    const expected = [
+      'LATCHKEY_PORT',
+      'LATCHKEY_PUBLIC_URL must use https',
+      'LATCHKEY_DATABASE_URL',
+      'LATCHKEY_DATABASE_POOL_MAX',
+      'LATCHKEY_DATABASE_SSL',
+      'LATCHKEY_MASTER_KEY',
+      'LATCHKEY_LOG_LEVEL',
+      'LATCHKEY_BOOTSTRAP_ADMIN_UPN',
+      'LATCHKEY_BODY_LIMIT_BYTES',
+      'LATCHKEY_RATE_LIMIT_PER_MINUTE',
+      'LATCHKEY_ADMIN_TOKEN_TTL_SECONDS',
+    ];
+    for (const e of expected)
+      expect(
+        problems.some((p) => p.startsWith(e)),
+        e,
+      ).toBe(true);
     expect(problems).toHaveLength(expected.length);
     expect(problems.join('\n')).not.toContain('short');
-    expect(problemsOf({ LATCHKEY_PUBLIC_URL: 'https://id.example.com/path' })).toEqual(['LATCHKEY_PUBLIC_URL must be an origin (no path, query or fragment)']);
+    expect(problemsOf({ LATCHKEY_PUBLIC_URL: 'https://id.example.com/path' })).toEqual([
+      'LATCHKEY_PUBLIC_URL must be an origin (no path, query or fragment)',
+    ]);
     expect(problemsOf({ LATCHKEY_PUBLIC_URL: 'not a url' })[0]).toMatch(/is not a URL/);
     expect(() => loadConfig({ LATCHKEY_PORT: 'x' })).toThrow(/Invalid configuration:\n {2}- LATCHKEY_PORT/);
   });
@@ -117,8 +154,15 @@ describe('configuration', () => {
     expect(laptop[0]).toMatch(/LATCHKEY_MASTER_KEY is not set: using a generated key file in \/srv\/latchkey\/data/);
     expect(laptop[1]).toMatch(/embedded PGlite database/);
     expect(laptop[2]).toMatch(/plain http/);
-    const production = loadConfig({ LATCHKEY_MASTER_KEY: MASTER, LATCHKEY_DATABASE_URL: 'postgres://db/lk', LATCHKEY_PUBLIC_URL: 'https://id.example.com', LATCHKEY_NODE_COUNT_HINT: '4' });
+    const production = loadConfig({
+      LATCHKEY_MASTER_KEY: MASTER,
+      LATCHKEY_DATABASE_URL: 'postgres://db/lk',
+      LATCHKEY_PUBLIC_URL: 'https://id.example.com',
+      LATCHKEY_NODE_COUNT_HINT: '4',
+    });
     expect(unsafeDefaults(production)).toEqual([]);
-    expect(problemsOf({ LATCHKEY_NODE_COUNT_HINT: '2' })).toEqual(['LATCHKEY_NODE_COUNT_HINT > 1 needs LATCHKEY_DATABASE_URL: the embedded database serves one process only']);
+    expect(problemsOf({ LATCHKEY_NODE_COUNT_HINT: '2' })).toEqual([
+      'LATCHKEY_NODE_COUNT_HINT > 1 needs LATCHKEY_DATABASE_URL: the embedded database serves one process only',
+    ]);
   });
 });

@@ -46,7 +46,11 @@ describe('HTTP hardening [pglite]', () => {
   });
 
   it('answers an oversized body with 413 in the error shape', async () => {
-    const r = await send(server, VERIFY, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ expectHead: 'x'.repeat(4096) }) });
+    const r = await send(server, VERIFY, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ expectHead: 'x'.repeat(4096) }),
+    });
     expect(r.status).toBe(413);
     expectErrorShape(r.body, 'Request_EntityTooLarge');
   });
@@ -75,13 +79,19 @@ describe('HTTP hardening [pglite]', () => {
   });
 
   it('refuses NUL characters in bodies, path and query parameters with 400', async () => {
-    const body = await send(server, VERIFY, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"expectHead":"1:\\u0000"}' });
+    const body = await send(server, VERIFY, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"expectHead":"1:\\u0000"}',
+    });
     expect(body.status).toBe(400);
     expect((body.body as { error: { message: string } }).error.message).toMatch(/NUL/);
     const path = await send(server, '/api/v1/auditLogs/directoryAudits/abc%00def', { headers: auth });
     expect(path.status).toBe(400);
     expectErrorShape(path.body, 'Request_BadRequest');
-    const query = await send(server, `/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent("category eq 'a\u0000'")}`, { headers: auth });
+    const query = await send(server, `/api/v1/auditLogs/directoryAudits?$filter=${encodeURIComponent("category eq 'a\u0000'")}`, {
+      headers: auth,
+    });
     expect(query.status).toBe(400);
   });
 
@@ -90,7 +100,9 @@ describe('HTTP hardening [pglite]', () => {
     const b = await send(server, '/healthz');
     expect(a.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.headers.get('request-id')).not.toBe(b.headers.get('request-id'));
-    const echoed = await send(server, '/api/v1/nope', { headers: { 'client-request-id': 'my-trace-0042', 'x-request-id': 'proxy-request-12345' } });
+    const echoed = await send(server, '/api/v1/nope', {
+      headers: { 'client-request-id': 'my-trace-0042', 'x-request-id': 'proxy-request-12345' },
+    });
     expect(echoed.headers.get('client-request-id')).toBe('my-trace-0042');
     expect(echoed.headers.get('request-id')).toBe('proxy-request-12345');
     const junk = await send(server, '/healthz', { headers: { 'client-request-id': 'no spaces <script>' } });
@@ -104,7 +116,9 @@ describe('HTTP hardening [pglite]', () => {
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = String(r.body);
     expect(text).toMatch(/latchkey_http_requests_total\{method="GET",route="\/healthz",status="2xx"\} [1-9]/);
-    expect(text).toMatch(/latchkey_http_requests_total\{method="GET",route="\/api\/v1\/auditLogs\/directoryAudits\/:id",status="4xx"\} [1-9]/);
+    expect(text).toMatch(
+      /latchkey_http_requests_total\{method="GET",route="\/api\/v1\/auditLogs\/directoryAudits\/:id",status="4xx"\} [1-9]/,
+    );
     expect(text).toMatch(/latchkey_http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/healthz"\} [1-9]/);
     expect(text).toContain('latchkey_process_resident_memory_bytes');
   });

@@ -32,7 +32,12 @@ describe('logs', () => {
         done();
       },
     });
-    const config = loadConfig({ LATCHKEY_PORT: String(await freePort()), LATCHKEY_DATA_DIR: dataDir, LATCHKEY_MASTER_KEY: SECRETS.masterKey, LATCHKEY_RATE_LIMIT_PER_MINUTE: '0' });
+    const config = loadConfig({
+      LATCHKEY_PORT: String(await freePort()),
+      LATCHKEY_DATA_DIR: dataDir,
+      LATCHKEY_MASTER_KEY: SECRETS.masterKey,
+      LATCHKEY_RATE_LIMIT_PER_MINUTE: '0',
+    });
     server = await startServer(config, { logger: createLogger('trace', sink), store: await openTestStore('pglite'), webDist: null });
     token = ((await findOp('admin.token')!.run(server.runtime, {})) as { accessToken: string }).accessToken;
   });
@@ -45,10 +50,26 @@ describe('logs', () => {
     const headers = { authorization: `Bearer ${token}`, cookie: `lk_session=${SECRETS.cookie}`, 'content-type': 'application/json' };
     const responses = [
       await fetch(`${server.url}/api/v1/auditLogs/directoryAudits?code=${SECRETS.code}&$top=1`, { headers }),
-      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, { method: 'POST', headers, body: JSON.stringify({ password: SECRETS.password, clientSecret: SECRETS.clientSecret }) }),
-      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, { method: 'POST', headers, body: `{"password":"${SECRETS.password}", broken` }),
-      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, { method: 'POST', headers, body: JSON.stringify({ expectHead: SECRETS.password }) }),
-      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${token}x` }, body: JSON.stringify({ password: SECRETS.password }) }),
+      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ password: SECRETS.password, clientSecret: SECRETS.clientSecret }),
+      }),
+      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, {
+        method: 'POST',
+        headers,
+        body: `{"password":"${SECRETS.password}", broken`,
+      }),
+      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ expectHead: SECRETS.password }),
+      }),
+      await fetch(`${server.url}/api/v1/auditLogs/verifyChain`, {
+        method: 'POST',
+        headers: { ...headers, authorization: `Bearer ${token}x` },
+        body: JSON.stringify({ password: SECRETS.password }),
+      }),
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 400, 400, 400, 401]);
     const requestId = responses[1]!.headers.get('request-id')!;
@@ -66,7 +87,10 @@ describe('logs', () => {
 
   it('redact secret-named fields wherever a module logs them', async () => {
     lines.length = 0;
-    server.runtime.logger.info({ password: SECRETS.password, user: { clientSecret: SECRETS.clientSecret }, headers: { authorization: 'Bearer abc' } }, 'about a user');
+    server.runtime.logger.info(
+      { password: SECRETS.password, user: { clientSecret: SECRETS.clientSecret }, headers: { authorization: 'Bearer abc' } },
+      'about a user',
+    );
     const text = lines.join('\n');
     expect(text).toContain('about a user');
     expect(text).not.toContain(SECRETS.password);

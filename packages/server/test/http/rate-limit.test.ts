@@ -54,6 +54,8 @@ describe('keyed rate limiter (token bucket)', () => {
     expect(() => createRateLimiter({ limit: 0 })).toThrow(RangeError);
     const e = tooManyRequests({ allowed: false, limit: 1, remaining: 0, retryAfterSeconds: 7 });
     expect(e.status).toBe(429);
-    expect(e.toBody()).toEqual({ error: { code: 'Request_ThrottledTemporarily', message: 'Too many requests; retry in 7 s.', details: { retryAfterSeconds: 7 } } });
+    expect(e.toBody()).toEqual({
+      error: { code: 'Request_ThrottledTemporarily', message: 'Too many requests; retry in 7 s.', details: { retryAfterSeconds: 7 } },
+    });
   });
 });

@@ -58,7 +58,9 @@ describe('envelope (AES-256-GCM, per-secret data key wrapped by the master key)'
   it('refuses another master key, naming both key ids', () => {
     const other = createEnvelope(randomBytes(32));
     const sealed = envelope.seal('x', 'p');
-    expect(() => other.open(sealed, 'p')).toThrow(new RegExp(`sealed with master key ${envelope.keyId}, but the configured master key is ${other.keyId}`));
+    expect(() => other.open(sealed, 'p')).toThrow(
+      new RegExp(`sealed with master key ${envelope.keyId}, but the configured master key is ${other.keyId}`),
+    );
   });
 
   it('refuses things that are not envelopes, and master keys that are not 32 bytes', () => {

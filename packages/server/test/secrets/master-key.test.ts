@@ -33,7 +33,12 @@ describe('master key', () => {
   });
 
   it('a wrong-length or non-base64 key is a clear ConfigError that does not echo the value', () => {
-    for (const bad of [randomBytes(16).toString('base64'), randomBytes(33).toString('base64'), 'not base64 at all!!', 'x'.repeat(43) + '$']) {
+    for (const bad of [
+      randomBytes(16).toString('base64'),
+      randomBytes(33).toString('base64'),
+      'not base64 at all!!',
+      'x'.repeat(43) + '$',
+    ]) {
       let err: unknown;
       try {
         loadConfig({ LATCHKEY_MASTER_KEY: bad });
@@ -82,7 +87,12 @@ describe('master key', () => {
     });
     const config = loadConfig({ LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PORT: String(await freePort()), LATCHKEY_RATE_LIMIT_PER_MINUTE: '0' });
     const boot = async () => {
-      const server = await startServer(config, { logger: createLogger('warn', sink), store: await openTestStore('pglite'), webDist: null, listen: false });
+      const server = await startServer(config, {
+        logger: createLogger('warn', sink),
+        store: await openTestStore('pglite'),
+        webDist: null,
+        listen: false,
+      });
       const keyId = server.runtime.envelope.keyId;
       await server.close();
       return keyId;

@@ -20,12 +20,23 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
 
   audit
     .command('verify')
-    .description('Recompute every hash of the audit chain and report the first edited, deleted or reordered entry. Exits 1 when the chain is broken.')
+    .description(
+      'Recompute every hash of the audit chain and report the first edited, deleted or reordered entry. Exits 1 when the chain is broken.',
+    )
     .option('--expect-head <anchor>', 'a head anchor (seq:hash) printed by an earlier run; reveals deletion of the newest entries')
     .option('--json', 'print the full report as JSON')
-    .addHelpText('after', '\nRecord the printed head anchor somewhere the database administrators cannot write, and pass it back with --expect-head.')
+    .addHelpText(
+      'after',
+      '\nRecord the printed head anchor somewhere the database administrators cannot write, and pass it back with --expect-head.',
+    )
     .action(async (o: { expectHead?: string; json?: boolean }) => {
-      const bar = process.stderr.isTTY && !o.json ? new cliProgress.SingleBar({ stream: process.stderr, format: 'verifying audit chain [{bar}] {value}/{total} entries', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+      const bar =
+        process.stderr.isTTY && !o.json
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, format: 'verifying audit chain [{bar}] {value}/{total} entries', hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
       let started = false;
       const args: AuditVerifyArgs = {
         ...(o.expectHead ? { expectHead: o.expectHead } : {}),
@@ -58,14 +69,22 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
     .command('list')
     .description('List audit entries, newest first (the same query as GET /api/v1/auditLogs/directoryAudits).')
     .option('--top <n>', 'entries per page (1-999, default 100)', positiveInt)
-    .option('--filter <expr>', "OData $filter, e.g. \"category eq 'UserManagement' and activityDateTime ge 2026-01-01\"")
+    .option('--filter <expr>', 'OData $filter, e.g. "category eq \'UserManagement\' and activityDateTime ge 2026-01-01"')
     .option('--skip-token <token>', 'continue from the skip token printed with the previous page')
     .option('--json', 'print Graph-shaped JSON')
     .action(async (o: { top?: number; filter?: string; skipToken?: string; json?: boolean }) => {
-      const args: AuditListArgs = { ...(o.top ? { top: o.top } : {}), ...(o.filter ? { filter: o.filter } : {}), ...(o.skipToken ? { skipToken: o.skipToken } : {}) };
+      const args: AuditListArgs = {
+        ...(o.top ? { top: o.top } : {}),
+        ...(o.filter ? { filter: o.filter } : {}),
+        ...(o.skipToken ? { skipToken: o.skipToken } : {}),
+      };
       const page = await ctx.invoke<{ value: DirectoryAudit[]; nextSkipToken: string | null }>('audit.list', args);
       if (o.json) return printJson(page);
-      printRows(page.value.map(row), ['activityDateTime', 'category', 'activity', 'result', 'initiatedBy', 'targets', 'correlationId'], false);
+      printRows(
+        page.value.map(row),
+        ['activityDateTime', 'category', 'activity', 'result', 'initiatedBy', 'targets', 'correlationId'],
+        false,
+      );
       if (page.nextSkipToken) process.stdout.write(`more: --skip-token ${page.nextSkipToken}\n`);
     });
 }
@@ -95,12 +114,24 @@ export function describeReport(r: VerifyReport): string {
   if (r.ok) lines.push(`audit chain OK: ${r.checked} entries verified.`);
   else {
     lines.push(`audit chain BROKEN: ${r.issueCount} problem(s) in ${r.checked} entries.`);
-    lines.push(`first broken: ${r.firstBroken!.seq === null ? '' : `entry ${r.firstBroken!.seq} `}[${r.firstBroken!.kind}] ${r.firstBroken!.message}`);
+    lines.push(
+      `first broken: ${r.firstBroken!.seq === null ? '' : `entry ${r.firstBroken!.seq} `}[${r.firstBroken!.kind}] ${r.firstBroken!.message}`,
+    );
     for (const i of r.issues.slice(1, 20)) lines.push(`  also: ${i.seq === null ? '' : `entry ${i.seq} `}[${i.kind}] ${i.message}`);
     if (r.issueCount > 20) lines.push(`  … and ${r.issueCount - 20} more (use --json).`);
   }
-  if (r.anchor) lines.push(r.anchor.found ? `anchor ${r.anchor.expected.slice(0, 24)}… found at entry ${r.anchor.seq}; ${r.anchor.appendedSince} entries appended since.` : 'anchor NOT found.');
-  if (r.head) lines.push(`head: ${r.head.anchor}`, '  Record this anchor outside the database and pass it to --expect-head next time:', `  ${r.note}`);
+  if (r.anchor)
+    lines.push(
+      r.anchor.found
+        ? `anchor ${r.anchor.expected.slice(0, 24)}… found at entry ${r.anchor.seq}; ${r.anchor.appendedSince} entries appended since.`
+        : 'anchor NOT found.',
+    );
+  if (r.head)
+    lines.push(
+      `head: ${r.head.anchor}`,
+      '  Record this anchor outside the database and pass it to --expect-head next time:',
+      `  ${r.note}`,
+    );
   else lines.push('the audit log is empty.');
   return lines.join('\n') + '\n';
 }

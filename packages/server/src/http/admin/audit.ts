@@ -22,55 +22,88 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
   const tags = ['auditLogs'];
   const base = `${deps.config.publicUrl.origin}/api/v1/auditLogs/directoryAudits`;
 
-  r.get('/auditLogs/directoryAudits', {
-    onRequest: requires(deps.tokens, 'audit.read'),
-    schema: {
-      tags,
-      summary: 'List directory audit entries, newest first',
-      querystring: z.object({
-        $top: z.coerce.number().int().min(1).max(MAX_TOP).optional().describe(`Page size (default ${DEFAULT_TOP}, at most ${MAX_TOP}).`),
-        $filter: z.string().max(2000).optional().describe("activityDateTime ge|le <date-time>, category|activityDisplayName|result|correlationId|initiatedBy/user/id eq '…', targetResources/any(t: t/id eq '…'), joined with and."),
-        $skiptoken: z.string().max(100).optional().describe('Opaque; taken from @odata.nextLink.'),
-      }),
-      response: { 200: z.object({ value: z.array(directoryAudit), '@odata.nextLink': z.string().optional() }) },
+  r.get(
+    '/auditLogs/directoryAudits',
+    {
+      onRequest: requires(deps.tokens, 'audit.read'),
+      schema: {
+        tags,
+        summary: 'List directory audit entries, newest first',
+        querystring: z.object({
+          $top: z.coerce.number().int().min(1).max(MAX_TOP).optional().describe(`Page size (default ${DEFAULT_TOP}, at most ${MAX_TOP}).`),
+          $filter: z
+            .string()
+            .max(2000)
+            .optional()
+            .describe(
+              "activityDateTime ge|le <date-time>, category|activityDisplayName|result|correlationId|initiatedBy/user/id eq '…', targetResources/any(t: t/id eq '…'), joined with and.",
+            ),
+          $skiptoken: z.string().max(100).optional().describe('Opaque; taken from @odata.nextLink.'),
+        }),
+        response: { 200: z.object({ value: z.array(directoryAudit), '@odata.nextLink': z.string().optional() }) },
+      },
     },
-  }, async (request) => {
-    const { $top: top = DEFAULT_TOP, $filter: filter, $skiptoken: skiptoken } = request.query;
-    const conditions = filter === undefined ? [] : parseAuditFilter(filter);
-    const page = await listDirectoryAudits(db, { conditions, top, beforeSeq: skiptoken === undefined ? undefined : decodeSkipToken(skiptoken) });
-    if (page.nextBeforeSeq === null) return { value: page.items };
-    const next = [`$top=${top}`, ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]), `$skiptoken=${encodeSkipToken(page.nextBeforeSeq)}`];
-    return { value: page.items, '@odata.nextLink': `${base}?${next.join('&')}` };
-  });
+    async (request) => {
+      const { $top: top = DEFAULT_TOP, $filter: filter, $skiptoken: skiptoken } = request.query;
+      const conditions = filter === undefined ? [] : parseAuditFilter(filter);
+      const page = await listDirectoryAudits(db, {
+        conditions,
+        top,
+        beforeSeq: skiptoken === undefined ? undefined : decodeSkipToken(skiptoken),
+      });
+      if (page.nextBeforeSeq === null) return { value: page.items };
+      const next = [
+        `$top=${top}`,
+        ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]),
+        `$skiptoken=${encodeSkipToken(page.nextBeforeSeq)}`,
+      ];
+      return { value: page.items, '@odata.nextLink': `${base}?${next.join('&')}` };
+    },
+  );
 
-  r.post('/auditLogs/verifyChain', {
-    onRequest: requires(deps.tokens, 'audit.read'),
-    schema: {
-      tags,
-      summary: 'Verify the audit hash chain (Latchkey extension; same report as `latchkey audit verify --json`)',
-      body: z.strictObject({ expectHead: z.string().max(200).optional().describe('An anchor `seq:hash` recorded from an earlier report.') }),
-      response: { 200: verifyReport },
+  r.post(
+    '/auditLogs/verifyChain',
+    {
+      onRequest: requires(deps.tokens, 'audit.read'),
+      schema: {
+        tags,
+        summary: 'Verify the audit hash chain (Latchkey extension; same report as `latchkey audit verify --json`)',
+        body: z.strictObject({
+          expectHead: z.string().max(200).optional().describe('An anchor `seq:hash` recorded from an earlier report.'),
+        }),
+        response: { 200: verifyReport },
+      },
     },
-  }, async (request) => {
-    const { expectHead } = request.body;
-    if (expectHead !== undefined) {
-      try {
-        parseAnchor(expectHead);
-      } catch (err) {
-        throw badRequest((err as Error).message.replace('--expect-head', 'expectHead'));
+    async (request) => {
+      const { expectHead } = request.body;
+      if (expectHead !== undefined) {
+        try {
+          parseAnchor(expectHead);
+        } catch (err) {
+          throw badRequest((err as Error).message.replace('--expect-head', 'expectHead'));
+        }
       }
-    }
-    return verifyAuditLog(db, { expectHead });
-  });
+      return verifyAuditLog(db, { expectHead });
+    },
+  );
 
-  r.get('/auditLogs/directoryAudits/:id', {
-    onRequest: requires(deps.tokens, 'audit.read'),
-    schema: { tags, summary: 'Get one directory audit entry', params: z.object({ id: z.string().min(1).max(100) }), response: { 200: directoryAudit } },
-  }, async (request) => {
-    const entry = await findDirectoryAudit(db, request.params.id);
-    if (!entry) throw notFound('directoryAudit', request.params.id);
-    return entry;
-  });
+  r.get(
+    '/auditLogs/directoryAudits/:id',
+    {
+      onRequest: requires(deps.tokens, 'audit.read'),
+      schema: {
+        tags,
+        summary: 'Get one directory audit entry',
+        params: z.object({ id: z.string().min(1).max(100) }),
+        response: { 200: directoryAudit },
+      },
+    },
+    async (request) => {
+      const entry = await findDirectoryAudit(db, request.params.id);
+      if (!entry) throw notFound('directoryAudit', request.params.id);
+      return entry;
+    },
+  );
 }
 
 // Response contract (Graph directoryAudit resource).
@@ -86,17 +119,24 @@ const directoryAudit = z.object({
   loggedByService: z.string(),
   operationType: z.string(),
   initiatedBy: z.object({ user: identity, app: identity }),
-  targetResources: z.array(z.object({
-    id: z.string(),
-    displayName: z.string().nullable(),
-    type: z.string().nullable(),
-    userPrincipalName: z.string().nullable(),
-    modifiedProperties: z.array(z.object({ displayName: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable() })),
-  })),
+  targetResources: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string().nullable(),
+      type: z.string().nullable(),
+      userPrincipalName: z.string().nullable(),
+      modifiedProperties: z.array(z.object({ displayName: z.string(), oldValue: z.string().nullable(), newValue: z.string().nullable() })),
+    }),
+  ),
   additionalDetails: z.array(z.object({ key: z.string(), value: z.string() })),
 });
 
-const issue = z.object({ kind: z.enum(['edited', 'deleted', 'relinked', 'truncated']), seq: z.number().nullable(), id: z.string().nullable(), message: z.string() });
+const issue = z.object({
+  kind: z.enum(['edited', 'deleted', 'relinked', 'truncated']),
+  seq: z.number().nullable(),
+  id: z.string().nullable(),
+  message: z.string(),
+});
 const verifyReport = z.object({
   ok: z.boolean(),
   checked: z.number(),
@@ -104,6 +144,8 @@ const verifyReport = z.object({
   firstBroken: issue.nullable(),
   issues: z.array(issue),
   issueCount: z.number(),
-  anchor: z.object({ expected: z.string(), found: z.boolean(), seq: z.number().nullable(), appendedSince: z.number().nullable() }).nullable(),
+  anchor: z
+    .object({ expected: z.string(), found: z.boolean(), seq: z.number().nullable(), appendedSince: z.number().nullable() })
+    .nullable(),
   note: z.string(),
 });
