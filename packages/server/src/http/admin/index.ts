@@ -10,6 +10,13 @@ import { registerFido2MethodRoutes } from './fido2-methods.ts';
 import { registerPasskeyTrustRoutes } from './passkey-trust.ts';
 import { registerApplicationRoutes } from './applications.ts';
 import { registerServicePrincipalRoutes } from './service-principals.ts';
+import { registerConditionalAccessRoutes } from './conditional-access.ts';
+import { registerAuthenticationStrengthRoutes } from './authentication-strengths.ts';
+import { registerNamedLocationRoutes } from './named-locations.ts';
+import { registerOathDeviceRoutes } from './oath-devices.ts';
+import { registerHardwareOathMethodRoutes } from './hardware-oath-methods.ts';
+import { registerSoftwareOathMethodRoutes } from './software-oath-methods.ts';
+import { registerAuthenticationRequirementsRoutes } from './authentication-requirements.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -28,4 +35,11 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerPasskeyTrustRoutes(api, deps);
   await registerApplicationRoutes(api, deps);
   await registerServicePrincipalRoutes(api, deps);
+  await registerConditionalAccessRoutes(api, deps);
+  await registerAuthenticationStrengthRoutes(api, deps);
+  await registerNamedLocationRoutes(api, deps);
+  await registerOathDeviceRoutes(api, deps);
+  await registerHardwareOathMethodRoutes(api, deps);
+  await registerSoftwareOathMethodRoutes(api, deps);
+  await registerAuthenticationRequirementsRoutes(api, deps);
 }
