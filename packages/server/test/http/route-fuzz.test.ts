@@ -14,11 +14,13 @@ import { startTestServer, type TestServer } from '../support/server.ts';
  *     to be acceptable (e.g. an unknown query parameter on a GET);
  *   - no row changed in any table by a rejected request (row count + hash of every table).
  *
- * Deterministic: seed from LATCHKEY_FUZZ_SEED (default below); runs per route adapt so the whole
- * file stays well under a minute per backend.
+ * Deterministic: seed from LATCHKEY_FUZZ_SEED (default below). Runs per route adapt to a request
+ * budget per backend (LATCHKEY_FUZZ_BUDGET, default 700; 6 to 30 runs per route) so the file stays
+ * near half a minute per backend as routes are added. For a deep run:
+ *   LATCHKEY_FUZZ_SEED=$RANDOM LATCHKEY_FUZZ_BUDGET=5000 npx vitest run packages/server/test/http/route-fuzz.test.ts
  */
 const SEED = Number(process.env.LATCHKEY_FUZZ_SEED ?? 20261130);
-const REQUEST_BUDGET = Number(process.env.LATCHKEY_FUZZ_BUDGET ?? 800);
+const REQUEST_BUDGET = Number(process.env.LATCHKEY_FUZZ_BUDGET ?? 700);
 
 type Schema = {
   type?: string | string[];
@@ -335,7 +337,7 @@ for (const kind of STORE_KINDS) {
         const ops = operationsOf(doc);
         expect(ops.length).toBeGreaterThan(0);
         expect(ops.some((o) => o.path === '/api/v1/auditLogs/directoryAudits')).toBe(true);
-        const runs = Math.max(8, Math.min(30, Math.floor(REQUEST_BUDGET / ops.length)));
+        const runs = Math.max(6, Math.min(30, Math.floor(REQUEST_BUDGET / ops.length)));
         const existingIds = (await sql<{ id: string }>`select id::text as id from users limit 3`.execute(server.runtime.store.db)).rows.map(
           (r) => r.id,
         );
@@ -379,7 +381,7 @@ for (const kind of STORE_KINDS) {
         console.info(`route fuzz [${kind}]: ${ops.length} operations × ${runs} runs, ${sent} requests, ${rejected} rejected, seed ${SEED}`);
         expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
         expect(failures, `seed ${SEED}, ${ops.length} operations, ${runs} runs each:\n${failures.join('\n')}`).toEqual([]);
-        expect(sent).toBeGreaterThan(ops.length * 7);
+        expect(sent).toBeGreaterThanOrEqual(ops.length * 6);
         expect(rejected).toBeGreaterThan(0);
       },
     );
