@@ -32,7 +32,8 @@ export async function startBenchServer(extraEnv: Record<string, string>): Promis
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     LATCHKEY_PORT: String(port),
-    LATCHKEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'latchkey-bench-')),
+    // A fresh data directory unless the caller brings one (a seeded PGlite directory).
+    LATCHKEY_DATA_DIR: extraEnv.LATCHKEY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'latchkey-bench-')),
     LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
     LATCHKEY_LOG_LEVEL: 'warn',
     LATCHKEY_RATE_LIMIT_PER_MINUTE: '0',
