@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   // A user's authentication methods, acting on another user (G rbac-authentication-methods-apis-read-others/-write-others).
   'userAuthMethods.read': { scopes: ['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.globalReader, ROLE.authenticationAdministrator, ROLE.privilegedAuthenticationAdministrator] },
   'userAuthMethods.write': { scopes: ['UserAuthenticationMethod.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.authenticationAdministrator, ROLE.privilegedAuthenticationAdministrator] },
+  'conditionalAccess.read': { scopes: ['Policy.Read.All', 'Policy.ReadWrite.ConditionalAccess'], roles: [...READERS, ROLE.conditionalAccessAdministrator] },
+  'conditionalAccess.write': { scopes: ['Policy.ReadWrite.ConditionalAccess'], roles: [ROLE.globalAdministrator, ROLE.conditionalAccessAdministrator, ROLE.securityAdministrator] },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

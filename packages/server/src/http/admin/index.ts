@@ -14,6 +14,9 @@ import { registerOathDeviceRoutes } from './oath-devices.ts';
 import { registerHardwareOathMethodRoutes } from './hardware-oath-methods.ts';
 import { registerSoftwareOathMethodRoutes } from './software-oath-methods.ts';
 import { registerAuthenticationRequirementsRoutes } from './authentication-requirements.ts';
+import { registerConditionalAccessRoutes } from './conditional-access.ts';
+import { registerAuthenticationStrengthRoutes } from './authentication-strengths.ts';
+import { registerNamedLocationRoutes } from './named-locations.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -36,4 +39,7 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerHardwareOathMethodRoutes(api, deps);
   await registerSoftwareOathMethodRoutes(api, deps);
   await registerAuthenticationRequirementsRoutes(api, deps);
+  await registerConditionalAccessRoutes(api, deps);
+  await registerAuthenticationStrengthRoutes(api, deps);
+  await registerNamedLocationRoutes(api, deps);
 }

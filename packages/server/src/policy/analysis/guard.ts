@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../store/schema.ts';
+import type { RequestContext } from '../../auth/principal.ts';
+import { ApiError } from '../../errors.ts';
+import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
+import { listCustomStrengths } from '../strengths/repository.ts';
+import { listNamedLocations } from '../locations/repository.ts';
+import { loadDirectoryFacts } from './facts.ts';
+import { runAnalysis, type UserReport } from './run.ts';
+
+export interface LockoutRisk {
+  /** Global Administrators who lose a target they could reach before. */
+  globalAdministrators: Array<{ id: string; userPrincipalName: string; reasons: string[] }>;
+  /** The acting administrator, when they lose a target. */
+  actingAdministrator: { id: string; userPrincipalName: string; reasons: string[] } | null;
+  lockedOutBefore: number;
+  lockedOutAfter: number;
+  /** Users locked out after the change who were not before (first 50). */
+  newlyLockedOut: Array<{ id: string; userPrincipalName: string; reasons: string[] }>;
+}
+
+/**
+ * The lockout guard (issue 4 item 8): runs the analysis on the policies before and after a
+ * change, inside the caller's transaction (so "before" is what is committed). Refuses — 409,
+ * `details.code = "LockoutRisk"` — a change that makes any Global Administrator or the acting
+ * administrator lose a target they could reach, or that locks out more users than before,
+ * unless `confirm` is true. Returns the risk either way (null when there is none).
+ */
+export async function guardLockout(
+  trx: Kysely<DB>,
+  ctx: RequestContext,
+  before: readonly ConditionalAccessPolicy[],
+  after: readonly ConditionalAccessPolicy[],
+  confirm: boolean,
+): Promise<LockoutRisk | null> {
+  const [facts, strengths, locations] = await Promise.all([loadDirectoryFacts(trx), listCustomStrengths(trx), listNamedLocations(trx)]);
+  const was = await runAnalysis({ facts, policies: before, strengths, locations });
+  const now = await runAnalysis({ facts, policies: after, strengths, locations });
+  const lost = (u: UserReport): string[] => {
+    const prior = was.lockedOutUsers.find((b) => b.id === u.id);
+    const priorKeys = new Set((prior?.unreachable ?? []).map((v) => key(v.target)));
+    return u.unreachable.filter((v) => !priorKeys.has(key(v.target))).map((v) => `${v.target.displayName}: ${v.reasons.join('; ')}`);
+  };
+  const newly = now.lockedOutUsers.map((u) => ({ u, reasons: lost(u) })).filter((x) => x.reasons.length);
+  const actorId = ctx.principal.kind === 'user' ? ctx.principal.id : null;
+  const actor = newly.find((x) => x.u.id === actorId);
+  const risk: LockoutRisk = {
+    globalAdministrators: newly.filter((x) => x.u.isGlobalAdministrator).map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
+    actingAdministrator: actor ? { id: actor.u.id, userPrincipalName: actor.u.userPrincipalName, reasons: actor.reasons } : null,
+    lockedOutBefore: was.lockedOutUsers.length,
+    lockedOutAfter: now.lockedOutUsers.length,
+    newlyLockedOut: newly.slice(0, 50).map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
+  };
+  const risky = risk.globalAdministrators.length > 0 || risk.actingAdministrator !== null || risk.lockedOutAfter > risk.lockedOutBefore;
+  if (!risky) return null;
+  if (!confirm) {
+    const who = [
+      ...risk.globalAdministrators.map((g) => `Global Administrator ${g.userPrincipalName}`),
+      ...(risk.actingAdministrator && !risk.globalAdministrators.some((g) => g.id === risk.actingAdministrator!.id) ? [`you (${risk.actingAdministrator.userPrincipalName})`] : []),
+    ];
+    throw new ApiError(
+      'Request_Conflict',
+      `This change would lock out ${who.length ? who.join(', ') : `${risk.lockedOutAfter - risk.lockedOutBefore} more user(s)`} (locked out before: ${risk.lockedOutBefore}, after: ${risk.lockedOutAfter}). Review details, then repeat with ?confirmLockout=true to apply it anyway.`,
+      { details: { code: 'LockoutRisk', ...risk } },
+    );
+  }
+  return risk;
+}
+
+const key = (t: { kind: string; displayName: string } & ({ appId: string } | { action: string })) => ('appId' in t ? `a:${t.appId}` : `x:${t.action}`);

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../store/schema.ts';
+import { transitiveGroupIdsOfUser } from '../../directory/membership-repository.ts';
+import { effectiveRoleTemplateIds } from '../../directory/role-assignments-repository.ts';
+import type { PerformedMode } from '../strengths/types.ts';
+import { evaluate, type Evaluation } from './evaluate.ts';
+import { loadCompiledPolicies } from './load.ts';
+import { platformFromUserAgent } from './platform.ts';
+import { REGISTER_SECURITY_INFO } from './types.ts';
+
+export interface SignInRequest {
+  db: Kysely<DB>;
+  userId: string;
+  /** The application being signed into (client id / appId) … */
+  appId?: string | undefined;
+  /** … or a user action, e.g. `urn:user:registersecurityinfo` (default when no appId). */
+  userAction?: string | undefined;
+  /** `clientIpOf(request)`. */
+  ip: string | null;
+  userAgent: string | null | undefined;
+  /** Methods performed in this session, as modes (`LATCHKEY_METHOD_MODES`), with `at` for sign-in frequency. */
+  performed: readonly PerformedMode[];
+  now?: Date | undefined;
+  /** Default `browser` (Latchkey's sign-in is a web flow). */
+  clientAppType?: string | undefined;
+  /** Only when a risk signal exists; otherwise `none`. */
+  signInRiskLevel?: string | undefined;
+  country?: string | undefined;
+  deviceIsCompliant?: boolean | undefined;
+}
+
+/**
+ * What the sign-in flow calls: Conditional Access for one user signing into one app (or the
+ * registration action) now. Every input an enforcing evaluation needs is filled in: the platform
+ * from the User-Agent (`unknown` if it names none), risk `none` without a signal, country
+ * `unknown` without a lookup. Returns the decision (allow / block / needs) and every policy's
+ * result for the sign-in log, with reasons.
+ */
+export async function evaluateSignIn(r: SignInRequest): Promise<Evaluation> {
+  const [compiled, groupIds, roleIds] = await Promise.all([
+    loadCompiledPolicies(r.db),
+    transitiveGroupIdsOfUser(r.db, r.userId),
+    effectiveRoleTemplateIds(r.db, r.userId),
+  ]);
+  return evaluate(
+    {
+      userId: r.userId,
+      groupIds,
+      roleIds,
+      target: r.appId ? { kind: 'application', appId: r.appId } : { kind: 'userAction', action: r.userAction ?? REGISTER_SECURITY_INFO },
+      ipAddress: r.ip,
+      devicePlatform: platformFromUserAgent(r.userAgent),
+      clientAppType: r.clientAppType ?? 'browser',
+      signInRiskLevel: r.signInRiskLevel ?? 'none',
+      userRiskLevel: 'none',
+      country: r.country ?? 'unknown',
+      deviceIsCompliant: r.deviceIsCompliant ?? false,
+      performed: r.performed,
+      now: (r.now ?? new Date()).getTime(),
+    },
+    compiled,
+    { includeAll: true },
+  );
+}
