@@ -115,6 +115,40 @@ for (const kind of STORE_KINDS) {
       expect(nul.body.error.code).toMatch(/^Request_/);
     });
 
+    it('lets exactly one of two concurrent creations of the same UPN (different case) win', async () => {
+      const before = await counts(s);
+      const results = await Promise.all(
+        ['race@contoso.example', 'RACE@contoso.example', 'Race@Contoso.Example'].map((upn) =>
+          s.api('/api/v1/users', { body: { userPrincipalName: upn, displayName: 'Race' } }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+      const after = await counts(s);
+      expect(after.users).toBe(before.users! + 1);
+      expect(after.audit).toBe(before.audit! + 1);
+    });
+
+    it('refuses an unknown $select on a single user', async () => {
+      const r = await s.api('/api/v1/users/admin@latchkey.local?$select=displayName,secret');
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toMatch(/secret/);
+    });
+
+    it('describes its routes in /openapi.json', async () => {
+      const doc = (await s.api('/openapi.json', { token: null })).body;
+      for (const path of [
+        '/api/v1/users',
+        '/api/v1/users/{userId}',
+        '/api/v1/users/{userId}/transitiveMemberOf',
+        '/api/v1/groups/{groupId}/members/$ref',
+        '/api/v1/groups/{groupId}/members/{memberId}/$ref',
+        '/api/v1/roleManagement/directory/roleAssignments',
+      ]) {
+        expect(Object.keys(doc.paths)).toContain(path);
+      }
+      expect(JSON.stringify(doc.paths['/api/v1/users'].post)).toContain('userPrincipalName');
+    });
+
     it('needs a token with the right permission', async () => {
       expect((await s.api('/api/v1/users', { token: null })).status).toBe(401);
       const reader = await s.token({ roles: ['Global Reader'] });
