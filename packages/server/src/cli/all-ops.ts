@@ -11,3 +11,4 @@ import '../oidc/keys-ops.ts';
 import './commands/audit-ops.ts';
 import '../policy/authentication-methods/ops.ts';
 import '../methods/passkey/ops.ts';
+import './commands/tokens-ops.ts';

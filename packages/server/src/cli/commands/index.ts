@@ -8,6 +8,7 @@ import { registerAdminCommands } from './admin.ts';
 import { registerKeysCommands } from './keys.ts';
 import { registerAuthMethodsCommands } from '../../policy/authentication-methods/cli.ts';
 import { registerPasskeyCommands } from '../../methods/passkey/cli.ts';
+import { registerTokensCommands } from './tokens.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
@@ -21,3 +22,4 @@ COMMANDS.push(registerAdminCommands);
 COMMANDS.push(registerKeysCommands);
 COMMANDS.push(registerAuthMethodsCommands);
 COMMANDS.push(registerPasskeyCommands);
+COMMANDS.push(registerTokensCommands);
