@@ -61,7 +61,7 @@ export async function createApplication(db: Kysely<DB>, ctx: RequestContext, inp
 
 export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id: string, patch: Partial<ApplicationInput>): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    const app = UUID.test(id) ? await findApplication(trx, id, 'id', { forUpdate: true }) : undefined;
     if (!app) throw notFound('application', id);
     const changes: ModifiedProperty[] = [];
     const note = (name: string, oldV: unknown, newV: unknown) => {
@@ -88,7 +88,7 @@ export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id:
 /** Deletes the application, its secrets, its service principal and the SP's role assignments. */
 export async function deleteApplication(db: Kysely<DB>, ctx: RequestContext, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    const app = UUID.test(id) ? await findApplication(trx, id, 'id', { forUpdate: true }) : undefined;
     if (!app) throw notFound('application', id);
     const sp = await findServicePrincipal(trx, app.app_id, 'appId');
     if (sp) await deleteServicePrincipalRow(trx, sp.id);
@@ -109,7 +109,7 @@ export async function addPassword(
   if (!(end.getTime() > start.getTime())) throw new ApiError('Request_BadRequest', 'endDateTime must be after startDateTime.');
   if (end.getTime() <= Date.now()) throw new ApiError('Request_BadRequest', 'endDateTime must be in the future.');
   return db.transaction().execute(async (trx) => {
-    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    const app = UUID.test(id) ? await findApplication(trx, id, 'id', { forUpdate: true }) : undefined;
     if (!app) throw notFound('application', id);
     const secret = generateClientSecret();
     const row = await insertPassword(trx, {
@@ -144,7 +144,7 @@ export async function addPassword(
 /** Graph `removePassword`: 404 when the app has no such keyId. */
 export async function removePassword(db: Kysely<DB>, ctx: RequestContext, id: string, keyId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const app = UUID.test(id) ? await findApplication(trx, id) : undefined;
+    const app = UUID.test(id) ? await findApplication(trx, id, 'id', { forUpdate: true }) : undefined;
     if (!app) throw notFound('application', id);
     if (!UUID.test(keyId) || !(await deletePassword(trx, app.id, keyId.toLowerCase()))) throw notFound('passwordCredential', keyId);
     await recordAudit(trx, ctx, {

@@ -47,12 +47,17 @@ export async function deleteApplicationRow(db: Kysely<DB>, id: string): Promise<
 }
 
 /** By object id, or by appId (client id) when `by` says so. Ids are checked to be uuids by callers. */
-export async function findApplication(db: Kysely<DB>, id: string, by: 'id' | 'appId' = 'id'): Promise<ApplicationRow | undefined> {
-  return db
+export async function findApplication(
+  db: Kysely<DB>,
+  id: string,
+  by: 'id' | 'appId' = 'id',
+  options: { forUpdate?: boolean } = {},
+): Promise<ApplicationRow | undefined> {
+  const q = db
     .selectFrom('applications')
     .selectAll()
-    .where(by === 'id' ? 'id' : 'app_id', '=', id.toLowerCase())
-    .executeTakeFirst();
+    .where(by === 'id' ? 'id' : 'app_id', '=', id.toLowerCase());
+  return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 /** One page ordered by id, after `after` (keyset); filter on appId or displayName equality. */

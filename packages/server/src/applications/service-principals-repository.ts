@@ -21,12 +21,13 @@ export async function findServicePrincipal(
   db: Kysely<DB>,
   id: string,
   by: 'id' | 'appId' = 'id',
+  options: { forUpdate?: boolean } = {},
 ): Promise<ServicePrincipalRow | undefined> {
-  return db
+  const q = db
     .selectFrom('service_principals')
     .selectAll()
-    .where(by === 'id' ? 'id' : 'app_id', '=', id.toLowerCase())
-    .executeTakeFirst();
+    .where(by === 'id' ? 'id' : 'app_id', '=', id.toLowerCase());
+  return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function listServicePrincipals(

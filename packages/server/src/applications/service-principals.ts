@@ -30,8 +30,19 @@ const CATEGORY = 'ApplicationManagement';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const spTarget = (sp: ServicePrincipalRow) => ({ id: sp.id, type: 'ServicePrincipal' as const, displayName: sp.display_name });
 
-async function mustFind(db: Kysely<DB>, id: string): Promise<ServicePrincipalRow> {
-  const sp = UUID.test(id) ? await findServicePrincipal(db, id) : undefined;
+/** A concurrent writer won the race to the same unique row (SQLSTATE 23505): 409, not 500. */
+async function orConflict<T>(write: Promise<T>, message: string): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === '23505') throw conflict(message);
+    throw err;
+  }
+}
+
+/** The service principal or 404; `forUpdate` serialises writers on it (inside a transaction). */
+async function mustFind(db: Kysely<DB>, id: string, forUpdate = false): Promise<ServicePrincipalRow> {
+  const sp = UUID.test(id) ? await findServicePrincipal(db, id, 'id', { forUpdate }) : undefined;
   if (!sp) throw notFound('servicePrincipal', id);
   return sp;
 }
@@ -43,10 +54,13 @@ export async function getServicePrincipal(db: Kysely<DB>, id: string): Promise<G
 /** Graph `POST /servicePrincipals {appId}`: 404 for an unknown app, 409 when it already has one. */
 export async function createServicePrincipal(db: Kysely<DB>, ctx: RequestContext, appId: string): Promise<GraphServicePrincipal> {
   return db.transaction().execute(async (trx) => {
-    const app = UUID.test(appId) ? await findApplication(trx, appId, 'appId') : undefined;
+    const app = UUID.test(appId) ? await findApplication(trx, appId, 'appId', { forUpdate: true }) : undefined;
     if (!app) throw new ApiError('Request_BadRequest', `No application with appId '${appId}'.`);
     if (await findServicePrincipal(trx, app.app_id, 'appId')) throw conflict(`Application '${appId}' already has a service principal.`);
-    const sp = await insertServicePrincipal(trx, { id: crypto.randomUUID(), appId: app.app_id, displayName: app.display_name });
+    const sp = await orConflict(
+      insertServicePrincipal(trx, { id: crypto.randomUUID(), appId: app.app_id, displayName: app.display_name }),
+      `Application '${appId}' already has a service principal.`,
+    );
     await recordAudit(trx, ctx, { category: CATEGORY, activity: 'Add service principal', operationType: 'Add', targets: [spTarget(sp)] });
     return toGraphServicePrincipal(sp);
   });
@@ -59,7 +73,7 @@ export async function updateServicePrincipal(
   patch: { accountEnabled?: boolean },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const sp = await mustFind(trx, id);
+    const sp = await mustFind(trx, id, true);
     await updateServicePrincipalRow(trx, sp.id, patch);
     const mods =
       patch.accountEnabled === undefined || patch.accountEnabled === sp.account_enabled
@@ -82,7 +96,7 @@ export async function updateServicePrincipal(
 
 export async function deleteServicePrincipal(db: Kysely<DB>, ctx: RequestContext, id: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const sp = await mustFind(trx, id);
+    const sp = await mustFind(trx, id, true);
     await deleteServicePrincipalRow(trx, sp.id);
     await recordAudit(trx, ctx, {
       category: CATEGORY,
@@ -115,10 +129,13 @@ export async function grantAppRole(
       'Unknown app role: give appRoleValue (a Graph permission name such as User.Read.All) or its appRoleId.',
     );
   return db.transaction().execute(async (trx) => {
-    const sp = await mustFind(trx, id);
+    const sp = await mustFind(trx, id, true);
     if ((await appRoleAssignmentsOf(trx, sp.id)).some((a) => a.app_role_value === role.value))
       throw conflict(`Permission ${role.value} is already granted.`);
-    const row = await insertAppRoleAssignment(trx, { id: crypto.randomUUID(), principalId: sp.id, value: role.value });
+    const row = await orConflict(
+      insertAppRoleAssignment(trx, { id: crypto.randomUUID(), principalId: sp.id, value: role.value }),
+      `Permission ${role.value} is already granted.`,
+    );
     await recordAudit(trx, ctx, {
       category: CATEGORY,
       activity: 'Add app role assignment to service principal',
@@ -133,7 +150,7 @@ export async function grantAppRole(
 
 export async function revokeAppRole(db: Kysely<DB>, ctx: RequestContext, id: string, assignmentId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const sp = await mustFind(trx, id);
+    const sp = await mustFind(trx, id, true);
     const row = UUID.test(assignmentId) ? await deleteAppRoleAssignment(trx, sp.id, assignmentId.toLowerCase()) : undefined;
     if (!row) throw notFound('appRoleAssignment', assignmentId);
     await recordAudit(trx, ctx, {
@@ -165,11 +182,11 @@ export async function setDirectoryRole(
   const role = roleByNameOrId(roleNameOrId);
   if (!role) throw new ApiError('Request_BadRequest', `Unknown directory role '${roleNameOrId}'.`);
   await db.transaction().execute(async (trx) => {
-    const sp = await mustFind(trx, id);
+    const sp = await mustFind(trx, id, true);
     const held = await directoryRolesOfServicePrincipal(trx, sp.id);
     if (assign) {
       if (held.includes(role.templateId)) throw conflict(`The service principal already holds ${role.displayName}.`);
-      await insertServicePrincipalRole(trx, sp.id, role.templateId);
+      await orConflict(insertServicePrincipalRole(trx, sp.id, role.templateId), `The service principal already holds ${role.displayName}.`);
     } else if (!(await deleteServicePrincipalRole(trx, sp.id, role.templateId))) {
       throw notFound('roleAssignment', role.templateId);
     }

@@ -154,6 +154,26 @@ for (const kind of STORE_KINDS) {
       expect(await countRows()).toEqual(before);
     });
 
+    it('concurrent duplicate writes end in one row and 409s, never a 500', async () => {
+      const app = (await server.api('/api/v1/applications', { body: { displayName: 'Raced' } })).body;
+      const sps = await Promise.all([1, 2, 3, 4].map(() => server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } })));
+      expect(sps.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+      const spId = sps.find((r) => r.status === 201)!.body.id;
+      const grants = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          server.api(`/api/v1/servicePrincipals/${spId}/appRoleAssignments`, { body: { appRoleValue: 'User.Read.All' } }),
+        ),
+      );
+      expect(grants.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+      const roles = await Promise.all(
+        [1, 2, 3, 4].map(() =>
+          server.api(`/api/v1/servicePrincipals/${spId}/directoryRoles`, { body: { roleDefinitionId: 'Global Reader' } }),
+        ),
+      );
+      expect(roles.map((r) => r.status).sort()).toEqual([204, 409, 409, 409]);
+      expect((await server.api(`/api/v1/servicePrincipals/${spId}/appRoleAssignments`)).body.value).toHaveLength(1);
+    });
+
     it('service principals: one per app, grants and directory roles, with permission checks', async () => {
       const app = (await server.api('/api/v1/applications', { body: { displayName: 'Robot' } })).body;
       const sp = await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
