@@ -43,10 +43,19 @@ export async function updateGroupRow(
 }
 
 /** Deletes the group, its member rows (FK cascade), its own memberships and role assignments. */
-export async function deleteGroupRow(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('group_members').where('member_id', '=', id).execute();
-  await db.deleteFrom('role_assignments').where('principal_id', '=', id).execute();
+export async function deleteGroupRow(
+  db: Kysely<DB>,
+  id: string,
+): Promise<{ members: number; memberships: number; roleAssignments: number }> {
+  const members = await db.deleteFrom('group_members').where('group_id', '=', id).executeTakeFirst();
+  const memberships = await db.deleteFrom('group_members').where('member_id', '=', id).executeTakeFirst();
+  const roles = await db.deleteFrom('role_assignments').where('principal_id', '=', id).executeTakeFirst();
   await db.deleteFrom('groups').where('id', '=', id).execute();
+  return {
+    members: Number(members.numDeletedRows),
+    memberships: Number(memberships.numDeletedRows),
+    roleAssignments: Number(roles.numDeletedRows),
+  };
 }
 
 export async function listGroups(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphGroup>> {

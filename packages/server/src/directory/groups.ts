@@ -98,12 +98,17 @@ export async function deleteGroup(db: Kysely<DB>, ctx: RequestContext, id: strin
   await db.transaction().execute(async (trx) => {
     const row = await findGroupRow(trx, id);
     if (!row) throw notFound('group', id);
-    await deleteGroupRow(trx, row.id);
+    const removed = await deleteGroupRow(trx, row.id);
     await recordAudit(trx, ctx, {
       category: 'GroupManagement',
       activity: 'Delete group',
       operationType: 'Delete',
       targets: [{ id: row.id, type: 'Group', displayName: row.display_name }],
+      details: {
+        removedMembers: String(removed.members),
+        removedGroupMemberships: String(removed.memberships),
+        removedRoleAssignments: String(removed.roleAssignments),
+      },
     });
   });
 }

@@ -70,10 +70,11 @@ export async function updateUserRow(db: Kysely<DB>, id: string, v: Partial<UserV
 }
 
 /** Deletes the user with its memberships and role assignments (no FK: members are polymorphic). */
-export async function deleteUserRow(db: Kysely<DB>, id: string): Promise<void> {
-  await db.deleteFrom('group_members').where('member_id', '=', id).execute();
-  await db.deleteFrom('role_assignments').where('principal_id', '=', id).execute();
+export async function deleteUserRow(db: Kysely<DB>, id: string): Promise<{ memberships: number; roleAssignments: number }> {
+  const m = await db.deleteFrom('group_members').where('member_id', '=', id).executeTakeFirst();
+  const r = await db.deleteFrom('role_assignments').where('principal_id', '=', id).executeTakeFirst();
   await db.deleteFrom('users').where('id', '=', id).execute();
+  return { memberships: Number(m.numDeletedRows), roleAssignments: Number(r.numDeletedRows) };
 }
 
 /** One keyset page ordered by id, optionally filtered; `count` counts all matches. */

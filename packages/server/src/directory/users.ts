@@ -134,12 +134,14 @@ export async function deleteUser(db: Kysely<DB>, ctx: RequestContext, key: strin
     const row = await findUserRowByKey(trx, key);
     if (!row) throw notFound('user', key);
     if (row.account_enabled) await assertNotLastGlobalAdmin(trx, row.id, 'delete');
-    await deleteUserRow(trx, row.id);
+    const removed = await deleteUserRow(trx, row.id);
     await recordAudit(trx, ctx, {
       category: 'UserManagement',
       activity: 'Delete user',
       operationType: 'Delete',
       targets: [{ id: row.id, type: 'User', displayName: row.display_name, userPrincipalName: row.user_principal_name }],
+      // What went with the user, so the trail explains memberships and roles that vanished.
+      details: { removedGroupMemberships: String(removed.memberships), removedRoleAssignments: String(removed.roleAssignments) },
     });
   });
 }

@@ -70,7 +70,7 @@ describeEachStore('users repository', (store) => {
     expect((await findUserRowByKey(db, u.id.toUpperCase()))?.id).toBe(u.id);
     expect(await findUserRowByKey(db, 'no-at-sign')).toBeUndefined();
     expect((await updateUserRow(db, u.id, { display_name: 'Renamed', account_enabled: false })).display_name).toBe('Renamed');
-    await deleteUserRow(db, u.id);
+    expect(await deleteUserRow(db, u.id)).toEqual({ memberships: 1, roleAssignments: 1 });
     expect(await findUserRowByKey(db, u.id)).toBeUndefined();
     expect(await isDirectMember(db, g.id, u.id)).toBe(false);
     expect(await effectiveRoleTemplateIds(db, u.id)).toEqual([]);
@@ -188,7 +188,7 @@ describeEachStore('groups and membership repositories', (store) => {
     expect(await deleteMember(db, g.id, u.id)).toBe(true);
     expect(await deleteMember(db, g.id, u.id)).toBe(false);
     await insertMember(db, g.id, u.id, 'user');
-    await deleteGroupRow(db, g.id);
+    expect(await deleteGroupRow(db, g.id)).toEqual({ members: 1, memberships: 1, roleAssignments: 0 });
     expect(await findGroupRow(db, g.id)).toBeUndefined();
     expect(await transitiveGroupIdsOfUser(db, u.id)).toEqual([]);
     expect((await listMembers(db, child.id, false, { top: 10 })).items).toEqual([]);
