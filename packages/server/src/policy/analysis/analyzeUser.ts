@@ -7,8 +7,8 @@ import type { UserFacts } from './facts.ts';
 
 export type AnalysisTarget = { kind: 'application'; appId: string; displayName: string } | { kind: 'userAction'; action: string; displayName: string };
 
-/** `ok`: existing methods suffice · `okWithTap`: an administrator must issue a TAP · `okAfterRegistration`: after registering a method · `blocked`: a block policy · `lockedOut`: no way in. */
-export type TargetStatus = 'ok' | 'okWithTap' | 'okAfterRegistration' | 'blocked' | 'lockedOut';
+/** `ok`: existing methods suffice · `okWithTap`: an administrator must issue a TAP · `okAfterRegistration`: after registering a method · `noSignInMethod`: no policy in the way, but nothing to sign in with yet (not counted as a lockout) · `blocked`: a block policy · `lockedOut`: no way in. */
+export type TargetStatus = 'ok' | 'okWithTap' | 'okAfterRegistration' | 'noSignInMethod' | 'blocked' | 'lockedOut';
 
 export interface TargetVerdict {
   target: AnalysisTarget;
@@ -77,20 +77,25 @@ export function userMethods(u: UserFacts, policy: UserMethodPolicy, restrictedAa
  */
 export function analyzeTarget(u: UserFacts, m: UserMethods, target: AnalysisTarget, compiled: CompiledPolicies): TargetVerdict {
   const run = (performed: PerformedMode[], t: AnalysisTarget = target) => evaluate(inputFor(u, t, performed), compiled, { unknown: 'analysis' });
-  const first = run(m.have);
-  if (first.decision.decision === 'allow' && canStart(m.have)) return { target, status: 'ok', reasons: [] };
-  if (first.decision.decision === 'block') return { target, status: 'blocked', reasons: blockReasons(first, compiled) };
   const withTap = [...m.have, ...m.tap];
+  const first = run(m.have);
+  if (first.decision.decision === 'allow') {
+    if (canStart(m.have)) return { target, status: 'ok', reasons: [] };
+    if (canStart(withTap) && run(withTap).decision.decision === 'allow') return { target, status: 'okWithTap', reasons: [`has no sign-in method yet; needs a Temporary Access Pass from an administrator (${m.tapReason})`] };
+    return { target, status: 'noSignInMethod', reasons: ['no policy stands in the way, but the user has no method to sign in with yet (issue a Temporary Access Pass or a setup link)'] };
+  }
+  if (first.decision.decision === 'block') return { target, status: 'blocked', reasons: blockReasons(first, compiled) };
   if (m.tap.length && run(withTap).decision.decision === 'allow') return { target, status: 'okWithTap', reasons: [`needs a Temporary Access Pass from an administrator (${m.tapReason})`] };
 
   const reasons = [...needsReasons(first, compiled), `the user has ${describe(m.have)}`];
-  if (!canStart(withTap)) reasons.push('the user has no method to sign in with (password, passkey or Temporary Access Pass)');
   const isRegistration = target.kind === 'userAction';
   if (!isRegistration && m.registrable.length) {
     const reg = run(withTap, REGISTRATION_TARGET);
-    if (reg.decision.decision === 'allow' && canStart(withTap)) {
-      if (run([...withTap, ...m.registrable]).decision.decision === 'allow')
-        return { target, status: 'okAfterRegistration', reasons: [`must first register a ${m.registrableNames.join(' or ')}${m.have.length && canStart(m.have) && run(m.have, REGISTRATION_TARGET).decision.decision === 'allow' ? '' : ` (${m.tapReason})`}`] };
+    if (reg.decision.decision === 'allow') {
+      if (run([...withTap, ...m.registrable]).decision.decision === 'allow') {
+        const tapNeeded = run(m.have, REGISTRATION_TARGET).decision.decision !== 'allow' || !canStart(m.have);
+        return { target, status: 'okAfterRegistration', reasons: [`must first register a ${m.registrableNames.join(' or ')}${tapNeeded ? ', signing in with a Temporary Access Pass from an administrator' : ''}`] };
+      }
       reasons.push(`registering a ${m.registrableNames.join(' or ')} would still not satisfy the policy`);
     } else {
       const covering = reg.decision.decision === 'needs' ? reg.decision.needs.map((n) => n.displayName) : reg.decision.decision === 'block' ? reg.decision.blockedBy.map((id) => nameOf(id, compiled)) : [];

@@ -100,7 +100,7 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
       const would = bad(verdicts.asIfEnabled);
       if (would.length) report.reportOnlyWouldLockOut.push({ ...who, unreachable: would });
     }
-    const onboarding = verdicts.enforced.filter((v) => v.status === 'okWithTap' || v.status === 'okAfterRegistration');
+    const onboarding = verdicts.enforced.filter((v) => v.status === 'okWithTap' || v.status === 'okAfterRegistration' || v.status === 'noSignInMethod');
     if (onboarding.length && report.needsOnboarding.length < 1000) report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding });
     if (onProgress && (i % step === 0 || i === total - 1)) onProgress(i + 1, total);
   }
