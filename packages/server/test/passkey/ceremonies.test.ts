@@ -334,6 +334,28 @@ describeEachStore('passkey ceremonies', (store) => {
       expect((await signIn(store(), auth, userId)).result.userId).toBe(userId);
     });
 
+    it("uses the caller's preloaded policy only for the credential's own user", async () => {
+      const userId = await newUser(store());
+      const other = await newUser(store());
+      const auth = softAuthenticator();
+      await register(store(), auth, userId);
+      const { loadMethodsEnabledFor } = await import('../../src/policy/authentication-methods/forUser.ts');
+      const before = await loadMethodsEnabledFor(store().db, userId);
+      const otherBefore = await loadMethodsEnabledFor(store().db, other);
+      await setFido2(store(), { keyRestrictions: { isEnforced: true, enforcementType: 'block', aaGuids: [AAGUID] } });
+      try {
+        const attempt = async (policy: typeof before) => {
+          const options = await generateAuthenticationOptions(depsOf(store()), { userId });
+          const response = auth.getAssertion({ rpId: 'localhost', origin: ORIGIN, challenge: options.challenge, allowCredentials: options.allowCredentials ?? [] });
+          return verifyAuthentication(depsOf(store()), ctx, { response: response as never, policy });
+        };
+        expect(await reasonOf(attempt(otherBefore))).toBe('aaguidBlocked');
+        expect((await attempt(before)).userId).toBe(userId);
+      } finally {
+        await setFido2(store(), { keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] } });
+      }
+    });
+
     it('refuses a synced passkey where only device-bound passkeys are allowed', async () => {
       const userId = await newUser(store());
       expect(await reasonOf(register(store(), softAuthenticator({ backupEligible: true, backedUp: true }), userId))).toBe('passkeyTypeNotAllowed');

@@ -1,5 +1,6 @@
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { RequestContext } from '../../auth/principal.ts';
+import type { UserMethodPolicy } from '../../policy/authentication-methods/methodsEnabledFor.ts';
 import { recordAudit } from '../../audit/record.ts';
 import type { PasskeyDeps } from './deps.ts';
 import { PasskeyError, ensure } from './errors.ts';
@@ -14,6 +15,8 @@ import { checkClientData, checkEcdsaSignatureEncoding, checkOrigin, checkRpIdHas
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
   flowId?: string | null;
+  /** The policy the caller already evaluated for the identified user this request; used only if it is the credential's user. */
+  policy?: UserMethodPolicy;
 }
 
 /** Facts of a verified assertion, for the sign-in flow (session methods, amr, sign-in log). */
@@ -91,7 +94,7 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   // Account and policy only after the signature: an unauthenticated caller learns nothing about them.
   const user = await findPasskeyUser(deps.db, credential.userId);
   ensure(user?.accountEnabled, 'accountDisabled', 'This account is disabled.');
-  const policy = await passkeyPolicyFor(deps.db, credential.userId);
+  const policy = await passkeyPolicyFor(deps.db, credential.userId, input.policy);
   const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
   if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
 
