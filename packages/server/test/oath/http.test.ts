@@ -122,6 +122,18 @@ for (const kind of STORE_KINDS) {
       expect(await count()).toBe(before);
     });
 
+    it('verifyOathCode over HTTP: 50 parallel submissions of one valid code succeed exactly once', async () => {
+      const created = await server.api('/api/v1/users', { body: { userPrincipalName: `verify-${kind}@latchkey.test`, displayName: 'Verifier' } });
+      const secret = newSecret();
+      const d = await server.api(DEVICES, { body: { serialNumber: `VERIFY-${kind}`, secretKey: secret, assignTo: { id: created.body.id } } });
+      expect((await server.api(`${DEVICES}/${d.body.id}/activate`, { body: { verificationCode: otpauthCode(secret, Date.now() - 30_000) } })).status).toBe(204);
+      const code = otpauthCode(secret, Date.now());
+      const results = await Promise.all(Array.from({ length: 50 }, () => server.api(`/api/v1/users/${created.body.id}/authentication/verifyOathCode`, { body: { code } })));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      expect(results.filter((r) => r.body.ok)).toEqual([expect.objectContaining({ body: { ok: true, method: 'hardwareOath', methodId: d.body.id } })]);
+      expect(new Set(results.filter((r) => !r.body.ok).map((r) => r.body.reason))).toEqual(new Set(['OathCodeDuplicate']));
+    });
+
     it('OpenAPI describes the OATH routes', async () => {
       const doc = await server.api('/openapi.json', { token: null });
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([DEVICES.replace('/api/v1', '/api/v1'), `${DEVICES}/import`, '/api/v1/users/{userId}/authentication/hardwareOathMethods', '/api/v1/users/{userId}/authentication/requirements']));

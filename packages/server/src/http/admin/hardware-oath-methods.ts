@@ -5,6 +5,8 @@ import { contextOf, requires, type AppDeps } from '../context.ts';
 import { assignDevice, unassignDevice } from '../../methods/oath/devices.ts';
 import { activateToken } from '../../methods/oath/activateToken.ts';
 import { getHardwareMethod, listHardwareMethods } from '../../methods/oath/hardwareMethods.ts';
+import { verifyOathCode } from '../../methods/oath/verifyOathCode.ts';
+import { userIdOf } from '../../methods/oath/devices.ts';
 import { hardwareOathMethod, verificationBody } from '../../methods/oath/schemas.ts';
 
 /**
@@ -14,7 +16,10 @@ import { hardwareOathMethod, verificationBody } from '../../methods/oath/schemas
  *   GET    /users/{id}/authentication/hardwareOathMethods/{methodId}
  *   DELETE /users/{id}/authentication/hardwareOathMethods/{methodId}          unassign → 204
  *   POST   /users/{id}/authentication/hardwareOathMethods/{methodId}/activate {"verificationCode","displayName"?} → 204
- * The method id is the device id.
+ *   POST   /users/{id}/authentication/verifyOathCode {"code"} → 200 {ok, method?, methodId?, reason?}
+ * The method id is the device id. `verifyOathCode` (Latchkey extension, like privacyIDEA's
+ * /validate/check) lets a trusted integration (a RADIUS or VPN gateway) check a user's code with
+ * the same replay, drift and lockout rules as sign-in; it needs UserAuthenticationMethod.ReadWrite.All.
  */
 export async function registerHardwareOathMethodRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
@@ -56,5 +61,18 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   }, async (request, reply) => {
     await activateToken({ db, envelope: deps.envelope }, contextOf(request), { tokenId: request.params.methodId, userKey: request.params.userId, kind: 'hardware', verificationCode: request.body.verificationCode, displayName: request.body.displayName ?? undefined });
     return reply.code(204).send(null);
+  });
+
+  r.post('/users/:userId/authentication/verifyOathCode', {
+    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+    schema: {
+      tags, summary: "Check a code from one of the user's activated OATH tokens (replay-protected; counts towards lockout)",
+      params: userParams, body: z.strictObject({ code: z.string().min(1).max(16) }),
+      response: { 200: z.object({ ok: z.boolean(), method: z.enum(['hardwareOath', 'softwareOath']).optional(), methodId: z.string().optional(), reason: z.string().optional() }) },
+    },
+  }, async (request) => {
+    const user = await userIdOf(db, request.params.userId);
+    const r = await verifyOathCode({ db, envelope: deps.envelope, userId: user.id, code: request.body.code });
+    return r.ok ? { ok: true, method: r.method, methodId: r.methodId } : { ok: false, reason: r.reason };
   });
 }
