@@ -12,3 +12,4 @@ import './commands/audit-ops.ts';
 import '../policy/authentication-methods/ops.ts';
 import '../methods/passkey/ops.ts';
 import './commands/tokens-ops.ts';
+import './commands/policy-ops.ts';

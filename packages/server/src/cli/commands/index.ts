@@ -8,6 +8,7 @@ import { registerAdminCommands } from './admin.ts';
 import { registerKeysCommands } from './keys.ts';
 import { registerAuthMethodsCommands } from '../../policy/authentication-methods/cli.ts';
 import { registerPasskeyCommands } from '../../methods/passkey/cli.ts';
+import { registerPolicyCommands } from './policy.ts';
 import { registerTokensCommands } from './tokens.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
@@ -23,3 +24,4 @@ COMMANDS.push(registerKeysCommands);
 COMMANDS.push(registerAuthMethodsCommands);
 COMMANDS.push(registerPasskeyCommands);
 COMMANDS.push(registerTokensCommands);
+COMMANDS.push(registerPolicyCommands);
