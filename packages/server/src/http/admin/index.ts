@@ -17,6 +17,7 @@ import { registerAuthenticationRequirementsRoutes } from './authentication-requi
 import { registerConditionalAccessRoutes } from './conditional-access.ts';
 import { registerAuthenticationStrengthRoutes } from './authentication-strengths.ts';
 import { registerNamedLocationRoutes } from './named-locations.ts';
+import { registerTemporaryAccessPassRoutes } from './temporary-access-pass.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -42,4 +43,5 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerConditionalAccessRoutes(api, deps);
   await registerAuthenticationStrengthRoutes(api, deps);
   await registerNamedLocationRoutes(api, deps);
+  await registerTemporaryAccessPassRoutes(api, deps);
 }
