@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { recordAudit } from '../audit/record.ts';
-import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
+import { ApiError, badRequest, notFound } from '../errors.ts';
 import { deleteUserRow, findUserRowByKey, findUserRowByUpn, insertUser, updateUserRow, type UserValues } from './users-repository.ts';
 import { countActiveGlobalAdmins, lockRoleAssignments } from './role-assignments-repository.ts';
 import { toGraphUser, type GraphUser } from './shapes.ts';
@@ -21,8 +21,15 @@ const AUDITED = [
   'accountEnabled',
 ] as const;
 
+/**
+ * Graph answers 400 Request_BadRequest with details [{target, code: "ObjectConflict"}] (seen in
+ * microsoftgraph/microsoft-graph-docs#1508); issue 2 asks for 409, so Latchkey sends 409
+ * Request_Conflict with Graph's message and the same details, for clients that branch on either.
+ */
 const duplicateUpn = (upn: string) =>
-  conflict(`Another object with the same value for property userPrincipalName already exists: '${upn}'.`);
+  new ApiError('Request_Conflict', `Another object with the same value for property userPrincipalName already exists: '${upn}'.`, {
+    details: [{ target: 'userPrincipalName', code: 'ObjectConflict' }],
+  });
 const noPasswords = () =>
   badRequest(
     'passwordProfile is not supported: Latchkey users are passwordless. Set a legacy password through /users/{id}/authentication/methods/{id}/resetPassword if one is needed.',

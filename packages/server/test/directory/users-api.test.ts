@@ -63,6 +63,7 @@ for (const kind of STORE_KINDS) {
       const dup = await s.api('/api/v1/users', { body: { userPrincipalName: 'BOB@CONTOSO.EXAMPLE', displayName: 'Bob 2' } });
       expect(dup.status).toBe(409);
       expect(dup.body.error.code).toBe('Request_Conflict');
+      expect(dup.body.error.details).toEqual([{ target: 'userPrincipalName', code: 'ObjectConflict' }]);
       expect(await counts(s)).toEqual(before);
       // Renaming another user onto the taken UPN is a conflict too.
       const carol = await s.api('/api/v1/users', { body: { userPrincipalName: 'carol@contoso.example', displayName: 'Carol' } });
