@@ -6,6 +6,7 @@
  *
  *   npm run bench:directory            (root script: node bench/directory/run.ts)
  *   BENCH_USERS=10000 BENCH_BACKENDS=pglite node bench/directory/run.ts   (smaller / one backend)
+ *   BENCH_DATABASE_URL=postgres://…/postgres …   (borrow a PostgreSQL instead of starting one)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,7 +123,20 @@ function table(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
+  // BENCH_DATABASE_URL: an existing PostgreSQL to borrow (a scratch database is created and dropped);
+  // otherwise a throwaway server is started from the Debian binaries and stopped at the end.
   let pgServer: { url: string; stop(): void } | undefined;
+  const adminUrl = process.env.BENCH_DATABASE_URL;
+  const scratch = `latchkey_bench_${process.pid}`;
+  const admin = async (statement: string) => {
+    const c = new pg.Client({ connectionString: adminUrl ?? pgServer!.url });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
   const stop = () => pgServer?.stop();
   process.once('SIGINT', () => {
     stop();
@@ -131,14 +145,15 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   try {
     if (BACKENDS.includes('postgres')) {
-      pgServer = await startThrowawayPostgres();
-      const admin = new pg.Client({ connectionString: pgServer!.url });
-      await admin.connect();
-      await admin.query('create database latchkey_bench');
-      await admin.end();
-      const u = new URL(pgServer!.url);
-      u.pathname = '/latchkey_bench';
-      rows.push(await benchBackend('postgres', u.toString()));
+      if (!adminUrl) pgServer = await startThrowawayPostgres();
+      await admin(`create database ${scratch}`);
+      const u = new URL(adminUrl ?? pgServer!.url);
+      u.pathname = `/${scratch}`;
+      try {
+        rows.push(await benchBackend('postgres', u.toString()));
+      } finally {
+        if (adminUrl) await admin(`drop database if exists ${scratch} with (force)`);
+      }
     }
     if (BACKENDS.includes('pglite')) rows.push(await benchBackend('pglite', undefined));
   } finally {
