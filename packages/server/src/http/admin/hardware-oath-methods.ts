@@ -71,8 +71,11 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
       response: { 200: z.object({ ok: z.boolean(), method: z.enum(['hardwareOath', 'softwareOath']).optional(), methodId: z.string().optional(), reason: z.string().optional() }) },
     },
   }, async (request) => {
-    const user = await userIdOf(db, request.params.userId);
-    const r = await verifyOathCode({ db, envelope: deps.envelope, userId: user.id, code: request.body.code });
+    // Hot path: a user id goes straight to the check; a UPN (or an id with no method) is looked up, 404 when unknown.
+    const key = request.params.userId;
+    const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
+    let r = byId ? await verifyOathCode({ db, envelope: deps.envelope, userId: key, code: request.body.code }) : undefined;
+    if (!r || (!r.ok && r.reason === 'OathNoMethod')) r = await verifyOathCode({ db, envelope: deps.envelope, userId: (await userIdOf(db, key)).id, code: request.body.code });
     return r.ok ? { ok: true, method: r.method, methodId: r.methodId } : { ok: false, reason: r.reason };
   });
 }

@@ -206,3 +206,34 @@ export async function userIdsByUpn(db: Kysely<DB>, upns: readonly string[]): Pro
   }
   return out;
 }
+
+export interface VerificationState {
+  tokens: OathTokenRow[];
+  userLock: { failedAttempts: number; lockedUntil: Date | null } | undefined;
+  settings: { windowSteps: number; activationWindowSteps: number; resyncWindowSteps: number; tokenLockoutThreshold: number; userLockoutThreshold: number };
+}
+
+/**
+ * Everything a sign-in check needs in one round trip: the user's activated tokens, the user's
+ * lockout row and the tenant settings (the hot path of `verifyOathCode`).
+ */
+export async function loadVerificationState(db: Kysely<DB>, userId: string): Promise<VerificationState> {
+  const rows = await db.selectFrom('oath_settings as s')
+    .leftJoin('oath_tokens as t', (j) => j.on('t.user_id', '=', userId).on('t.status', '=', 'activated'))
+    .leftJoin('oath_user_lockouts as l', (j) => j.on('l.user_id', '=', userId))
+    .selectAll('t')
+    .select(['s.window_steps', 's.activation_window_steps', 's.resync_window_steps', 's.token_lockout_threshold', 's.user_lockout_threshold', 'l.failed_attempts as user_failed_attempts', 'l.locked_until as user_locked_until', 'l.user_id as lock_user_id'])
+    .where('s.id', '=', 'default')
+    .orderBy('t.created_at')
+    .execute();
+  const first = rows[0];
+  if (!first) throw new Error('oath_settings row missing (migration 0008)');
+  return {
+    tokens: rows.filter((r) => r.id !== null).map((r) => toRow(r as unknown as Selectable<OathTokensTable>)),
+    userLock: first.lock_user_id ? { failedAttempts: Number(first.user_failed_attempts), lockedUntil: first.user_locked_until } : undefined,
+    settings: {
+      windowSteps: Number(first.window_steps), activationWindowSteps: Number(first.activation_window_steps), resyncWindowSteps: Number(first.resync_window_steps),
+      tokenLockoutThreshold: Number(first.token_lockout_threshold), userLockoutThreshold: Number(first.user_lockout_threshold),
+    },
+  };
+}

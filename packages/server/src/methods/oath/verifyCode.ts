@@ -41,7 +41,8 @@ export function verifyCode(input: VerifyCodeInput): VerifyCodeResult {
   const expected = current + drift;
   const given = Buffer.from(code);
   let replayed: number | undefined;
-  const steps = new Set([...offsets(window).map((o) => expected + o), ...offsets(window).map((o) => current + o)]);
+  const around = offsets(window);
+  const steps = drift === 0 ? around.map((o) => current + o) : [...new Set([...around.map((o) => expected + o), ...around.map((o) => current + o)])];
   for (const step of steps) {
     if (step < 0) continue;
     if (!timingSafeEqual(Buffer.from(totpAtStep(key, step, params)), given)) continue;
@@ -56,9 +57,16 @@ export function verifyCode(input: VerifyCodeInput): VerifyCodeResult {
   return { ok: false, reason: 'OathCodeIncorrect' };
 }
 
-/** 0, -1, +1, -2, +2, … ±window. */
-export function offsets(window: number): number[] {
-  const out = [0];
-  for (let i = 1; i <= window; i++) out.push(-i, i);
+const OFFSETS = new Map<number, readonly number[]>();
+
+/** 0, -1, +1, -2, +2, … ±window (memoised: the hot path allocates nothing for it). */
+export function offsets(window: number): readonly number[] {
+  let out = OFFSETS.get(window);
+  if (!out) {
+    const list = [0];
+    for (let i = 1; i <= window; i++) list.push(-i, i);
+    out = Object.freeze(list);
+    if (OFFSETS.size < 64) OFFSETS.set(window, out);
+  }
   return out;
 }

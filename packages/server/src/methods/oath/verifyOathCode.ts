@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { Envelope } from '../../secrets/envelope.ts';
-import { listUserTokens, resetUserFailures, userLockout } from './repository.ts';
-import { readOathSettings } from './settings.ts';
+import { loadVerificationState, resetUserFailures } from './repository.ts';
 import { openSeed, paramsOf } from './seed.ts';
 import { verifyCode } from './verifyCode.ts';
 import { isLocked } from './lockout.ts';
@@ -39,11 +38,10 @@ export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOath
   const now = input.now ?? new Date();
   const nowMs = now.getTime();
   const code = input.code.replace(/\s+/g, '');
-  const tokens = (await listUserTokens(db, userId)).filter((t) => t.status === 'activated');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return { ok: false, reason: 'OathNoMethod' };
+  const { tokens, userLock: lock, settings } = await loadVerificationState(db, userId.toLowerCase());
   if (tokens.length === 0) return { ok: false, reason: 'OathNoMethod' };
-  const lock = await userLockout(db, userId);
   if (isLocked(lock?.lockedUntil, nowMs)) return { ok: false, reason: 'OathCodeFailedMaxAllowedRetryReached' };
-  const settings = await readOathSettings(db);
   const open = tokens.filter((t) => !tokenLocked(t, nowMs));
   if (open.length === 0) return { ok: false, reason: 'OathCodeFailedMaxAllowedRetryReached' };
 
