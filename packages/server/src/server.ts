@@ -10,6 +10,8 @@ import { acquireLock, socketPathFor, startControlServer } from './cli/control.ts
 import { createOidc } from './oidc/index.ts';
 import { mountSignIn } from './signin/index.ts';
 import { ensureFirstAdmin, type BootstrapResult } from './bootstrap.ts';
+import { startHousekeeping } from './jobs/housekeeping.ts';
+import { installKeyCache } from './methods/passkey/key-cache.ts';
 import './cli/all-ops.ts';
 
 export interface RunningServer {
@@ -60,6 +62,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
       await app.ready();
     }
     const control = socket ? await startControlServer(runtime, socket) : undefined;
+    const keyCache = await installKeyCache();
+    if (!keyCache.installed) logger.warn('passkey public-key cache unavailable (SimpleWebAuthn internals changed); verifications run uncached');
+    const stopHousekeeping = startHousekeeping(runtime.store.db, logger);
     const rt = runtime;
     return {
       app,
@@ -68,6 +73,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       bootstrap,
       async close() {
         control?.close();
+        await stopHousekeeping();
         await app.close();
         await rt.close();
         releaseLock();

@@ -10,7 +10,7 @@ export type ClientSource = (clientId: string) => Promise<AdapterPayload | undefi
  * oidc-provider's storage adapter over `oidc_payloads` (Kysely; PGlite and PostgreSQL alike).
  * One instance per model name (Session, Grant, AuthorizationCode, Interaction, …); clients come
  * from the applications table through `clients`. Expired rows are invisible to `find*` and
- * deleted by the periodic sweep (see `mount.ts`).
+ * deleted by the periodic sweep (see `jobs/housekeeping.ts`).
  */
 export function createAdapterClass(db: Kysely<DB>, clients: ClientSource): new (name: string) => Adapter {
   return class LatchkeyAdapter implements Adapter {

@@ -3,7 +3,6 @@ import type Provider from 'oidc-provider';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
-import { sweepExpired } from './payloads-repository.ts';
 
 /**
  * The raw request as oidc-provider must see it. The provider runs in Koa's proxy mode and these
@@ -19,9 +18,6 @@ export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyReq
   headers['x-forwarded-for'] = request.ip;
   return request.raw;
 }
-
-/** How often expired oidc_payloads rows are deleted (they are already invisible to lookups). */
-export const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Mounts oidc-provider (a Koa app) in Fastify: `/.well-known/openid-configuration` and
@@ -51,14 +47,4 @@ export async function mountProvider(
     scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/.well-known/openid-configuration', schema: { hide: true }, handler });
     scope.route({ method: ['GET', 'POST', 'OPTIONS', 'DELETE'], url: '/oidc/*', schema: { hide: true }, handler });
   });
-
-  const sweep = () =>
-    sweepExpired(deps.db).then(
-      (n) => n && deps.logger.debug({ deleted: n }, 'swept expired OIDC artefacts'),
-      (err: unknown) => deps.logger.warn({ err }, 'sweeping expired OIDC artefacts failed'),
-    );
-  void sweep();
-  const timer = setInterval(sweep, SWEEP_INTERVAL_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
 }
