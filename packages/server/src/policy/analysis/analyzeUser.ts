@@ -1,6 +1,6 @@
 import type { UserMethodPolicy } from '../authentication-methods/methodsEnabledFor.ts';
 import type { CompiledPolicies, Requirement } from '../conditional-access/compile.ts';
-import { evaluate, type Evaluation, type SignInInput } from '../conditional-access/evaluate.ts';
+import { evaluate, markUser, type Evaluation, type SignInInput, type UserMarks } from '../conditional-access/evaluate.ts';
 import { REGISTER_SECURITY_INFO } from '../conditional-access/types.ts';
 import type { PerformedMode } from '../strengths/types.ts';
 import type { UserFacts } from './facts.ts';
@@ -75,8 +75,9 @@ export function userMethods(u: UserFacts, policy: UserMethodPolicy, restrictedAa
  * with those — the methods they could then register. Each evaluation is the pure evaluator in
  * `analysis` mode (unknown conditions: grant policies assumed to apply, conditional blocks not).
  */
-export function analyzeTarget(u: UserFacts, m: UserMethods, target: AnalysisTarget, compiled: CompiledPolicies): TargetVerdict {
-  const run = (performed: PerformedMode[], t: AnalysisTarget = target) => evaluate(inputFor(u, t, performed), compiled, { unknown: 'analysis' });
+export function analyzeTarget(u: UserFacts, m: UserMethods, target: AnalysisTarget, compiled: CompiledPolicies, marks?: UserMarks): TargetVerdict {
+  const userMarks = marks ?? markUser({ userId: u.id, groupIds: u.groupIds, roleIds: u.roleIds }, compiled);
+  const run = (performed: PerformedMode[], t: AnalysisTarget = target) => evaluate(inputFor(u, t, performed), compiled, { unknown: 'analysis', marks: userMarks });
   const withTap = [...m.have, ...m.tap];
   const first = run(m.have);
   if (first.decision.decision === 'allow') {

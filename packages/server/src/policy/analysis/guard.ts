@@ -39,7 +39,10 @@ export async function guardLockout(
   const lost = (u: UserReport): string[] => {
     const prior = was.lockedOutUsers.find((b) => b.id === u.id);
     const priorKeys = new Set((prior?.unreachable ?? []).map((v) => key(v.target)));
-    return u.unreachable.filter((v) => !priorKeys.has(key(v.target))).map((v) => `${v.target.displayName}: ${v.reasons.join('; ')}`);
+    const lostNow = u.unreachable.filter((v) => !priorKeys.has(key(v.target))).map((v) => `${v.target.displayName}: ${v.reasons.join('; ')}`);
+    // Lists are capped; the counts are not.
+    if (!lostNow.length && u.unreachableCount > (prior?.unreachableCount ?? 0)) lostNow.push(`${u.unreachableCount - (prior?.unreachableCount ?? 0)} more target(s) become unreachable`);
+    return lostNow;
   };
   const newly = now.lockedOutUsers.map((u) => ({ u, reasons: lost(u) })).filter((x) => x.reasons.length);
   const actorId = ctx.principal.kind === 'user' ? ctx.principal.id : null;

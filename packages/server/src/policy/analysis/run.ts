@@ -1,19 +1,27 @@
 import { methodsEnabledFor } from '../authentication-methods/methodsEnabledFor.ts';
-import { compilePolicies, type CompiledPolicies } from '../conditional-access/compile.ts';
+import { compilePolicies } from '../conditional-access/compile.ts';
+import { markUser, type UserMarks } from '../conditional-access/evaluate.ts';
 import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
 import type { AuthenticationStrength } from '../strengths/types.ts';
 import type { NamedLocation } from '../locations/types.ts';
 import { fido2Restriction } from '../strengths/satisfies.ts';
 import { ROLE } from '../../directory/roles.ts';
 import type { DirectoryFacts, UserFacts } from './facts.ts';
-import { analyzeTarget, REGISTRATION_TARGET, userMethods, type AnalysisTarget, type TargetVerdict } from './analyzeUser.ts';
+import { analyzeTarget, REGISTRATION_TARGET, userMethods, type AnalysisTarget, type TargetVerdict, type UserMethods } from './analyzeUser.ts';
+import { applicableIndex, userApplicable } from './applicable.ts';
+
+type Verdict = Pick<TargetVerdict, 'status' | 'reasons'>;
+/** Targets listed per user (the count is always complete). */
+const MAX_LISTED = 25;
 
 export type UserReport = {
   id: string;
   userPrincipalName: string;
   displayName: string;
   isGlobalAdministrator: boolean;
-  /** Targets the user cannot reach (lockedOut or blocked), with the chain of reasons for each. */
+  /** How many targets the user cannot reach. */
+  unreachableCount: number;
+  /** Targets the user cannot reach (lockedOut or blocked), with the chain of reasons for each; at most 25. */
   unreachable: TargetVerdict[];
 };
 
@@ -44,8 +52,9 @@ export type AnalysisInput = {
 
 /**
  * Every user × every application and the registration action (issue 4 item 8). Compiles once,
- * then evaluates per *signature*: users with the same relevant groups, roles, directly-named
- * status and methods get the same answer, so identical users are evaluated once. Report-only
+ * then evaluates per *signature*: a verdict depends only on which policies apply to the target
+ * and to the registration action and on the user's methods (`applicable.ts`), so identical
+ * (user, app) situations are evaluated once across the whole directory. Report-only
  * policies are judged a second time as if enabled, to show who they would lock out. Yields to
  * the event loop every 2,000 users.
  */
@@ -65,8 +74,11 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
     REGISTRATION_TARGET,
   ];
   const restricted = [...new Set(input.strengths.flatMap((s) => [...(fido2Restriction(s) ?? [])]))];
-  const relevant = relevantKeys(enforced, input.facts);
-  const memo = new Map<string, { enforced: TargetVerdict[]; asIfEnabled: TargetVerdict[] | null }>();
+  const idx = applicableIndex(enforced);
+  const methodKeys = methodRelevantKeys(input.facts);
+  const methodsMemo = new Map<string, UserMethods>();
+  // (applicable policies for the target, for registration, methods) → verdicts; see applicable.ts.
+  const memo = new Map<string, { enforced: Verdict; asIfEnabled: Verdict | null }>();
   const report: AnalysisReport = {
     analyzedDateTime: new Date().toISOString(),
     userCount: input.facts.users.length,
@@ -83,25 +95,36 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
     const u = input.facts.users[i]!;
     // Yield now and then so a server stays responsive and progress can be observed.
     if (i % 2000 === 1999) await new Promise((r) => setImmediate(r));
-    const key = signature(u, relevant);
-    let verdicts = memo.get(key);
-    if (!verdicts) {
-      const methods = userMethods(u, methodsEnabledFor({ id: u.id, groupIds: u.groupIds }, input.facts.methodConfigurations), restricted);
-      const judge = (c: CompiledPolicies) => targets.map((t) => analyzeTarget(u, methods, t, c));
-      verdicts = { enforced: judge(enforced), asIfEnabled: asIfEnabled ? judge(asIfEnabled) : null };
-      memo.set(key, verdicts);
+    const mKey = methodSignature(u, methodKeys);
+    let methods = methodsMemo.get(mKey);
+    if (!methods) {
+      methods = userMethods(u, methodsEnabledFor({ id: u.id, groupIds: u.groupIds }, input.facts.methodConfigurations), restricted);
+      methodsMemo.set(mKey, methods);
     }
-    const isGA = u.roleIds.includes(ROLE.globalAdministrator);
-    const bad = (vs: TargetVerdict[]) => vs.filter((v) => v.status === 'lockedOut' || v.status === 'blocked');
-    const unreachable = bad(verdicts.enforced);
-    const who = { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, isGlobalAdministrator: isGA };
-    if (unreachable.length) report.lockedOutUsers.push({ ...who, unreachable });
-    else if (verdicts.asIfEnabled) {
-      const would = bad(verdicts.asIfEnabled);
-      if (would.length) report.reportOnlyWouldLockOut.push({ ...who, unreachable: would });
+    const app = userApplicable(u, enforced, idx);
+    const userKey = `${app.base}|${app.registration}|${mKey}`;
+    let marks: { enforced: UserMarks; asIfEnabled: UserMarks | null } | undefined;
+    const unreachable: TargetVerdict[] = [];
+    const would: TargetVerdict[] = [];
+    const onboarding: TargetVerdict[] = [];
+    for (const t of targets) {
+      const key = `${userKey}#${t.kind === 'application' ? app.forApp(t.appId) : 'reg'}`;
+      let v = memo.get(key);
+      if (!v) {
+        const strip = ({ status, reasons }: TargetVerdict): Verdict => ({ status, reasons });
+        const who = { userId: u.id, groupIds: u.groupIds, roleIds: u.roleIds };
+        marks ??= { enforced: markUser(who, enforced), asIfEnabled: asIfEnabled ? markUser(who, asIfEnabled) : null };
+        v = { enforced: strip(analyzeTarget(u, methods, t, enforced, marks.enforced)), asIfEnabled: asIfEnabled ? strip(analyzeTarget(u, methods, t, asIfEnabled, marks.asIfEnabled!)) : null };
+        memo.set(key, v);
+      }
+      if (v.enforced.status === 'lockedOut' || v.enforced.status === 'blocked') unreachable.push({ target: t, ...v.enforced });
+      else if (v.asIfEnabled && (v.asIfEnabled.status === 'lockedOut' || v.asIfEnabled.status === 'blocked')) would.push({ target: t, ...v.asIfEnabled });
+      if (v.enforced.status === 'okWithTap' || v.enforced.status === 'okAfterRegistration' || v.enforced.status === 'noSignInMethod') onboarding.push({ target: t, ...v.enforced });
     }
-    const onboarding = verdicts.enforced.filter((v) => v.status === 'okWithTap' || v.status === 'okAfterRegistration' || v.status === 'noSignInMethod');
-    if (onboarding.length && report.needsOnboarding.length < 1000) report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding });
+    const who = { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, isGlobalAdministrator: u.roleIds.includes(ROLE.globalAdministrator) };
+    if (unreachable.length) report.lockedOutUsers.push({ ...who, unreachableCount: unreachable.length, unreachable: unreachable.slice(0, MAX_LISTED) });
+    else if (would.length) report.reportOnlyWouldLockOut.push({ ...who, unreachableCount: would.length, unreachable: would.slice(0, MAX_LISTED) });
+    if (onboarding.length && report.needsOnboarding.length < 1000) report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding.slice(0, MAX_LISTED) });
     if (onProgress && (i % step === 0 || i === total - 1)) onProgress(i + 1, total);
   }
   report.evaluatedSignatures = memo.size;
@@ -109,19 +132,19 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
   return report;
 }
 
-/** Directory keys that can change an answer: named by a CA policy or by a method configuration's targets. */
-function relevantKeys(c: CompiledPolicies, facts: DirectoryFacts): ReadonlySet<string> {
-  const keys = new Set(c.referencedKeys);
+/** Directory keys that can change what the authentication methods policy allows a user. */
+function methodRelevantKeys(facts: DirectoryFacts): ReadonlySet<string> {
+  const keys = new Set<string>();
   for (const m of facts.methodConfigurations)
     for (const t of [...m.includeTargets, ...m.excludeTargets]) keys.add(`${t.targetType === 'user' ? 'u' : 'g'}:${t.id.toLowerCase()}`);
   return keys;
 }
 
-function signature(u: UserFacts, relevant: ReadonlySet<string>): string {
+/** Users with equal method signatures have equal `UserMethods`. */
+function methodSignature(u: UserFacts, relevant: ReadonlySet<string>): string {
   const parts: string[] = [];
   if (relevant.has(`u:${u.id.toLowerCase()}`)) parts.push(`u:${u.id}`);
-  for (const g of u.groupIds) if (relevant.has(`g:${g.toLowerCase()}`)) parts.push(`g:${g}`);
-  for (const r of u.roleIds) if (relevant.has(`r:${r.toLowerCase()}`)) parts.push(`r:${r}`);
-  parts.push(`p:${u.hasPassword ? 1 : 0}`, `s:${u.softwareOath ? 1 : 0}`, `h:${u.hardwareOath ? 1 : 0}`, `k:${u.passkeyAaguids.join(',')}`);
-  return parts.join('|');
+  for (const g of u.groupIds) if (relevant.has(`g:${g.toLowerCase()}`)) parts.push(g);
+  parts.push(`${u.hasPassword ? 'p' : ''}${u.softwareOath ? 's' : ''}${u.hardwareOath ? 'h' : ''}`, u.passkeyAaguids.join(','));
+  return parts.join(';');
 }

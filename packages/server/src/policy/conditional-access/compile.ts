@@ -32,6 +32,8 @@ export interface CompiledPolicy {
   /** Sign-in frequency window in ms (everyTime: 5 minutes of skew, §1.6), or null. */
   frequencyMs: number | null;
   frequencyCoversPrimary: boolean;
+  /** Filled lazily by the evaluator: the shared "does not target this" outcome per target kind. */
+  notTargeted: Map<string, import('./evaluate.ts').PolicyOutcome>;
 }
 
 export interface CompiledLocation {
@@ -137,6 +139,7 @@ export function compilePolicies(
       requirements: requirementsOf(policy, strengths),
       frequencyMs: f?.isEnabled ? frequencyMs(f) : null,
       frequencyCoversPrimary: f?.authenticationType !== 'secondaryAuthentication',
+      notTargeted: new Map(),
     };
   });
   return { policies: compiled, includeByKey, excludeByKey, includeAllUsers, allApps, byApp, byAction, byAuthContext, strengths, locations, referencedKeys };

@@ -76,28 +76,20 @@ export interface Evaluation {
   policies: PolicyOutcome[];
 }
 
-const NOT_TARGETED: AnalysisReason[] = ['application'];
-
 /**
  * Pure Conditional Access evaluation (entra-spec §1): every applicable enabled policy must be
  * satisfied; block wins; report-only policies are evaluated and recorded, never enforced;
  * disabled ones are skipped. Strengths targeting the registration user action take precedence
  * over All-resources strengths for registration (§2.5 decision).
  */
-export function evaluate(input: SignInInput, compiled: CompiledPolicies, options: { unknown?: UnknownMode; includeAll?: boolean } = {}): Evaluation {
+export function evaluate(
+  input: SignInInput,
+  compiled: CompiledPolicies,
+  options: { unknown?: UnknownMode; includeAll?: boolean; marks?: UserMarks } = {},
+): Evaluation {
   const mode = options.unknown ?? 'whatIf';
   const n = compiled.policies.length;
-  const included = new Uint8Array(n);
-  const excluded = new Uint8Array(n);
-  const keys = userKeys(input);
-  for (const k of keys) {
-    for (const i of compiled.includeByKey.get(k) ?? []) included[i] = 1;
-    for (const i of compiled.excludeByKey.get(k) ?? []) excluded[i] = 1;
-  }
-  for (const i of compiled.includeAllUsers) {
-    const p = compiled.policies[i]!;
-    if (p.includeAllUsers || (p.includeGuests && input.isGuest)) included[i] = 1;
-  }
+  const { included, excluded } = options.marks ?? markUser(input, compiled);
   const candidates = candidatesFor(input.target, compiled);
   const isRegistration = input.target.kind === 'userAction';
 
@@ -166,14 +158,44 @@ export function evaluate(input: SignInInput, compiled: CompiledPolicies, options
   if (options.includeAll) {
     for (let i = 0; i < n; i++) {
       const p = compiled.policies[i]!;
-      policies.push(outcomes.get(i) ?? base(p, p.policy.state === 'disabled' ? 'notEnabled' : p.policy.state === 'enabled' ? 'notApplied' : 'reportOnlyNotApplied', p.policy.state === 'disabled' ? ['policyNotEnabled'] : notTargeted(input), ['The policy does not target this application or action.']));
+      policies.push(outcomes.get(i) ?? notTargetedOutcome(p, input.target.kind));
     }
   } else for (const o of outcomes.values()) policies.push(o);
   return { decision, policies };
 }
 
-function notTargeted(input: SignInInput): AnalysisReason[] {
-  return input.target.kind === 'userAction' ? ['userActions'] : input.target.kind === 'authenticationContext' ? ['authenticationContext'] : NOT_TARGETED;
+/** Which policies include and exclude a user (by user, group and role keys); reusable across evaluations of the same user. */
+export interface UserMarks {
+  included: Uint8Array;
+  excluded: Uint8Array;
+}
+
+export function markUser(input: Pick<SignInInput, 'userId' | 'groupIds' | 'roleIds' | 'isGuest'>, compiled: CompiledPolicies): UserMarks {
+  const n = compiled.policies.length;
+  const included = new Uint8Array(n);
+  const excluded = new Uint8Array(n);
+  for (const k of userKeys(input)) {
+    for (const i of compiled.includeByKey.get(k) ?? []) included[i] = 1;
+    for (const i of compiled.excludeByKey.get(k) ?? []) excluded[i] = 1;
+  }
+  for (const i of compiled.includeAllUsers) {
+    const p = compiled.policies[i]!;
+    if (p.includeAllUsers || (p.includeGuests && input.isGuest)) included[i] = 1;
+  }
+  return { included, excluded };
+}
+
+/** The (frozen, shared) outcome of a policy that does not target this kind of resource: one object per policy, not per sign-in. */
+function notTargetedOutcome(p: CompiledPolicy, kind: SignInInput['target']['kind']): PolicyOutcome {
+  const byKind = p.notTargeted;
+  let o = byKind.get(kind);
+  if (!o) {
+    const reason: AnalysisReason = p.policy.state === 'disabled' ? 'policyNotEnabled' : kind === 'userAction' ? 'userActions' : kind === 'authenticationContext' ? 'authenticationContext' : 'application';
+    const result: PolicyResult = p.policy.state === 'disabled' ? 'notEnabled' : p.policy.state === 'enabled' ? 'notApplied' : 'reportOnlyNotApplied';
+    o = Object.freeze(base(p, result, [reason], [reason === 'policyNotEnabled' ? 'The policy is disabled.' : 'The policy does not target this application or action.']));
+    byKind.set(kind, o);
+  }
+  return o;
 }
 
 function base(p: CompiledPolicy, result: PolicyResult, analysisReasons: AnalysisReason[], reasons: string[]): PolicyOutcome {
