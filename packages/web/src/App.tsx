@@ -1,6 +1,8 @@
 import { AuthProvider } from './auth/AuthContext.tsx';
 import { ControlCenter } from './admin/ControlCenter.tsx';
-import { MyPlaceholder, SignInPlaceholder, NotFound } from './pages/Placeholders.tsx';
+import { SignInPlaceholder, NotFound } from './pages/Placeholders.tsx';
+import { SignInPage } from './signin/SignInPage.tsx';
+import { MyPage } from './my/MyPage.tsx';
 import { Redirect, usePath } from './router.tsx';
 
 /** Top-level routing by audience: /admin (Control Center), /my (My Security Info), /signin. */
@@ -13,7 +15,9 @@ export function App() {
         <ControlCenter path={path} />
       </AuthProvider>
     );
-  if (under(path, '/my')) return <MyPlaceholder />;
+  if (under(path, '/my')) return <MyPage path={path} />;
+  const signin = /^\/signin\/([A-Za-z0-9_-]{10,64})$/.exec(path);
+  if (signin?.[1]) return <SignInPage uid={signin[1]} />;
   if (under(path, '/signin')) return <SignInPlaceholder />;
   return <NotFound />;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
-import { directoryRolesOf } from '../oidc/principals-repository.ts';
+import { effectiveRoleTemplateIds } from '../directory/role-assignments-repository.ts';
 import { ALL_SCOPES } from '../auth/permissions.ts';
 import { FIRST_PARTY_CLIENTS } from './first-party.ts';
 
@@ -32,7 +32,7 @@ export function createUserTokenClaims(db: Kysely<DB>) {
     return {
       oid: token.accountId,
       idtyp: 'user',
-      wids: await directoryRolesOf(db, token.accountId),
+      wids: await effectiveRoleTemplateIds(db, token.accountId),
       ...(scp ? { scp } : {}),
       ...(source?.amr ? { amr: source.amr } : {}),
       ...(source?.acr ? { acr: source.acr } : {}),

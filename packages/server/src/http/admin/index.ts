@@ -10,6 +10,7 @@ import { registerFido2MethodRoutes } from './fido2-methods.ts';
 import { registerPasskeyTrustRoutes } from './passkey-trust.ts';
 import { registerApplicationRoutes } from './applications.ts';
 import { registerServicePrincipalRoutes } from './service-principals.ts';
+import { registerMeRoutes } from '../me/routes.ts';
 import { registerOathDeviceRoutes } from './oath-devices.ts';
 import { registerHardwareOathMethodRoutes } from './hardware-oath-methods.ts';
 import { registerSoftwareOathMethodRoutes } from './software-oath-methods.ts';
@@ -36,6 +37,7 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerPasskeyTrustRoutes(api, deps);
   await registerApplicationRoutes(api, deps);
   await registerServicePrincipalRoutes(api, deps);
+  await registerMeRoutes(api, deps);
   await registerOathDeviceRoutes(api, deps);
   await registerHardwareOathMethodRoutes(api, deps);
   await registerSoftwareOathMethodRoutes(api, deps);

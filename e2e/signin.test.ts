@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
+import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+
+const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
+const PHISHING_RESISTANT = '00000000-0000-0000-0000-000000000004';
+
+/** A tiny relying party: openid-client, auth code + PKCE, prints the verified ID token claims as JSON. */
+async function startRelyingParty(issuer: string, register: (redirectUri: string) => Promise<{ appId: string; secret: string }>) {
+  const pending = new Map<string, { verifier: string; nonce: string }>();
+  let config: oidc.Configuration;
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url!, base);
+      if (url.pathname === '/login') {
+        const verifier = oidc.randomPKCECodeVerifier();
+        const state = oidc.randomState();
+        const nonce = oidc.randomNonce();
+        pending.set(state, { verifier, nonce });
+        const hint = url.searchParams.get('login_hint');
+        const to = oidc.buildAuthorizationUrl(config, { redirect_uri: `${base}/cb`, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...(hint ? { login_hint: hint } : {}) });
+        res.writeHead(302, { location: to.href }).end();
+      } else if (url.pathname === '/cb') {
+        const p = pending.get(url.searchParams.get('state') ?? '');
+        const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: p!.verifier, expectedState: url.searchParams.get('state')!, expectedNonce: p!.nonce });
+        idTokens.push(tokens.id_token!);
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed in to the test app</h1><pre id="claims">${JSON.stringify(tokens.claims())}</pre>`);
+      } else res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
+    })().catch((e: unknown) => res.writeHead(500).end(String(e)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await register(`${base}/cb`);
+  config = await oidc.discovery(new URL(issuer), app.appId, undefined, oidc.ClientSecretBasic(app.secret), { execute: [oidc.allowInsecureRequests] });
+  const idTokens: string[] = [];
+  return { base, appId: app.appId, idTokens, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('passkey sign-in in Chromium: My Security Info, a relying party on openid-client, enumeration, lockout', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let cdp: CDPSession;
+  let authenticatorId: string;
+  let rp: Awaited<ReturnType<typeof startRelyingParty>>;
+  let user: { id: string; userPrincipalName: string };
+  const problems: string[] = [];
+  const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}signin-${name}.png` });
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
+    const fido2 = await server.api('/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2', {
+      method: 'PATCH',
+      body: { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', state: 'enabled', isAttestationEnforced: false },
+    });
+    expect(fido2.status).toBeLessThan(300);
+    user = (await server.api('/api/v1/users', { body: { displayName: 'Grace Hopper', userPrincipalName: 'grace@latchkey.test', accountEnabled: true, mailNickname: 'grace' } })).body;
+    expect(user.id).toBeTruthy();
+    expect((await server.api(`/api/v1/users/${user.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: 'Correct-Horse-42!' } })).status).toBe(202);
+    rp = await startRelyingParty(server.config.issuer, async (redirectUri) => {
+      const app = (await server.api('/api/v1/applications', { body: { displayName: 'Test RP', web: { redirectUris: [redirectUri] } } })).body;
+      await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
+      const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText;
+      return { appId: app.appId, secret };
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      // 400/403/429 are provoked on purpose; 404s are checked by URL below (the browser's favicon probe is fine).
+      if (m.type() === 'error' && !/status of (400|403|404|429) /.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 404 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()}: ${r.url()}`);
+    });
+    cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    }));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rp?.close();
+    await server?.close();
+  });
+
+  it('signs in to My Security Info with the password and registers a passkey', async () => {
+    await page.goto(`${server.config.issuer}/my`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Username').fill(user.userPrincipalName);
+    await shot('username');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+    await page.getByRole('button', { name: 'Use my password instead' }).click();
+    await page.getByLabel('Password').fill('Correct-Horse-42!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    expect(await page.getByTestId('my-identity').innerText()).toBe(user.userPrincipalName);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added' }).waitFor();
+    const list = page.getByRole('list', { name: 'Sign-in methods' });
+    await list.getByText('Device-bound passkey').waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(2); // password + passkey
+    expect(await list.innerText()).toContain('Device-bound passkey');
+    await shot('my-security-info');
+    const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: Array<{ isResidentCredential: boolean }> };
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+  });
+
+  it('renames the passkey in My Security Info', async () => {
+    await page.getByRole('button', { name: /^Rename / }).click();
+    await page.getByLabel('New name').fill('Work laptop');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('list', { name: 'Sign-in methods' }).getByText('Work laptop').waitFor();
+  });
+
+  it('signs in to the relying party with the passkey, username-first (login_hint): the ID token verifies and says hwk+user+mfa, phishing-resistant', async () => {
+    await context.clearCookies();
+    await page.goto(`${rp.base}/login?login_hint=${encodeURIComponent(user.userPrincipalName)}`);
+    await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
+    expect(await page.getByTestId('signin-account').innerText()).toBe(user.userPrincipalName);
+    await shot('passkey-step');
+    await page.getByRole('button', { name: 'Continue with passkey' }).click();
+    await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor().catch(async (e: unknown) => {
+      await shot('debug-after-passkey');
+      throw e;
+    });
+    await shot('relying-party');
+    const idToken = rp.idTokens.at(-1)!;
+    const { payload, protectedHeader } = await jwtVerify(idToken, createRemoteJWKSet(new URL(`${server.config.issuer}/oidc/jwks`)), { issuer: server.config.issuer, audience: rp.appId });
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload.sub).toBe(user.id);
+    expect(payload.amr).toEqual(['hwk', 'mfa', 'user']);
+    expect(payload.acr).toBe(PHISHING_RESISTANT);
+    expect(Math.abs(Number(payload.auth_time) - Date.now() / 1000)).toBeLessThan(120);
+  });
+
+  it('signs in usernameless through passkey autofill (conditional UI) on the username field', async () => {
+    await context.clearCookies();
+    const before = rp.idTokens.length;
+    await page.goto(`${rp.base}/login`);
+    // Chromium's virtual authenticator answers the conditional request as if the person picked
+    // the passkey from the username field's autofill list.
+    await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
+    expect(rp.idTokens.length).toBe(before + 1);
+    const claims = JSON.parse(await page.locator('#claims').innerText()) as Record<string, unknown>;
+    expect(claims.sub).toBe(user.id);
+    expect(claims.acr).toBe(PHISHING_RESISTANT);
+    expect(claims.amr).toEqual(['hwk', 'mfa', 'user']);
+  });
+
+  it('switches to a browser profile whose authenticator holds no passkey (so autofill stays quiet)', async () => {
+    await context.close();
+    context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    }));
+    const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: unknown[] };
+    expect(credentials).toEqual([]);
+  });
+
+  it('enumeration: an unknown name sees exactly what a user without a passkey sees', async () => {
+    const noPasskey = (await server.api('/api/v1/users', { body: { displayName: 'No Passkey', userPrincipalName: 'nopasskey@latchkey.test', accountEnabled: true, mailNickname: 'nopasskey' } })).body;
+    const seen: string[] = [];
+    for (const name of [noPasskey.userPrincipalName, 'nobody@latchkey.test']) {
+      await context.clearCookies();
+      await page.goto(`${rp.base}/login`);
+      await page.getByLabel('Username').fill(name);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Continue with passkey' }).click();
+      await page.getByRole('alert').waitFor();
+      seen.push((await page.locator('main').innerText()).replace(name, '<name>'));
+      if (seen.length === 2) await shot('unknown-user');
+    }
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[0]).toContain('Use your passkey');
+  });
+
+  it('locks the account after 10 wrong passwords and says so in plain words', async () => {
+    await context.clearCookies();
+    await page.goto(`${rp.base}/login`);
+    await page.getByLabel('Username').fill(user.userPrincipalName);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Use my password instead' }).click();
+    for (let i = 0; i < 10; i++) {
+      await page.getByLabel('Password').fill(`wrong-password-${i}`);
+      const answered = page.waitForResponse((r) => r.url().endsWith('/api/password'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      expect((await answered).status()).toBe(400);
+      await page.getByRole('alert').filter({ hasText: 'Your account or password is incorrect.' }).waitFor();
+    }
+    await page.getByLabel('Password').fill('Correct-Horse-42!');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'temporarily locked' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toMatch(/Try again in \d+ seconds/);
+    await shot('locked');
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+});
