@@ -105,6 +105,15 @@ export async function effectiveRoleTemplateIds(db: Kysely<DB>, userId: string): 
   if (!GUID.test(userId)) return [];
   const user = await db.selectFrom('users').select('account_enabled').where('id', '=', userId).executeTakeFirst();
   if (!user?.account_enabled) return [];
+  return assignedRoleTemplateIds(db, userId);
+}
+
+/**
+ * The roles assigned to a user (directly or through groups) whatever the account's state: for
+ * "may this admin act on that user" checks, where a disabled Global Administrator is still one.
+ */
+export async function assignedRoleTemplateIds(db: Kysely<DB>, userId: string): Promise<string[]> {
+  if (!GUID.test(userId)) return [];
   const principals = [userId, ...(await transitiveGroupIdsOfUser(db, userId))];
   const rows = await db
     .selectFrom('role_assignments')

@@ -6,7 +6,8 @@ import { roleByNameOrId } from '../directory/roles.ts';
 import { ensureFirstAdmin } from '../bootstrap.ts';
 import { ensureSigningKeys, loadSigningKeys } from './keys.ts';
 import { adminApiAudience, CLI_APP_ID, signAccessToken } from './access-token.ts';
-import { directoryRolesOf, findUserById, findUserByUpn } from './principals-repository.ts';
+import { findUserById, findUserByUpn } from './principals-repository.ts';
+import { effectiveRoleTemplateIds } from '../directory/role-assignments-repository.ts';
 
 const Args = z.object({
   roles: z.array(z.string().min(1).max(100)).max(50).optional(),
@@ -45,7 +46,7 @@ export const adminTokenOp = defineOp<AdminTokenArgs, { accessToken: string; expi
     if (!user) throw new ApiError('Request_ResourceNotFound', `No user '${args.userPrincipalName}'.`);
     if (!user.enabled) throw new ApiError('Authorization_RequestDenied', `User '${user.userPrincipalName}' is disabled.`);
 
-    const wids = args.roles ? args.roles.map(roleId) : await directoryRolesOf(db, user.id);
+    const wids = args.roles ? args.roles.map(roleId) : await effectiveRoleTemplateIds(db, user.id);
     const unknown = (args.scopes ?? []).filter((s) => !ALL_SCOPES.includes(s));
     if (unknown.length)
       throw new ApiError('Request_BadRequest', `Unknown permission(s): ${unknown.join(', ')}. Known: ${ALL_SCOPES.join(', ')}.`);

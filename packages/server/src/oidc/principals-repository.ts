@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 
 /** The directory facts a token check needs about its subject (user or service principal). */
@@ -37,21 +37,3 @@ export async function findServicePrincipalById(db: Kysely<DB>, id: string): Prom
   return r && { id: r.id, displayName: r.display_name, enabled: r.account_enabled, appId: r.app_id };
 }
 
-/**
- * Directory role template ids held by a principal: assigned directly, or through a
- * role-assignable group it is a (transitive) member of. `union` (not `union all`) makes the
- * recursion terminate even when group nesting has a cycle.
- */
-export async function directoryRolesOf(db: Kysely<DB>, principalId: string): Promise<string[]> {
-  const r = await sql<{ role_template_id: string }>`
-    with recursive parents(id) as (
-      select group_id from group_members where member_id = ${principalId}
-      union
-      select gm.group_id from group_members gm join parents p on gm.member_id = p.id
-    )
-    select distinct role_template_id from role_assignments
-    where principal_id = ${principalId}
-       or (principal_type = 'group' and principal_id in (select id from parents))
-    order by role_template_id`.execute(db);
-  return r.rows.map((x) => x.role_template_id);
-}

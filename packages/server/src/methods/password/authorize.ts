@@ -3,7 +3,7 @@ import type { DB } from '../../store/schema.ts';
 import type { Principal } from '../../auth/principal.ts';
 import { ROLE } from '../../directory/roles.ts';
 import { forbidden } from '../../errors.ts';
-import { directoryRolesOf } from './repository.ts';
+import { assignedRoleTemplateIds } from '../../directory/role-assignments-repository.ts';
 
 const ANY_USER = [ROLE.globalAdministrator, ROLE.privilegedAuthenticationAdministrator];
 
@@ -21,7 +21,7 @@ export async function assertMayManageMethodsOf(db: Kysely<DB>, principal: Princi
     throw forbidden("The operation cannot be performed on the caller's own account.");
   }
   if (principal.roles.some((r) => (ANY_USER as readonly string[]).includes(r))) return;
-  const targetRoles = await directoryRolesOf(db, targetUserId);
+  const targetRoles = await assignedRoleTemplateIds(db, targetUserId);
   if (targetRoles.length > 0) {
     throw forbidden(
       'The target user holds a directory role; only a Global Administrator or Privileged Authentication Administrator can change their authentication methods.',

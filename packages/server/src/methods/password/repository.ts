@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 
 /**
@@ -78,21 +78,4 @@ export async function upgradeHash(db: Db, userId: string, oldHash: string, newHa
     .where('hash', '=', oldHash)
     .where('enabled', '=', true)
     .execute();
-}
-
-/**
- * Directory role template ids the user holds, directly or through a (role-assignable) group,
- * nested groups included. Used to keep Authentication Administrators to non-admin users.
- */
-export async function directoryRolesOf(db: Db, userId: string): Promise<string[]> {
-  if (!UUID.test(userId)) return [];
-  const result = await sql<{ role_template_id: string }>`
-    with recursive member_of(id) as (
-      select group_id from group_members where member_id = ${userId} and member_type = 'user'
-      union
-      select gm.group_id from group_members gm join member_of m on gm.member_id = m.id where gm.member_type = 'group'
-    )
-    select distinct role_template_id from role_assignments
-    where principal_id = ${userId} or principal_id in (select id from member_of)`.execute(db);
-  return result.rows.map((r) => r.role_template_id);
 }
