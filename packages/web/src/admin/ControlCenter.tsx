@@ -8,6 +8,7 @@ import { UsersPage } from './users/UsersPage.tsx';
 import { GroupsPage } from './groups/GroupsPage.tsx';
 import { RolesPage } from './roles/RolesPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
+import { TokensPage } from './tokens/TokensPage.tsx';
 
 /** The navigation sections of the Control Center, in order. */
 export const SECTIONS = [
@@ -15,6 +16,7 @@ export const SECTIONS = [
   { id: 'groups', label: 'Groups', href: '/admin/groups' },
   { id: 'roles', label: 'Roles', href: '/admin/roles' },
   { id: 'audit', label: 'Audit', href: '/admin/audit' },
+  { id: 'tokens', label: 'Hardware tokens', href: '/admin/tokens' },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]['id'];
@@ -42,6 +44,7 @@ export function ControlCenter({ path }: { path: string }) {
       {section.id === 'groups' ? <GroupsPage selectedId={id} /> : null}
       {section.id === 'roles' ? <RolesPage selectedId={id} /> : null}
       {section.id === 'audit' ? <AuditPage selectedId={id} /> : null}
+      {section.id === 'tokens' ? <TokensPage /> : null}
     </Shell>
   );
 }

@@ -5,6 +5,7 @@ const PATHS: Record<SectionId, string> = {
   groups: 'M7 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm6.5 0a2.5 2.5 0 1 0 0-5M1.5 17c0-3 2.5-5 5.5-5s5.5 2 5.5 5m1-5c2.7 0 5 1.8 5 4.6',
   roles: 'M10 2l6.5 2.5v5c0 4-2.8 6.8-6.5 8.5-3.7-1.7-6.5-4.5-6.5-8.5v-5zm-2.8 8l2 2 3.8-4',
   audit: 'M5 2.5h7l3.5 3.5v11.5h-10.5zm7 0v3.5h3.5M7.5 10h6m-6 3h6m-6-6h2.5',
+  tokens: 'M6 2.5h8v15h-8zm2 3h4v3h-4zm0 6h1m2 0h1m-4 2.5h1m2 0h1',
 };
 
 /** Outline icons for the navigation (decorative; the link text names the section). */
