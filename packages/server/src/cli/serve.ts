@@ -1,12 +1,14 @@
 import type { Config } from '../config/load.ts';
 import { createLogger } from '../logger.ts';
 import { startServer } from '../server.ts';
+import { passwordlessFirstStart } from '../methods/tap/first-start.ts';
 
 /** `latchkey serve`: start, print how to get in, stop cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, { logger });
   const consoleUrl = `${config.publicUrl.origin}/admin`;
+  const onboarding = await passwordlessFirstStart(server.runtime.store.db, server.bootstrap); // issue 4 item 9, ADR 0009
   const lines = [
     '',
     `  Latchkey is running: ${server.url}  (public URL ${config.publicUrl.origin}, ${server.runtime.store.kind} database)`,
@@ -14,6 +16,7 @@ export async function serveCommand(config: Config): Promise<void> {
     server.bootstrap.created
       ? `  First administrator: ${server.bootstrap.userPrincipalName} (Global Administrator) was created.`
       : `  Administrator:       ${server.bootstrap.userPrincipalName}`,
+    ...(onboarding ? [`  Sign in:             ${config.publicUrl.origin}/my as ${onboarding.userPrincipalName}`, `  Temporary Access Pass: ${onboarding.temporaryAccessPass}   (one-time, valid until ${onboarding.endDateTime})`, `                       Enter it on the sign-in page, then register your passkey. Restart to print a new pass.`] : []),
     `  Get in:              run \`npx latchkey admin token\` in another terminal and paste the token on the console's sign-in page.`,
     '',
   ];

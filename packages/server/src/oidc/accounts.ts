@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { findUserById } from './principals-repository.ts';
+import { tokenOutlivesNoTap } from '../methods/tap/sessions.ts';
 
 /**
  * oidc-provider's `findAccount`: a directory user (enabled) by id, with the standard claims.
@@ -9,8 +10,9 @@ import { findUserById } from './principals-repository.ts';
  * this function then supplies the claims for ID tokens and userinfo.
  */
 export function createFindAccount(db: Kysely<DB>) {
-  return async (_ctx: unknown, sub: string) => {
+  return async (_ctx: unknown, sub: string, token?: unknown) => {
     if (!/^[0-9a-f-]{36}$/i.test(sub)) return undefined;
+    if (token && !(await tokenOutlivesNoTap(db, sub, token))) return undefined; // entra-spec §3.3: TAP sessions and tokens end with the TAP (docs/tap.md)
     const user = await findUserById(db, sub);
     if (!user || !user.enabled) return undefined;
     return {

@@ -35,6 +35,7 @@ export function acrOf(performed: readonly PerformedMethod[]): string {
   const methods = new Set(performed.map((p) => p.method));
   if (methods.has('passkey')) return STRENGTH.phishingResistantMfa;
   if (methods.has('bootstrapLink')) return STRENGTH.mfa;
+  if (methods.has('tap')) return STRENGTH.mfa; // entra-spec §3.3: a TAP satisfies MFA, and is in the built-in MFA strength only
   return ACR_NONE;
 }
 

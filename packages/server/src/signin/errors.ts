@@ -16,7 +16,9 @@ export type SignInFailure =
   | 'accountDisabled' // the user is disabled (403)
   | 'tooManyAttempts' // per-IP or per-account rate limit (429)
   | 'conflict' // another request moved the flow first (409)
-  | 'setupLinkInvalid'; // first-start link unknown, used or expired (400)
+  | 'setupLinkInvalid' // first-start link unknown, used or expired (400)
+  | 'tapRefused' // Temporary Access Pass wrong, used, expired, not yet valid or out of policy; `tapReason` says which (400)
+  | 'registrationRefused'; // the registration interrupt cannot go on (policy, freshness, 15-minute session) (400/403)
 
 const CODES: Record<SignInFailure, ErrorCode> = {
   flowNotFound: 'Request_ResourceNotFound',
@@ -31,6 +33,8 @@ const CODES: Record<SignInFailure, ErrorCode> = {
   tooManyAttempts: 'Request_ThrottledTemporarily',
   conflict: 'Request_Conflict',
   setupLinkInvalid: 'Request_BadRequest',
+  tapRefused: 'Request_BadRequest',
+  registrationRefused: 'Authorization_RequestDenied',
 };
 
 /** A refused sign-in step; `reason` is stable, `message` safe to show. */

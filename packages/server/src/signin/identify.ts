@@ -4,6 +4,7 @@ import { applyEvents } from './flows.ts';
 import type { StoredFlow } from './repository.ts';
 import { accountKeyOf } from './account-lockout.ts';
 import { findUserByUpn } from '../oidc/principals-repository.ts';
+import { hasUsableTap } from '../methods/tap/redeem.ts';
 
 /**
  * Methods offered after a name is entered. The same for every name — known, unknown, with or
@@ -20,5 +21,7 @@ export async function identify(deps: SignInDeps, flow: StoredFlow, username: str
   const name = username.trim();
   const user = await findUserByUpn(deps.db, name);
   const userId = user?.enabled ? user.id : null;
-  return applyEvents(deps, flow, [{ type: 'identified', userId, methodsOffered: METHODS_AFTER_IDENTIFY }], { loginHint: name, accountKey: accountKeyOf(userId, name) });
+  // entra-spec §3.3: the TAP prompt is offered only to a user with a usable pass (as Entra does; docs/tap.md).
+  const methodsOffered: SignInMethod[] = userId && (await hasUsableTap(deps.db, userId, deps.now?.())) ? [...METHODS_AFTER_IDENTIFY, 'tap'] : METHODS_AFTER_IDENTIFY;
+  return applyEvents(deps, flow, [{ type: 'identified', userId, methodsOffered }], { loginHint: name, accountKey: accountKeyOf(userId, name) });
 }

@@ -7,11 +7,11 @@
  * Later issues add states (conditional access evaluation, TAP, registration interrupt) by adding
  * rows to TRANSITIONS and checks to CHECKS; nothing else here changes.
  */
-export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'complete', 'failed', 'expired'] as const;
+export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'complete', 'failed', 'expired'] as const;
 export type SignInState = (typeof SIGNIN_STATES)[number];
 
 /** Methods a flow can verify; each is a strategy in `methods/`. */
-export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink';
+export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap';
 
 export interface PerformedMethod {
   method: SignInMethod;
@@ -19,6 +19,8 @@ export interface PerformedMethod {
   at: string;
   /** RFC 8176 values this method proved. */
   amr: string[];
+  /** TAP sign-ins: the pass's id and end, which bound the session and its tokens (docs/tap.md). */
+  tap?: { id: string; endsAt: string; isUsableOnce: boolean };
 }
 
 /** The persisted flow, as the machine sees it. */
@@ -38,15 +40,21 @@ export interface FlowSnapshot {
 export type SignInEvent =
   | { type: 'identified'; userId: string | null; methodsOffered: SignInMethod[] }
   | { type: 'methodChosen'; method: SignInMethod }
-  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[] }
+  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[]; tap?: PerformedMethod['tap'] }
   | { type: 'verificationFailed'; method: SignInMethod; reason: string }
   | { type: 'restart' }
+  | { type: 'interrupt'; state: 'registrationRequired' | 'registrationCampaign' }
+  | { type: 'registered' }
+  | { type: 'snoozed' }
   | { type: 'abort'; reason: string };
+
+/** How long the registration interrupt may take (entra-spec §7.6: combined registration sessions last 15 minutes). */
+export const REGISTRATION_SESSION_MS = 15 * 60_000;
 
 /** Failed verifications within one flow before it ends; above the lockout threshold (10), so people see the lockout first. */
 export const MAX_FLOW_FAILURES = 20;
 
-const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', bootstrapLink: 'verifyBootstrapLink' };
+const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', bootstrapLink: 'verifyBootstrapLink', tap: 'verifyTap' };
 const TERMINAL: ReadonlySet<SignInState> = new Set(['complete', 'failed', 'expired']);
 
 type Ctx = { flow: FlowSnapshot; event: SignInEvent; now: Date };
@@ -61,6 +69,7 @@ export const CHECKS = {
   methodUsableBeforeIdentify: (c) => c.flow.identified || ('method' in c.event && c.event.method === 'passkey'),
   // A verified user must be the identified one (username-first); an unknown name never verifies.
   sameUserAsIdentified: (c) => c.event.type !== 'verified' || !c.flow.identified || c.flow.userId === c.event.userId,
+  verifiedUser: (c) => c.flow.userId !== null && c.flow.methodsPerformed.length > 0,
   verifyingThatMethod: (c) => 'method' in c.event && (c.flow.state === VERIFY_STATE[c.event.method] || (c.flow.state === 'identify' && c.event.method === 'passkey')),
 } satisfies Record<string, Check>;
 
@@ -69,11 +78,16 @@ export type SignInCheck = keyof typeof CHECKS;
 /** Which checks guard each event, in order. */
 export const TRANSITIONS: Record<SignInEvent['type'], { from: readonly SignInState[]; checks: readonly SignInCheck[] }> = {
   identified: { from: ['identify', 'chooseMethod'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
-  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
-  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink'], checks: [] },
+  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
+  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
+  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign'], checks: [] },
+  // Issue 4 item 7: after verification, the registration interrupt (no method satisfies what is required)
+  // or the registration campaign's nudge holds the flow until a passkey is registered (or, for the nudge, snoozed).
+  interrupt: { from: ['complete'], checks: ['flowNotExpired', 'verifiedUser'] },
+  registered: { from: ['registrationRequired', 'registrationCampaign'], checks: ['flowNotExpired'] },
+  snoozed: { from: ['registrationCampaign'], checks: ['flowNotExpired'] },
 };
 
 export type TransitionResult = { ok: true; flow: FlowSnapshot } | { ok: false; check: SignInCheck | 'wrongState'; expired: boolean };
@@ -98,7 +112,7 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
         state: 'complete',
         userId: event.userId,
         identified: true,
-        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr }],
+        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr, ...(event.tap ? { tap: event.tap } : {}) }],
         failureReason: null,
       });
     case 'verificationFailed': {
@@ -107,6 +121,12 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
     }
     case 'restart':
       return ok({ ...flow, state: 'identify', userId: null, identified: false, methodsOffered: METHODS_BEFORE_IDENTIFY, failureReason: null });
+    case 'interrupt':
+      // entra-spec §7.6: the registration session lasts 15 minutes from the interrupt.
+      return ok({ ...flow, state: event.state, expiresAt: new Date(now.getTime() + REGISTRATION_SESSION_MS) });
+    case 'registered':
+    case 'snoozed':
+      return ok({ ...flow, state: 'complete' });
     case 'abort':
       return ok({ ...flow, state: flow.expiresAt.getTime() <= now.getTime() ? 'expired' : 'failed', failureReason: event.reason });
   }

@@ -84,6 +84,7 @@ export async function saveFlow(db: Db, next: StoredFlow, expectedVersion: number
       methods_performed: JSON.stringify(next.methodsPerformed),
       failures: next.failures,
       failure_reason: next.failureReason,
+      expires_at: next.expiresAt, // the registration interrupt extends the flow to 15 minutes (docs/tap.md)
       version: expectedVersion + 1,
       updated_at: new Date(),
     })

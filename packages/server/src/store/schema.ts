@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { SigninBootstrapLinksTable, SigninFlowsTable, SigninLockoutsTable } from '../signin/tables.ts';
 import type { CaAuthenticationStrengthsTable, CaGenerationTable, CaNamedLocationsTable, CaPoliciesTable } from '../policy/conditional-access/tables.ts';
-import type { TapMethodsTable, TapSignInsTable } from '../methods/tap/tables.ts';
+import type { RegistrationCampaignSnoozesTable, TapMethodsTable, TapSignInsTable } from '../methods/tap/tables.ts';
 
 /**
  * Kysely table types. One block per aggregate; keep them in step with `migrations/`.
@@ -317,4 +317,5 @@ export interface DB {
   ca_generation: CaGenerationTable;
   tap_methods: TapMethodsTable;
   tap_sign_ins: TapSignInsTable;
+  registration_campaign_snoozes: RegistrationCampaignSnoozesTable;
 }

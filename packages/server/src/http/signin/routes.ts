@@ -14,6 +14,8 @@ import { redeemBootstrapLink } from '../../signin/bootstrap-link.ts';
 import { finishLogin, grantConsent, interactionOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
+import { registerTapSignInRoutes } from './tap-routes.ts';
+import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
 
 export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
@@ -91,7 +93,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const l = await load(request, reply);
     if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
     verifying(l.flow);
-    return answer(request, reply, await passwordVerify(deps, ctxOf(request), l.flow, request.body.password));
+    return answer(request, reply, await registrationInterrupt(deps, await passwordVerify(deps, ctxOf(request), l.flow, request.body.password), { ip: request.ip ?? null, userAgent: request.headers['user-agent'] }));
   });
 
   r.post('/signin/:uid/api/setup-link', {
@@ -101,6 +103,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
     return answer(request, reply, await redeemBootstrapLink(deps, ctxOf(request), l.flow, request.body.secret));
   });
+
+  await registerTapSignInRoutes(app, deps); // TAP and the registration interrupt (issue 4)
 
 }
 

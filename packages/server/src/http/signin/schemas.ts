@@ -7,7 +7,7 @@ export const uidParams = z.object({ uid: z.string().regex(/^[A-Za-z0-9_-]{10,64}
 /** What the sign-in page sees of a flow (never the user id of an entered name). */
 export const flowViewSchema = z.object({
   state: z.enum(SIGNIN_STATES),
-  methods: z.array(z.enum(['passkey', 'password', 'bootstrapLink'])),
+  methods: z.array(z.enum(['passkey', 'password', 'bootstrapLink', 'tap'])),
   username: z.string().nullable(),
   failures: z.number().int(),
   loginHint: z.string().nullable().optional(),

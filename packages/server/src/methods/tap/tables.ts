@@ -30,3 +30,10 @@ export interface TapSignInsTable {
   registration_deadline: Timestamp | null;
   created_at: Timestamp;
 }
+
+/** The registration campaign's snoozes per user (entra-spec §7.5). */
+export interface RegistrationCampaignSnoozesTable {
+  user_id: string;
+  snooze_count: number;
+  last_snoozed_at: Timestamp;
+}

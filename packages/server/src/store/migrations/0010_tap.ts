@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
  * a new one replaces the old in the same transaction), stored as a hash only. `used_at` is set
  * by a single conditional `update … where used_at is null … returning` (one-time passes), so of
  * any number of parallel redemptions exactly one wins. `tap_sign_ins` ties sessions and refresh
- * tokens to the TAP they came from. The sign-in flow gains the `verifyTap` state and the
+ * tokens to the TAP they came from; `registration_campaign_snoozes` counts the nudge's "Not now". The sign-in flow gains the `verifyTap` state and the
  * registration interrupt/campaign states (`signin/machine.ts`). See docs/tap.md.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -32,6 +32,13 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (user_id, auth_time)
     )`.execute(db);
   await sql`create index tap_sign_ins_tap on tap_sign_ins (tap_id)`.execute(db);
+  // Registration campaign (entra-spec §7.5): how often each user said "Not now", and when last.
+  await sql`
+    create table registration_campaign_snoozes (
+      user_id uuid primary key references users(id) on delete cascade,
+      snooze_count integer not null default 0 check (snooze_count >= 0),
+      last_snoozed_at timestamptz not null
+    )`.execute(db);
   await sql`alter table signin_flows drop constraint signin_flows_state_check`.execute(db);
   await sql`
     alter table signin_flows add constraint signin_flows_state_check check (state in (
@@ -44,5 +51,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`
     alter table signin_flows add constraint signin_flows_state_check check (state in (
       'identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'complete', 'failed', 'expired'))`.execute(db);
-  await sql`drop table tap_sign_ins, tap_methods`.execute(db);
+  await sql`drop table registration_campaign_snoozes, tap_sign_ins, tap_methods`.execute(db);
 }
