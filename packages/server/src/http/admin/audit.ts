@@ -107,7 +107,10 @@ export async function registerAuditRoutes(api: FastifyInstance, deps: AppDeps): 
 }
 
 // Response contract (Graph directoryAudit resource).
-const identity = z.record(z.string(), z.unknown()).nullable();
+const text = z.string().nullable().optional();
+// Graph userIdentity / appIdentity; loose, so entries written before a field existed still serialise.
+const userIdentity = z.looseObject({ id: text, displayName: text, userPrincipalName: text, ipAddress: text }).nullable();
+const appIdentity = z.looseObject({ appId: text, displayName: text, servicePrincipalId: text, servicePrincipalName: text }).nullable();
 const directoryAudit = z.object({
   id: z.string(),
   category: z.string(),
@@ -118,7 +121,7 @@ const directoryAudit = z.object({
   activityDateTime: z.string(),
   loggedByService: z.string(),
   operationType: z.string(),
-  initiatedBy: z.object({ user: identity, app: identity }),
+  initiatedBy: z.object({ user: userIdentity, app: appIdentity }),
   targetResources: z.array(
     z.object({
       id: z.string(),
