@@ -107,8 +107,11 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
     const unreachable: TargetVerdict[] = [];
     const would: TargetVerdict[] = [];
     const onboarding: TargetVerdict[] = [];
+    let unreachableCount = 0;
+    let wouldCount = 0;
     for (const t of targets) {
-      const key = `${userKey}#${t.kind === 'application' ? app.forApp(t.appId) : 'reg'}`;
+      const appKey = t.kind === 'application' ? (app.special.get(t.appId.toLowerCase()) ?? '') : 'reg';
+      const key = `${userKey}#${appKey}`;
       let v = memo.get(key);
       if (!v) {
         const strip = ({ status, reasons }: TargetVerdict): Verdict => ({ status, reasons });
@@ -117,14 +120,18 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
         v = { enforced: strip(analyzeTarget(u, methods, t, enforced, marks.enforced)), asIfEnabled: asIfEnabled ? strip(analyzeTarget(u, methods, t, asIfEnabled, marks.asIfEnabled!)) : null };
         memo.set(key, v);
       }
-      if (v.enforced.status === 'lockedOut' || v.enforced.status === 'blocked') unreachable.push({ target: t, ...v.enforced });
-      else if (v.asIfEnabled && (v.asIfEnabled.status === 'lockedOut' || v.asIfEnabled.status === 'blocked')) would.push({ target: t, ...v.asIfEnabled });
-      if (v.enforced.status === 'okWithTap' || v.enforced.status === 'okAfterRegistration' || v.enforced.status === 'noSignInMethod') onboarding.push({ target: t, ...v.enforced });
+      const e = v.enforced.status;
+      if (e === 'lockedOut' || e === 'blocked') {
+        if (unreachableCount++ < MAX_LISTED) unreachable.push({ target: t, ...v.enforced });
+      } else if (v.asIfEnabled && (v.asIfEnabled.status === 'lockedOut' || v.asIfEnabled.status === 'blocked')) {
+        if (wouldCount++ < MAX_LISTED) would.push({ target: t, ...v.asIfEnabled });
+      }
+      if ((e === 'okWithTap' || e === 'okAfterRegistration' || e === 'noSignInMethod') && onboarding.length < MAX_LISTED) onboarding.push({ target: t, ...v.enforced });
     }
     const who = { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, isGlobalAdministrator: u.roleIds.includes(ROLE.globalAdministrator) };
-    if (unreachable.length) report.lockedOutUsers.push({ ...who, unreachableCount: unreachable.length, unreachable: unreachable.slice(0, MAX_LISTED) });
-    else if (would.length) report.reportOnlyWouldLockOut.push({ ...who, unreachableCount: would.length, unreachable: would.slice(0, MAX_LISTED) });
-    if (onboarding.length && report.needsOnboarding.length < 1000) report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding.slice(0, MAX_LISTED) });
+    if (unreachableCount) report.lockedOutUsers.push({ ...who, unreachableCount, unreachable });
+    else if (wouldCount) report.reportOnlyWouldLockOut.push({ ...who, unreachableCount: wouldCount, unreachable: would });
+    if (onboarding.length && report.needsOnboarding.length < 1000) report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding });
     if (onProgress && (i % step === 0 || i === total - 1)) onProgress(i + 1, total);
   }
   report.evaluatedSignatures = memo.size;
