@@ -23,6 +23,7 @@ import { machineLines } from '../directory/machine.ts';
 import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
 import { baselineOverHttp, verifyOverHttp } from './http-verify.ts';
+import { verifyInProcessWithDb } from './domain-verify.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const IMPORT = env('BENCH_IMPORT', 100_000);
@@ -79,6 +80,12 @@ async function main(): Promise<void> {
     await importWithProgress(store.db, envelope, assigned.csv, 'http set-up');
     // Set-up shortcut: mark the assigned tokens activated (activation itself is tested elsewhere).
     await store.db.updateTable('oath_tokens').set({ status: 'activated' }).where('serial_number', 'like', 'HTTP%').execute();
+    // In-process against PostgreSQL on a tenth of the users (they are then used up for this time step).
+    const tenth = Math.floor(users.length / 10);
+    const direct = users.slice(users.length - tenth).map((x, i) => ({ id: x.id, secret: assigned.secrets[users.length - tenth + i]! }));
+    const dom = await verifyInProcessWithDb(store.db, envelope, direct, CLIENTS);
+    lines.push(`| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each |`);
+    users.splice(users.length - tenth, tenth);
     await store.close();
 
     server = await startBenchServer({ LATCHKEY_DATABASE_URL: u.toString(), LATCHKEY_MASTER_KEY: masterKey.toString('base64') });
