@@ -36,11 +36,11 @@ export async function loadFlow(deps: SignInDeps, interactionUid: string): Promis
 /**
  * Applies events to the flow and saves it with optimistic concurrency. When another request
  * saved first, reloads and re-applies (an event is a fact, e.g. "this passkey verified"), up
- * to three times. A refused transition throws the matching SignInError.
+ * to five times. A refused transition throws the matching SignInError.
  */
 export async function applyEvents(deps: SignInDeps, flow: StoredFlow, events: SignInEvent[], extra: Partial<Pick<StoredFlow, 'loginHint' | 'accountKey'>> = {}): Promise<StoredFlow> {
   let current = flow;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     let next: StoredFlow = { ...current, ...extra };
     for (const event of events) {
       const r = transition(next, event, nowOf(deps));

@@ -62,13 +62,13 @@ export async function registerApp(server: TestServer, redirectUri = 'https://rp.
 }
 
 /** A browser stand-in: starts an authorization and follows redirects to the sign-in page. */
-export async function beginSignIn(server: TestServer, rp: Awaited<ReturnType<typeof registerApp>>, extra: Record<string, string> = {}) {
+export async function beginSignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, extra: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const jar = new Jar();
   let url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra });
-  url = await follow(jar, url, server.config.issuer);
+  url = await follow(jar, url, server.config.issuer, rp.redirectUri);
   const uid = /^\/signin\/([^/]+)$/.exec(url.pathname)?.[1];
   if (!uid) throw new Error(`expected the sign-in page, got ${url}`);
   const base = server.config.issuer;
@@ -81,23 +81,23 @@ export async function beginSignIn(server: TestServer, rp: Awaited<ReturnType<typ
   };
   /** Follows `redirectTo` (resume, maybe consent) back to the RP and redeems the code. */
   const finish = async (redirectTo: string) => {
-    let next = await follow(jar, new URL(redirectTo, base), base);
+    let next = await follow(jar, new URL(redirectTo, base), base, rp.redirectUri);
     // A consent interaction (first sign-in to an app) is answered by the page's start call.
     for (let i = 0; i < 3 && next.origin === new URL(base).origin && next.pathname.startsWith('/signin/'); i++) {
       const u = new URL(`${next.pathname}/api/start`, base);
       const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: '{}' });
       const body = (await res.json()) as { redirectTo?: string };
       expect(body.redirectTo).toBeTruthy();
-      next = await follow(jar, new URL(body.redirectTo!, base), base);
+      next = await follow(jar, new URL(body.redirectTo!, base), base, rp.redirectUri);
     }
     return oidc.authorizationCodeGrant(rp.config, next, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   };
   return { uid, jar, post, finish };
 }
 
-async function follow(jar: Jar, start: URL, base: string): Promise<URL> {
+async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {
   let url = start;
-  for (let hop = 0; hop < 10 && url.origin === new URL(base).origin && !url.pathname.startsWith('/signin/'); hop++) {
+  for (let hop = 0; hop < 10 && url.origin === new URL(base).origin && !url.pathname.startsWith('/signin/') && !(stopAt && url.href.startsWith(stopAt)); hop++) {
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
     jar.store(res);
     const location = res.headers.get('location');

@@ -1,0 +1,62 @@
+import { expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { describeEachStore } from '../support/stores.ts';
+import { countFailure, findFlowByInteraction, insertFlow, loadLockout, saveFlow, setLockedUntil, clearLockout, type StoredFlow } from '../../src/signin/repository.ts';
+import { applyEvents, startFlow } from '../../src/signin/flows.ts';
+import type { SignInDeps } from '../../src/signin/deps.ts';
+
+const newFlow = (): Omit<StoredFlow, 'version'> => ({
+  id: randomUUID(),
+  interactionUid: `uid-${randomUUID()}`,
+  clientId: 'latchkey-my',
+  loginHint: null,
+  accountKey: null,
+  state: 'identify',
+  userId: null,
+  identified: false,
+  methodsOffered: ['passkey'],
+  methodsPerformed: [],
+  failures: 0,
+  failureReason: null,
+  expiresAt: new Date(Date.now() + 600_000),
+});
+
+describeEachStore('sign-in flow repository', (store) => {
+  const deps = (): SignInDeps => ({ db: store().db, rp: { id: 'localhost', name: 'Latchkey', origins: ['http://localhost:8080'] }, fakeCredentialKey: Buffer.alloc(32, 1) });
+
+  it('inserts a flow once per interaction and reads it back as written', async () => {
+    const f = newFlow();
+    const a = await insertFlow(store().db, f);
+    const b = await insertFlow(store().db, { ...f, id: randomUUID() });
+    expect(b.id).toBe(a.id);
+    expect(await findFlowByInteraction(store().db, f.interactionUid)).toEqual({ ...f, version: 1 });
+  });
+
+  it('saves with optimistic concurrency: a stale version saves nothing', async () => {
+    const f = await insertFlow(store().db, newFlow());
+    const saved = await saveFlow(store().db, { ...f, state: 'chooseMethod', loginHint: 'a@b.test', identified: true, methodsOffered: ['passkey', 'password'] }, f.version);
+    expect(saved).toMatchObject({ state: 'chooseMethod', version: 2, loginHint: 'a@b.test', methodsOffered: ['passkey', 'password'] });
+    expect(await saveFlow(store().db, { ...f, state: 'failed' }, f.version)).toBeUndefined();
+    expect((await findFlowByInteraction(store().db, f.interactionUid))!.state).toBe('chooseMethod');
+  });
+
+  it('parallel events on one flow: each is applied exactly once (re-applied on conflict)', async () => {
+    const f = await startFlow(deps(), { interactionUid: `uid-${randomUUID()}`, clientId: 'c' });
+    const identified = await applyEvents(deps(), f, [{ type: 'identified', userId: null, methodsOffered: ['passkey', 'password'] }, { type: 'methodChosen', method: 'password' }], { loginHint: 'x@y.test', accountKey: 'name:x' });
+    await Promise.all(Array.from({ length: 5 }, () => applyEvents(deps(), identified, [{ type: 'verificationFailed', method: 'password', reason: 'invalidCredentials' }])));
+    const after = (await findFlowByInteraction(store().db, f.interactionUid))!;
+    expect(after.failures).toBe(5);
+    expect(after.version).toBe(identified.version + 5);
+  });
+
+  it('counts lockout failures atomically under parallel failures, and clears them', async () => {
+    const key = `name:${randomUUID()}`;
+    await Promise.all(Array.from({ length: 12 }, () => countFailure(store().db, key, new Date())));
+    expect((await loadLockout(store().db, key))!.failures).toBe(12);
+    const until = new Date(Date.now() + 60_000);
+    await setLockedUntil(store().db, key, until);
+    expect((await loadLockout(store().db, key))!.lockedUntil!.getTime()).toBe(until.getTime());
+    await clearLockout(store().db, key);
+    expect(await loadLockout(store().db, key)).toBeUndefined();
+  });
+});
