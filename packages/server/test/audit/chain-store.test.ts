@@ -141,6 +141,18 @@ describeEachStore('audit chain tampering by a superuser', (store) => {
     expect(r.issues.find((i) => i.seq === 8)).toMatchObject({ kind: 'relinked', seq: 8 });
   });
 
+  it('detects a forged entry inserted with a made-up hash', async () => {
+    const db = store().db;
+    const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const seq = Number(last.seq) + 1;
+    await sql`insert into audit_log (seq, id, activity_date_time, category, activity_display_name, operation_type, result, initiated_by, prev_hash, hash)
+      values (${seq}, ${crypto.randomUUID()}, now(), 'UserManagement', 'Add user', 'Add', 'success', '{"user":null,"app":null}'::jsonb, ${last.hash}, ${'b'.repeat(64)})`.execute(
+      db,
+    );
+    const r = await verifyAuditLog(db);
+    expect(r.issues.find((i) => i.seq === seq)).toMatchObject({ kind: 'edited', seq });
+  });
+
   it('detects a deleted entry', async () => {
     const db = store().db;
     await tamper(db, sql`delete from audit_log where seq in (2, 3, 4, 5, 7)`);

@@ -161,6 +161,21 @@ describe('HTTP hardening: rate limit', () => {
   });
 });
 
+describe('HTTP hardening: rate limit behind a trusted proxy', () => {
+  it('keys the limit on the client address the trusted proxy reports, not on the proxy', async () => {
+    const server = await startTestServer('pglite', { LATCHKEY_RATE_LIMIT_PER_MINUTE: '2', LATCHKEY_TRUSTED_PROXIES: '127.0.0.1' });
+    try {
+      const from = (ip: string) => send(server, '/api/v1/nope', { headers: { 'x-forwarded-for': ip } });
+      expect((await from('198.51.100.1')).status).toBe(404);
+      expect((await from('198.51.100.1')).status).toBe(404);
+      expect((await from('198.51.100.1')).status).toBe(429);
+      expect((await from('198.51.100.2')).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 for (const kind of STORE_KINDS) {
   describe(`/readyz [${kind}]`, () => {
     it('is 503 while migrations are pending, and 503 once the database is gone', async () => {

@@ -13,7 +13,7 @@ export class ChainBrokenError extends Error {
 
 /**
  * `latchkey audit verify [--expect-head seq:hash] [--json]` and
- * `latchkey audit list [--top N] [--filter "<$filter>"] [--all] [--json]`.
+ * `latchkey audit list [--top N] [--filter "<$filter>"] [--skip-token T] [--json]`.
  */
 export function registerAuditCommands(program: Command, ctx: CliContext): void {
   const audit = program.command('audit').description('Read and verify the append-only, hash-chained audit trail.');
