@@ -11,13 +11,14 @@ import { registerPasskeyTrustRoutes } from './passkey-trust.ts';
 import { registerApplicationRoutes } from './applications.ts';
 import { registerServicePrincipalRoutes } from './service-principals.ts';
 import { registerMeRoutes } from '../me/routes.ts';
+import { registerConditionalAccessRoutes } from './conditional-access.ts';
+import { registerAuthenticationStrengthRoutes } from './authentication-strengths.ts';
+import { registerNamedLocationRoutes } from './named-locations.ts';
 import { registerOathDeviceRoutes } from './oath-devices.ts';
 import { registerHardwareOathMethodRoutes } from './hardware-oath-methods.ts';
 import { registerSoftwareOathMethodRoutes } from './software-oath-methods.ts';
 import { registerAuthenticationRequirementsRoutes } from './authentication-requirements.ts';
-import { registerConditionalAccessRoutes } from './conditional-access.ts';
-import { registerAuthenticationStrengthRoutes } from './authentication-strengths.ts';
-import { registerNamedLocationRoutes } from './named-locations.ts';
+import { registerMeOathRoutes } from '../me/oath.ts';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass.ts';
 
 /**
@@ -38,12 +39,13 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerApplicationRoutes(api, deps);
   await registerServicePrincipalRoutes(api, deps);
   await registerMeRoutes(api, deps);
+  await registerConditionalAccessRoutes(api, deps);
+  await registerAuthenticationStrengthRoutes(api, deps);
+  await registerNamedLocationRoutes(api, deps);
   await registerOathDeviceRoutes(api, deps);
   await registerHardwareOathMethodRoutes(api, deps);
   await registerSoftwareOathMethodRoutes(api, deps);
   await registerAuthenticationRequirementsRoutes(api, deps);
-  await registerConditionalAccessRoutes(api, deps);
-  await registerAuthenticationStrengthRoutes(api, deps);
-  await registerNamedLocationRoutes(api, deps);
+  await registerMeOathRoutes(api, deps);
   await registerTemporaryAccessPassRoutes(api, deps);
 }
