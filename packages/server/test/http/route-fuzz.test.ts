@@ -273,7 +273,13 @@ function casesFor(op: Operation, runs: number, existingIds: string[], seed: numb
           { weight: 2, arbitrary: invalidBody(op.body) },
           { weight: 1, arbitrary: fitting(op.body).map((v) => ({ text: JSON.stringify(v) ?? 'null', why: '' })) },
         )
-      : fc.constant(null),
+      : ['POST', 'PUT', 'PATCH'].includes(op.method)
+        ? // No documented body: random JSON must be ignored or refused, never crash the route.
+          fc.option(
+            fc.jsonValue({ maxDepth: 2 }).map((v) => ({ text: JSON.stringify(v), why: '' })),
+            { nil: null },
+          )
+        : fc.constant(null),
     wrongType: fc.integer({ min: 0, max: 9 }),
   });
   return fc.sample(arb, { numRuns: runs, seed }).map(({ params, query, body, wrongType }) => {
