@@ -1,0 +1,109 @@
+import { Browser, type Target } from './browser.ts';
+import type { Client } from './http-client.ts';
+import type { SeededUser } from './seed.ts';
+import { cpuSeconds, rssMiB, summarize } from '../support/stats.ts';
+
+export interface PhaseResult {
+  name: string;
+  perSecond: number;
+  n: number;
+  failures: number;
+  firstError: string | null;
+  seconds: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Server CPU over the phase, in cores (1.0 = one core busy). */
+  serverCores: number;
+  /** Load generator's own CPU over the phase, in cores. */
+  clientCores: number;
+  serverRssMiB: number;
+}
+
+/** Each worker owns users w, w+inFlight, …: one authenticator is never used twice at once (its counter stays ordered). */
+const userOf = (users: SeededUser[], w: number, k: number, inFlight: number) => users[(w + k * inFlight) % users.length]!;
+
+/** Opens `count` sign-in pages (authorize → /signin/{uid} → start), `inFlight` at a time, for the ceremony phase. */
+export async function openPages(http: Client, t: Target, count: number, inFlight: number, onProgress?: (done: number) => void): Promise<Browser[]> {
+  const pages: Browser[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < count) {
+        next++;
+        const b = new Browser(http, t);
+        await b.open();
+        pages.push(b);
+        onProgress?.(pages.length);
+      }
+    }),
+  );
+  return pages;
+}
+
+/**
+ * Runs `step(worker, k)` from `inFlight` workers until `seconds` pass or `step` returns false
+ * (nothing left); each completed step is one sign-in, timed end to end.
+ */
+export async function phase(name: string, pid: number, seconds: number, inFlight: number, step: (w: number, k: number) => Promise<boolean>): Promise<PhaseResult> {
+  const samples: number[] = [];
+  let failures = 0;
+  let firstError: string | null = null;
+  const cpu0 = await cpuSeconds(pid);
+  const client0 = process.cpuUsage();
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: inFlight }, async (_, w) => {
+      for (let k = 0; performance.now() < end; k++) {
+        const t0 = performance.now();
+        try {
+          if (!(await step(w, k))) return;
+          samples.push(performance.now() - t0);
+        } catch (err) {
+          failures++;
+          firstError ??= (err as Error).message.slice(0, 400);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu = (await cpuSeconds(pid)) - cpu0;
+  const c = process.cpuUsage(client0);
+  const s = summarize(samples);
+  return {
+    name,
+    perSecond: s.n / elapsed,
+    n: s.n,
+    failures,
+    firstError,
+    seconds: elapsed,
+    p50: s.p50,
+    p99: s.p99,
+    max: s.max,
+    serverCores: cpu / elapsed,
+    clientCores: (c.user + c.system) / 1e6 / elapsed,
+    serverRssMiB: await rssMiB(pid),
+  };
+}
+
+/** Ceremony phase: options + verify on pages opened beforehand (the passkey endpoints only). */
+export function ceremonySteps(pages: Browser[], users: SeededUser[], inFlight: number) {
+  let next = 0;
+  return async (w: number, k: number) => {
+    const b = pages[next++];
+    if (!b) return false;
+    await b.passkey(userOf(users, w, k, inFlight).auth);
+    return true;
+  };
+}
+
+/** Whole OIDC round trip: authorize → start → options → verify → resume → code → token. */
+export function fullSteps(http: Client, t: Target, users: SeededUser[], inFlight: number) {
+  return async (w: number, k: number) => {
+    const b = new Browser(http, t);
+    await b.open();
+    await b.finish(await b.passkey(userOf(users, w, k, inFlight).auth));
+    return true;
+  };
+}
