@@ -9,6 +9,7 @@ import { GroupsPage } from './groups/GroupsPage.tsx';
 import { RolesPage } from './roles/RolesPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
 import { TokensPage } from './tokens/TokensPage.tsx';
+import { PoliciesPage } from './policies/PoliciesPage.tsx';
 
 /** The navigation sections of the Control Center, in order. */
 export const SECTIONS = [
@@ -17,6 +18,7 @@ export const SECTIONS = [
   { id: 'roles', label: 'Roles', href: '/admin/roles' },
   { id: 'audit', label: 'Audit', href: '/admin/audit' },
   { id: 'tokens', label: 'Hardware tokens', href: '/admin/tokens' },
+  { id: 'policies', label: 'Conditional Access', href: '/admin/policies' },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]['id'];
@@ -45,6 +47,7 @@ export function ControlCenter({ path }: { path: string }) {
       {section.id === 'roles' ? <RolesPage selectedId={id} /> : null}
       {section.id === 'audit' ? <AuditPage selectedId={id} /> : null}
       {section.id === 'tokens' ? <TokensPage /> : null}
+      {section.id === 'policies' ? <PoliciesPage selectedId={id} /> : null}
     </Shell>
   );
 }

@@ -6,6 +6,7 @@ const PATHS: Record<SectionId, string> = {
   roles: 'M10 2l6.5 2.5v5c0 4-2.8 6.8-6.5 8.5-3.7-1.7-6.5-4.5-6.5-8.5v-5zm-2.8 8l2 2 3.8-4',
   audit: 'M5 2.5h7l3.5 3.5v11.5h-10.5zm7 0v3.5h3.5M7.5 10h6m-6 3h6m-6-6h2.5',
   tokens: 'M6 2.5h8v15h-8zm2 3h4v3h-4zm0 6h1m2 0h1m-4 2.5h1m2 0h1',
+  policies: 'M10 2.5l6.5 3v4.5c0 3.8-2.7 6.5-6.5 7.5-3.8-1-6.5-3.7-6.5-7.5v-4.5zm-3 8h6m-3-3v6',
 };
 
 /** Outline icons for the navigation (decorative; the link text names the section). */
