@@ -1,6 +1,7 @@
-import { expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { describeEachStore } from '../support/stores.ts';
+import { describeEachStore, openTestStore } from '../support/stores.ts';
+import { openStore } from '../../src/store/database.ts';
 import { recordAudit, type AuditEvent } from '../../src/audit/record.ts';
 import { verifyAuditLog } from '../../src/audit/verify.ts';
 import { systemContext, type RequestContext } from '../../src/auth/principal.ts';
@@ -191,5 +192,28 @@ describeEachStore('audit chain: deletion, reordering, truncation', (store) => {
     expect(r.ok).toBe(false);
     expect(r.firstBroken).toMatchObject({ kind: 'truncated', seq: null });
     expect(r.firstBroken!.message).toMatch(/ends at entry 5, before the anchored entry 10/);
+  });
+});
+
+describe('audit chain across nodes [postgres]', () => {
+  it('two nodes (two connection pools) appending at once on one database form one chain', async () => {
+    const first = await openTestStore('postgres');
+    const second = await openStore({ databaseUrl: first.url!, dataDir: '/nonexistent', poolMax: 5 });
+    try {
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 ? second : first).db.transaction().execute(async (trx) => {
+            await recordAudit(trx, admin, event(i));
+          }),
+        ),
+      );
+      const r = await verifyAuditLog(first.db);
+      expect(r.ok).toBe(true);
+      expect(r.checked).toBeGreaterThanOrEqual(30);
+      expect(r.head?.seq).toBe(r.checked);
+    } finally {
+      await second.close();
+      await first.close();
+    }
   });
 });
