@@ -7,6 +7,7 @@ import { describeBrowserError } from '../signin/messages.ts';
 import { beginSignIn, completeSignIn, currentSession, signOut, type OidcClient, type Session } from './oidc.ts';
 import { meApi, needsReauth, type MyMethod } from './api.ts';
 import { MethodItem } from './MethodItem.tsx';
+import { OathSection } from './oath/OathSection.tsx';
 
 export const MY_CLIENT: OidcClient = { clientId: 'latchkey-my', base: '/my' };
 
@@ -162,6 +163,7 @@ function Methods({ session }: { session: Session }) {
         ))}
       </ul>
       {methods && passkeys.length === 0 ? <p>You have no passkey yet. Add one to sign in without a password.</p> : null}
+      <OathSection token={session.accessToken} onReauth={() => void beginSignIn(MY_CLIENT, { reauth: true, returnTo: '/my' })} />
       <div className="signin-actions">
         <a className="btn btn-link" href="/admin">
           Control Center
