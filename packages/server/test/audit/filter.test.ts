@@ -39,6 +39,16 @@ describe('directoryAudits $filter parser', () => {
     ]);
   });
 
+  it("accepts the Control Center's audit filter as it builds it (packages/web/src/api/audit.ts)", () => {
+    const text = "activityDateTime ge 2026-11-30T01:00:00.000Z and category eq 'UserManagement' and startswith(activityDisplayName,'Add') and result eq 'success'";
+    expect(parseAuditFilter(text)).toEqual([
+      { field: 'activityDateTime', op: 'ge', value: new Date('2026-11-30T01:00:00.000Z') },
+      { field: 'category', op: 'eq', value: 'UserManagement' },
+      { field: 'activityDisplayName', op: 'startswith', value: 'Add' },
+      { field: 'result', op: 'eq', value: 'success' },
+    ]);
+  });
+
   it('keeps "and" inside a string literal', () => {
     expect(parseAuditFilter("activityDisplayName eq 'Add and remove'")).toEqual([
       { field: 'activityDisplayName', op: 'eq', value: 'Add and remove' },
