@@ -19,7 +19,12 @@ describe('Conditional Access console in Chromium', () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB', timezoneId: 'UTC', reducedMotion: 'reduce' });
+    const context = await browser.newContext({
+      viewport: { width: 1360, height: 900 },
+      locale: 'en-GB',
+      timezoneId: 'UTC',
+      reducedMotion: 'reduce',
+    });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -49,7 +54,10 @@ describe('Conditional Access console in Chromium', () => {
     await page.waitForURL(/\/admin\/policies\/[0-9a-f-]{36}$/);
     const stored = (await server.api('/api/v1/identity/conditionalAccess/policies')).body.value;
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ state: 'enabledForReportingButNotEnforced', grantControls: { authenticationStrength: { id: '00000000-0000-0000-0000-000000000004' } } });
+    expect(stored[0]).toMatchObject({
+      state: 'enabledForReportingButNotEnforced',
+      grantControls: { authenticationStrength: { id: '00000000-0000-0000-0000-000000000004' } },
+    });
   });
 
   it('enabling it would lock out the administrator: the guard says so, and applying needs a second click', async () => {

@@ -25,7 +25,12 @@ setTimeout(() => {
 }, 15 * 60_000).unref();
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
-const SHAPE: Shape = { users: env('BENCH_USERS', 100_000), groups: env('BENCH_GROUPS', 5_000), apps: env('BENCH_APPS', 200), policies: env('BENCH_POLICIES', 1_000) };
+const SHAPE: Shape = {
+  users: env('BENCH_USERS', 100_000),
+  groups: env('BENCH_GROUPS', 5_000),
+  apps: env('BENCH_APPS', 200),
+  policies: env('BENCH_POLICIES', 1_000),
+};
 const SAMPLES = env('BENCH_SAMPLES', 20_000);
 const mib = (n: number) => (n / 2 ** 20).toFixed(0);
 
@@ -40,7 +45,12 @@ const compileMs = performance.now() - t1;
 
 // One sign-in evaluation = what evaluateSignIn does after loading: every policy's result (for the sign-in log) and the decision.
 const r = rng(7);
-const modes = [[{ mode: 'password' }], [{ mode: 'password' }, { mode: 'softwareOath' }], [{ mode: 'fido2', aaGuid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8' }], [{ mode: 'temporaryAccessPassOneTime' }]];
+const modes = [
+  [{ mode: 'password' }],
+  [{ mode: 'password' }, { mode: 'softwareOath' }],
+  [{ mode: 'fido2', aaGuid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8' }],
+  [{ mode: 'temporaryAccessPassOneTime' }],
+];
 const inputs: SignInInput[] = Array.from({ length: SAMPLES }, () => {
   const u = data.facts.users[Math.floor(r() * data.facts.users.length)]!;
   return {
@@ -81,11 +91,15 @@ const signIn = summarize(samples);
 // Full lockout analysis with progress.
 let lastPct = -1;
 const t2 = performance.now();
-const report = await runAnalysis({ facts: data.facts, policies: data.policies, strengths: data.strengths, locations: data.locations }, (done, total) => {
-  const pct = Math.floor((done / total) * 100);
-  if (pct !== lastPct && (pct % 10 === 0 || done === total)) process.stderr.write(`  lockout analysis: ${pct}% (${done}/${total} users)\n`);
-  lastPct = pct;
-});
+const report = await runAnalysis(
+  { facts: data.facts, policies: data.policies, strengths: data.strengths, locations: data.locations },
+  (done, total) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct !== lastPct && (pct % 10 === 0 || done === total))
+      process.stderr.write(`  lockout analysis: ${pct}% (${done}/${total} users)\n`);
+    lastPct = pct;
+  },
+);
 const analysisMs = performance.now() - t2;
 const memEnd = process.memoryUsage();
 
@@ -93,7 +107,7 @@ const lines = [
   '# Policy benchmark (Conditional Access evaluation and lockout analysis)',
   '',
   'Produced by `node bench/policy/run.ts` (issue 4). In-process and pure: the directory is synthesized in the',
-  'shape `loadDirectoryFacts` returns, so these are the evaluator\'s and the analysis\'s costs, not the database\'s.',
+  "shape `loadDirectoryFacts` returns, so these are the evaluator's and the analysis's costs, not the database's.",
   '',
   ...(await machineLines()),
   '',
@@ -108,19 +122,25 @@ const lines = [
   `| one sign-in evaluation, p99 | ${(signIn.p99 * 1000).toFixed(0)} µs | ≤ 1 ms |`,
   `| one sign-in evaluation, max | ${(signIn.max * 1000).toFixed(0)} µs | |`,
   `| one sign-in evaluation, mean | ${(signIn.mean * 1000).toFixed(0)} µs | |`,
-  `| one sign-in evaluation, p99 of each of 5 rounds (quietest first) | ${[...roundP99].sort((a, b) => a - b).map((x) => `${(x * 1000).toFixed(0)} µs`).join(', ')} | ≤ 1 ms |`,
+  `| one sign-in evaluation, p99 of each of 5 rounds (quietest first) | ${[...roundP99]
+    .sort((a, b) => a - b)
+    .map((x) => `${(x * 1000).toFixed(0)} µs`)
+    .join(', ')} | ≤ 1 ms |`,
   `| full lockout analysis: ${report.userCount} users × ${report.targetCount} targets (apps + registration) | ${(analysisMs / 1000).toFixed(1)} s | ≤ 60 s |`,
   `| distinct (policies, registration, methods) signatures evaluated | ${report.evaluatedSignatures} | |`,
   `| locked-out users found / report-only would lock out | ${report.lockedOutUsers.length} / ${report.reportOnlyWouldLockOut.length} | |`,
   `| heap used after synthesizing the directory | ${mib(memAfterData.heapUsed)} MiB | |`,
   `| RSS at the end / heap used at the end | ${mib(memEnd.rss)} MiB / ${mib(memEnd.heapUsed)} MiB | |`,
   '',
-  `Sign-in decisions in the sample: ${Object.entries(decisions).map(([k, v]) => `${k} ${v}`).join(', ')}. Synthesizing the directory took ${(synthMs / 1000).toFixed(1)} s (not counted).`,
+  `Sign-in decisions in the sample: ${Object.entries(decisions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}. Synthesizing the directory took ${(synthMs / 1000).toFixed(1)} s (not counted).`,
   '',
   'Not included: reading the directory from the database (`loadDirectoryFacts`: six set queries and an in-memory',
   'nesting walk), and the per-sign-in reads `evaluateSignIn` does (transitive groups, roles, one generation check).',
   '',
 ];
 process.stdout.write(lines.join('\n'));
-if (SHAPE.users === 100_000 && SHAPE.policies === 1_000) writeFileSync(fileURLToPath(new URL('../../docs/benchmarks/policy.md', import.meta.url)), lines.join('\n'));
+if (SHAPE.users === 100_000 && SHAPE.policies === 1_000)
+  writeFileSync(fileURLToPath(new URL('../../docs/benchmarks/policy.md', import.meta.url)), lines.join('\n'));
 process.exit(0);

@@ -26,8 +26,18 @@ export function rng(seed: number): () => number {
 
 const uuid = (prefix: number, n: number) => `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 const GA = '62e90394-69f5-4237-9190-012177145e10';
-const OTHER_ROLES = ['194ae4cb-b126-40b2-bd5b-6091b380977d', 'fe930be7-5e62-47db-91af-98c3a49a38b1', 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9'];
-const AAGUIDS = ['cb69481e-8ff7-4039-93ec-0a2729a154a8', 'de1e552d-db1d-4423-a619-566b625cdc84', 'ee882879-721c-4913-9775-3dfcce97072a', '08987058-cadc-4b81-b6e1-30de50dcbe96', 'fa2b99dc-9e39-4257-8f92-4a30d23c4118'];
+const OTHER_ROLES = [
+  '194ae4cb-b126-40b2-bd5b-6091b380977d',
+  'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+];
+const AAGUIDS = [
+  'cb69481e-8ff7-4039-93ec-0a2729a154a8',
+  'de1e552d-db1d-4423-a619-566b625cdc84',
+  'ee882879-721c-4913-9775-3dfcce97072a',
+  '08987058-cadc-4b81-b6e1-30de50dcbe96',
+  'fa2b99dc-9e39-4257-8f92-4a30d23c4118',
+];
 
 /**
  * A directory as the analysis loads it (`DirectoryFacts`) plus 1,000 policies: groups nested up
@@ -39,7 +49,9 @@ export function synthesize(shape: Shape, seed = 42) {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const groupIds = Array.from({ length: shape.groups }, (_, i) => uuid(0x67, i));
   const perLevel = Math.ceil(shape.groups / 5);
-  const parentOf = groupIds.map((_, i) => (i < perLevel ? null : groupIds[(Math.floor(i / perLevel) - 1) * perLevel + Math.floor(r() * perLevel)]!));
+  const parentOf = groupIds.map((_, i) =>
+    i < perLevel ? null : groupIds[(Math.floor(i / perLevel) - 1) * perLevel + Math.floor(r() * perLevel)]!,
+  );
   const ancestors = new Map<string, string[]>();
   const ancestorsOf = (i: number): string[] => {
     const g = groupIds[i]!;
@@ -81,10 +93,28 @@ export function synthesize(shape: Shape, seed = 42) {
     policyType: 'custom',
     requirementsSatisfied: 'mfa',
     allowedCombinations: i % 2 ? ['fido2', 'temporaryAccessPassOneTime'] : ['fido2', 'password,softwareOath', 'password,hardwareOath'],
-    combinationConfigurations: i === 3 ? [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c', allowedAAGUIDs: AAGUIDS.slice(0, 2), appliesToCombinations: ['fido2'] }] : [],
+    combinationConfigurations:
+      i === 3
+        ? [
+            {
+              '@odata.type': '#microsoft.graph.fido2CombinationConfiguration',
+              id: 'c',
+              allowedAAGUIDs: AAGUIDS.slice(0, 2),
+              appliesToCombinations: ['fido2'],
+            },
+          ]
+        : [],
   }));
   const locations: NamedLocation[] = [
-    { '@odata.type': '#microsoft.graph.ipNamedLocation', id: uuid(0x10c, 1), displayName: 'HQ', createdDateTime: '', modifiedDateTime: '', isTrusted: true, ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' }] },
+    {
+      '@odata.type': '#microsoft.graph.ipNamedLocation',
+      id: uuid(0x10c, 1),
+      displayName: 'HQ',
+      createdDateTime: '',
+      modifiedDateTime: '',
+      isTrusted: true,
+      ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '198.51.100.0/24' }],
+    },
   ];
   const builtIns = ['00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000004'];
   const policies: ConditionalAccessPolicy[] = Array.from({ length: shape.policies }, (_, i) => {
@@ -92,7 +122,11 @@ export function synthesize(shape: Shape, seed = 42) {
     const groupsIn = Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(groupIds));
     const apps = kind < 2 ? ['All'] : Array.from({ length: 1 + Math.floor(r() * 3) }, () => pick(applications).appId);
     const users =
-      kind === 0 ? { includeRoles: [GA], excludeGroups: [pick(groupIds)] } : kind === 1 ? { includeGroups: groupsIn, excludeUsers: [users_(r, shape)] } : { includeGroups: groupsIn, excludeGroups: r() < 0.3 ? [pick(groupIds)] : [] };
+      kind === 0
+        ? { includeRoles: [GA], excludeGroups: [pick(groupIds)] }
+        : kind === 1
+          ? { includeGroups: groupsIn, excludeUsers: [users_(r, shape)] }
+          : { includeGroups: groupsIn, excludeGroups: r() < 0.3 ? [pick(groupIds)] : [] };
     const grantControls =
       kind === 19
         ? { operator: 'OR', builtInControls: ['block'] }
@@ -119,11 +153,50 @@ export function synthesize(shape: Shape, seed = 42) {
   });
   const all = { targetType: 'group', id: 'all_users', isRegistrationRequired: false };
   const methodConfigurations = [
-    { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', id: 'Fido2', state: 'enabled', includeTargets: [{ ...all, allowedPasskeyProfiles: [] }], excludeTargets: [], isSelfServiceRegistrationAllowed: true, isAttestationEnforced: false, keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] }, passkeyProfiles: [] },
-    { '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration', id: 'TemporaryAccessPass', state: 'enabled', includeTargets: [{ targetType: 'group', id: groupIds[0], isRegistrationRequired: false }], excludeTargets: [], defaultLifetimeInMinutes: 60, defaultLength: 8, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, isUsableOnce: false },
-    { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration', id: 'SoftwareOath', state: 'enabled', includeTargets: [all], excludeTargets: [] },
-    { '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration', id: 'HardwareOath', state: 'enabled', includeTargets: [all], excludeTargets: [] },
-    { '@odata.type': '#latchkey.passwordAuthenticationMethodConfiguration', id: 'Password', state: 'enabled', includeTargets: [all], excludeTargets: [] },
+    {
+      '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration',
+      id: 'Fido2',
+      state: 'enabled',
+      includeTargets: [{ ...all, allowedPasskeyProfiles: [] }],
+      excludeTargets: [],
+      isSelfServiceRegistrationAllowed: true,
+      isAttestationEnforced: false,
+      keyRestrictions: { isEnforced: false, enforcementType: 'block', aaGuids: [] },
+      passkeyProfiles: [],
+    },
+    {
+      '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration',
+      id: 'TemporaryAccessPass',
+      state: 'enabled',
+      includeTargets: [{ targetType: 'group', id: groupIds[0], isRegistrationRequired: false }],
+      excludeTargets: [],
+      defaultLifetimeInMinutes: 60,
+      defaultLength: 8,
+      minimumLifetimeInMinutes: 60,
+      maximumLifetimeInMinutes: 480,
+      isUsableOnce: false,
+    },
+    {
+      '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethodConfiguration',
+      id: 'SoftwareOath',
+      state: 'enabled',
+      includeTargets: [all],
+      excludeTargets: [],
+    },
+    {
+      '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethodConfiguration',
+      id: 'HardwareOath',
+      state: 'enabled',
+      includeTargets: [all],
+      excludeTargets: [],
+    },
+    {
+      '@odata.type': '#latchkey.passwordAuthenticationMethodConfiguration',
+      id: 'Password',
+      state: 'enabled',
+      includeTargets: [all],
+      excludeTargets: [],
+    },
   ] as unknown as MethodConfiguration[];
   const facts: DirectoryFacts = { users, applications, methodConfigurations };
   return { facts, policies, strengths, locations };

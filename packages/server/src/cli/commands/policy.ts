@@ -25,7 +25,14 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
           id: p.id,
           name: p.displayName,
           state: p.state,
-          grant: [...(p.grantControls?.builtInControls ?? []), ...(p.grantControls?.authenticationStrength ? [`strength:${String((p.grantControls.authenticationStrength as { displayName?: string }).displayName ?? p.grantControls.authenticationStrength.id)}`] : [])].join(` ${p.grantControls?.operator ?? ''} `),
+          grant: [
+            ...(p.grantControls?.builtInControls ?? []),
+            ...(p.grantControls?.authenticationStrength
+              ? [
+                  `strength:${String((p.grantControls.authenticationStrength as { displayName?: string }).displayName ?? p.grantControls.authenticationStrength.id)}`,
+                ]
+              : []),
+          ].join(` ${p.grantControls?.operator ?? ''} `),
         })),
         ['id', 'name', 'state', 'grant'],
         false,
@@ -36,11 +43,17 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
     .command('analyze')
     .description('For every user × every application and the registration action: can they get in? Prints who cannot, and why.')
     .option('--json', 'print the full report as JSON')
-    .addHelpText('after', '\nExit code 2 when at least one user is locked out. Report-only policies are listed separately ("would lock out").')
+    .addHelpText(
+      'after',
+      '\nExit code 2 when at least one user is locked out. Report-only policies are listed separately ("would lock out").',
+    )
     .action(async (o: { json?: boolean }) => {
       const bar =
         process.stderr.isTTY && !o.json
-          ? new cliProgress.SingleBar({ stream: process.stderr, format: 'analysing [{bar}] {value}/{total} users', hideCursor: true }, cliProgress.Presets.shades_classic)
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, format: 'analysing [{bar}] {value}/{total} users', hideCursor: true },
+              cliProgress.Presets.shades_classic,
+            )
           : undefined;
       let started = false;
       const args: PolicyAnalyzeArgs = bar

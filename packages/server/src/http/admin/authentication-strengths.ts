@@ -34,7 +34,15 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
 
   r.get(
     base,
-    { preHandler: read, schema: { tags, summary: "List authentication strengths ($filter=policyType eq 'builtIn' | 'custom')", querystring: z.object({ $filter: z.string().max(200).optional() }), response: { 200: collection } } },
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: "List authentication strengths ($filter=policyType eq 'builtIn' | 'custom')",
+        querystring: z.object({ $filter: z.string().max(200).optional() }),
+        response: { 200: collection },
+      },
+    },
     async (request) => {
       const f = request.query.$filter;
       let type: 'builtIn' | 'custom' | undefined;
@@ -43,58 +51,151 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
         if (!m) throw badRequest("Only $filter=policyType eq 'builtIn' or 'custom' is supported.");
         type = m[1] as 'builtIn' | 'custom';
       }
-      return { '@odata.context': ctxUrl('identity/conditionalAccess/authenticationStrength/policies'), value: await listStrengths(db, type) };
+      return {
+        '@odata.context': ctxUrl('identity/conditionalAccess/authenticationStrength/policies'),
+        value: await listStrengths(db, type),
+      };
     },
   );
-  r.get(`${base}/:id`, { preHandler: read, schema: { tags, summary: 'Get an authentication strength', params, response: { 200: strength } } }, async (request) => getStrength(db, request.params.id));
-  r.post(base, { preHandler: write, schema: { tags, summary: 'Create a custom authentication strength', body: createBody, response: { 201: strength } } }, async (request, reply) =>
-    reply.code(201).send(await createStrength(db, contextOf(request), request.body)),
+  r.get(
+    `${base}/:id`,
+    { preHandler: read, schema: { tags, summary: 'Get an authentication strength', params, response: { 200: strength } } },
+    async (request) => getStrength(db, request.params.id),
   );
-  r.patch(`${base}/:id`, { preHandler: write, schema: { tags, summary: 'Update name or description of a custom strength', params, body: patchBody, response: { 204: z.null() } } }, async (request, reply) => {
-    await updateCustomStrength(db, contextOf(request), request.params.id, request.body);
-    return reply.code(204).send(null);
-  });
+  r.post(
+    base,
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Create a custom authentication strength', body: createBody, response: { 201: strength } },
+    },
+    async (request, reply) => reply.code(201).send(await createStrength(db, contextOf(request), request.body)),
+  );
+  r.patch(
+    `${base}/:id`,
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Update name or description of a custom strength', params, body: patchBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await updateCustomStrength(db, contextOf(request), request.params.id, request.body);
+      return reply.code(204).send(null);
+    },
+  );
   r.post(
     `${base}/:id/updateAllowedCombinations`,
-    { preHandler: write, schema: { tags, summary: 'Replace the allowed combinations of a custom strength', params, body: z.strictObject({ allowedCombinations: z.array(z.string().max(200)).max(64) }), response: { 200: z.looseObject({}) } } },
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: 'Replace the allowed combinations of a custom strength',
+        params,
+        body: z.strictObject({ allowedCombinations: z.array(z.string().max(200)).max(64) }),
+        response: { 200: z.looseObject({}) },
+      },
+    },
     async (request) => {
-      const s = await updateCustomStrength(db, contextOf(request), request.params.id, { allowedCombinations: request.body.allowedCombinations });
+      const s = await updateCustomStrength(db, contextOf(request), request.params.id, {
+        allowedCombinations: request.body.allowedCombinations,
+      });
       return { '@odata.context': ctxUrl('microsoft.graph.updateAllowedCombinationsResult'), currentCombinations: s.allowedCombinations };
     },
   );
-  r.delete(`${base}/:id`, { preHandler: write, schema: { tags, summary: 'Delete a custom strength (not while a policy uses it)', params, response: { 204: z.null() } } }, async (request, reply) => {
-    await deleteCustomStrength(db, contextOf(request), request.params.id);
-    return reply.code(204).send(null);
-  });
-  r.get(`${base}/:id/usage`, { preHandler: read, schema: { tags, summary: 'Conditional Access policies that use this strength', params, response: { 200: z.looseObject({ mfa: z.array(z.looseObject({})), none: z.array(z.looseObject({})) }) } } }, async (request) => ({
-    '@odata.context': ctxUrl('microsoft.graph.authenticationStrengthUsage'),
-    ...(await strengthUsage(db, request.params.id)),
-  }));
-  r.get(`${base}/:id/combinationConfigurations`, { preHandler: read, schema: { tags, summary: 'List combination configurations', params, response: { 200: collection } } }, async (request) => ({
-    '@odata.context': ctxUrl('combinationConfigurations'),
-    value: (await getStrength(db, request.params.id)).combinationConfigurations,
-  }));
+  r.delete(
+    `${base}/:id`,
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Delete a custom strength (not while a policy uses it)', params, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await deleteCustomStrength(db, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+  r.get(
+    `${base}/:id/usage`,
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Conditional Access policies that use this strength',
+        params,
+        response: { 200: z.looseObject({ mfa: z.array(z.looseObject({})), none: z.array(z.looseObject({})) }) },
+      },
+    },
+    async (request) => ({
+      '@odata.context': ctxUrl('microsoft.graph.authenticationStrengthUsage'),
+      ...(await strengthUsage(db, request.params.id)),
+    }),
+  );
+  r.get(
+    `${base}/:id/combinationConfigurations`,
+    { preHandler: read, schema: { tags, summary: 'List combination configurations', params, response: { 200: collection } } },
+    async (request) => ({
+      '@odata.context': ctxUrl('combinationConfigurations'),
+      value: (await getStrength(db, request.params.id)).combinationConfigurations,
+    }),
+  );
   r.post(
     `${base}/:id/combinationConfigurations`,
-    { preHandler: write, schema: { tags, summary: 'Restrict fido2 to listed AAGUIDs (custom strengths only)', params, body: comboBody, response: { 201: z.looseObject({ id: z.string() }) } } },
-    async (request, reply) => reply.code(201).send(await addCombinationConfiguration(db, contextOf(request), request.params.id, request.body)),
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: 'Restrict fido2 to listed AAGUIDs (custom strengths only)',
+        params,
+        body: comboBody,
+        response: { 201: z.looseObject({ id: z.string() }) },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await addCombinationConfiguration(db, contextOf(request), request.params.id, request.body)),
   );
   r.delete(
     `${base}/:id/combinationConfigurations/:configId`,
-    { preHandler: write, schema: { tags, summary: 'Delete a combination configuration', params: params.extend({ configId: z.string().min(1).max(64) }), response: { 204: z.null() } } },
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: 'Delete a combination configuration',
+        params: params.extend({ configId: z.string().min(1).max(64) }),
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await deleteCombinationConfiguration(db, contextOf(request), request.params.id, request.params.configId);
       return reply.code(204).send(null);
     },
   );
-  r.get(`${root}/combinations`, { preHandler: read, schema: { tags, summary: 'Every valid combination of authentication method modes', response: { 200: z.looseObject({ value: z.array(z.string()) }) } } }, async () => ({
-    '@odata.context': ctxUrl('Collection(microsoft.graph.authenticationMethodModes)'),
-    value: [...VALID_COMBINATIONS],
-  }));
-  r.get(`${root}/authenticationMethodModes`, { preHandler: read, schema: { tags, summary: 'Every authentication method mode', response: { 200: z.looseObject({ value: z.array(z.looseObject({ id: z.string() })) }) } } }, async () => ({
-    '@odata.context': ctxUrl('identity/conditionalAccess/authenticationStrength/authenticationMethodModes'),
-    value: METHOD_MODES.map((id) => ({ id, displayName: id })),
-  }));
+  r.get(
+    `${root}/combinations`,
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Every valid combination of authentication method modes',
+        response: { 200: z.looseObject({ value: z.array(z.string()) }) },
+      },
+    },
+    async () => ({
+      '@odata.context': ctxUrl('Collection(microsoft.graph.authenticationMethodModes)'),
+      value: [...VALID_COMBINATIONS],
+    }),
+  );
+  r.get(
+    `${root}/authenticationMethodModes`,
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'Every authentication method mode',
+        response: { 200: z.looseObject({ value: z.array(z.looseObject({ id: z.string() })) }) },
+      },
+    },
+    async () => ({
+      '@odata.context': ctxUrl('identity/conditionalAccess/authenticationStrength/authenticationMethodModes'),
+      value: METHOD_MODES.map((id) => ({ id, displayName: id })),
+    }),
+  );
 }
 
 const comboBody = z.looseObject({
@@ -109,5 +210,10 @@ const createBody = z.looseObject({
   combinationConfigurations: z.array(comboBody).max(2).optional(),
 });
 const patchBody = z.looseObject({ displayName: z.string().min(1).max(30).optional(), description: z.string().max(256).nullish() });
-const strength = z.looseObject({ id: z.string(), displayName: z.string(), policyType: z.string(), allowedCombinations: z.array(z.string()) });
+const strength = z.looseObject({
+  id: z.string(),
+  displayName: z.string(),
+  policyType: z.string(),
+  allowedCombinations: z.array(z.string()),
+});
 const collection = z.looseObject({ '@odata.context': z.string(), value: z.array(z.looseObject({})) });

@@ -34,18 +34,33 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
   const params = z.object({ id: z.string().min(1).max(64) });
   const base = '/identity/conditionalAccess/policies';
 
-  r.get(base, { preHandler: read, schema: { tags, summary: 'List Conditional Access policies', response: { 200: collection } } }, async () => ({
-    '@odata.context': `${deps.config.publicUrl.origin}/api/v1/$metadata#identity/conditionalAccess/policies`,
-    value: await listConditionalAccessPolicies(db),
-  }));
+  r.get(
+    base,
+    { preHandler: read, schema: { tags, summary: 'List Conditional Access policies', response: { 200: collection } } },
+    async () => ({
+      '@odata.context': `${deps.config.publicUrl.origin}/api/v1/$metadata#identity/conditionalAccess/policies`,
+      value: await listConditionalAccessPolicies(db),
+    }),
+  );
 
-  r.get(`${base}/:id`, { preHandler: read, schema: { tags, summary: 'Get a Conditional Access policy', params, response: { 200: policyResponse } } }, async (request) =>
-    getConditionalAccessPolicy(db, request.params.id),
+  r.get(
+    `${base}/:id`,
+    { preHandler: read, schema: { tags, summary: 'Get a Conditional Access policy', params, response: { 200: policyResponse } } },
+    async (request) => getConditionalAccessPolicy(db, request.params.id),
   );
 
   r.post(
     base,
-    { preHandler: write, schema: { tags, summary: 'Create a Conditional Access policy (Graph JSON; an Entra export pastes in)', querystring: confirmQuerySchema, body: policyBodySchema, response: { 201: policyResponse } } },
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: 'Create a Conditional Access policy (Graph JSON; an Entra export pastes in)',
+        querystring: confirmQuerySchema,
+        body: policyBodySchema,
+        response: { 201: policyResponse },
+      },
+    },
     async (request, reply) => {
       const { policy } = await createConditionalAccessPolicy(db, contextOf(request), request.body, request.query.confirmLockout === 'true');
       return reply.code(201).header('location', `${deps.config.publicUrl.origin}/api/v1${base}/${policy.id}`).send(policy);
@@ -54,21 +69,46 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
 
   r.patch(
     `${base}/:id`,
-    { preHandler: write, schema: { tags, summary: 'Update a Conditional Access policy', params, querystring: confirmQuerySchema, body: policyBodySchema, response: { 204: z.null() } } },
+    {
+      preHandler: write,
+      schema: {
+        tags,
+        summary: 'Update a Conditional Access policy',
+        params,
+        querystring: confirmQuerySchema,
+        body: policyBodySchema,
+        response: { 204: z.null() },
+      },
+    },
     async (request, reply) => {
       await updateConditionalAccessPolicy(db, contextOf(request), request.params.id, request.body, request.query.confirmLockout === 'true');
       return reply.code(204).send(null);
     },
   );
 
-  r.delete(`${base}/:id`, { preHandler: write, schema: { tags, summary: 'Delete a Conditional Access policy', params, querystring: confirmQuerySchema, response: { 204: z.null() } } }, async (request, reply) => {
-    await deleteConditionalAccessPolicy(db, contextOf(request), request.params.id, request.query.confirmLockout === 'true');
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    `${base}/:id`,
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Delete a Conditional Access policy', params, querystring: confirmQuerySchema, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await deleteConditionalAccessPolicy(db, contextOf(request), request.params.id, request.query.confirmLockout === 'true');
+      return reply.code(204).send(null);
+    },
+  );
 
   r.post(
     '/identity/conditionalAccess/evaluate',
-    { preHandler: read, schema: { tags, summary: 'What If: which policies apply to a described sign-in, and why (Graph beta shape)', body: whatIfRequestSchema, response: { 200: collection } } },
+    {
+      preHandler: read,
+      schema: {
+        tags,
+        summary: 'What If: which policies apply to a described sign-in, and why (Graph beta shape)',
+        body: whatIfRequestSchema,
+        response: { 200: collection },
+      },
+    },
     async (request) => ({
       '@odata.context': `${deps.config.publicUrl.origin}/api/v1/$metadata#Collection(microsoft.graph.whatIfAnalysisResult)`,
       value: await whatIf(db, request.body),
@@ -82,7 +122,9 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
       schema: {
         tags,
         summary: 'Lockout analysis: every user × every app and the registration action (Latchkey)',
-        querystring: z.object({ async: z.enum(['true', 'false']).optional().describe('true: start a job and poll GET …/analyze/{id} for progress') }),
+        querystring: z.object({
+          async: z.enum(['true', 'false']).optional().describe('true: start a job and poll GET …/analyze/{id} for progress'),
+        }),
         response: { 200: z.looseObject({ userCount: z.number() }), 202: job },
       },
     },
@@ -92,14 +134,29 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
     },
   );
 
-  r.get('/identity/conditionalAccess/analyze/:id', { preHandler: read, schema: { tags, summary: 'Progress and result of a lockout analysis job', params, response: { 200: job } } }, async (request) => {
-    const found = findAnalysisJob(request.params.id);
-    if (!found) throw notFound('analysisJob', request.params.id);
-    return jobView(found);
-  });
+  r.get(
+    '/identity/conditionalAccess/analyze/:id',
+    { preHandler: read, schema: { tags, summary: 'Progress and result of a lockout analysis job', params, response: { 200: job } } },
+    async (request) => {
+      const found = findAnalysisJob(request.params.id);
+      if (!found) throw notFound('analysisJob', request.params.id);
+      return jobView(found);
+    },
+  );
 }
 
-const policyResponse = z.looseObject({ id: z.string(), displayName: z.string(), state: z.string(), conditions: z.looseObject({}), grantControls: z.looseObject({}).nullable() });
+const policyResponse = z.looseObject({
+  id: z.string(),
+  displayName: z.string(),
+  state: z.string(),
+  conditions: z.looseObject({}),
+  grantControls: z.looseObject({}).nullable(),
+});
 const collection = z.looseObject({ '@odata.context': z.string(), value: z.array(z.looseObject({ id: z.string() })) });
-const job = z.looseObject({ id: z.string(), status: z.enum(['running', 'succeeded', 'failed']), processedUsers: z.number(), totalUsers: z.number() });
+const job = z.looseObject({
+  id: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  processedUsers: z.number(),
+  totalUsers: z.number(),
+});
 const jobView = (j: ReturnType<typeof startAnalysisJob>) => ({ ...j });

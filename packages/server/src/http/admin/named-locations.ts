@@ -22,25 +22,45 @@ export async function registerNamedLocationRoutes(api: FastifyInstance, deps: Ap
     '@odata.context': `${deps.config.publicUrl.origin}/api/v1/$metadata#identity/conditionalAccess/namedLocations`,
     value: await listLocations(db),
   }));
-  r.get(`${base}/:id`, { preHandler: read, schema: { tags, summary: 'Get a named location', params, response: { 200: location } } }, async (request) => getLocation(db, request.params.id));
-  r.post(base, { preHandler: write, schema: { tags, summary: 'Create a named location', body, response: { 201: location } } }, async (request, reply) =>
-    reply.code(201).send(await createLocation(db, contextOf(request), request.body)),
+  r.get(
+    `${base}/:id`,
+    { preHandler: read, schema: { tags, summary: 'Get a named location', params, response: { 200: location } } },
+    async (request) => getLocation(db, request.params.id),
   );
-  r.patch(`${base}/:id`, { preHandler: write, schema: { tags, summary: 'Update a named location', params, body, response: { 204: z.null() } } }, async (request, reply) => {
-    await updateLocation(db, contextOf(request), request.params.id, request.body);
-    return reply.code(204).send(null);
-  });
-  r.delete(`${base}/:id`, { preHandler: write, schema: { tags, summary: 'Delete a named location (trusted ones must be untrusted first)', params, response: { 204: z.null() } } }, async (request, reply) => {
-    await deleteLocation(db, contextOf(request), request.params.id);
-    return reply.code(204).send(null);
-  });
+  r.post(
+    base,
+    { preHandler: write, schema: { tags, summary: 'Create a named location', body, response: { 201: location } } },
+    async (request, reply) => reply.code(201).send(await createLocation(db, contextOf(request), request.body)),
+  );
+  r.patch(
+    `${base}/:id`,
+    { preHandler: write, schema: { tags, summary: 'Update a named location', params, body, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await updateLocation(db, contextOf(request), request.params.id, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+  r.delete(
+    `${base}/:id`,
+    {
+      preHandler: write,
+      schema: { tags, summary: 'Delete a named location (trusted ones must be untrusted first)', params, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await deleteLocation(db, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }
 
 const body = z.looseObject({
   '@odata.type': z.string().max(100).optional(),
   displayName: z.string().max(256).optional(),
   isTrusted: z.boolean().optional(),
-  ipRanges: z.array(z.looseObject({ '@odata.type': z.string().max(100).optional(), cidrAddress: z.string().max(64) })).max(2001).optional(),
+  ipRanges: z
+    .array(z.looseObject({ '@odata.type': z.string().max(100).optional(), cidrAddress: z.string().max(64) }))
+    .max(2001)
+    .optional(),
   countriesAndRegions: z.array(z.string().max(8)).max(300).optional(),
   includeUnknownCountriesAndRegions: z.boolean().optional(),
   countryLookupMethod: z.string().max(32).optional(),

@@ -8,6 +8,11 @@ import { runAnalysis, type AnalysisReport, type Progress } from './run.ts';
 
 /** `POST /identity/conditionalAccess/analyze` and `latchkey policy analyze`: the current policies, whole directory. */
 export async function analyzeLockout(db: Kysely<DB>, onProgress?: Progress): Promise<AnalysisReport> {
-  const [facts, policies, strengths, locations] = await Promise.all([loadDirectoryFacts(db), listPolicies(db), listCustomStrengths(db), listNamedLocations(db)]);
+  const [facts, policies, strengths, locations] = await Promise.all([
+    loadDirectoryFacts(db),
+    listPolicies(db),
+    listCustomStrengths(db),
+    listNamedLocations(db),
+  ]);
   return runAnalysis({ facts, policies, strengths, locations }, onProgress);
 }

@@ -5,7 +5,8 @@ import { REGISTER_SECURITY_INFO } from '../conditional-access/types.ts';
 import type { PerformedMode } from '../strengths/types.ts';
 import type { UserFacts } from './facts.ts';
 
-export type AnalysisTarget = { kind: 'application'; appId: string; displayName: string } | { kind: 'userAction'; action: string; displayName: string };
+export type AnalysisTarget =
+  { kind: 'application'; appId: string; displayName: string } | { kind: 'userAction'; action: string; displayName: string };
 
 /** `ok`: existing methods suffice · `okWithTap`: an administrator must issue a TAP · `okAfterRegistration`: after registering a method · `noSignInMethod`: no policy in the way, but nothing to sign in with yet (not counted as a lockout) · `blocked`: a block policy · `lockedOut`: no way in. */
 export type TargetStatus = 'ok' | 'okWithTap' | 'okAfterRegistration' | 'noSignInMethod' | 'blocked' | 'lockedOut';
@@ -17,7 +18,11 @@ export interface TargetVerdict {
   reasons: string[];
 }
 
-export const REGISTRATION_TARGET: AnalysisTarget = { kind: 'userAction', action: REGISTER_SECURITY_INFO, displayName: 'Register security information' };
+export const REGISTRATION_TARGET: AnalysisTarget = {
+  kind: 'userAction',
+  action: REGISTER_SECURITY_INFO,
+  displayName: 'Register security information',
+};
 const FIRST_FACTORS = new Set(['password', 'fido2', 'temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse']);
 const MODE_NAMES: Record<string, string> = {
   password: 'password',
@@ -51,7 +56,9 @@ export function userMethods(u: UserFacts, policy: UserMethodPolicy, restrictedAa
     ? [{ mode: 'temporaryAccessPassOneTime' }, ...(tapConfig?.isUsableOnce ? [] : [{ mode: 'temporaryAccessPassMultiUse' }])]
     : [];
   const tapDecision = policy.methods.find((m) => m.methodId === 'TemporaryAccessPass');
-  const tapReason = tap.length ? 'a Temporary Access Pass policy targets the user' : `no Temporary Access Pass policy targets the user (${tapDecision?.reason ?? 'not configured'})`;
+  const tapReason = tap.length
+    ? 'a Temporary Access Pass policy targets the user'
+    : `no Temporary Access Pass policy targets the user (${tapDecision?.reason ?? 'not configured'})`;
   const registrable: PerformedMode[] = [];
   const registrableNames: string[] = [];
   if (policy.selfRegistrable.has('Fido2')) {
@@ -75,18 +82,37 @@ export function userMethods(u: UserFacts, policy: UserMethodPolicy, restrictedAa
  * with those — the methods they could then register. Each evaluation is the pure evaluator in
  * `analysis` mode (unknown conditions: grant policies assumed to apply, conditional blocks not).
  */
-export function analyzeTarget(u: UserFacts, m: UserMethods, target: AnalysisTarget, compiled: CompiledPolicies, marks?: UserMarks): TargetVerdict {
+export function analyzeTarget(
+  u: UserFacts,
+  m: UserMethods,
+  target: AnalysisTarget,
+  compiled: CompiledPolicies,
+  marks?: UserMarks,
+): TargetVerdict {
   const userMarks = marks ?? markUser({ userId: u.id, groupIds: u.groupIds, roleIds: u.roleIds }, compiled);
-  const run = (performed: PerformedMode[], t: AnalysisTarget = target) => evaluate(inputFor(u, t, performed), compiled, { unknown: 'analysis', marks: userMarks });
+  const run = (performed: PerformedMode[], t: AnalysisTarget = target) =>
+    evaluate(inputFor(u, t, performed), compiled, { unknown: 'analysis', marks: userMarks });
   const withTap = [...m.have, ...m.tap];
   const first = run(m.have);
   if (first.decision.decision === 'allow') {
     if (canStart(m.have)) return { target, status: 'ok', reasons: [] };
-    if (canStart(withTap) && run(withTap).decision.decision === 'allow') return { target, status: 'okWithTap', reasons: [`has no sign-in method yet; needs a Temporary Access Pass from an administrator (${m.tapReason})`] };
-    return { target, status: 'noSignInMethod', reasons: ['no policy stands in the way, but the user has no method to sign in with yet (issue a Temporary Access Pass or a setup link)'] };
+    if (canStart(withTap) && run(withTap).decision.decision === 'allow')
+      return {
+        target,
+        status: 'okWithTap',
+        reasons: [`has no sign-in method yet; needs a Temporary Access Pass from an administrator (${m.tapReason})`],
+      };
+    return {
+      target,
+      status: 'noSignInMethod',
+      reasons: [
+        'no policy stands in the way, but the user has no method to sign in with yet (issue a Temporary Access Pass or a setup link)',
+      ],
+    };
   }
   if (first.decision.decision === 'block') return { target, status: 'blocked', reasons: blockReasons(first, compiled) };
-  if (m.tap.length && run(withTap).decision.decision === 'allow') return { target, status: 'okWithTap', reasons: [`needs a Temporary Access Pass from an administrator (${m.tapReason})`] };
+  if (m.tap.length && run(withTap).decision.decision === 'allow')
+    return { target, status: 'okWithTap', reasons: [`needs a Temporary Access Pass from an administrator (${m.tapReason})`] };
 
   const reasons = [...needsReasons(first, compiled), `the user has ${describe(m.have)}`];
   const isRegistration = target.kind === 'userAction';
@@ -95,12 +121,25 @@ export function analyzeTarget(u: UserFacts, m: UserMethods, target: AnalysisTarg
     if (reg.decision.decision === 'allow') {
       if (run([...withTap, ...m.registrable]).decision.decision === 'allow') {
         const tapNeeded = run(m.have, REGISTRATION_TARGET).decision.decision !== 'allow' || !canStart(m.have);
-        return { target, status: 'okAfterRegistration', reasons: [`must first register a ${m.registrableNames.join(' or ')}${tapNeeded ? ', signing in with a Temporary Access Pass from an administrator' : ''}`] };
+        return {
+          target,
+          status: 'okAfterRegistration',
+          reasons: [
+            `must first register a ${m.registrableNames.join(' or ')}${tapNeeded ? ', signing in with a Temporary Access Pass from an administrator' : ''}`,
+          ],
+        };
       }
       reasons.push(`registering a ${m.registrableNames.join(' or ')} would still not satisfy the policy`);
     } else {
-      const covering = reg.decision.decision === 'needs' ? reg.decision.needs.map((n) => n.displayName) : reg.decision.decision === 'block' ? reg.decision.blockedBy.map((id) => nameOf(id, compiled)) : [];
-      reasons.push(`registering a ${m.registrableNames.join(' or ')} requires the registration action, which ${covering.length ? covering.join(', ') : 'Conditional Access'} also covers and the user cannot satisfy`);
+      const covering =
+        reg.decision.decision === 'needs'
+          ? reg.decision.needs.map((n) => n.displayName)
+          : reg.decision.decision === 'block'
+            ? reg.decision.blockedBy.map((id) => nameOf(id, compiled))
+            : [];
+      reasons.push(
+        `registering a ${m.registrableNames.join(' or ')} requires the registration action, which ${covering.length ? covering.join(', ') : 'Conditional Access'} also covers and the user cannot satisfy`,
+      );
     }
   } else if (!isRegistration) reasons.push('the authentication methods policy lets the user register no method that could help');
   reasons.push(m.tapReason);
@@ -132,7 +171,9 @@ function blockReasons(e: Evaluation, c: CompiledPolicies): string[] {
 
 function needsReasons(e: Evaluation, c: CompiledPolicies): string[] {
   if (e.decision.decision !== 'needs') return [];
-  return e.decision.needs.map((n) => `${n.displayName} needs ${n.anyOf.map((alt) => alt.map((r) => requirementText(r, c)).join(' and ')).join(' or ')}`);
+  return e.decision.needs.map(
+    (n) => `${n.displayName} needs ${n.anyOf.map((alt) => alt.map((r) => requirementText(r, c)).join(' and ')).join(' or ')}`,
+  );
 }
 
 function requirementText(r: Requirement, c: CompiledPolicies): string {

@@ -19,7 +19,9 @@ export interface ApplicableIndex {
 export function applicableIndex(c: CompiledPolicies): ApplicableIndex {
   return {
     allApps: new Set(c.allApps),
-    appsOf: c.policies.map((p) => (p.allApps ? [] : p.policy.conditions.applications.includeApplications.map((a) => a.toLowerCase()).filter((a) => a !== 'none'))),
+    appsOf: c.policies.map((p) =>
+      p.allApps ? [] : p.policy.conditions.applications.includeApplications.map((a) => a.toLowerCase()).filter((a) => a !== 'none'),
+    ),
   };
 }
 
@@ -48,7 +50,8 @@ export function userApplicable(u: UserFacts, c: CompiledPolicies, idx: Applicabl
     else for (const app of idx.appsOf[i]!) add(extra, app, i);
   }
   const special = new Map<string, string>();
-  for (const app of new Set([...extra.keys(), ...minus.keys()])) special.set(app, `+${(extra.get(app) ?? []).join(',')}-${(minus.get(app) ?? []).join(',')}`);
+  for (const app of new Set([...extra.keys(), ...minus.keys()]))
+    special.set(app, `+${(extra.get(app) ?? []).join(',')}-${(minus.get(app) ?? []).join(',')}`);
   const action = new Set(c.byAction.get(REGISTER_SECURITY_INFO) ?? []);
   return { base: base.join(','), special, registration: applied.filter((i) => action.has(i)).join(',') };
 }

@@ -30,7 +30,12 @@ export interface DirectoryFacts {
  */
 export async function loadDirectoryFacts(db: Kysely<DB>): Promise<DirectoryFacts> {
   const [users, members, roles, passkeys, passwords, oath, apps, methodConfigurations] = await Promise.all([
-    db.selectFrom('users').select(['id', 'user_principal_name', 'display_name']).where('account_enabled', '=', true).orderBy('id').execute(),
+    db
+      .selectFrom('users')
+      .select(['id', 'user_principal_name', 'display_name'])
+      .where('account_enabled', '=', true)
+      .orderBy('id')
+      .execute(),
     db.selectFrom('group_members').select(['group_id', 'member_id']).execute(),
     db.selectFrom('role_assignments').select(['principal_id', 'role_template_id']).execute(),
     db.selectFrom('passkey_credentials').select(['user_id', 'aaguid']).execute(),

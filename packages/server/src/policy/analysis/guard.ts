@@ -39,16 +39,21 @@ export async function guardLockout(
   const lost = (u: UserReport): string[] => {
     const prior = was.lockedOutUsers.find((b) => b.id === u.id);
     const priorKeys = new Set((prior?.unreachable ?? []).map((v) => key(v.target)));
-    const lostNow = u.unreachable.filter((v) => !priorKeys.has(key(v.target))).map((v) => `${v.target.displayName}: ${v.reasons.join('; ')}`);
+    const lostNow = u.unreachable
+      .filter((v) => !priorKeys.has(key(v.target)))
+      .map((v) => `${v.target.displayName}: ${v.reasons.join('; ')}`);
     // Lists are capped; the counts are not.
-    if (!lostNow.length && u.unreachableCount > (prior?.unreachableCount ?? 0)) lostNow.push(`${u.unreachableCount - (prior?.unreachableCount ?? 0)} more target(s) become unreachable`);
+    if (!lostNow.length && u.unreachableCount > (prior?.unreachableCount ?? 0))
+      lostNow.push(`${u.unreachableCount - (prior?.unreachableCount ?? 0)} more target(s) become unreachable`);
     return lostNow;
   };
   const newly = now.lockedOutUsers.map((u) => ({ u, reasons: lost(u) })).filter((x) => x.reasons.length);
   const actorId = ctx.principal.kind === 'user' ? ctx.principal.id : null;
   const actor = newly.find((x) => x.u.id === actorId);
   const risk: LockoutRisk = {
-    globalAdministrators: newly.filter((x) => x.u.isGlobalAdministrator).map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
+    globalAdministrators: newly
+      .filter((x) => x.u.isGlobalAdministrator)
+      .map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
     actingAdministrator: actor ? { id: actor.u.id, userPrincipalName: actor.u.userPrincipalName, reasons: actor.reasons } : null,
     lockedOutBefore: was.lockedOutUsers.length,
     lockedOutAfter: now.lockedOutUsers.length,
@@ -59,7 +64,9 @@ export async function guardLockout(
   if (!confirm) {
     const who = [
       ...risk.globalAdministrators.map((g) => `Global Administrator ${g.userPrincipalName}`),
-      ...(risk.actingAdministrator && !risk.globalAdministrators.some((g) => g.id === risk.actingAdministrator!.id) ? [`you (${risk.actingAdministrator.userPrincipalName})`] : []),
+      ...(risk.actingAdministrator && !risk.globalAdministrators.some((g) => g.id === risk.actingAdministrator!.id)
+        ? [`you (${risk.actingAdministrator.userPrincipalName})`]
+        : []),
     ];
     throw new ApiError(
       'Request_Conflict',
@@ -70,4 +77,5 @@ export async function guardLockout(
   return risk;
 }
 
-const key = (t: { kind: string; displayName: string } & ({ appId: string } | { action: string })) => ('appId' in t ? `a:${t.appId}` : `x:${t.action}`);
+const key = (t: { kind: string; displayName: string } & ({ appId: string } | { action: string })) =>
+  'appId' in t ? `a:${t.appId}` : `x:${t.action}`;

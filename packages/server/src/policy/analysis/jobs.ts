@@ -22,7 +22,15 @@ const KEEP = 20;
  * (the console polls the same node; a restart forgets them — run it again). At most 20 are kept.
  */
 export function startAnalysisJob(db: Kysely<DB>): AnalysisJob {
-  const job: AnalysisJob = { id: randomUUID(), status: 'running', processedUsers: 0, totalUsers: 0, startedDateTime: new Date().toISOString(), result: null, error: null };
+  const job: AnalysisJob = {
+    id: randomUUID(),
+    status: 'running',
+    processedUsers: 0,
+    totalUsers: 0,
+    startedDateTime: new Date().toISOString(),
+    result: null,
+    error: null,
+  };
   jobs.set(job.id, job);
   while (jobs.size > KEEP) jobs.delete(jobs.keys().next().value!);
   analyzeLockout(db, (done, total) => {

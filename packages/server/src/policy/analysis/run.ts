@@ -7,7 +7,14 @@ import type { NamedLocation } from '../locations/types.ts';
 import { fido2Restriction } from '../strengths/satisfies.ts';
 import { ROLE } from '../../directory/roles.ts';
 import type { DirectoryFacts, UserFacts } from './facts.ts';
-import { analyzeTarget, REGISTRATION_TARGET, userMethods, type AnalysisTarget, type TargetVerdict, type UserMethods } from './analyzeUser.ts';
+import {
+  analyzeTarget,
+  REGISTRATION_TARGET,
+  userMethods,
+  type AnalysisTarget,
+  type TargetVerdict,
+  type UserMethods,
+} from './analyzeUser.ts';
 import { applicableIndex, userApplicable } from './applicable.ts';
 
 type Verdict = Pick<TargetVerdict, 'status' | 'reasons'>;
@@ -36,7 +43,11 @@ export type AnalysisReport = {
   /** Users who would additionally be locked out if report-only policies were enabled. */
   reportOnlyWouldLockOut: UserReport[];
   /** Users who get in only after an administrator issues a TAP or after registering a method. */
-  needsOnboarding: Array<{ id: string; userPrincipalName: string; targets: Array<{ target: AnalysisTarget; status: string; reasons: string[] }> }>;
+  needsOnboarding: Array<{
+    id: string;
+    userPrincipalName: string;
+    targets: Array<{ target: AnalysisTarget; status: string; reasons: string[] }>;
+  }>;
   durationMs: number;
 };
 
@@ -117,7 +128,10 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
         const strip = ({ status, reasons }: TargetVerdict): Verdict => ({ status, reasons });
         const who = { userId: u.id, groupIds: u.groupIds, roleIds: u.roleIds };
         marks ??= { enforced: markUser(who, enforced), asIfEnabled: asIfEnabled ? markUser(who, asIfEnabled) : null };
-        v = { enforced: strip(analyzeTarget(u, methods, t, enforced, marks.enforced)), asIfEnabled: asIfEnabled ? strip(analyzeTarget(u, methods, t, asIfEnabled, marks.asIfEnabled!)) : null };
+        v = {
+          enforced: strip(analyzeTarget(u, methods, t, enforced, marks.enforced)),
+          asIfEnabled: asIfEnabled ? strip(analyzeTarget(u, methods, t, asIfEnabled, marks.asIfEnabled!)) : null,
+        };
         memo.set(key, v);
       }
       const e = v.enforced.status;
@@ -126,12 +140,19 @@ export async function runAnalysis(input: AnalysisInput, onProgress?: Progress): 
       } else if (v.asIfEnabled && (v.asIfEnabled.status === 'lockedOut' || v.asIfEnabled.status === 'blocked')) {
         if (wouldCount++ < MAX_LISTED) would.push({ target: t, ...v.asIfEnabled });
       }
-      if ((e === 'okWithTap' || e === 'okAfterRegistration' || e === 'noSignInMethod') && onboarding.length < MAX_LISTED) onboarding.push({ target: t, ...v.enforced });
+      if ((e === 'okWithTap' || e === 'okAfterRegistration' || e === 'noSignInMethod') && onboarding.length < MAX_LISTED)
+        onboarding.push({ target: t, ...v.enforced });
     }
-    const who = { id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, isGlobalAdministrator: u.roleIds.includes(ROLE.globalAdministrator) };
+    const who = {
+      id: u.id,
+      userPrincipalName: u.userPrincipalName,
+      displayName: u.displayName,
+      isGlobalAdministrator: u.roleIds.includes(ROLE.globalAdministrator),
+    };
     if (unreachableCount) report.lockedOutUsers.push({ ...who, unreachableCount, unreachable });
     else if (wouldCount) report.reportOnlyWouldLockOut.push({ ...who, unreachableCount: wouldCount, unreachable: would });
-    if (onboarding.length && report.needsOnboarding.length < 1000) report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding });
+    if (onboarding.length && report.needsOnboarding.length < 1000)
+      report.needsOnboarding.push({ id: u.id, userPrincipalName: u.userPrincipalName, targets: onboarding });
     if (onProgress && (i % step === 0 || i === total - 1)) onProgress(i + 1, total);
   }
   report.evaluatedSignatures = memo.size;

@@ -1,6 +1,14 @@
 import { badRequest } from '../../errors.ts';
 import type { PolicyBody } from './schemas.ts';
-import { BUILT_IN_CONTROLS, CLIENT_APP_TYPES, PLATFORMS, REGISTER_DEVICE, REGISTER_SECURITY_INFO, RISK_LEVELS, type ConditionalAccessPolicy } from './types.ts';
+import {
+  BUILT_IN_CONTROLS,
+  CLIENT_APP_TYPES,
+  PLATFORMS,
+  REGISTER_DEVICE,
+  REGISTER_SECURITY_INFO,
+  RISK_LEVELS,
+  type ConditionalAccessPolicy,
+} from './types.ts';
 
 /** What a check may look up: which strengths and named locations exist. */
 export interface CheckRefs {
@@ -24,7 +32,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notIn = (values: readonly string[], allowed: readonly string[]) => values.filter((v) => !allowed.includes(v));
 const badIds = (values: readonly string[], keywords: readonly string[]) => values.filter((v) => !keywords.includes(v) && !GUID.test(v));
 /** Conditions Latchkey cannot evaluate; an export carries them as null, which is fine (ADR 0008). */
-const UNSUPPORTED_CONDITIONS = ['devices', 'clientApplications', 'authenticationFlows', 'insiderRiskLevels', 'times', 'deviceStates', 'agentIdRiskLevels'];
+const UNSUPPORTED_CONDITIONS = [
+  'devices',
+  'clientApplications',
+  'authenticationFlows',
+  'insiderRiskLevels',
+  'times',
+  'deviceStates',
+  'agentIdRiskLevels',
+];
 
 /**
  * Every rule a Conditional Access policy must pass, in one table, each citing entra-spec. Run by
@@ -48,14 +64,18 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
         ...badIds(c.users.excludeUsers, ['GuestsOrExternalUsers']),
         ...badIds([...c.users.includeGroups, ...c.users.excludeGroups, ...c.users.includeRoles, ...c.users.excludeRoles], []),
       ];
-      return bad.length ? `Invalid user, group or role reference(s): ${bad.join(', ')} (ids are GUIDs; roles by role template id).` : undefined;
+      return bad.length
+        ? `Invalid user, group or role reference(s): ${bad.join(', ')} (ids are GUIDs; roles by role template id).`
+        : undefined;
     },
   },
   {
     // §1.1 Graph minimum: an application rule (apps, user actions or authentication context).
     name: 'checkApplicationsAssigned',
     check: ({ policy: { conditions: c } }) =>
-      c.applications.includeApplications.length || c.applications.includeUserActions.length || c.applications.includeAuthenticationContextClassReferences.length
+      c.applications.includeApplications.length ||
+      c.applications.includeUserActions.length ||
+      c.applications.includeAuthenticationContextClassReferences.length
         ? undefined
         : 'conditions.applications must include applications, user actions or authentication contexts.',
   },
@@ -63,7 +83,9 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
     name: 'checkApplicationKeywords',
     check: ({ policy: { conditions: c } }) => {
       const bad = [
-        ...c.applications.includeApplications.filter((a) => !['All', 'None', 'Office365', 'MicrosoftAdminPortals'].includes(a) && !/^[\w.:/-]{1,256}$/.test(a)),
+        ...c.applications.includeApplications.filter(
+          (a) => !['All', 'None', 'Office365', 'MicrosoftAdminPortals'].includes(a) && !/^[\w.:/-]{1,256}$/.test(a),
+        ),
         ...c.applications.excludeApplications.filter((a) => ['All', 'None'].includes(a)),
       ];
       return bad.length ? `Invalid application reference(s): ${bad.join(', ')}.` : undefined;
@@ -86,7 +108,10 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
     name: 'checkRegisterDeviceControls',
     check: ({ policy: p }) =>
       p.conditions.applications.includeUserActions.includes(REGISTER_DEVICE) &&
-      (!p.grantControls || p.grantControls.builtInControls.some((x) => x !== 'mfa') || p.grantControls.authenticationStrength || p.conditions.clientAppTypes.some((x) => x !== 'all'))
+      (!p.grantControls ||
+        p.grantControls.builtInControls.some((x) => x !== 'mfa') ||
+        p.grantControls.authenticationStrength ||
+        p.conditions.clientAppTypes.some((x) => x !== 'all'))
         ? `For ${REGISTER_DEVICE}, Require multifactor authentication is the only grant control allowed and client app conditions are unavailable.`
         : undefined,
   },
@@ -95,8 +120,12 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
     name: 'checkHasControls',
     check: ({ policy: p }) => {
       const g = p.grantControls;
-      const grants = g ? g.builtInControls.length + g.termsOfUse.length + g.customAuthenticationFactors.length + (g.authenticationStrength ? 1 : 0) : 0;
-      return grants || p.sessionControls?.signInFrequency?.isEnabled ? undefined : 'A policy needs a grant control (or block) or a session control.';
+      const grants = g
+        ? g.builtInControls.length + g.termsOfUse.length + g.customAuthenticationFactors.length + (g.authenticationStrength ? 1 : 0)
+        : 0;
+      return grants || p.sessionControls?.signInFrequency?.isEnabled
+        ? undefined
+        : 'A policy needs a grant control (or block) or a session control.';
     },
   },
   {
@@ -117,7 +146,8 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
     // §1.5: block is exclusive.
     name: 'checkBlockExclusive',
     check: ({ policy: { grantControls: g } }) =>
-      g?.builtInControls.includes('block') && (g.builtInControls.length > 1 || g.authenticationStrength || g.termsOfUse.length || g.customAuthenticationFactors.length)
+      g?.builtInControls.includes('block') &&
+      (g.builtInControls.length > 1 || g.authenticationStrength || g.termsOfUse.length || g.customAuthenticationFactors.length)
         ? "The 'block' control cannot be combined with other grant controls."
         : undefined,
   },
@@ -132,7 +162,9 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
   {
     name: 'checkStrengthExists',
     check: ({ policy: { grantControls: g }, refs }) =>
-      g?.authenticationStrength && !refs.strengthExists(g.authenticationStrength.id) ? `Authentication strength '${g.authenticationStrength.id}' does not exist.` : undefined,
+      g?.authenticationStrength && !refs.strengthExists(g.authenticationStrength.id)
+        ? `Authentication strength '${g.authenticationStrength.id}' does not exist.`
+        : undefined,
   },
   {
     // §1.5: passwordChange must be ANDed with MFA, with user risk, on All apps, without exclusions.
@@ -165,7 +197,9 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
         ...c.locations.excludeLocations.filter((l) => l !== 'AllTrusted' && !refs.locationExists(l)),
       ];
       if (bad.length) return `Unknown named location(s): ${bad.join(', ')}.`;
-      return c.locations.includeLocations.length ? undefined : 'conditions.locations needs includeLocations (All, AllTrusted or named location ids).';
+      return c.locations.includeLocations.length
+        ? undefined
+        : 'conditions.locations needs includeLocations (All, AllTrusted or named location ids).';
     },
   },
   {
@@ -195,7 +229,8 @@ export const POLICY_CHECKS: readonly PolicyCheck[] = [
     check: ({ policy: p }) => {
       const f = p.sessionControls?.signInFrequency;
       if (!f?.isEnabled) return undefined;
-      if (f.frequencyInterval === 'everyTime') return f.type || f.value ? 'signInFrequency with frequencyInterval everyTime takes no type or value.' : undefined;
+      if (f.frequencyInterval === 'everyTime')
+        return f.type || f.value ? 'signInFrequency with frequencyInterval everyTime takes no type or value.' : undefined;
       if (!f.type || !f.value) return 'signInFrequency needs type (hours or days) and value.';
       const max = f.type === 'hours' ? 24 : 365;
       return f.value >= 1 && f.value <= max ? undefined : `signInFrequency value must be 1–${max} ${f.type}.`;

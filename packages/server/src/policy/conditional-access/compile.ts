@@ -83,7 +83,9 @@ export function compilePolicies(
   customStrengths: readonly AuthenticationStrength[],
   namedLocations: readonly NamedLocation[],
 ): CompiledPolicies {
-  const strengths = new Map<string, AuthenticationStrength>([...BUILT_IN_STRENGTHS, ...customStrengths].map((s) => [s.id.toLowerCase(), s]));
+  const strengths = new Map<string, AuthenticationStrength>(
+    [...BUILT_IN_STRENGTHS, ...customStrengths].map((s) => [s.id.toLowerCase(), s]),
+  );
   const locations = new Map<string, CompiledLocation>(namedLocations.map((l) => [l.id.toLowerCase(), compileLocation(l)]));
   const includeByKey = new Map<string, number[]>();
   const excludeByKey = new Map<string, number[]>();
@@ -105,7 +107,11 @@ export function compilePolicies(
     keys('u', realUsers, includeByKey);
     keys('g', u.includeGroups, includeByKey);
     keys('r', u.includeRoles, includeByKey);
-    keys('u', u.excludeUsers.filter((x) => x !== 'GuestsOrExternalUsers'), excludeByKey);
+    keys(
+      'u',
+      u.excludeUsers.filter((x) => x !== 'GuestsOrExternalUsers'),
+      excludeByKey,
+    );
     keys('g', u.excludeGroups, excludeByKey);
     keys('r', u.excludeRoles, excludeByKey);
     const includeAll = u.includeUsers.includes('All');
@@ -142,7 +148,19 @@ export function compilePolicies(
       notTargeted: new Map(),
     };
   });
-  return { policies: compiled, includeByKey, excludeByKey, includeAllUsers, allApps, byApp, byAction, byAuthContext, strengths, locations, referencedKeys };
+  return {
+    policies: compiled,
+    includeByKey,
+    excludeByKey,
+    includeAllUsers,
+    allApps,
+    byApp,
+    byAction,
+    byAuthContext,
+    strengths,
+    locations,
+    referencedKeys,
+  };
 }
 
 function requirementsOf(p: ConditionalAccessPolicy, strengths: ReadonlyMap<string, AuthenticationStrength>): Requirement[] {
@@ -153,13 +171,23 @@ function requirementsOf(p: ConditionalAccessPolicy, strengths: ReadonlyMap<strin
     if (control === 'block') continue;
     if (control === 'mfa') {
       // §1.5: the built-in "Multifactor authentication" strength is equivalent to mfa.
-      out.push({ kind: 'authenticationStrength', id: BUILT_IN_STRENGTH.mfa, displayName: 'Multifactor authentication', viaMfaControl: true });
+      out.push({
+        kind: 'authenticationStrength',
+        id: BUILT_IN_STRENGTH.mfa,
+        displayName: 'Multifactor authentication',
+        viaMfaControl: true,
+      });
     } else if (control === 'compliantDevice') out.push({ kind: 'compliantDevice' });
     else out.push({ kind: 'unsupportedControl', control });
   }
   if (g.authenticationStrength) {
     const s = strengths.get(g.authenticationStrength.id.toLowerCase());
-    out.push({ kind: 'authenticationStrength', id: g.authenticationStrength.id.toLowerCase(), displayName: s?.displayName ?? g.authenticationStrength.id, viaMfaControl: false });
+    out.push({
+      kind: 'authenticationStrength',
+      id: g.authenticationStrength.id.toLowerCase(),
+      displayName: s?.displayName ?? g.authenticationStrength.id,
+      viaMfaControl: false,
+    });
   }
   for (const t of g.termsOfUse) out.push({ kind: 'unsupportedControl', control: `termsOfUse:${t}` });
   for (const t of g.customAuthenticationFactors) out.push({ kind: 'unsupportedControl', control: `customAuthenticationFactor:${t}` });
@@ -177,7 +205,15 @@ function frequencyMs(f: { frequencyInterval: string; type: string | null; value:
 function compileLocation(l: NamedLocation): CompiledLocation {
   if (l['@odata.type'] === '#microsoft.graph.ipNamedLocation') {
     const set = rangeSet(l.ipRanges.map((r) => r.cidrAddress));
-    return { id: l.id, displayName: l.displayName, kind: 'ip', trusted: l.isTrusted, has: (ip) => set.has(ip), countries: new Set(), includeUnknownCountries: false };
+    return {
+      id: l.id,
+      displayName: l.displayName,
+      kind: 'ip',
+      trusted: l.isTrusted,
+      has: (ip) => set.has(ip),
+      countries: new Set(),
+      includeUnknownCountries: false,
+    };
   }
   return {
     id: l.id,

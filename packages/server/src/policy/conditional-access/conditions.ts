@@ -22,7 +22,11 @@ const any = (xs: Tri[]): Tri => (xs.includes(true) ? true : xs.includes(undefine
 export function conditionsOf(p: CompiledPolicy, input: SignInInput, compiled: CompiledPolicies): ConditionsResult {
   const checks: Array<[AnalysisReason, () => Tri, string]> = [
     ['devicePlatform', () => platformMatches(p, input.devicePlatform), `device platform (${input.devicePlatform ?? 'not given'})`],
-    ['location', () => locationMatches(p, input, compiled), `location (${input.ipAddress ?? 'no IP'}${input.country ? `, ${input.country}` : ''})`],
+    [
+      'location',
+      () => locationMatches(p, input, compiled),
+      `location (${input.ipAddress ?? 'no IP'}${input.country ? `, ${input.country}` : ''})`,
+    ],
     ['clientApps', () => setMatches(p.clientAppTypes, input.clientAppType), `client app type (${input.clientAppType ?? 'not given'})`],
     ['signInRisk', () => setMatches(p.signInRisk, input.signInRiskLevel), `sign-in risk (${input.signInRiskLevel ?? 'not given'})`],
     ['userRisk', () => setMatches(p.userRisk, input.userRiskLevel), `user risk (${input.userRiskLevel ?? 'not given'})`],
@@ -31,7 +35,12 @@ export function conditionsOf(p: CompiledPolicy, input: SignInInput, compiled: Co
   for (const [reason, test, what] of checks) {
     const r = test();
     if (r === false) return { applies: false, reason, explanation: `The ${what} condition is not met.` };
-    if (r === undefined && !unknown) unknown = { applies: undefined, reason: 'notEnoughInformation', explanation: `Not enough information to evaluate the ${what} condition.` };
+    if (r === undefined && !unknown)
+      unknown = {
+        applies: undefined,
+        reason: 'notEnoughInformation',
+        explanation: `Not enough information to evaluate the ${what} condition.`,
+      };
   }
   return unknown ?? { applies: true, explanation: 'All conditions are met.' };
 }

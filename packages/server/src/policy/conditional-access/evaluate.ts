@@ -11,7 +11,8 @@ export interface SignInInput {
   /** Active directory role template ids. */
   roleIds: Iterable<string>;
   isGuest?: boolean;
-  target: { kind: 'application'; appId: string } | { kind: 'userAction'; action: string } | { kind: 'authenticationContext'; value: string };
+  target:
+    { kind: 'application'; appId: string } | { kind: 'userAction'; action: string } | { kind: 'authenticationContext'; value: string };
   ipAddress?: string | null | undefined;
   /** From the User-Agent (`platform.ts`); `unknown` when the User-Agent names none. */
   devicePlatform?: string | undefined;
@@ -32,7 +33,15 @@ export interface SignInInput {
  */
 export type UnknownMode = 'whatIf' | 'analysis';
 
-export type PolicyResult = 'success' | 'failure' | 'notApplied' | 'reportOnlySuccess' | 'reportOnlyFailure' | 'reportOnlyInterrupted' | 'reportOnlyNotApplied' | 'notEnabled';
+export type PolicyResult =
+  | 'success'
+  | 'failure'
+  | 'notApplied'
+  | 'reportOnlySuccess'
+  | 'reportOnlyFailure'
+  | 'reportOnlyInterrupted'
+  | 'reportOnlyNotApplied'
+  | 'notEnabled';
 
 export type AnalysisReason =
   | 'notSet'
@@ -105,7 +114,19 @@ export function evaluate(
     }
     const notApplied = state === 'enabled' ? 'notApplied' : 'reportOnlyNotApplied';
     if (!included[i] || excluded[i] || (p.excludeGuests && input.isGuest)) {
-      outcomes.set(i, base(p, notApplied, ['users'], [excluded[i] ? 'The user is excluded (exclude wins over include).' : 'The policy does not include this user, their groups or roles.']));
+      outcomes.set(
+        i,
+        base(
+          p,
+          notApplied,
+          ['users'],
+          [
+            excluded[i]
+              ? 'The user is excluded (exclude wins over include).'
+              : 'The policy does not include this user, their groups or roles.',
+          ],
+        ),
+      );
       continue;
     }
     if (input.target.kind === 'application' && p.excludeApps.has(input.target.appId.toLowerCase())) {
@@ -148,12 +169,17 @@ export function evaluate(
       o.needs = g.anyOf;
       if (g.reauthenticate) o.reauthenticate = true;
       o.result = enforced ? 'failure' : g.interactive ? 'reportOnlyInterrupted' : 'reportOnlyFailure';
-      if (enforced) needs.push({ policyId: p.policy.id, displayName: p.policy.displayName, anyOf: g.anyOf, reauthenticate: g.reauthenticate });
+      if (enforced)
+        needs.push({ policyId: p.policy.id, displayName: p.policy.displayName, anyOf: g.anyOf, reauthenticate: g.reauthenticate });
     }
     outcomes.set(p.index, o);
   }
 
-  const decision: Decision = blockedBy.length ? { decision: 'block', blockedBy } : needs.length ? { decision: 'needs', needs } : { decision: 'allow' };
+  const decision: Decision = blockedBy.length
+    ? { decision: 'block', blockedBy }
+    : needs.length
+      ? { decision: 'needs', needs }
+      : { decision: 'allow' };
   const policies: PolicyOutcome[] = [];
   if (options.includeAll) {
     for (let i = 0; i < n; i++) {
@@ -190,9 +216,24 @@ function notTargetedOutcome(p: CompiledPolicy, kind: SignInInput['target']['kind
   const byKind = p.notTargeted;
   let o = byKind.get(kind);
   if (!o) {
-    const reason: AnalysisReason = p.policy.state === 'disabled' ? 'policyNotEnabled' : kind === 'userAction' ? 'userActions' : kind === 'authenticationContext' ? 'authenticationContext' : 'application';
-    const result: PolicyResult = p.policy.state === 'disabled' ? 'notEnabled' : p.policy.state === 'enabled' ? 'notApplied' : 'reportOnlyNotApplied';
-    o = Object.freeze(base(p, result, [reason], [reason === 'policyNotEnabled' ? 'The policy is disabled.' : 'The policy does not target this application or action.']));
+    const reason: AnalysisReason =
+      p.policy.state === 'disabled'
+        ? 'policyNotEnabled'
+        : kind === 'userAction'
+          ? 'userActions'
+          : kind === 'authenticationContext'
+            ? 'authenticationContext'
+            : 'application';
+    const result: PolicyResult =
+      p.policy.state === 'disabled' ? 'notEnabled' : p.policy.state === 'enabled' ? 'notApplied' : 'reportOnlyNotApplied';
+    o = Object.freeze(
+      base(
+        p,
+        result,
+        [reason],
+        [reason === 'policyNotEnabled' ? 'The policy is disabled.' : 'The policy does not target this application or action.'],
+      ),
+    );
     byKind.set(kind, o);
   }
   return o;
@@ -238,7 +279,8 @@ interface Grant {
 
 function grantOf(p: CompiledPolicy, input: SignInInput, compiled: CompiledPolicies, superseded: boolean): Grant {
   const reasons: string[] = [];
-  if (p.block) return { block: true, satisfied: false, interactive: false, reauthenticate: false, anyOf: [], reasons: ['The policy blocks access.'] };
+  if (p.block)
+    return { block: true, satisfied: false, interactive: false, reauthenticate: false, anyOf: [], reasons: ['The policy blocks access.'] };
   let performed = input.performed;
   let reauthenticate = false;
   if (p.frequencyMs !== null) {
@@ -247,7 +289,8 @@ function grantOf(p: CompiledPolicy, input: SignInInput, compiled: CompiledPolici
     if (p.frequencyCoversPrimary && input.performed.length && !performed.length) {
       reauthenticate = true;
       reasons.push('Sign-in frequency: the last sign-in is older than the policy allows; sign in again.');
-    } else if (performed.length < input.performed.length) reasons.push('Sign-in frequency: methods performed before the window do not count.');
+    } else if (performed.length < input.performed.length)
+      reasons.push('Sign-in frequency: methods performed before the window do not count.');
   }
   const met = p.requirements.map((r) => requirementMet(r, performed, input, compiled, superseded, reasons));
   const unmet = p.requirements.filter((_, i) => !met[i]);
@@ -257,9 +300,20 @@ function grantOf(p: CompiledPolicy, input: SignInInput, compiled: CompiledPolici
   return { block: false, satisfied, interactive, reauthenticate, anyOf, reasons };
 }
 
-function requirementMet(r: Requirement, performed: readonly PerformedMode[], input: SignInInput, compiled: CompiledPolicies, superseded: boolean, reasons: string[]): boolean {
+function requirementMet(
+  r: Requirement,
+  performed: readonly PerformedMode[],
+  input: SignInInput,
+  compiled: CompiledPolicies,
+  superseded: boolean,
+  reasons: string[],
+): boolean {
   if (r.kind === 'compliantDevice') {
-    reasons.push(input.deviceIsCompliant ? 'The device is compliant.' : 'Requires a compliant device; Latchkey has no device compliance signal for this sign-in.');
+    reasons.push(
+      input.deviceIsCompliant
+        ? 'The device is compliant.'
+        : 'Requires a compliant device; Latchkey has no device compliance signal for this sign-in.',
+    );
     return !!input.deviceIsCompliant;
   }
   if (r.kind === 'unsupportedControl') {

@@ -83,7 +83,9 @@ export function normalizePolicy(body: PolicyBody, base: ConditionalAccessPolicy 
           builtInControls: arr(g.builtInControls as string[] | null),
           customAuthenticationFactors: arr(g.customAuthenticationFactors as string[] | null),
           termsOfUse: arr(g.termsOfUse as string[] | null),
-          authenticationStrength: g.authenticationStrength ? { id: String((g.authenticationStrength as { id: string }).id).toLowerCase() } : null,
+          authenticationStrength: g.authenticationStrength
+            ? { id: String((g.authenticationStrength as { id: string }).id).toLowerCase() }
+            : null,
         }
       : null,
     sessionControls: s ? { ...s, signInFrequency: signInFrequency(s.signInFrequency as Record<string, unknown> | null) } : null,

@@ -45,7 +45,12 @@ export interface WriteResult {
 }
 
 /** POST: validate (checks table), run the lockout guard, store, audit — one transaction. */
-export async function createConditionalAccessPolicy(db: Kysely<DB>, ctx: RequestContext, body: PolicyBody, confirm: boolean): Promise<WriteResult> {
+export async function createConditionalAccessPolicy(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  body: PolicyBody,
+  confirm: boolean,
+): Promise<WriteResult> {
   return db.transaction().execute(async (trx) => {
     await lockAndBumpGeneration(trx);
     const policy = normalizePolicy(body, null, randomUUID(), new Date().toISOString());
@@ -59,7 +64,13 @@ export async function createConditionalAccessPolicy(db: Kysely<DB>, ctx: Request
 }
 
 /** PATCH: Graph merge semantics (`normalize.ts`), then as create. */
-export async function updateConditionalAccessPolicy(db: Kysely<DB>, ctx: RequestContext, id: string, body: PolicyBody, confirm: boolean): Promise<WriteResult> {
+export async function updateConditionalAccessPolicy(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  id: string,
+  body: PolicyBody,
+  confirm: boolean,
+): Promise<WriteResult> {
   return db.transaction().execute(async (trx) => {
     await lockAndBumpGeneration(trx);
     const existing = isGuid(id) ? await findPolicy(trx, id.toLowerCase(), true) : undefined;
@@ -67,7 +78,13 @@ export async function updateConditionalAccessPolicy(db: Kysely<DB>, ctx: Request
     const policy = normalizePolicy(body, existing, existing.id, new Date().toISOString());
     await validate(trx, body, policy);
     const before = await listPolicies(trx);
-    const lockoutRisk = await guardLockout(trx, ctx, before, before.map((p) => (p.id === policy.id ? policy : p)), confirm);
+    const lockoutRisk = await guardLockout(
+      trx,
+      ctx,
+      before,
+      before.map((p) => (p.id === policy.id ? policy : p)),
+      confirm,
+    );
     await updatePolicy(trx, policy);
     await audit(trx, ctx, 'Update conditional access policy', 'Update', existing, policy, lockoutRisk);
     return { policy: await expandPolicy(trx, policy), lockoutRisk };
@@ -81,7 +98,13 @@ export async function deleteConditionalAccessPolicy(db: Kysely<DB>, ctx: Request
     const existing = isGuid(id) ? await findPolicy(trx, id.toLowerCase(), true) : undefined;
     if (!existing) throw notFound('conditionalAccessPolicy', id);
     const before = await listPolicies(trx);
-    const lockoutRisk = await guardLockout(trx, ctx, before, before.filter((p) => p.id !== existing.id), confirm);
+    const lockoutRisk = await guardLockout(
+      trx,
+      ctx,
+      before,
+      before.filter((p) => p.id !== existing.id),
+      confirm,
+    );
     await deletePolicy(trx, existing.id);
     await audit(trx, ctx, 'Delete conditional access policy', 'Delete', existing, null, lockoutRisk);
   });
@@ -118,9 +141,19 @@ async function audit(
         id: p.id,
         displayName: p.displayName,
         type: 'Policy',
-        modifiedProperties: [{ displayName: 'ConditionalAccessPolicy', oldValue: before ? JSON.stringify(before) : null, newValue: after ? JSON.stringify(after) : null }],
+        modifiedProperties: [
+          {
+            displayName: 'ConditionalAccessPolicy',
+            oldValue: before ? JSON.stringify(before) : null,
+            newValue: after ? JSON.stringify(after) : null,
+          },
+        ],
       },
     ],
-    ...(risk ? { details: { lockoutConfirmed: 'true', lockedOutBefore: String(risk.lockedOutBefore), lockedOutAfter: String(risk.lockedOutAfter) } } : {}),
+    ...(risk
+      ? {
+          details: { lockoutConfirmed: 'true', lockedOutBefore: String(risk.lockedOutBefore), lockedOutAfter: String(risk.lockedOutAfter) },
+        }
+      : {}),
   });
 }

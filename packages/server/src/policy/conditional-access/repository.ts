@@ -52,7 +52,12 @@ export async function deletePolicy(db: Db, id: string): Promise<void> {
 
 /** Policies whose grant controls reference the strength (for `usage` and delete protection). */
 export async function policiesUsingStrength(db: Db, strengthId: string): Promise<ConditionalAccessPolicy[]> {
-  const rows = await db.selectFrom('ca_policies').select('body').where('strength_id', '=', strengthId.toLowerCase()).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('ca_policies')
+    .select('body')
+    .where('strength_id', '=', strengthId.toLowerCase())
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.body as unknown as ConditionalAccessPolicy);
 }
 
@@ -62,7 +67,11 @@ export async function policiesUsingStrength(db: Db, strengthId: string): Promise
  */
 export async function lockAndBumpGeneration(trx: Transaction<DB>): Promise<void> {
   await sql`select pg_advisory_xact_lock(7460912)`.execute(trx);
-  await trx.updateTable('ca_generation').set({ generation: sql`generation + 1` }).where('id', '=', 1).execute();
+  await trx
+    .updateTable('ca_generation')
+    .set({ generation: sql`generation + 1` })
+    .where('id', '=', 1)
+    .execute();
 }
 
 export async function currentGeneration(db: Db): Promise<number> {

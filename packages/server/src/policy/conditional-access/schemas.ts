@@ -27,7 +27,12 @@ const conditions = z.looseObject({
   users: users.nullish(),
   applications: applications.nullish(),
   clientAppTypes: z.array(z.string().max(64)).max(16).nullish(),
-  platforms: z.looseObject({ includePlatforms: z.array(z.string().max(64)).max(16).nullish(), excludePlatforms: z.array(z.string().max(64)).max(16).nullish() }).nullish(),
+  platforms: z
+    .looseObject({
+      includePlatforms: z.array(z.string().max(64)).max(16).nullish(),
+      excludePlatforms: z.array(z.string().max(64)).max(16).nullish(),
+    })
+    .nullish(),
   locations: z.looseObject({ includeLocations: ids.nullish(), excludeLocations: ids.nullish() }).nullish(),
   signInRiskLevels: z.array(z.string().max(64)).max(16).nullish(),
   userRiskLevels: z.array(z.string().max(64)).max(16).nullish(),

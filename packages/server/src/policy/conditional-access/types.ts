@@ -72,4 +72,13 @@ export const REGISTER_DEVICE = 'urn:user:registerdevice';
 export const PLATFORMS = ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'linux', 'all', 'unknownFutureValue'] as const;
 export const CLIENT_APP_TYPES = ['all', 'browser', 'mobileAppsAndDesktopClients', 'exchangeActiveSync', 'easSupported', 'other'] as const;
 export const RISK_LEVELS = ['low', 'medium', 'high', 'hidden', 'none', 'unknownFutureValue'] as const;
-export const BUILT_IN_CONTROLS = ['block', 'mfa', 'compliantDevice', 'domainJoinedDevice', 'approvedApplication', 'compliantApplication', 'passwordChange', 'unknownFutureValue'] as const;
+export const BUILT_IN_CONTROLS = [
+  'block',
+  'mfa',
+  'compliantDevice',
+  'domainJoinedDevice',
+  'approvedApplication',
+  'compliantApplication',
+  'passwordChange',
+  'unknownFutureValue',
+] as const;

@@ -38,7 +38,10 @@ export type WhatIfRequest = z.infer<typeof whatIfRequestSchema>;
 
 export type WhatIfResult = ConditionalAccessPolicy & { policyApplies: boolean; analysisReasons: string };
 
-const USER_ACTIONS: Record<string, string> = { registerSecurityInformation: REGISTER_SECURITY_INFO, registerOrJoinDevices: REGISTER_DEVICE };
+const USER_ACTIONS: Record<string, string> = {
+  registerSecurityInformation: REGISTER_SECURITY_INFO,
+  registerOrJoinDevices: REGISTER_DEVICE,
+};
 
 /**
  * What If: which policies apply to a described sign-in, and for those that do not, the first
@@ -70,7 +73,9 @@ export async function whatIf(db: Kysely<DB>, req: WhatIfRequest): Promise<WhatIf
     performed: [],
     now: Date.now(),
   };
-  const outcomes = targetsOf(req).map((target) => evaluate({ ...base, target }, compiled, { unknown: 'whatIf', includeAll: true }).policies);
+  const outcomes = targetsOf(req).map(
+    (target) => evaluate({ ...base, target }, compiled, { unknown: 'whatIf', includeAll: true }).policies,
+  );
   const byId = new Map(policies.map((p) => [p.id, p]));
   const results: WhatIfResult[] = [];
   outcomes[0]!.forEach((first, i) => {
@@ -79,7 +84,11 @@ export async function whatIf(db: Kysely<DB>, req: WhatIfRequest): Promise<WhatIf
     const o: PolicyOutcome = applied ?? first;
     const policy = byId.get(o.id);
     if (!policy) return;
-    results.push({ ...policy, policyApplies: !!applied, analysisReasons: applied ? 'notSet' : (o.analysisReasons[0] ?? ('notSet' as AnalysisReason)) });
+    results.push({
+      ...policy,
+      policyApplies: !!applied,
+      analysisReasons: applied ? 'notSet' : (o.analysisReasons[0] ?? ('notSet' as AnalysisReason)),
+    });
   });
   return req.appliedPoliciesOnly ? results.filter((r) => r.policyApplies) : results;
 }

@@ -6,7 +6,14 @@ import { recordAudit } from '../../audit/record.ts';
 import { badRequest, conflict, notFound } from '../../errors.ts';
 import { lockAndBumpGeneration } from '../conditional-access/repository.ts';
 import { parseCidr } from './cidr.ts';
-import { countNamedLocations, deleteNamedLocation, findNamedLocation, listNamedLocations, policiesUsingLocation, upsertNamedLocation } from './repository.ts';
+import {
+  countNamedLocations,
+  deleteNamedLocation,
+  findNamedLocation,
+  listNamedLocations,
+  policiesUsingLocation,
+  upsertNamedLocation,
+} from './repository.ts';
 import { COUNTRY_TYPE, IP_TYPE, type NamedLocation } from './types.ts';
 
 /** Limits from CA-NET (entra-spec §1.4). */
@@ -52,7 +59,8 @@ function build(input: NamedLocationInput, base: NamedLocation | null): NamedLoca
     const bad = countries.filter((c) => !/^[A-Z]{2}$/.test(c));
     if (!countries.length || bad.length) throw badRequest('countriesAndRegions must list ISO 3166 alpha-2 codes (e.g. "US").');
     const method = input.countryLookupMethod ?? b?.countryLookupMethod ?? 'clientIpAddress';
-    if (method !== 'clientIpAddress' && method !== 'authenticatorAppGps') throw badRequest('countryLookupMethod must be clientIpAddress or authenticatorAppGps.');
+    if (method !== 'clientIpAddress' && method !== 'authenticatorAppGps')
+      throw badRequest('countryLookupMethod must be clientIpAddress or authenticatorAppGps.');
     return {
       '@odata.type': COUNTRY_TYPE,
       ...common,
@@ -76,7 +84,8 @@ export async function createLocation(db: Kysely<DB>, ctx: RequestContext, input:
   const loc = build(input, null);
   return db.transaction().execute(async (trx) => {
     await lockAndBumpGeneration(trx);
-    if ((await countNamedLocations(trx)) >= MAX_NAMED_LOCATIONS) throw badRequest(`A tenant can have at most ${MAX_NAMED_LOCATIONS} named locations.`);
+    if ((await countNamedLocations(trx)) >= MAX_NAMED_LOCATIONS)
+      throw badRequest(`A tenant can have at most ${MAX_NAMED_LOCATIONS} named locations.`);
     await upsertNamedLocation(trx, loc, true);
     await audit(trx, ctx, 'Add named location', 'Add', loc);
     return loc;
@@ -98,9 +107,13 @@ export async function deleteLocation(db: Kysely<DB>, ctx: RequestContext, id: st
   await db.transaction().execute(async (trx) => {
     await lockAndBumpGeneration(trx);
     const loc = await getLocation(trx, id);
-    if (loc['@odata.type'] === IP_TYPE && loc.isTrusted) throw badRequest('A trusted named location cannot be deleted; set isTrusted to false first.');
+    if (loc['@odata.type'] === IP_TYPE && loc.isTrusted)
+      throw badRequest('A trusted named location cannot be deleted; set isTrusted to false first.');
     const users = await policiesUsingLocation(trx, loc.id);
-    if (users.length) throw conflict(`Named location '${loc.displayName}' is used by ${users.length} Conditional Access polic${users.length === 1 ? 'y' : 'ies'}.`);
+    if (users.length)
+      throw conflict(
+        `Named location '${loc.displayName}' is used by ${users.length} Conditional Access polic${users.length === 1 ? 'y' : 'ies'}.`,
+      );
     await deleteNamedLocation(trx, loc.id);
     await audit(trx, ctx, 'Delete named location', 'Delete', loc);
   });
@@ -108,6 +121,17 @@ export async function deleteLocation(db: Kysely<DB>, ctx: RequestContext, id: st
 
 const isGuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-async function audit(trx: Kysely<DB>, ctx: RequestContext, activity: string, op: 'Add' | 'Update' | 'Delete', l: NamedLocation): Promise<void> {
-  await recordAudit(trx, ctx, { category: 'Policy', activity, operationType: op, targets: [{ id: l.id, displayName: l.displayName, type: 'Policy' }] });
+async function audit(
+  trx: Kysely<DB>,
+  ctx: RequestContext,
+  activity: string,
+  op: 'Add' | 'Update' | 'Delete',
+  l: NamedLocation,
+): Promise<void> {
+  await recordAudit(trx, ctx, {
+    category: 'Policy',
+    activity,
+    operationType: op,
+    targets: [{ id: l.id, displayName: l.displayName, type: 'Policy' }],
+  });
 }

@@ -16,7 +16,10 @@ export async function findNamedLocation(db: Db, id: string): Promise<NamedLocati
 }
 
 export async function countNamedLocations(db: Db): Promise<number> {
-  const r = await db.selectFrom('ca_named_locations').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('ca_named_locations')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -28,7 +31,11 @@ export async function upsertNamedLocation(db: Db, l: NamedLocation, insert: bool
     body: JSON.stringify(l),
     modified_at: l.modifiedDateTime,
   };
-  if (insert) await db.insertInto('ca_named_locations').values({ id: l.id, created_at: l.createdDateTime, ...values }).execute();
+  if (insert)
+    await db
+      .insertInto('ca_named_locations')
+      .values({ id: l.id, created_at: l.createdDateTime, ...values })
+      .execute();
   else await db.updateTable('ca_named_locations').set(values).where('id', '=', l.id).execute();
 }
 

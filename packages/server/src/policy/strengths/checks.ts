@@ -11,7 +11,11 @@ export interface StrengthDraft {
   displayName: string;
   description?: string | null | undefined;
   allowedCombinations: readonly string[];
-  combinationConfigurations?: ReadonlyArray<{ '@odata.type'?: string; allowedAAGUIDs?: readonly string[]; appliesToCombinations?: readonly string[] }>;
+  combinationConfigurations?: ReadonlyArray<{
+    '@odata.type'?: string;
+    allowedAAGUIDs?: readonly string[];
+    appliesToCombinations?: readonly string[];
+  }>;
 }
 
 const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,13 +23,18 @@ const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Every rule a custom strength must pass (entra-spec §2.1, §2.2, §2.4), in the order they are reported. */
 export const STRENGTH_CHECKS: ReadonlyArray<Check<StrengthDraft>> = [
   { name: 'checkDisplayName', check: (s) => (s.displayName.trim() ? undefined : 'displayName must not be empty.') },
-  { name: 'checkAtLeastOneCombination', check: (s) => (s.allowedCombinations.length ? undefined : 'allowedCombinations must name at least one combination.') },
+  {
+    name: 'checkAtLeastOneCombination',
+    check: (s) => (s.allowedCombinations.length ? undefined : 'allowedCombinations must name at least one combination.'),
+  },
   {
     // §2.2: only the combinations `GET …/combinations` lists are valid.
     name: 'checkCombinationsValid',
     check: (s) => {
       const bad = s.allowedCombinations.filter((c) => !validCombination(c));
-      return bad.length ? `Invalid authentication method combination(s): ${bad.join('; ')}. See GET /identity/conditionalAccess/authenticationStrength/combinations.` : undefined;
+      return bad.length
+        ? `Invalid authentication method combination(s): ${bad.join('; ')}. See GET /identity/conditionalAccess/authenticationStrength/combinations.`
+        : undefined;
     },
   },
   {
@@ -62,7 +71,8 @@ export function combinationConfigurationProblem(
     return `Only #microsoft.graph.fido2CombinationConfiguration is supported (got '${c['@odata.type'] ?? '(none)'}').`;
   const applies = c.appliesToCombinations ?? [];
   if (applies.length !== 1 || applies[0] !== 'fido2') return 'appliesToCombinations must be exactly ["fido2"].';
-  if (!combinations.some((x) => validCombination(x) === 'fido2')) return 'A fido2 combination configuration needs fido2 in allowedCombinations.';
+  if (!combinations.some((x) => validCombination(x) === 'fido2'))
+    return 'A fido2 combination configuration needs fido2 in allowedCombinations.';
   const aaguids = c.allowedAAGUIDs ?? [];
   if (!aaguids.length) return 'allowedAAGUIDs must list at least one AAGUID.';
   const bad = aaguids.filter((a) => !AAGUID.test(a));

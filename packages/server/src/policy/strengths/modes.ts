@@ -56,7 +56,13 @@ export const VALID_COMBINATIONS: readonly string[] = [
 ];
 
 /** Single-factor combinations: valid in a custom strength, but it then satisfies no MFA (§2.2). */
-export const SINGLE_FACTOR: ReadonlySet<string> = new Set(['x509CertificateSingleFactor', 'sms', 'password', 'federatedSingleFactor', 'email']);
+export const SINGLE_FACTOR: ReadonlySet<string> = new Set([
+  'x509CertificateSingleFactor',
+  'sms',
+  'password',
+  'federatedSingleFactor',
+  'email',
+]);
 
 /** The comma-joined form in a canonical order (Entra's mode order), so `softwareOath,password` = `password,softwareOath`. */
 export function canonicalCombination(text: string): string {

@@ -18,12 +18,18 @@ export async function findCustomStrength(db: Db, id: string, forUpdate = false):
 }
 
 export async function countCustomStrengths(db: Db): Promise<number> {
-  const r = await db.selectFrom('ca_authentication_strengths').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('ca_authentication_strengths')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 export async function strengthNameTaken(db: Db, displayName: string, exceptId?: string): Promise<boolean> {
-  let q = db.selectFrom('ca_authentication_strengths').select('id').where(sql<string>`lower(display_name)`, '=', displayName.toLowerCase());
+  let q = db
+    .selectFrom('ca_authentication_strengths')
+    .select('id')
+    .where(sql<string>`lower(display_name)`, '=', displayName.toLowerCase());
   if (exceptId) q = q.where('id', '<>', exceptId);
   return !!(await q.executeTakeFirst());
 }
@@ -31,7 +37,13 @@ export async function strengthNameTaken(db: Db, displayName: string, exceptId?: 
 export async function insertStrength(db: Db, s: AuthenticationStrength): Promise<void> {
   await db
     .insertInto('ca_authentication_strengths')
-    .values({ id: s.id, display_name: s.displayName, body: JSON.stringify(s), created_at: s.createdDateTime, modified_at: s.modifiedDateTime })
+    .values({
+      id: s.id,
+      display_name: s.displayName,
+      body: JSON.stringify(s),
+      created_at: s.createdDateTime,
+      modified_at: s.modifiedDateTime,
+    })
     .execute();
 }
 

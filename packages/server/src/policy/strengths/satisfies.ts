@@ -15,7 +15,10 @@ export interface StrengthResult {
  * A `fido2CombinationConfiguration` restricts `fido2` to the listed AAGUIDs (§2.4): a passkey from
  * another authenticator does not count toward that strength.
  */
-export function satisfies(strength: Pick<AuthenticationStrength, 'allowedCombinations' | 'combinationConfigurations'>, performed: readonly PerformedMode[]): StrengthResult {
+export function satisfies(
+  strength: Pick<AuthenticationStrength, 'allowedCombinations' | 'combinationConfigurations'>,
+  performed: readonly PerformedMode[],
+): StrengthResult {
   const allowedAaguids = fido2Restriction(strength);
   const modes = new Set<string>();
   let aaGuidRejected = false;

@@ -7,7 +7,15 @@ import { ApiError, badRequest, conflict, notFound } from '../../errors.ts';
 import { BUILT_IN_STRENGTHS, builtInStrength } from './builtins.ts';
 import { assertValidStrength, combinationConfigurationProblem } from './checks.ts';
 import { SINGLE_FACTOR, validCombination } from './modes.ts';
-import { countCustomStrengths, deleteStrength, findCustomStrength, insertStrength, listCustomStrengths, strengthNameTaken, updateStrength } from './repository.ts';
+import {
+  countCustomStrengths,
+  deleteStrength,
+  findCustomStrength,
+  insertStrength,
+  listCustomStrengths,
+  strengthNameTaken,
+  updateStrength,
+} from './repository.ts';
 import { lockAndBumpGeneration, policiesUsingStrength } from '../conditional-access/repository.ts';
 import type { AuthenticationStrength, Fido2CombinationConfiguration } from './types.ts';
 import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
@@ -55,7 +63,10 @@ export async function createStrength(db: Kysely<DB>, ctx: RequestContext, input:
     await lockAndBumpGeneration(trx);
     if ((await countCustomStrengths(trx)) >= MAX_CUSTOM_STRENGTHS)
       throw badRequest(`A tenant can have at most ${MAX_CUSTOM_STRENGTHS} custom authentication strengths.`);
-    if (BUILT_IN_STRENGTHS.some((b) => b.displayName.toLowerCase() === strength.displayName.toLowerCase()) || (await strengthNameTaken(trx, strength.displayName)))
+    if (
+      BUILT_IN_STRENGTHS.some((b) => b.displayName.toLowerCase() === strength.displayName.toLowerCase()) ||
+      (await strengthNameTaken(trx, strength.displayName))
+    )
       throw conflict(`An authentication strength named '${strength.displayName}' already exists.`);
     await insertStrength(trx, strength);
     await audit(trx, ctx, 'Add authentication strength policy', 'Add', strength);
@@ -84,7 +95,8 @@ export async function updateCustomStrength(
         throw badRequest('Remove the fido2 combination configuration before removing fido2 from allowedCombinations.');
     }
     assertValidStrength(next);
-    if (await strengthNameTaken(trx, next.displayName, next.id)) throw conflict(`An authentication strength named '${next.displayName}' already exists.`);
+    if (await strengthNameTaken(trx, next.displayName, next.id))
+      throw conflict(`An authentication strength named '${next.displayName}' already exists.`);
     await updateStrength(trx, next);
     await audit(trx, ctx, 'Update authentication strength policy', 'Update', next);
     return next;
@@ -98,14 +110,19 @@ export async function deleteCustomStrength(db: Kysely<DB>, ctx: RequestContext, 
     const s = await loadCustom(trx, id);
     const users = await policiesUsingStrength(trx, s.id);
     if (users.length)
-      throw conflict(`Authentication strength '${s.displayName}' is used by Conditional Access policies (${users.map((p) => p.displayName).join(', ')}) and cannot be deleted.`);
+      throw conflict(
+        `Authentication strength '${s.displayName}' is used by Conditional Access policies (${users.map((p) => p.displayName).join(', ')}) and cannot be deleted.`,
+      );
     await deleteStrength(trx, s.id);
     await audit(trx, ctx, 'Delete authentication strength policy', 'Delete', s);
   });
 }
 
 /** `GET …/{id}/usage` (Graph `authenticationStrengthUsage`): referencing policies under `mfa` or `none`. */
-export async function strengthUsage(db: Kysely<DB>, id: string): Promise<{ mfa: ConditionalAccessPolicy[]; none: ConditionalAccessPolicy[] }> {
+export async function strengthUsage(
+  db: Kysely<DB>,
+  id: string,
+): Promise<{ mfa: ConditionalAccessPolicy[]; none: ConditionalAccessPolicy[] }> {
   const s = await getStrength(db, id);
   const policies = await policiesUsingStrength(db, s.id);
   return s.requirementsSatisfied === 'mfa' ? { mfa: policies, none: [] } : { mfa: [], none: policies };
@@ -123,7 +140,8 @@ export async function addCombinationConfiguration(
     const s = await loadCustom(trx, id);
     const problem = combinationConfigurationProblem(input, s.allowedCombinations);
     if (problem) throw badRequest(problem);
-    if (s.combinationConfigurations.length) throw conflict('This strength already has a fido2 combination configuration; update or delete it.');
+    if (s.combinationConfigurations.length)
+      throw conflict('This strength already has a fido2 combination configuration; update or delete it.');
     const config = fido2Config(input);
     const next = { ...s, modifiedDateTime: new Date().toISOString(), combinationConfigurations: [config] };
     await updateStrength(trx, next);
@@ -138,7 +156,11 @@ export async function deleteCombinationConfiguration(db: Kysely<DB>, ctx: Reques
     await lockAndBumpGeneration(trx);
     const s = await loadCustom(trx, id);
     if (!s.combinationConfigurations.some((c) => c.id === configId)) throw notFound('authenticationCombinationConfiguration', configId);
-    const next = { ...s, modifiedDateTime: new Date().toISOString(), combinationConfigurations: s.combinationConfigurations.filter((c) => c.id !== configId) };
+    const next = {
+      ...s,
+      modifiedDateTime: new Date().toISOString(),
+      combinationConfigurations: s.combinationConfigurations.filter((c) => c.id !== configId),
+    };
     await updateStrength(trx, next);
     await audit(trx, ctx, 'Update authentication strength policy', 'Update', next);
   });
@@ -167,11 +189,24 @@ function fido2Config(c: { allowedAAGUIDs?: string[] }): Fido2CombinationConfigur
 
 const isGuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
-async function audit(trx: Kysely<DB>, ctx: RequestContext, activity: string, op: 'Add' | 'Update' | 'Delete', s: AuthenticationStrength): Promise<void> {
+async function audit(
+  trx: Kysely<DB>,
+  ctx: RequestContext,
+  activity: string,
+  op: 'Add' | 'Update' | 'Delete',
+  s: AuthenticationStrength,
+): Promise<void> {
   await recordAudit(trx, ctx, {
     category: 'Policy',
     activity,
     operationType: op,
-    targets: [{ id: s.id, displayName: s.displayName, type: 'Policy', modifiedProperties: [{ displayName: 'AllowedCombinations', oldValue: null, newValue: JSON.stringify(s.allowedCombinations) }] }],
+    targets: [
+      {
+        id: s.id,
+        displayName: s.displayName,
+        type: 'Policy',
+        modifiedProperties: [{ displayName: 'AllowedCombinations', oldValue: null, newValue: JSON.stringify(s.allowedCombinations) }],
+      },
+    ],
   });
 }

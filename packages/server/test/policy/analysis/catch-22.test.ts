@@ -11,7 +11,10 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../../src/store/schema.ts';
 
 async function givePassword(db: Kysely<DB>, userId: string): Promise<void> {
-  await db.insertInto('user_passwords').values({ user_id: userId, hash: '$argon2id$v=19$m=19456,t=2,p=1$x$y', enabled: true, created_at: new Date(), updated_at: new Date() }).execute();
+  await db
+    .insertInto('user_passwords')
+    .values({ user_id: userId, hash: '$argon2id$v=19$m=19456,t=2,p=1$x$y', enabled: true, created_at: new Date(), updated_at: new Date() })
+    .execute();
 }
 
 describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
@@ -29,7 +32,17 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
     await givePassword(db(), admin);
     plain = await insertUser(db(), 'plain@example.test');
     await givePassword(db(), plain);
-    await db().insertInto('applications').values({ id: crypto.randomUUID(), app_id: crypto.randomUUID(), display_name: 'Payroll', web_redirect_uris: '[]', created_at: new Date(), updated_at: new Date() }).execute();
+    await db()
+      .insertInto('applications')
+      .values({
+        id: crypto.randomUUID(),
+        app_id: crypto.randomUUID(),
+        display_name: 'Payroll',
+        web_redirect_uris: '[]',
+        created_at: new Date(),
+        updated_at: new Date(),
+      })
+      .execute();
   });
 
   it('refuses a policy that locks out a Global Administrator (409 LockoutRisk) and writes nothing', async () => {
@@ -39,13 +52,22 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
       conditions: { users: { includeRoles: [GA] }, applications: { includeApplications: ['All'] } },
       grantControls: { operator: 'OR', authenticationStrength: { id: PHISHING } },
     };
-    const err = await createConditionalAccessPolicy(db(), ctx, body, false).catch((e: unknown) => e as { status: number; details: { code: string; globalAdministrators: Array<{ id: string; reasons: string[] }> } });
+    const err = await createConditionalAccessPolicy(db(), ctx, body, false).catch(
+      (e: unknown) => e as { status: number; details: { code: string; globalAdministrators: Array<{ id: string; reasons: string[] }> } },
+    );
     expect(err).toMatchObject({ status: 409, details: { code: 'LockoutRisk' } });
-    expect((err as { details: { globalAdministrators: Array<{ id: string }> } }).details.globalAdministrators.map((g) => g.id)).toContain(admin);
+    expect((err as { details: { globalAdministrators: Array<{ id: string }> } }).details.globalAdministrators.map((g) => g.id)).toContain(
+      admin,
+    );
     expect(await db().selectFrom('ca_policies').select('id').execute()).toEqual([]);
     // Confirmed, it is applied (and audited as confirmed).
     ca999 = (await createConditionalAccessPolicy(db(), ctx, body, true)).policy.id;
-    const audit = await db().selectFrom('audit_log').select(['activity_display_name', 'additional_details']).orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    const audit = await db()
+      .selectFrom('audit_log')
+      .select(['activity_display_name', 'additional_details'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(audit.activity_display_name).toBe('Add conditional access policy');
     expect(JSON.stringify(audit.additional_details)).toContain('lockoutConfirmed');
   });
@@ -73,7 +95,10 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
       state: 'enabled',
       includeTargets: [{ targetType: 'group', id: onboarding, isRegistrationRequired: false }],
     });
-    const bootstrap = await createStrength(db(), ctx, { displayName: 'Bootstrap and recovery', allowedCombinations: ['temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse', 'fido2'] });
+    const bootstrap = await createStrength(db(), ctx, {
+      displayName: 'Bootstrap and recovery',
+      allowedCombinations: ['temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse', 'fido2'],
+    });
     await createConditionalAccessPolicy(
       db(),
       ctx,
@@ -93,7 +118,9 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
   });
 
   it('refuses deleting the onboarding policy, since it revives the catch-22', async () => {
-    const onboardingPolicy = (await db().selectFrom('ca_policies').select(['id', 'display_name']).execute()).find((p) => p.display_name.startsWith('Onboarding'))!;
+    const onboardingPolicy = (await db().selectFrom('ca_policies').select(['id', 'display_name']).execute()).find((p) =>
+      p.display_name.startsWith('Onboarding'),
+    )!;
     await expect(deleteConditionalAccessPolicy(db(), ctx, onboardingPolicy.id, false)).rejects.toMatchObject({ status: 409 });
     expect((await db().selectFrom('ca_policies').select('id').execute()).map((r) => r.id)).toContain(onboardingPolicy.id);
     expect(ca999).toBeTruthy();
@@ -103,7 +130,12 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
     await createConditionalAccessPolicy(
       db(),
       ctx,
-      { displayName: 'Everyone phishing-resistant (report-only)', state: 'enabledForReportingButNotEnforced', conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] } }, grantControls: { operator: 'OR', authenticationStrength: { id: PHISHING } } },
+      {
+        displayName: 'Everyone phishing-resistant (report-only)',
+        state: 'enabledForReportingButNotEnforced',
+        conditions: { users: { includeUsers: ['All'] }, applications: { includeApplications: ['All'] } },
+        grantControls: { operator: 'OR', authenticationStrength: { id: PHISHING } },
+      },
       false,
     );
     const report = await analyzeLockout(db());

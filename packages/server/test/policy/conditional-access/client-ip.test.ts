@@ -18,7 +18,12 @@ const HQ: NamedLocation = {
 };
 // Block everything except from trusted locations.
 const compiled = compilePolicies(
-  [policy({ conditions: { locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never, grantControls: { builtInControls: ['block'] } })],
+  [
+    policy({
+      conditions: { locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never,
+      grantControls: { builtInControls: ['block'] },
+    }),
+  ],
   [],
   [HQ],
 );
@@ -29,7 +34,10 @@ async function appWith(trustedProxies: string) {
   const app = Fastify({ trustProxy: config.trustedProxies.length ? config.trustedProxies : false });
   app.get('/decide', async (request) => {
     const ip = clientIpOf(request);
-    const e = evaluate({ userId: 'u', groupIds: [], roleIds: [], target: { kind: 'application', appId: 'a' }, ipAddress: ip, performed: [], now: 0 }, compiled);
+    const e = evaluate(
+      { userId: 'u', groupIds: [], roleIds: [], target: { kind: 'application', appId: 'a' }, ipAddress: ip, performed: [], now: 0 },
+      compiled,
+    );
     return { ip, decision: e.decision.decision };
   });
   return app;
@@ -37,11 +45,41 @@ async function appWith(trustedProxies: string) {
 
 describe('client IP for location conditions (X-Forwarded-For only from trusted proxies)', () => {
   const cases: Array<[string, string, string, Record<string, string>, { ip: string; decision: string }]> = [
-    ['no proxy configured, spoofed XFF from the internet is ignored', '', '203.0.113.9', { 'x-forwarded-for': '198.51.100.5' }, { ip: '203.0.113.9', decision: 'block' }],
-    ['proxy configured, spoofed XFF from an untrusted peer is ignored', '10.0.0.1', '203.0.113.9', { 'x-forwarded-for': '198.51.100.5' }, { ip: '203.0.113.9', decision: 'block' }],
-    ['XFF from the trusted proxy is believed', '10.0.0.1', '10.0.0.1', { 'x-forwarded-for': '198.51.100.5' }, { ip: '198.51.100.5', decision: 'allow' }],
-    ['trusted proxy by CIDR, outside client', '10.0.0.0/24', '10.0.0.7', { 'x-forwarded-for': '203.0.113.9' }, { ip: '203.0.113.9', decision: 'block' }],
-    ['a client-supplied hop left of an untrusted one is not believed', '10.0.0.1', '10.0.0.1', { 'x-forwarded-for': '198.51.100.5, 203.0.113.9' }, { ip: '203.0.113.9', decision: 'block' }],
+    [
+      'no proxy configured, spoofed XFF from the internet is ignored',
+      '',
+      '203.0.113.9',
+      { 'x-forwarded-for': '198.51.100.5' },
+      { ip: '203.0.113.9', decision: 'block' },
+    ],
+    [
+      'proxy configured, spoofed XFF from an untrusted peer is ignored',
+      '10.0.0.1',
+      '203.0.113.9',
+      { 'x-forwarded-for': '198.51.100.5' },
+      { ip: '203.0.113.9', decision: 'block' },
+    ],
+    [
+      'XFF from the trusted proxy is believed',
+      '10.0.0.1',
+      '10.0.0.1',
+      { 'x-forwarded-for': '198.51.100.5' },
+      { ip: '198.51.100.5', decision: 'allow' },
+    ],
+    [
+      'trusted proxy by CIDR, outside client',
+      '10.0.0.0/24',
+      '10.0.0.7',
+      { 'x-forwarded-for': '203.0.113.9' },
+      { ip: '203.0.113.9', decision: 'block' },
+    ],
+    [
+      'a client-supplied hop left of an untrusted one is not believed',
+      '10.0.0.1',
+      '10.0.0.1',
+      { 'x-forwarded-for': '198.51.100.5, 203.0.113.9' },
+      { ip: '203.0.113.9', decision: 'block' },
+    ],
     ['direct connection from the office', '', '198.51.100.200', {}, { ip: '198.51.100.200', decision: 'allow' }],
     ['IPv4-mapped IPv6 socket address', '', '::ffff:198.51.100.3', {}, { ip: '198.51.100.3', decision: 'allow' }],
   ];

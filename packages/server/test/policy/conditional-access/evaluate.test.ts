@@ -45,10 +45,23 @@ const KEYS_ONLY: AuthenticationStrength = {
   policyType: 'custom',
   requirementsSatisfied: 'mfa',
   allowedCombinations: ['fido2'],
-  combinationConfigurations: [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c1', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2'] }],
+  combinationConfigurations: [
+    { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c1', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2'] },
+  ],
 };
-const BOOTSTRAP: AuthenticationStrength = { ...KEYS_ONLY, id: '77777777-7777-4777-8777-777777777777', displayName: 'Bootstrap', allowedCombinations: ['temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse', 'fido2'], combinationConfigurations: [] };
-const OATH_ONLY: AuthenticationStrength = { ...BOOTSTRAP, id: '88888888-8888-4888-8888-888888888888', displayName: 'OATH', allowedCombinations: ['password,hardwareOath'] };
+const BOOTSTRAP: AuthenticationStrength = {
+  ...KEYS_ONLY,
+  id: '77777777-7777-4777-8777-777777777777',
+  displayName: 'Bootstrap',
+  allowedCombinations: ['temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse', 'fido2'],
+  combinationConfigurations: [],
+};
+const OATH_ONLY: AuthenticationStrength = {
+  ...BOOTSTRAP,
+  id: '88888888-8888-4888-8888-888888888888',
+  displayName: 'OATH',
+  allowedCombinations: ['password,hardwareOath'],
+};
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const pw = { mode: 'password', at: '2026-06-01T11:59:00Z' };
@@ -74,7 +87,10 @@ function input(over: Partial<SignInInput> = {}): SignInInput {
   };
 }
 const run = (policies: ConditionalAccessPolicy[], over: Partial<SignInInput> = {}, mode: 'whatIf' | 'analysis' = 'whatIf') =>
-  evaluate(input(over), compilePolicies(policies, [KEYS_ONLY, BOOTSTRAP, OATH_ONLY], [OFFICE, COUNTRY]), { unknown: mode, includeAll: true });
+  evaluate(input(over), compilePolicies(policies, [KEYS_ONLY, BOOTSTRAP, OATH_ONLY], [OFFICE, COUNTRY]), {
+    unknown: mode,
+    includeAll: true,
+  });
 const strength = (id: string) => ({ operator: 'OR', authenticationStrength: { id } });
 const needsPhishing = (users: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
   policy({ conditions: { users: { includeUsers: ['All'], ...users }, ...extra } as never, grantControls: strength(PHISHING) });
@@ -85,46 +101,231 @@ describe('Conditional Access evaluation (entra-spec §1)', () => {
     ['policy for All users needing phishing-resistant; password only → needs', [needsPhishing()], {}, 'needs'],
     ['…with a passkey → allow', [needsPhishing()], { performed: [pw, key] }, 'allow'],
     ['user excluded directly: exclude wins', [needsPhishing({ excludeUsers: [USER] })], {}, 'allow'],
-    ['user included directly and excluded via group: exclude wins', [needsPhishing({ includeUsers: [USER], excludeGroups: [GROUP] })], {}, 'allow'],
+    [
+      'user included directly and excluded via group: exclude wins',
+      [needsPhishing({ includeUsers: [USER], excludeGroups: [GROUP] })],
+      {},
+      'allow',
+    ],
     ['group included through nesting (transitive groups)', [needsPhishing({ includeUsers: [], includeGroups: [PARENT] })], {}, 'needs'],
-    ['group not held → not applied', [needsPhishing({ includeUsers: [], includeGroups: ['99999999-9999-4999-8999-999999999999'] })], {}, 'allow'],
+    [
+      'group not held → not applied',
+      [needsPhishing({ includeUsers: [], includeGroups: ['99999999-9999-4999-8999-999999999999'] })],
+      {},
+      'allow',
+    ],
     ['role included: Global Administrator', [needsPhishing({ includeUsers: [], includeRoles: [GA] })], { roleIds: [GA] }, 'needs'],
     ['role included but not held', [needsPhishing({ includeUsers: [], includeRoles: [GA] })], {}, 'allow'],
     ['role excluded', [needsPhishing({ excludeRoles: [GA] })], { roleIds: [GA] }, 'allow'],
     ['includeUsers None', [needsPhishing({ includeUsers: ['None'] })], {}, 'allow'],
     ['GuestsOrExternalUsers does not include a member', [needsPhishing({ includeUsers: ['GuestsOrExternalUsers'] })], {}, 'allow'],
-    ['block wins over a satisfied grant', [needsPhishing(), policy({ grantControls: { operator: 'OR', builtInControls: ['block'] } })], { performed: [key] }, 'block'],
+    [
+      'block wins over a satisfied grant',
+      [needsPhishing(), policy({ grantControls: { operator: 'OR', builtInControls: ['block'] } })],
+      { performed: [key] },
+      'block',
+    ],
     ['disabled policy is ignored', [policy({ state: 'disabled', grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['report-only block is recorded, never enforced', [policy({ state: 'enabledForReportingButNotEnforced', grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['app-specific policy for another app → not applied', [policy({ conditions: { applications: { includeApplications: [OTHER_APP] } }, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['app-specific policy for this app applies', [policy({ conditions: { applications: { includeApplications: [APP] } }, grantControls: { builtInControls: ['block'] } })], {}, 'block'],
-    ['All apps with this app excluded', [policy({ conditions: { applications: { includeApplications: ['All'], excludeApplications: [APP] } }, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['AND: mfa and compliant device, no compliance → needs', [policy({ grantControls: { operator: 'AND', builtInControls: ['mfa', 'compliantDevice'] } })], { performed: [key] }, 'needs'],
-    ['OR: mfa or compliant device, passkey → allow', [policy({ grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] } })], { performed: [key] }, 'allow'],
-    ['OR: compliant device alone satisfies', [policy({ grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] } })], { deviceIsCompliant: true }, 'allow'],
-    ['two strengths both required: passkey alone is not enough', [needsPhishing(), policy({ grantControls: strength(OATH_ONLY.id) })], { performed: [key] }, 'needs'],
-    ['two strengths both required: passkey + password + OATH → allow', [needsPhishing(), policy({ grantControls: strength(OATH_ONLY.id) })], { performed: [pw, key, { mode: 'hardwareOath' }] }, 'allow'],
+    [
+      'report-only block is recorded, never enforced',
+      [policy({ state: 'enabledForReportingButNotEnforced', grantControls: { builtInControls: ['block'] } })],
+      {},
+      'allow',
+    ],
+    [
+      'app-specific policy for another app → not applied',
+      [policy({ conditions: { applications: { includeApplications: [OTHER_APP] } }, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'allow',
+    ],
+    [
+      'app-specific policy for this app applies',
+      [policy({ conditions: { applications: { includeApplications: [APP] } }, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'block',
+    ],
+    [
+      'All apps with this app excluded',
+      [
+        policy({
+          conditions: { applications: { includeApplications: ['All'], excludeApplications: [APP] } },
+          grantControls: { builtInControls: ['block'] },
+        }),
+      ],
+      {},
+      'allow',
+    ],
+    [
+      'AND: mfa and compliant device, no compliance → needs',
+      [policy({ grantControls: { operator: 'AND', builtInControls: ['mfa', 'compliantDevice'] } })],
+      { performed: [key] },
+      'needs',
+    ],
+    [
+      'OR: mfa or compliant device, passkey → allow',
+      [policy({ grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] } })],
+      { performed: [key] },
+      'allow',
+    ],
+    [
+      'OR: compliant device alone satisfies',
+      [policy({ grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] } })],
+      { deviceIsCompliant: true },
+      'allow',
+    ],
+    [
+      'two strengths both required: passkey alone is not enough',
+      [needsPhishing(), policy({ grantControls: strength(OATH_ONLY.id) })],
+      { performed: [key] },
+      'needs',
+    ],
+    [
+      'two strengths both required: passkey + password + OATH → allow',
+      [needsPhishing(), policy({ grantControls: strength(OATH_ONLY.id) })],
+      { performed: [pw, key, { mode: 'hardwareOath' }] },
+      'allow',
+    ],
     ['AAGUID-restricted strength: listed key → allow', [policy({ grantControls: strength(KEYS_ONLY.id) })], { performed: [key] }, 'allow'],
-    ['AAGUID-restricted strength: other key → needs', [policy({ grantControls: strength(KEYS_ONLY.id) })], { performed: [otherKey] }, 'needs'],
-    ['platform include windows, signing in from windows', [policy({ conditions: { platforms: { includePlatforms: ['windows'] } } as never, grantControls: { builtInControls: ['block'] } })], {}, 'block'],
-    ['platform include android, signing in from windows', [policy({ conditions: { platforms: { includePlatforms: ['android'] } } as never, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['block unsupported platforms: all minus windows/macOS, unknown UA → block', [policy({ conditions: { platforms: { includePlatforms: ['all'], excludePlatforms: ['windows', 'macOS'] } } as never, grantControls: { builtInControls: ['block'] } })], { devicePlatform: 'unknown' }, 'block'],
-    ['block unsupported platforms: windows passes', [policy({ conditions: { platforms: { includePlatforms: ['all'], excludePlatforms: ['windows', 'macOS'] } } as never, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['include a specific platform never matches an unknown UA', [policy({ conditions: { platforms: { includePlatforms: ['linux'] } } as never, grantControls: { builtInControls: ['block'] } })], { devicePlatform: 'unknown' }, 'allow'],
-    ['location: All minus AllTrusted, from outside → applies', [policy({ conditions: { locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never, grantControls: { builtInControls: ['block'] } })], {}, 'block'],
-    ['location: All minus AllTrusted, from the office (v4) → not applied', [policy({ conditions: { locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never, grantControls: { builtInControls: ['block'] } })], { ipAddress: '198.51.100.20' }, 'allow'],
-    ['location: the office by id, IPv6 inside', [policy({ conditions: { locations: { includeLocations: [OFFICE.id] } } as never, grantControls: { builtInControls: ['block'] } })], { ipAddress: '2001:db8:0:1::5' }, 'block'],
-    ['location: IPv4-mapped IPv6 counts as IPv4', [policy({ conditions: { locations: { includeLocations: [OFFICE.id] } } as never, grantControls: { builtInControls: ['block'] } })], { ipAddress: '::ffff:198.51.100.7' }, 'block'],
-    ['country location with an unknown country and includeUnknown false → not applied', [policy({ conditions: { locations: { includeLocations: [COUNTRY.id] } } as never, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['country location with the country given → applies', [policy({ conditions: { locations: { includeLocations: [COUNTRY.id] } } as never, grantControls: { builtInControls: ['block'] } })], { country: 'KP' }, 'block'],
-    ['client app types: exchangeActiveSync policy, browser sign-in', [policy({ conditions: { clientAppTypes: ['exchangeActiveSync', 'other'] } as never, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['sign-in risk high policy, risk none', [policy({ conditions: { signInRiskLevels: ['high'] } as never, grantControls: { builtInControls: ['block'] } })], {}, 'allow'],
-    ['sign-in risk high policy, risk high', [policy({ conditions: { signInRiskLevels: ['high'] } as never, grantControls: { builtInControls: ['block'] } })], { signInRiskLevel: 'high' }, 'block'],
-    ['sign-in frequency 1 hour, passkey 2 hours ago → needs (reauthenticate)', [policy({ grantControls: strength(PHISHING), sessionControls: { signInFrequency: { isEnabled: true, type: 'hours', value: 1 } } })], { performed: [{ ...key, at: '2026-06-01T10:00:00Z' }] }, 'needs'],
-    ['sign-in frequency 1 hour, passkey 30 minutes ago → allow', [policy({ grantControls: strength(PHISHING), sessionControls: { signInFrequency: { isEnabled: true, type: 'hours', value: 1 } } })], { performed: [{ ...key, at: '2026-06-01T11:30:00Z' }] }, 'allow'],
-    ['sign-in frequency everyTime: within 5 minutes of skew → allow', [policy({ grantControls: strength(MFA), sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime' } } })], { performed: [{ ...tap, at: '2026-06-01T11:56:00Z' }] }, 'allow'],
-    ['sign-in frequency everyTime: 6 minutes ago → needs', [policy({ grantControls: strength(MFA), sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime' } } })], { performed: [{ ...tap, at: '2026-06-01T11:54:00Z' }] }, 'needs'],
-    ['unsupported control (terms of use) cannot be satisfied', [policy({ grantControls: { termsOfUse: ['t1'] } })], { performed: [key] }, 'needs'],
+    [
+      'AAGUID-restricted strength: other key → needs',
+      [policy({ grantControls: strength(KEYS_ONLY.id) })],
+      { performed: [otherKey] },
+      'needs',
+    ],
+    [
+      'platform include windows, signing in from windows',
+      [policy({ conditions: { platforms: { includePlatforms: ['windows'] } } as never, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'block',
+    ],
+    [
+      'platform include android, signing in from windows',
+      [policy({ conditions: { platforms: { includePlatforms: ['android'] } } as never, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'allow',
+    ],
+    [
+      'block unsupported platforms: all minus windows/macOS, unknown UA → block',
+      [
+        policy({
+          conditions: { platforms: { includePlatforms: ['all'], excludePlatforms: ['windows', 'macOS'] } } as never,
+          grantControls: { builtInControls: ['block'] },
+        }),
+      ],
+      { devicePlatform: 'unknown' },
+      'block',
+    ],
+    [
+      'block unsupported platforms: windows passes',
+      [
+        policy({
+          conditions: { platforms: { includePlatforms: ['all'], excludePlatforms: ['windows', 'macOS'] } } as never,
+          grantControls: { builtInControls: ['block'] },
+        }),
+      ],
+      {},
+      'allow',
+    ],
+    [
+      'include a specific platform never matches an unknown UA',
+      [policy({ conditions: { platforms: { includePlatforms: ['linux'] } } as never, grantControls: { builtInControls: ['block'] } })],
+      { devicePlatform: 'unknown' },
+      'allow',
+    ],
+    [
+      'location: All minus AllTrusted, from outside → applies',
+      [
+        policy({
+          conditions: { locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never,
+          grantControls: { builtInControls: ['block'] },
+        }),
+      ],
+      {},
+      'block',
+    ],
+    [
+      'location: All minus AllTrusted, from the office (v4) → not applied',
+      [
+        policy({
+          conditions: { locations: { includeLocations: ['All'], excludeLocations: ['AllTrusted'] } } as never,
+          grantControls: { builtInControls: ['block'] },
+        }),
+      ],
+      { ipAddress: '198.51.100.20' },
+      'allow',
+    ],
+    [
+      'location: the office by id, IPv6 inside',
+      [policy({ conditions: { locations: { includeLocations: [OFFICE.id] } } as never, grantControls: { builtInControls: ['block'] } })],
+      { ipAddress: '2001:db8:0:1::5' },
+      'block',
+    ],
+    [
+      'location: IPv4-mapped IPv6 counts as IPv4',
+      [policy({ conditions: { locations: { includeLocations: [OFFICE.id] } } as never, grantControls: { builtInControls: ['block'] } })],
+      { ipAddress: '::ffff:198.51.100.7' },
+      'block',
+    ],
+    [
+      'country location with an unknown country and includeUnknown false → not applied',
+      [policy({ conditions: { locations: { includeLocations: [COUNTRY.id] } } as never, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'allow',
+    ],
+    [
+      'country location with the country given → applies',
+      [policy({ conditions: { locations: { includeLocations: [COUNTRY.id] } } as never, grantControls: { builtInControls: ['block'] } })],
+      { country: 'KP' },
+      'block',
+    ],
+    [
+      'client app types: exchangeActiveSync policy, browser sign-in',
+      [policy({ conditions: { clientAppTypes: ['exchangeActiveSync', 'other'] } as never, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'allow',
+    ],
+    [
+      'sign-in risk high policy, risk none',
+      [policy({ conditions: { signInRiskLevels: ['high'] } as never, grantControls: { builtInControls: ['block'] } })],
+      {},
+      'allow',
+    ],
+    [
+      'sign-in risk high policy, risk high',
+      [policy({ conditions: { signInRiskLevels: ['high'] } as never, grantControls: { builtInControls: ['block'] } })],
+      { signInRiskLevel: 'high' },
+      'block',
+    ],
+    [
+      'sign-in frequency 1 hour, passkey 2 hours ago → needs (reauthenticate)',
+      [policy({ grantControls: strength(PHISHING), sessionControls: { signInFrequency: { isEnabled: true, type: 'hours', value: 1 } } })],
+      { performed: [{ ...key, at: '2026-06-01T10:00:00Z' }] },
+      'needs',
+    ],
+    [
+      'sign-in frequency 1 hour, passkey 30 minutes ago → allow',
+      [policy({ grantControls: strength(PHISHING), sessionControls: { signInFrequency: { isEnabled: true, type: 'hours', value: 1 } } })],
+      { performed: [{ ...key, at: '2026-06-01T11:30:00Z' }] },
+      'allow',
+    ],
+    [
+      'sign-in frequency everyTime: within 5 minutes of skew → allow',
+      [policy({ grantControls: strength(MFA), sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime' } } })],
+      { performed: [{ ...tap, at: '2026-06-01T11:56:00Z' }] },
+      'allow',
+    ],
+    [
+      'sign-in frequency everyTime: 6 minutes ago → needs',
+      [policy({ grantControls: strength(MFA), sessionControls: { signInFrequency: { isEnabled: true, frequencyInterval: 'everyTime' } } })],
+      { performed: [{ ...tap, at: '2026-06-01T11:54:00Z' }] },
+      'needs',
+    ],
+    [
+      'unsupported control (terms of use) cannot be satisfied',
+      [policy({ grantControls: { termsOfUse: ['t1'] } })],
+      { performed: [key] },
+      'needs',
+    ],
   ];
   it.each(table)('%s', (_name, policies, over, expected) => {
     expect(run(policies, over).decision.decision).toBe(expected);
@@ -138,12 +339,28 @@ describe('Conditional Access evaluation (entra-spec §1)', () => {
       policy({ state: 'enabledForReportingButNotEnforced', grantControls: strength(PHISHING) }),
       policy({ state: 'enabledForReportingButNotEnforced', grantControls: strength(MFA) }),
       policy({ state: 'enabledForReportingButNotEnforced', grantControls: { builtInControls: ['compliantDevice'] } }),
-      policy({ state: 'enabledForReportingButNotEnforced', conditions: { users: { includeUsers: ['None'] } } as never, grantControls: strength(MFA) }),
+      policy({
+        state: 'enabledForReportingButNotEnforced',
+        conditions: { users: { includeUsers: ['None'] } } as never,
+        grantControls: strength(MFA),
+      }),
       policy({ conditions: { applications: { includeApplications: [OTHER_APP] } }, grantControls: strength(MFA) }),
     ];
     const r = run(ps, { performed: [tap] });
-    expect(r.policies.map((p) => p.result)).toEqual(['failure', 'notEnabled', 'reportOnlyFailure', 'reportOnlyInterrupted', 'reportOnlySuccess', 'reportOnlyFailure', 'reportOnlyNotApplied', 'notApplied']);
-    expect(r.decision).toMatchObject({ decision: 'needs', needs: [{ policyId: ps[0]!.id, anyOf: [[{ kind: 'authenticationStrength', id: PHISHING }]] }] });
+    expect(r.policies.map((p) => p.result)).toEqual([
+      'failure',
+      'notEnabled',
+      'reportOnlyFailure',
+      'reportOnlyInterrupted',
+      'reportOnlySuccess',
+      'reportOnlyFailure',
+      'reportOnlyNotApplied',
+      'notApplied',
+    ]);
+    expect(r.decision).toMatchObject({
+      decision: 'needs',
+      needs: [{ policyId: ps[0]!.id, anyOf: [[{ kind: 'authenticationStrength', id: PHISHING }]] }],
+    });
     expect(r.policies[0]!.reasons.join(' ')).toContain('Phishing-resistant MFA');
     expect(r.policies[6]!.analysisReasons).toEqual(['users']);
     expect(r.policies[7]!.analysisReasons).toEqual(['application']);
@@ -152,14 +369,23 @@ describe('Conditional Access evaluation (entra-spec §1)', () => {
 
   it('AND lists every unmet control as one alternative; OR lists each control as its own alternative', () => {
     const and = run([policy({ grantControls: { operator: 'AND', builtInControls: ['mfa', 'compliantDevice'] } })]);
-    expect(and.decision).toMatchObject({ decision: 'needs', needs: [{ anyOf: [[{ kind: 'authenticationStrength', id: MFA, viaMfaControl: true }, { kind: 'compliantDevice' }]] }] });
+    expect(and.decision).toMatchObject({
+      decision: 'needs',
+      needs: [{ anyOf: [[{ kind: 'authenticationStrength', id: MFA, viaMfaControl: true }, { kind: 'compliantDevice' }]] }],
+    });
     const or = run([policy({ grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'] } })]);
-    expect(or.decision).toMatchObject({ decision: 'needs', needs: [{ anyOf: [[{ kind: 'authenticationStrength' }], [{ kind: 'compliantDevice' }]] }] });
+    expect(or.decision).toMatchObject({
+      decision: 'needs',
+      needs: [{ anyOf: [[{ kind: 'authenticationStrength' }], [{ kind: 'compliantDevice' }]] }],
+    });
   });
 
   it('What If: a missing input gives notEnoughInformation; analysis assumes a grant policy applies and a conditional block does not', () => {
     const grant = policy({ conditions: { platforms: { includePlatforms: ['android'] } } as never, grantControls: strength(PHISHING) });
-    const block = policy({ conditions: { locations: { includeLocations: [OFFICE.id] } } as never, grantControls: { builtInControls: ['block'] } });
+    const block = policy({
+      conditions: { locations: { includeLocations: [OFFICE.id] } } as never,
+      grantControls: { builtInControls: ['block'] },
+    });
     const w = run([grant, block], { devicePlatform: undefined, ipAddress: undefined });
     expect(w.policies.map((p) => p.analysisReasons)).toEqual([['notEnoughInformation'], ['notEnoughInformation']]);
     expect(w.decision.decision).toBe('allow');
@@ -170,7 +396,10 @@ describe('Conditional Access evaluation (entra-spec §1)', () => {
   });
 
   it('country locations are notEnoughInformation in What If unless a country is given', () => {
-    const p = policy({ conditions: { locations: { includeLocations: [COUNTRY.id] } } as never, grantControls: { builtInControls: ['block'] } });
+    const p = policy({
+      conditions: { locations: { includeLocations: [COUNTRY.id] } } as never,
+      grantControls: { builtInControls: ['block'] },
+    });
     expect(run([p], { country: undefined }).policies[0]!.analysisReasons).toEqual(['notEnoughInformation']);
     expect(run([p], { country: 'FR' }).policies[0]!.analysisReasons).toEqual(['location']);
   });
@@ -191,7 +420,9 @@ describe('Conditional Access evaluation (entra-spec §1)', () => {
   });
 
   it('one evaluation touches only policies targeting the app (compiled indexes), yet reports all', () => {
-    const many = Array.from({ length: 300 }, (_, i) => policy({ conditions: { applications: { includeApplications: [`app-${i}`] } }, grantControls: { builtInControls: ['block'] } }));
+    const many = Array.from({ length: 300 }, (_, i) =>
+      policy({ conditions: { applications: { includeApplications: [`app-${i}`] } }, grantControls: { builtInControls: ['block'] } }),
+    );
     const r = run(many, { target: { kind: 'application', appId: 'app-7' } });
     expect(r.decision).toMatchObject({ decision: 'block', blockedBy: [many[7]!.id] });
     expect(r.policies).toHaveLength(300);

@@ -1,6 +1,15 @@
 import { expect, it } from 'vitest';
 import { describeEachStore } from '../../support/stores.ts';
-import { currentGeneration, deletePolicy, findPolicy, insertPolicy, listPolicies, lockAndBumpGeneration, policiesUsingStrength, updatePolicy } from '../../../src/policy/conditional-access/repository.ts';
+import {
+  currentGeneration,
+  deletePolicy,
+  findPolicy,
+  insertPolicy,
+  listPolicies,
+  lockAndBumpGeneration,
+  policiesUsingStrength,
+  updatePolicy,
+} from '../../../src/policy/conditional-access/repository.ts';
 import { countCustomStrengths, findCustomStrength, insertStrength, strengthNameTaken } from '../../../src/policy/strengths/repository.ts';
 import { policiesUsingLocation, upsertNamedLocation, listNamedLocations } from '../../../src/policy/locations/repository.ts';
 import { loadCompiledPolicies } from '../../../src/policy/conditional-access/load.ts';
@@ -30,15 +39,33 @@ describeEachStore('Conditional Access repositories', (store) => {
     expect(await countCustomStrengths(db())).toBe(1);
     expect(await strengthNameTaken(db(), 'keys only')).toBe(true);
     expect(await strengthNameTaken(db(), 'keys only', STRENGTH.id)).toBe(false);
-    await upsertNamedLocation(db(), { '@odata.type': '#microsoft.graph.ipNamedLocation', id: LOCATION_ID, displayName: 'HQ', createdDateTime: '2026-01-01T00:00:00.000Z', modifiedDateTime: '2026-01-01T00:00:00.000Z', isTrusted: true, ipRanges: [{ '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: '2001:db8::/48' }] }, true);
+    await upsertNamedLocation(
+      db(),
+      {
+        '@odata.type': '#microsoft.graph.ipNamedLocation',
+        id: LOCATION_ID,
+        displayName: 'HQ',
+        createdDateTime: '2026-01-01T00:00:00.000Z',
+        modifiedDateTime: '2026-01-01T00:00:00.000Z',
+        isTrusted: true,
+        ipRanges: [{ '@odata.type': '#microsoft.graph.iPv6CidrRange', cidrAddress: '2001:db8::/48' }],
+      },
+      true,
+    );
     expect((await listNamedLocations(db()))[0]).toMatchObject({ id: LOCATION_ID, isTrusted: true });
-    const p = policy({ id: 'ca000000-0000-4000-8000-000000000001', conditions: { locations: { includeLocations: ['All'], excludeLocations: [LOCATION_ID] } } as never, grantControls: { operator: 'OR', authenticationStrength: { id: STRENGTH.id } } });
+    const p = policy({
+      id: 'ca000000-0000-4000-8000-000000000001',
+      conditions: { locations: { includeLocations: ['All'], excludeLocations: [LOCATION_ID] } } as never,
+      grantControls: { operator: 'OR', authenticationStrength: { id: STRENGTH.id } },
+    });
     await insertPolicy(db(), p);
     expect(await findPolicy(db(), p.id)).toEqual(p);
   });
 
   it('finds the policies that use a strength (usage, delete protection) and a named location (jsonb ?)', async () => {
-    expect((await policiesUsingStrength(db(), STRENGTH.id.toUpperCase())).map((x) => x.id)).toEqual(['ca000000-0000-4000-8000-000000000001']);
+    expect((await policiesUsingStrength(db(), STRENGTH.id.toUpperCase())).map((x) => x.id)).toEqual([
+      'ca000000-0000-4000-8000-000000000001',
+    ]);
     expect(await policiesUsingLocation(db(), LOCATION_ID)).toEqual(['ca000000-0000-4000-8000-000000000001']);
     expect(await policiesUsingLocation(db(), '10c00000-0000-4000-8000-000000000002')).toEqual([]);
     const p = (await findPolicy(db(), 'ca000000-0000-4000-8000-000000000001'))!;
@@ -50,10 +77,12 @@ describeEachStore('Conditional Access repositories', (store) => {
     const before = await currentGeneration(db());
     const first = await loadCompiledPolicies(db());
     expect(await loadCompiledPolicies(db())).toBe(first);
-    await db().transaction().execute(async (trx) => {
-      await lockAndBumpGeneration(trx);
-      await deletePolicy(trx, 'ca000000-0000-4000-8000-000000000001');
-    });
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        await lockAndBumpGeneration(trx);
+        await deletePolicy(trx, 'ca000000-0000-4000-8000-000000000001');
+      });
     expect(await currentGeneration(db())).toBe(before + 1);
     const second = await loadCompiledPolicies(db());
     expect(second).not.toBe(first);
@@ -64,10 +93,12 @@ describeEachStore('Conditional Access repositories', (store) => {
   it('a rolled-back write leaves the generation alone', async () => {
     const before = await currentGeneration(db());
     await expect(
-      db().transaction().execute(async (trx) => {
-        await lockAndBumpGeneration(trx);
-        throw new Error('rejected');
-      }),
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          await lockAndBumpGeneration(trx);
+          throw new Error('rejected');
+        }),
     ).rejects.toThrow('rejected');
     expect(await currentGeneration(db())).toBe(before);
   });

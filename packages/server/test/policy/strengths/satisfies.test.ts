@@ -12,13 +12,20 @@ const YUBI = 'cb69481e-8ff7-4039-93ec-0a2729a154a8';
 const OTHER = 'de1e552d-db1d-4423-a619-566b625cdc84';
 const restricted: Pick<AuthenticationStrength, 'allowedCombinations' | 'combinationConfigurations'> = {
   allowedCombinations: ['fido2'],
-  combinationConfigurations: [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2'] }],
+  combinationConfigurations: [
+    { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', id: 'c', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2'] },
+  ],
 };
 
 describe('built-in strengths (entra-spec §2.3)', () => {
   it('have the fixed ids, builtIn type, mfa requirement and no combination configurations', () => {
-    expect(BUILT_IN_STRENGTHS.map((s) => s.id)).toEqual(['00000000-0000-0000-0000-000000000002', '00000000-0000-0000-0000-000000000003', '00000000-0000-0000-0000-000000000004']);
-    for (const s of BUILT_IN_STRENGTHS) expect(s).toMatchObject({ policyType: 'builtIn', requirementsSatisfied: 'mfa', combinationConfigurations: [] });
+    expect(BUILT_IN_STRENGTHS.map((s) => s.id)).toEqual([
+      '00000000-0000-0000-0000-000000000002',
+      '00000000-0000-0000-0000-000000000003',
+      '00000000-0000-0000-0000-000000000004',
+    ]);
+    for (const s of BUILT_IN_STRENGTHS)
+      expect(s).toMatchObject({ policyType: 'builtIn', requirementsSatisfied: 'mfa', combinationConfigurations: [] });
     expect(PHISHING.allowedCombinations).toEqual(['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor']);
     expect(PASSWORDLESS.allowedCombinations).toEqual(['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor', 'deviceBasedPush']);
     expect(MFA.allowedCombinations).toContain('temporaryAccessPassOneTime');
@@ -28,7 +35,14 @@ describe('built-in strengths (entra-spec §2.3)', () => {
 });
 
 describe('satisfies(strength, performed)', () => {
-  const cases: Array<[string, Pick<AuthenticationStrength, 'allowedCombinations' | 'combinationConfigurations'>, Array<{ mode: string; aaGuid?: string }>, boolean]> = [
+  const cases: Array<
+    [
+      string,
+      Pick<AuthenticationStrength, 'allowedCombinations' | 'combinationConfigurations'>,
+      Array<{ mode: string; aaGuid?: string }>,
+      boolean,
+    ]
+  > = [
     ['passkey satisfies phishing-resistant', PHISHING, [{ mode: 'fido2', aaGuid: OTHER }], true],
     ['password alone satisfies no built-in', MFA, [{ mode: 'password' }], false],
     ['password + software OATH satisfies MFA', MFA, [{ mode: 'password' }, { mode: 'softwareOath' }], true],
@@ -41,7 +55,12 @@ describe('satisfies(strength, performed)', () => {
     ['phone approval is not phishing-resistant', PHISHING, [{ mode: 'deviceBasedPush' }], false],
     ['earlier methods count (password then hardware OATH)', MFA, [{ mode: 'hardwareOath' }, { mode: 'password' }], true],
     ['AAGUID-restricted strength accepts the listed key', restricted, [{ mode: 'fido2', aaGuid: YUBI }], true],
-    ['AAGUID-restricted strength accepts the listed key, case-insensitively', restricted, [{ mode: 'fido2', aaGuid: YUBI.toUpperCase() }], true],
+    [
+      'AAGUID-restricted strength accepts the listed key, case-insensitively',
+      restricted,
+      [{ mode: 'fido2', aaGuid: YUBI.toUpperCase() }],
+      true,
+    ],
     ['AAGUID-restricted strength refuses another key', restricted, [{ mode: 'fido2', aaGuid: OTHER }], false],
     ['AAGUID-restricted strength refuses a passkey without AAGUID', restricted, [{ mode: 'fido2' }], false],
     ['nothing performed satisfies nothing', MFA, [], false],
@@ -61,10 +80,48 @@ describe('custom strength validation (a table of named checks)', () => {
     ['made-up mode', { displayName: 'x', allowedCombinations: ['retinaScan'] }, 'checkCombinationsValid'],
     ['empty', { displayName: 'x', allowedCombinations: [] }, 'checkAtLeastOneCombination'],
     ['blank name', { displayName: '  ', allowedCombinations: ['fido2'] }, 'checkDisplayName'],
-    ['duplicate in another order', { displayName: 'x', allowedCombinations: ['password,softwareOath', 'softwareOath,password'] }, 'checkNoDuplicateCombinations'],
-    ['fido2 config without fido2', { displayName: 'x', allowedCombinations: ['password'], combinationConfigurations: [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2'] }] }, 'checkCombinationConfigurations'],
-    ['config applying to something else', { displayName: 'x', allowedCombinations: ['fido2'], combinationConfigurations: [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2', 'password'] }] }, 'checkCombinationConfigurations'],
-    ['bad AAGUID', { displayName: 'x', allowedCombinations: ['fido2'], combinationConfigurations: [{ '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', allowedAAGUIDs: ['nope'], appliesToCombinations: ['fido2'] }] }, 'checkCombinationConfigurations'],
+    [
+      'duplicate in another order',
+      { displayName: 'x', allowedCombinations: ['password,softwareOath', 'softwareOath,password'] },
+      'checkNoDuplicateCombinations',
+    ],
+    [
+      'fido2 config without fido2',
+      {
+        displayName: 'x',
+        allowedCombinations: ['password'],
+        combinationConfigurations: [
+          { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', allowedAAGUIDs: [YUBI], appliesToCombinations: ['fido2'] },
+        ],
+      },
+      'checkCombinationConfigurations',
+    ],
+    [
+      'config applying to something else',
+      {
+        displayName: 'x',
+        allowedCombinations: ['fido2'],
+        combinationConfigurations: [
+          {
+            '@odata.type': '#microsoft.graph.fido2CombinationConfiguration',
+            allowedAAGUIDs: [YUBI],
+            appliesToCombinations: ['fido2', 'password'],
+          },
+        ],
+      },
+      'checkCombinationConfigurations',
+    ],
+    [
+      'bad AAGUID',
+      {
+        displayName: 'x',
+        allowedCombinations: ['fido2'],
+        combinationConfigurations: [
+          { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', allowedAAGUIDs: ['nope'], appliesToCombinations: ['fido2'] },
+        ],
+      },
+      'checkCombinationConfigurations',
+    ],
   ];
   it.each(bad)('%s → 400 naming %s', (_n, draft, check) => {
     try {

@@ -36,21 +36,37 @@ export function LockoutAnalysis() {
   const r = job?.result ?? null;
   return (
     <div className="card">
-      <p className="hint">Every user × every application and the security-info registration action, given the methods they have, the methods they could register, Temporary Access Pass availability and every policy.</p>
-      <button type="button" className="btn btn-primary" onClick={() => void run()} disabled={job?.status === 'running'}>Run lockout analysis</button>
+      <p className="hint">
+        Every user × every application and the security-info registration action, given the methods they have, the methods they could
+        register, Temporary Access Pass availability and every policy.
+      </p>
+      <button type="button" className="btn btn-primary" onClick={() => void run()} disabled={job?.status === 'running'}>
+        Run lockout analysis
+      </button>
       {job?.status === 'running' ? (
         <p role="status">
-          <progress max={job.totalUsers || 1} value={job.processedUsers} aria-label="Analysis progress" /> {job.processedUsers} / {job.totalUsers || '…'} users
+          <progress max={job.totalUsers || 1} value={job.processedUsers} aria-label="Analysis progress" /> {job.processedUsers} /{' '}
+          {job.totalUsers || '…'} users
         </p>
       ) : null}
-      {job?.status === 'failed' ? <div role="alert" className="alert alert-error"><p className="alert-message">{job.error}</p></div> : null}
+      {job?.status === 'failed' ? (
+        <div role="alert" className="alert alert-error">
+          <p className="alert-message">{job.error}</p>
+        </div>
+      ) : null}
       {error ? <ErrorAlert title="The analysis failed" error={error} /> : null}
       {r ? (
         <div data-testid="analysis-result">
           <p role="status">
             {r.userCount} user{r.userCount === 1 ? '' : 's'} × {r.targetCount} targets (apps and registration) in {r.durationMs} ms:{' '}
-            {r.lockedOutUsers.length ? <Badge tone="danger">{r.lockedOutUsers.length} locked out</Badge> : <Badge tone="success">nobody is locked out</Badge>}{' '}
-            {r.reportOnlyWouldLockOut.length ? <Badge tone="warning">report-only policies would lock out {r.reportOnlyWouldLockOut.length}</Badge> : null}
+            {r.lockedOutUsers.length ? (
+              <Badge tone="danger">{r.lockedOutUsers.length} locked out</Badge>
+            ) : (
+              <Badge tone="success">nobody is locked out</Badge>
+            )}{' '}
+            {r.reportOnlyWouldLockOut.length ? (
+              <Badge tone="warning">report-only policies would lock out {r.reportOnlyWouldLockOut.length}</Badge>
+            ) : null}
           </p>
           <Users title="Locked out" users={r.lockedOutUsers} />
           <Users title="Report-only policies would lock out" users={r.reportOnlyWouldLockOut} />
@@ -59,7 +75,9 @@ export function LockoutAnalysis() {
               <h3 className="section-title">Get in only after onboarding</h3>
               <ul className="object-list">
                 {r.needsOnboarding.slice(0, 50).map((u) => (
-                  <li key={u.id}>{u.userPrincipalName}: {[...new Set(u.targets.map((t) => t.reasons.join('; ')))].join(' · ')}</li>
+                  <li key={u.id}>
+                    {u.userPrincipalName}: {[...new Set(u.targets.map((t) => t.reasons.join('; ')))].join(' · ')}
+                  </li>
                 ))}
               </ul>
             </>

@@ -22,18 +22,33 @@ export function PoliciesPage({ selectedId }: { selectedId: string | null }) {
     <section aria-labelledby="policies-heading">
       <div className="page-head">
         <div>
-          <h1 id="policies-heading" className="page-title">Conditional Access</h1>
+          <h1 id="policies-heading" className="page-title">
+            Conditional Access
+          </h1>
           <p className="page-lead">Who may reach which app, with which methods — checked against lockouts before anything is enforced.</p>
         </div>
       </div>
       <nav aria-label="Conditional Access" className="button-row" style={{ marginBottom: '1rem' }}>
         {TABS.map((t) => (
-          <Link key={t.label} href={t.href} className={`btn btn-small ${t.id === tab ? 'btn-primary' : 'btn-secondary'}`} aria-current={t.id === tab ? 'page' : undefined}>
+          <Link
+            key={t.label}
+            href={t.href}
+            className={`btn btn-small ${t.id === tab ? 'btn-primary' : 'btn-secondary'}`}
+            aria-current={t.id === tab ? 'page' : undefined}
+          >
             {t.label}
           </Link>
         ))}
       </nav>
-      {tab === 'what-if' ? <WhatIfForm /> : tab === 'analysis' ? <LockoutAnalysis /> : selectedId ? <PolicyEditor id={selectedId} /> : <PolicyList />}
+      {tab === 'what-if' ? (
+        <WhatIfForm />
+      ) : tab === 'analysis' ? (
+        <LockoutAnalysis />
+      ) : selectedId ? (
+        <PolicyEditor id={selectedId} />
+      ) : (
+        <PolicyList />
+      )}
     </section>
   );
 }
@@ -44,8 +59,12 @@ function PolicyList() {
   return (
     <>
       <div className="toolbar">
-        <Link href="/admin/policies/new" className="btn btn-primary">New policy</Link>
-        <button type="button" className="btn btn-secondary" onClick={list.reload} disabled={list.loading}>Refresh</button>
+        <Link href="/admin/policies/new" className="btn btn-primary">
+          New policy
+        </Link>
+        <button type="button" className="btn btn-secondary" onClick={list.reload} disabled={list.loading}>
+          Refresh
+        </button>
       </div>
       {list.error && !list.loading ? <ErrorAlert title="Could not load the policies" error={list.error} onRetry={list.reload} /> : null}
       <div className="table-card">
@@ -66,8 +85,14 @@ function PolicyList() {
             <tbody>
               {list.data.map((p) => (
                 <tr key={p.id}>
-                  <td><Link href={`/admin/policies/${p.id}`} className="row-link">{p.displayName}</Link></td>
-                  <td><Badge tone={STATE_TONE[p.state]}>{STATE_LABEL[p.state]}</Badge></td>
+                  <td>
+                    <Link href={`/admin/policies/${p.id}`} className="row-link">
+                      {p.displayName}
+                    </Link>
+                  </td>
+                  <td>
+                    <Badge tone={STATE_TONE[p.state]}>{STATE_LABEL[p.state]}</Badge>
+                  </td>
                   <td>{grantText(p.grantControls)}</td>
                   <td className="nowrap">{formatDateTime(p.modifiedDateTime ?? p.createdDateTime)}</td>
                 </tr>
@@ -80,8 +105,13 @@ function PolicyList() {
   );
 }
 
-function grantText(g: { operator: string; builtInControls: string[]; authenticationStrength: { id: string; displayName?: string } | null } | null): string {
+function grantText(
+  g: { operator: string; builtInControls: string[]; authenticationStrength: { id: string; displayName?: string } | null } | null,
+): string {
   if (!g) return 'Session controls only';
-  const parts = [...g.builtInControls, ...(g.authenticationStrength ? [g.authenticationStrength.displayName ?? g.authenticationStrength.id] : [])];
+  const parts = [
+    ...g.builtInControls,
+    ...(g.authenticationStrength ? [g.authenticationStrength.displayName ?? g.authenticationStrength.id] : []),
+  ];
   return parts.join(g.operator === 'OR' ? ' or ' : ' and ');
 }

@@ -84,19 +84,41 @@ export function PolicyEditor({ id }: { id: string }) {
         Graph JSON, as Entra exports it. Start in report-only (<code>enabledForReportingButNotEnforced</code>): it is logged, never
         enforced, and the lockout analysis shows whom it would lock out.
       </p>
-      <label className="label" htmlFor="policy-json">Policy JSON</label>
-      <textarea id="policy-json" className="input mono" spellCheck={false} rows={16} style={{ width: '100%', fontSize: '0.85rem' }} value={text} onChange={(e) => setText(e.target.value)} />
-      {problem ? <div role="alert" className="alert alert-error"><p className="alert-message">{problem}</p></div> : null}
+      <label className="label" htmlFor="policy-json">
+        Policy JSON
+      </label>
+      <textarea
+        id="policy-json"
+        className="input mono"
+        spellCheck={false}
+        rows={16}
+        style={{ width: '100%', fontSize: '0.85rem' }}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      {problem ? (
+        <div role="alert" className="alert alert-error">
+          <p className="alert-message">{problem}</p>
+        </div>
+      ) : null}
       {risk ? (
         <div role="alert" className="alert alert-error" data-testid="lockout-risk">
           <p className="alert-title">This change would lock people out</p>
           <p className="alert-message">{risk}</p>
-          <button type="button" className="btn btn-danger btn-small" onClick={() => void save(true)} disabled={busy}>Apply anyway</button>
+          <button type="button" className="btn btn-danger btn-small" onClick={() => void save(true)} disabled={busy}>
+            Apply anyway
+          </button>
         </div>
       ) : null}
       <div className="button-row">
-        <button type="button" className="btn btn-primary" onClick={() => void save(false)} disabled={busy}>{isNew ? 'Create' : 'Save'}</button>
-        {!isNew ? <button type="button" className="btn btn-danger-outline" onClick={() => void remove(false)} disabled={busy}>Delete</button> : null}
+        <button type="button" className="btn btn-primary" onClick={() => void save(false)} disabled={busy}>
+          {isNew ? 'Create' : 'Save'}
+        </button>
+        {!isNew ? (
+          <button type="button" className="btn btn-danger-outline" onClick={() => void remove(false)} disabled={busy}>
+            Delete
+          </button>
+        ) : null}
       </div>
     </div>
   );

@@ -51,20 +51,31 @@ export function WhatIfForm() {
           <label className="field">
             <span className="label">Device platform</span>
             <select className="input" value={platform} onChange={(e) => setPlatform(e.target.value)}>
-              {PLATFORMS.map((p) => <option key={p} value={p}>{p || '(not given)'}</option>)}
+              {PLATFORMS.map((p) => (
+                <option key={p} value={p}>
+                  {p || '(not given)'}
+                </option>
+              ))}
             </select>
           </label>
           <TextField label="IP address" value={ip} onChange={setIp} />
           <TextField label="Country (ISO code)" value={country} onChange={setCountry} />
         </div>
-        <button type="submit" className="btn btn-primary">Evaluate</button>
+        <button type="submit" className="btn btn-primary">
+          Evaluate
+        </button>
       </form>
       {error ? <ErrorAlert title="What If failed" error={error} /> : null}
       {results ? (
         <div className="table-card" style={{ marginTop: '1rem' }}>
           <table className="table" aria-label="What If results">
             <thead>
-              <tr><th scope="col">Policy</th><th scope="col">State</th><th scope="col">Applies</th><th scope="col">Reason</th></tr>
+              <tr>
+                <th scope="col">Policy</th>
+                <th scope="col">State</th>
+                <th scope="col">Applies</th>
+                <th scope="col">Reason</th>
+              </tr>
             </thead>
             <tbody>
               {results.map((r) => (

@@ -7,7 +7,11 @@ export interface CaPolicy {
   state: 'enabled' | 'disabled' | 'enabledForReportingButNotEnforced';
   modifiedDateTime: string | null;
   createdDateTime: string;
-  grantControls: { operator: string; builtInControls: string[]; authenticationStrength: { id: string; displayName?: string } | null } | null;
+  grantControls: {
+    operator: string;
+    builtInControls: string[];
+    authenticationStrength: { id: string; displayName?: string } | null;
+  } | null;
   [k: string]: unknown;
 }
 
@@ -55,7 +59,8 @@ const BASE = '/identity/conditionalAccess';
 export const policiesApi = {
   list: async (api: ApiClient, signal?: AbortSignal) => (await api.get<{ value: CaPolicy[] }>(`${BASE}/policies`, signal)).value,
   get: (api: ApiClient, id: string, signal?: AbortSignal) => api.get<CaPolicy>(`${BASE}/policies/${encodeURIComponent(id)}`, signal),
-  create: (api: ApiClient, body: unknown, confirm: boolean) => api.post<CaPolicy>(`${BASE}/policies${confirm ? '?confirmLockout=true' : ''}`, body),
+  create: (api: ApiClient, body: unknown, confirm: boolean) =>
+    api.post<CaPolicy>(`${BASE}/policies${confirm ? '?confirmLockout=true' : ''}`, body),
   update: (api: ApiClient, id: string, body: unknown, confirm: boolean) =>
     api.request<void>(`${BASE}/policies/${encodeURIComponent(id)}${confirm ? '?confirmLockout=true' : ''}`, { method: 'PATCH', body }),
   remove: (api: ApiClient, id: string, confirm: boolean) =>
