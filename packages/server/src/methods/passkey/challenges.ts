@@ -40,6 +40,14 @@ export async function issueChallenge(db: Kysely<DB>, input: { purpose: Challenge
  */
 export async function consumeChallenge(db: Kysely<DB>, challenge: string, expect: { purpose: ChallengePurpose; flowId?: string | null }): Promise<IssuedChallenge> {
   const row = await db.deleteFrom('passkey_challenges').where('challenge', '=', challenge).returningAll().executeTakeFirst();
+  return checkConsumed(row, expect);
+}
+
+/** The checks on a consumed challenge row (see `consumeChallenge`); also used where the delete is part of a larger statement. */
+export function checkConsumed(
+  row: { challenge: string; purpose: ChallengePurpose; user_id: string | null; flow_id: string | null; rp_id: string; expires_at: Date | string } | undefined,
+  expect: { purpose: ChallengePurpose; flowId?: string | null },
+): IssuedChallenge {
   if (!row) throw new PasskeyError('challengeUnknownOrUsed', 'This sign-in request was already used or is unknown. Start again.');
   if (new Date(row.expires_at).getTime() <= Date.now()) throw new PasskeyError('challengeExpired', 'This request expired (challenges are valid for 5 minutes). Start again.');
   if (row.purpose !== expect.purpose) throw new PasskeyError('challengeMismatch', `The challenge was issued for ${row.purpose}, not ${expect.purpose}.`);

@@ -5,10 +5,11 @@ import { recordAudit } from '../../audit/record.ts';
 import type { PasskeyDeps } from './deps.ts';
 import { PasskeyError, ensure } from './errors.ts';
 import { decideAuthentication } from './attestation-policy.ts';
-import { consumeChallenge } from './challenges.ts';
-import { findByCredentialId, findPasskeyUser, recordUse, type PasskeyCredential } from './credentials-repository.ts';
+import { checkConsumed } from './challenges.ts';
+import { recordUse, type PasskeyCredential } from './credentials-repository.ts';
+import { consumeForAssertion } from './assertion-lookup.ts';
 import { installKeyCache } from './key-cache.ts';
-import { passkeyPolicyFor } from './policy-for-user.ts';
+import { passkeyPolicyAtVersion } from './policy-for-user.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
 import { checkClientData, checkEcdsaSignatureEncoding, checkOrigin, checkRpIdHash, coseKeyType, decodeField, userIdOfHandle } from './response-checks.ts';
 
@@ -22,6 +23,8 @@ export interface VerifyAuthenticationInput {
 /** Facts of a verified assertion, for the sign-in flow (session methods, amr, sign-in log). */
 export interface VerifiedAuthentication {
   userId: string;
+  /** The account's name and state as read with the credential (the sign-in flow need not read them again). */
+  userPrincipalName: string;
   /** Graph fido2AuthenticationMethod id. */
   methodId: string;
   credentialId: string;
@@ -62,8 +65,10 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   checkOrigin(clientData, deps.rp);
   checkRpIdHash(authData, deps.rp);
 
-  const challenge = await consumeChallenge(deps.db, clientData.challenge, { purpose: 'authentication', ...(input.flowId !== undefined ? { flowId: input.flowId } : {}) });
-  const credential = await findByCredentialId(deps.db, response.id);
+  // One round trip: the challenge consumed, the credential, its user and groups, the policy version.
+  const found = await consumeForAssertion(deps.db, clientData.challenge, response.id);
+  const challenge = checkConsumed(found.challenge, { purpose: 'authentication', ...(input.flowId !== undefined ? { flowId: input.flowId } : {}) });
+  const credential = found.credential;
   if (!credential) throw new PasskeyError('unknownCredential', 'This passkey is not registered here (it may have been deleted).');
   // Username-first: the credential must be one the options allowed (§7.2 step 5).
   if (challenge.userId) ensure(credential.userId === challenge.userId, 'credentialNotAllowed', 'This passkey belongs to another account.');
@@ -92,9 +97,9 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   const info = verified.authenticationInfo;
 
   // Account and policy only after the signature: an unauthenticated caller learns nothing about them.
-  const user = await findPasskeyUser(deps.db, credential.userId);
+  const user = found.user;
   ensure(user?.accountEnabled, 'accountDisabled', 'This account is disabled.');
-  const policy = await passkeyPolicyFor(deps.db, credential.userId, input.policy);
+  const policy = await passkeyPolicyAtVersion(deps.db, { id: credential.userId, groupIds: found.groupIds }, found.policyVersion, input.policy);
   const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
   if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
 
@@ -105,6 +110,7 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
 
   return {
     userId: credential.userId,
+    userPrincipalName: user.userPrincipalName,
     methodId: credential.id,
     credentialId: credential.credentialId,
     aaguid: credential.aaguid,

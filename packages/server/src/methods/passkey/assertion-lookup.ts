@@ -1,0 +1,86 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../store/schema.ts';
+import type { PasskeyCredential } from './credentials-repository.ts';
+
+/** The consumed challenge row, as `consumeChallenge` sees it. */
+export interface ConsumedChallengeRow {
+  challenge: string;
+  purpose: 'registration' | 'authentication';
+  user_id: string | null;
+  flow_id: string | null;
+  rp_id: string;
+  expires_at: Date | string;
+}
+
+/** Everything an assertion needs from the database, read in one round trip. */
+export interface AssertionLookup {
+  /** The challenge, deleted by this statement; undefined when it was unknown or already used. */
+  challenge: ConsumedChallengeRow | undefined;
+  credential: PasskeyCredential | undefined;
+  /** The credential's user (directory facts the ceremony and the sign-in flow need). */
+  user: { id: string; userPrincipalName: string; accountEnabled: boolean } | undefined;
+  /** The credential user's transitive group ids (policy targets). */
+  groupIds: string[];
+  /** The authentication methods policy's version counter at this statement. */
+  policyVersion: number;
+}
+
+/**
+ * One statement per assertion instead of five: consumes the challenge (`delete … returning`,
+ * atomic: of two parallel submissions exactly one gets the row — house style §15), and reads the
+ * credential, its user, the user's transitive groups and the policy's version counter. The
+ * recursive group walk is the one of `directory/membership-repository.ts` (transitiveGroupIdsQuery).
+ * The challenge is deleted even when the credential is unknown: a failed attempt burns it.
+ */
+export async function consumeForAssertion(db: Kysely<DB>, challenge: string, credentialId: string): Promise<AssertionLookup> {
+  const r = await sql<Record<string, any>>`
+    with consumed as (
+      delete from passkey_challenges where challenge = ${challenge} returning *
+    ), cred as (
+      select * from passkey_credentials where credential_id = ${credentialId}
+    )
+    select
+      (select to_jsonb(consumed) from consumed) as challenge_row,
+      (select to_jsonb(cred) - 'public_key' from cred) as credential_row,
+      (select public_key from cred) as public_key,
+      (select jsonb_build_object('id', u.id, 'upn', u.user_principal_name, 'enabled', u.account_enabled) from users u where u.id = (select user_id from cred)) as user_row,
+      (select coalesce(array_agg(id::text), '{}') from (
+        with recursive up(id) as (
+          select group_id from group_members where member_id = (select user_id from cred)
+          union
+          select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
+        )
+        select id from up
+      ) g) as group_ids,
+      (select version from auth_methods_policy where id = 'authenticationMethodsPolicy') as policy_version
+  `.execute(db);
+  const row = r.rows[0]!;
+  const c = row.credential_row as Record<string, any> | null;
+  const u = row.user_row as { id: string; upn: string; enabled: boolean } | null;
+  return {
+    challenge: (row.challenge_row as ConsumedChallengeRow | null) ?? undefined,
+    credential: c
+      ? {
+          id: c.id,
+          credentialId: c.credential_id,
+          userId: c.user_id,
+          publicKey: new Uint8Array(row.public_key as Uint8Array),
+          signCount: Number(c.sign_count),
+          aaguid: c.aaguid,
+          transports: c.transports,
+          backupEligible: c.backup_eligible,
+          backedUp: c.backed_up,
+          attestationFormat: c.attestation_format,
+          attestationTrust: c.attestation_trust,
+          attestationCertificates: c.attestation_certificates,
+          displayName: c.display_name,
+          rpId: c.rp_id,
+          createdAt: new Date(c.created_at),
+          lastUsedAt: c.last_used_at ? new Date(c.last_used_at) : null,
+        }
+      : undefined,
+    user: u ? { id: u.id, userPrincipalName: u.upn, accountEnabled: u.enabled } : undefined,
+    groupIds: (row.group_ids as string[] | null) ?? [],
+    policyVersion: Number(row.policy_version ?? 0),
+  };
+}
