@@ -14,6 +14,7 @@ import {
   updateCustomStrength,
 } from '../../policy/strengths/strengths.ts';
 import { METHOD_MODES, VALID_COMBINATIONS } from '../../policy/strengths/modes.ts';
+import { confirmQuerySchema } from '../../policy/conditional-access/schemas.ts';
 
 /**
  * Authentication strengths (entra-spec §2) at Graph's paths under
@@ -87,16 +88,21 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
       preHandler: write,
       schema: {
         tags,
-        summary: 'Replace the allowed combinations of a custom strength',
+        summary: 'Replace the allowed combinations of a custom strength (lockout-guarded: ?confirmLockout=true)',
         params,
+        querystring: confirmQuerySchema,
         body: z.strictObject({ allowedCombinations: z.array(z.string().max(200)).max(64) }),
         response: { 200: z.looseObject({}) },
       },
     },
     async (request) => {
-      const s = await updateCustomStrength(db, contextOf(request), request.params.id, {
-        allowedCombinations: request.body.allowedCombinations,
-      });
+      const s = await updateCustomStrength(
+        db,
+        contextOf(request),
+        request.params.id,
+        { allowedCombinations: request.body.allowedCombinations },
+        request.query.confirmLockout === 'true',
+      );
       return { '@odata.context': ctxUrl('microsoft.graph.updateAllowedCombinationsResult'), currentCombinations: s.allowedCombinations };
     },
   );
@@ -141,14 +147,25 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
       preHandler: write,
       schema: {
         tags,
-        summary: 'Restrict fido2 to listed AAGUIDs (custom strengths only)',
+        summary: 'Restrict fido2 to listed AAGUIDs (custom strengths only; lockout-guarded: ?confirmLockout=true)',
         params,
+        querystring: confirmQuerySchema,
         body: comboBody,
         response: { 201: z.looseObject({ id: z.string() }) },
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await addCombinationConfiguration(db, contextOf(request), request.params.id, request.body)),
+      reply
+        .code(201)
+        .send(
+          await addCombinationConfiguration(
+            db,
+            contextOf(request),
+            request.params.id,
+            request.body,
+            request.query.confirmLockout === 'true',
+          ),
+        ),
   );
   r.delete(
     `${base}/:id/combinationConfigurations/:configId`,

@@ -3,6 +3,7 @@ import type { DB } from '../../store/schema.ts';
 import type { RequestContext } from '../../auth/principal.ts';
 import { ApiError } from '../../errors.ts';
 import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
+import type { AuthenticationStrength } from '../strengths/types.ts';
 import { listCustomStrengths } from '../strengths/repository.ts';
 import { listNamedLocations } from '../locations/repository.ts';
 import { loadDirectoryFacts } from './facts.ts';
@@ -20,8 +21,8 @@ export interface LockoutRisk {
 }
 
 /**
- * The lockout guard (issue 4 item 8): runs the analysis on the policies before and after a
- * change, inside the caller's transaction (so "before" is what is committed). Refuses — 409,
+ * The lockout guard (issue 4 item 8): runs the analysis on the policies (and strengths) before
+ * and after a change, inside the caller's transaction (so "before" is what is committed). Refuses — 409,
  * `details.code = "LockoutRisk"` — a change that makes any Global Administrator or the acting
  * administrator lose a target they could reach, or that locks out more users than before,
  * unless `confirm` is true. Returns the risk either way (null when there is none).
@@ -32,12 +33,15 @@ export async function guardLockout(
   before: readonly ConditionalAccessPolicy[],
   after: readonly ConditionalAccessPolicy[],
   confirm: boolean,
+  /** For a change to a strength: the custom strengths after it (default: unchanged). */
+  strengthsAfter?: readonly AuthenticationStrength[],
 ): Promise<LockoutRisk | null> {
   const [facts, strengths, locations] = await Promise.all([loadDirectoryFacts(trx), listCustomStrengths(trx), listNamedLocations(trx)]);
   const was = await runAnalysis({ facts, policies: before, strengths, locations });
-  const now = await runAnalysis({ facts, policies: after, strengths, locations });
+  const now = await runAnalysis({ facts, policies: after, strengths: strengthsAfter ?? strengths, locations });
+  const priorById = new Map(was.lockedOutUsers.map((b) => [b.id, b]));
   const lost = (u: UserReport): string[] => {
-    const prior = was.lockedOutUsers.find((b) => b.id === u.id);
+    const prior = priorById.get(u.id);
     const priorKeys = new Set((prior?.unreachable ?? []).map((v) => key(v.target)));
     const lostNow = u.unreachable
       .filter((v) => !priorKeys.has(key(v.target)))

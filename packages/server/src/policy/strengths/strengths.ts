@@ -16,7 +16,8 @@ import {
   strengthNameTaken,
   updateStrength,
 } from './repository.ts';
-import { lockAndBumpGeneration, policiesUsingStrength } from '../conditional-access/repository.ts';
+import { listPolicies, lockAndBumpGeneration, policiesUsingStrength } from '../conditional-access/repository.ts';
+import { guardLockout } from '../analysis/guard.ts';
 import type { AuthenticationStrength, Fido2CombinationConfiguration } from './types.ts';
 import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
 
@@ -80,6 +81,7 @@ export async function updateCustomStrength(
   ctx: RequestContext,
   id: string,
   patch: { displayName?: string | undefined; description?: string | null | undefined; allowedCombinations?: string[] | undefined },
+  confirmLockout = false,
 ): Promise<AuthenticationStrength> {
   return db.transaction().execute(async (trx) => {
     await lockAndBumpGeneration(trx);
@@ -97,6 +99,7 @@ export async function updateCustomStrength(
     assertValidStrength(next);
     if (await strengthNameTaken(trx, next.displayName, next.id))
       throw conflict(`An authentication strength named '${next.displayName}' already exists.`);
+    if (patch.allowedCombinations !== undefined) await guardStrengthChange(trx, ctx, next, confirmLockout);
     await updateStrength(trx, next);
     await audit(trx, ctx, 'Update authentication strength policy', 'Update', next);
     return next;
@@ -134,6 +137,7 @@ export async function addCombinationConfiguration(
   ctx: RequestContext,
   id: string,
   input: { '@odata.type'?: string; allowedAAGUIDs?: string[]; appliesToCombinations?: string[] },
+  confirmLockout = false,
 ): Promise<Fido2CombinationConfiguration> {
   return db.transaction().execute(async (trx) => {
     await lockAndBumpGeneration(trx);
@@ -144,6 +148,7 @@ export async function addCombinationConfiguration(
       throw conflict('This strength already has a fido2 combination configuration; update or delete it.');
     const config = fido2Config(input);
     const next = { ...s, modifiedDateTime: new Date().toISOString(), combinationConfigurations: [config] };
+    await guardStrengthChange(trx, ctx, next, confirmLockout);
     await updateStrength(trx, next);
     await audit(trx, ctx, 'Update authentication strength policy', 'Update', next);
     return config;
@@ -164,6 +169,14 @@ export async function deleteCombinationConfiguration(db: Kysely<DB>, ctx: Reques
     await updateStrength(trx, next);
     await audit(trx, ctx, 'Update authentication strength policy', 'Update', next);
   });
+}
+
+/** A strength change can lock people out too (fewer combinations, an AAGUID list): same guard as policy writes. */
+async function guardStrengthChange(trx: Kysely<DB>, ctx: RequestContext, next: AuthenticationStrength, confirm: boolean): Promise<void> {
+  const policies = await listPolicies(trx);
+  if (!policies.some((p) => p.grantControls?.authenticationStrength?.id === next.id)) return;
+  const strengths = (await listCustomStrengths(trx)).map((x) => (x.id === next.id ? next : x));
+  await guardLockout(trx, ctx, policies, policies, confirm, strengths);
 }
 
 async function loadCustom(db: Kysely<DB>, id: string): Promise<AuthenticationStrength> {

@@ -3,7 +3,7 @@ import { describeEachStore } from '../../support/stores.ts';
 import { addMember, adminContext, assignRole, insertGroup, insertUser } from '../fixtures.ts';
 import { updateMethodConfiguration } from '../../../src/policy/authentication-methods/update.ts';
 import { createConditionalAccessPolicy, deleteConditionalAccessPolicy } from '../../../src/policy/conditional-access/policies.ts';
-import { createStrength } from '../../../src/policy/strengths/strengths.ts';
+import { createStrength, updateCustomStrength } from '../../../src/policy/strengths/strengths.ts';
 import { analyzeLockout } from '../../../src/policy/analysis/analyze.ts';
 import { ODATA_TYPE } from '../../../src/policy/authentication-methods/types.ts';
 import { GA, PHISHING } from '../conditional-access/helpers.ts';
@@ -115,6 +115,20 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
     const path = report.needsOnboarding.find((u) => u.id === admin)!;
     expect(path.targets.find((t) => t.target.displayName === 'Payroll')).toMatchObject({ status: 'okAfterRegistration' });
     expect(path.targets.find((t) => t.target.displayName === 'Register security information')).toMatchObject({ status: 'okWithTap' });
+  });
+
+  it('refuses narrowing the onboarding strength to passkeys only (a strength change is guarded too), and writes nothing', async () => {
+    const bootstrap = (await db().selectFrom('ca_authentication_strengths').select(['id', 'body']).execute())[0]!;
+    await expect(updateCustomStrength(db(), ctx, bootstrap.id, { allowedCombinations: ['fido2'] })).rejects.toMatchObject({
+      status: 409,
+      details: { code: 'LockoutRisk' },
+    });
+    const after = await db()
+      .selectFrom('ca_authentication_strengths')
+      .select('body')
+      .where('id', '=', bootstrap.id)
+      .executeTakeFirstOrThrow();
+    expect((after.body as { allowedCombinations: string[] }).allowedCombinations).toContain('temporaryAccessPassOneTime');
   });
 
   it('refuses deleting the onboarding policy, since it revives the catch-22', async () => {
