@@ -11,7 +11,12 @@ import { timeStep } from '../../packages/server/src/methods/oath/totp.ts';
  * one state read and one conditional replay-state write per accepted code. Separates the
  * database's share from the HTTP stack's.
  */
-export async function verifyInProcessWithDb(db: Kysely<DB>, envelope: Envelope, users: Array<{ id: string; secret: string }>, concurrency: number): Promise<{ perSecond: number; ok: number }> {
+export async function verifyInProcessWithDb(
+  db: Kysely<DB>,
+  envelope: Envelope,
+  users: Array<{ id: string; secret: string }>,
+  concurrency: number,
+): Promise<{ perSecond: number; ok: number }> {
   let next = 0;
   let ok = 0;
   const worker = async () => {

@@ -7,7 +7,12 @@ import { timeStep } from '../../packages/server/src/methods/oath/totp.ts';
  * `clients` concurrent connections, one valid current code per user (each accepted code writes
  * the replay high-water mark to the database). Counts anything but `{ok:true}` as an error.
  */
-export async function verifyOverHttp(url: string, token: string, users: Array<{ id: string; secret: string }>, clients: number): Promise<{ perSecond: number; ok: number; failed: number; seconds: number }> {
+export async function verifyOverHttp(
+  url: string,
+  token: string,
+  users: Array<{ id: string; secret: string }>,
+  clients: number,
+): Promise<{ perSecond: number; ok: number; failed: number; seconds: number }> {
   let next = 0;
   let ok = 0;
   let failed = 0;

@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   const envelope = createEnvelope(masterKey);
 
   const inProc = measureInProcess(ITERATIONS);
-  lines.push(`| in-process verifyCode (SHA-1, valid code) | ${Math.round(inProc.verifyPerSecond).toLocaleString('en')}/s | ≥ 50,000/s | raw HMAC-SHA1 ${Math.round(inProc.hmacPerSecond).toLocaleString('en')}/s; ratio ${inProc.ratio.toFixed(2)} |`);
+  lines.push(
+    `| in-process verifyCode (SHA-1, valid code) | ${Math.round(inProc.verifyPerSecond).toLocaleString('en')}/s | ≥ 50,000/s | raw HMAC-SHA1 ${Math.round(inProc.hmacPerSecond).toLocaleString('en')}/s; ratio ${inProc.ratio.toFixed(2)} |`,
+  );
   process.stderr.write(`in-process: ${Math.round(inProc.verifyPerSecond)}/s (HMAC ${Math.round(inProc.hmacPerSecond)}/s)\n`);
 
   let pgServer: { url: string; stop(): void } | undefined;
@@ -63,20 +65,28 @@ async function main(): Promise<void> {
 
     const big = tokenCsv(IMPORT, 'IMP');
     const imp = await importWithProgress(store.db, envelope, big.csv, 'postgres import');
-    lines.push(`| import ${IMPORT.toLocaleString('en')} tokens (Entra CSV, PostgreSQL, one transaction) | ${imp.seconds.toFixed(1)} s (${Math.round(IMPORT / imp.seconds).toLocaleString('en')} tokens/s) | ≤ 30 s | validate + seal each seed (envelope) + batched INSERTs of 1,000 |`);
+    lines.push(
+      `| import ${IMPORT.toLocaleString('en')} tokens (Entra CSV, PostgreSQL, one transaction) | ${imp.seconds.toFixed(1)} s (${Math.round(IMPORT / imp.seconds).toLocaleString('en')} tokens/s) | ≤ 30 s | validate + seal each seed (envelope) + batched INSERTs of 1,000 |`,
+    );
 
     if (process.env.BENCH_PGLITE_IMPORT) {
       const dir = mkdtempSync(join(tmpdir(), 'latchkey-bench-oath-'));
       const lite = await openStore({ databaseUrl: undefined, dataDir: dir });
       await migrateToLatest(lite.db);
       const r = await importWithProgress(lite.db, envelope, tokenCsv(IMPORT, 'LITE').csv, 'pglite import');
-      lines.push(`| import ${IMPORT.toLocaleString('en')} tokens (PGlite) | ${r.seconds.toFixed(1)} s | ≤ 30 s | embedded database, single connection |`);
+      lines.push(
+        `| import ${IMPORT.toLocaleString('en')} tokens (PGlite) | ${r.seconds.toFixed(1)} s | ≤ 30 s | embedded database, single connection |`,
+      );
       await lite.close();
       rmSync(dir, { recursive: true, force: true });
     }
 
     const users = await insertUsers(store.db, HTTP_USERS, 'oathbench');
-    const assigned = tokenCsv(HTTP_USERS, 'HTTP', users.map((x) => x.upn));
+    const assigned = tokenCsv(
+      HTTP_USERS,
+      'HTTP',
+      users.map((x) => x.upn),
+    );
     await importWithProgress(store.db, envelope, assigned.csv, 'http set-up');
     // Set-up shortcut: mark the assigned tokens activated (activation itself is tested elsewhere).
     await store.db.updateTable('oath_tokens').set({ status: 'activated' }).where('serial_number', 'like', 'HTTP%').execute();
@@ -84,7 +94,9 @@ async function main(): Promise<void> {
     const tenth = Math.floor(users.length / 10);
     const direct = users.slice(users.length - tenth).map((x, i) => ({ id: x.id, secret: assigned.secrets[users.length - tenth + i]! }));
     const dom = await verifyInProcessWithDb(store.db, envelope, direct, CLIENTS);
-    lines.push(`| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each |`);
+    lines.push(
+      `| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each |`,
+    );
     users.splice(users.length - tenth, tenth);
     await store.close();
 
@@ -96,8 +108,12 @@ async function main(): Promise<void> {
     const rest = users.slice(200).map((x, i) => ({ id: x.id, secret: assigned.secrets[i + 200]! }));
     const http = await verifyOverHttp(server.url, token, rest, CLIENTS);
     const baseline = await baselineOverHttp(server.url, token, Math.min(5_000, rest.length), CLIENTS);
-    lines.push(`| HTTP baseline: GET /oathSettings (same harness, token check + one query) | ${Math.round(baseline).toLocaleString('en')}/s | — | the server's request ceiling on this machine during the run |`);
-    lines.push(`| HTTP verifyOathCode, replay state in PostgreSQL (${CLIENTS} clients, ${rest.length.toLocaleString('en')} users) | ${Math.round(http.perSecond).toLocaleString('en')}/s | ≥ 3,000/s | ${http.ok} accepted, ${http.failed} refused, ${http.seconds.toFixed(1)} s |`);
+    lines.push(
+      `| HTTP baseline: GET /oathSettings (same harness, token check + one query) | ${Math.round(baseline).toLocaleString('en')}/s | — | the server's request ceiling on this machine during the run |`,
+    );
+    lines.push(
+      `| HTTP verifyOathCode, replay state in PostgreSQL (${CLIENTS} clients, ${rest.length.toLocaleString('en')} users) | ${Math.round(http.perSecond).toLocaleString('en')}/s | ≥ 3,000/s | ${http.ok} accepted, ${http.failed} refused, ${http.seconds.toFixed(1)} s |`,
+    );
   } finally {
     if (server) await server.stop();
     pgServer?.stop();

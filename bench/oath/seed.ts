@@ -20,8 +20,16 @@ export function tokenCsv(n: number, prefix: string, upns: string[] = []): { csv:
 }
 
 /** Imports through the real domain code with a progress bar on stderr; returns the result and seconds. */
-export async function importWithProgress(db: Kysely<DB>, envelope: Envelope, csv: string, label: string): Promise<{ result: ImportResult; seconds: number }> {
-  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} {phase} [{bar}] {value}/{total}`, noTTYOutput: true, notTTYSchedule: 2000 }, cliProgress.Presets.shades_classic);
+export async function importWithProgress(
+  db: Kysely<DB>,
+  envelope: Envelope,
+  csv: string,
+  label: string,
+): Promise<{ result: ImportResult; seconds: number }> {
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: `${label} {phase} [{bar}] {value}/{total}`, noTTYOutput: true, notTTYSchedule: 2000 },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   const t = performance.now();
   const result = await importHardwareTokens({ db, envelope }, systemContext('bench'), csv, {
@@ -42,7 +50,14 @@ export async function insertUsers(db: Kysely<DB>, n: number, prefix: string): Pr
   const users = Array.from({ length: n }, (_, i) => ({ id: crypto.randomUUID(), upn: `${prefix}${i}@bench.test` }));
   const now = new Date();
   for (let i = 0; i < users.length; i += 2_000) {
-    await db.insertInto('users').values(users.slice(i, i + 2_000).map((u) => ({ id: u.id, user_principal_name: u.upn, display_name: u.upn, created_at: now, updated_at: now }))).execute();
+    await db
+      .insertInto('users')
+      .values(
+        users
+          .slice(i, i + 2_000)
+          .map((u) => ({ id: u.id, user_principal_name: u.upn, display_name: u.upn, created_at: now, updated_at: now })),
+      )
+      .execute();
   }
   return users;
 }

@@ -25,7 +25,8 @@ export function measureInProcess(iterations: number): { verifyPerSecond: number;
   const hmacNs = Number(process.hrtime.bigint() - t);
   t = process.hrtime.bigint();
   let ok = 0;
-  for (let i = 0; i < iterations; i++) if (verifyCode({ key, params: { hash: 'hmacsha1', digits: 6, period: 30 }, code, nowMs: now, lastStep: step - 1, drift: 0 }).ok) ok++;
+  for (let i = 0; i < iterations; i++)
+    if (verifyCode({ key, params: { hash: 'hmacsha1', digits: 6, period: 30 }, code, nowMs: now, lastStep: step - 1, drift: 0 }).ok) ok++;
   const verifyNs = Number(process.hrtime.bigint() - t);
   if (ok !== iterations) throw new Error(`verifyCode refused a valid code (${ok}/${iterations})`);
   const hmacPerSecond = iterations / (hmacNs / 1e9);

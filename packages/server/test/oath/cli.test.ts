@@ -14,9 +14,14 @@ const BIN = fileURLToPath(new URL('../../bin/latchkey.mjs', import.meta.url));
 
 function latchkey(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
   });
 }
 
@@ -26,7 +31,12 @@ describe('latchkey tokens [postgres, real CLI process]', () => {
   let env: Record<string, string>;
   beforeAll(async () => {
     store = await openTestStore('postgres');
-    env = { LATCHKEY_DATABASE_URL: store.url!, LATCHKEY_DATA_DIR: dir, LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'), LATCHKEY_LOG_LEVEL: 'silent' };
+    env = {
+      LATCHKEY_DATABASE_URL: store.url!,
+      LATCHKEY_DATA_DIR: dir,
+      LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
+      LATCHKEY_LOG_LEVEL: 'silent',
+    };
   });
   afterAll(async () => {
     await store?.close();
@@ -36,14 +46,26 @@ describe('latchkey tokens [postgres, real CLI process]', () => {
   it('imports, refuses a bad file with per-line problems, lists, assigns and unassigns', { timeout: 120_000 }, async () => {
     const user = await makeUser(store, 'cli-oath');
     const good = join(dir, 'good.csv');
-    writeFileSync(good, csvOf([[user.upn, 'CLI-1', newSecret(), 30, 'Token2', 'C202'], ['', 'CLI-2', newSecret(), 60, 'Token2', 'C202']]));
+    writeFileSync(
+      good,
+      csvOf([
+        [user.upn, 'CLI-1', newSecret(), 30, 'Token2', 'C202'],
+        ['', 'CLI-2', newSecret(), 60, 'Token2', 'C202'],
+      ]),
+    );
     const r = await latchkey(['tokens', 'import', good], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('csv: 2 imported (1 assigned), 0 problem(s)');
     expect(r.stderr).toContain('/2 tokens'); // the progress bar, on stderr
 
     const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, csvOf([['', 'CLI-3', newSecret(), 45, 'A', 'B'], ['', 'CLI-1', newSecret(), 30, 'A', 'B']]));
+    writeFileSync(
+      bad,
+      csvOf([
+        ['', 'CLI-3', newSecret(), 45, 'A', 'B'],
+        ['', 'CLI-1', newSecret(), 30, 'A', 'B'],
+      ]),
+    );
     const refused = await latchkey(['tokens', 'import', bad], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/line 2 \(CLI-3\): time interval must be 30 or 60/);
@@ -58,7 +80,17 @@ describe('latchkey tokens [postgres, real CLI process]', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ format: 'pskc', imported: 1 });
 
     const list = await latchkey(['tokens', 'list', '--json'], env);
-    expect(JSON.parse(list.stdout).map((d: { serialNumber: string; status: string; secretKey: null }) => [d.serialNumber, d.status, d.secretKey])).toEqual([['CLI-1', 'assigned', null], ['CLI-2', 'available', null], ['CLI-P', 'available', null]]);
+    expect(
+      JSON.parse(list.stdout).map((d: { serialNumber: string; status: string; secretKey: null }) => [
+        d.serialNumber,
+        d.status,
+        d.secretKey,
+      ]),
+    ).toEqual([
+      ['CLI-1', 'assigned', null],
+      ['CLI-2', 'available', null],
+      ['CLI-P', 'available', null],
+    ]);
     const assigned = await latchkey(['tokens', 'assign', 'CLI-2', user.upn], env);
     expect(assigned.code, assigned.stderr).toBe(0);
     expect(assigned.stdout).toContain('CLI-2\tassigned');

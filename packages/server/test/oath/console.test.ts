@@ -35,7 +35,10 @@ describe('Hardware tokens page in Chromium', () => {
   it('uploads a CSV, shows the result and lists the tokens; a bad file shows every problem by line and imports nothing', async () => {
     await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link', { name: 'Hardware tokens' }).click();
     await page.getByRole('heading', { name: 'Hardware tokens' }).waitFor();
-    const good = csvOf([['', 'WEB-1', newSecret(), 30, 'Token2', 'C202'], ['admin@latchkey.local', 'WEB-2', newSecret(), 60, 'Token2', 'C202']]);
+    const good = csvOf([
+      ['', 'WEB-1', newSecret(), 30, 'Token2', 'C202'],
+      ['admin@latchkey.local', 'WEB-2', newSecret(), 60, 'Token2', 'C202'],
+    ]);
     await page.getByLabel('Token file').setInputFiles({ name: 'tokens.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByText('Imported 2 token(s) (1 assigned).').waitFor();
@@ -44,7 +47,10 @@ describe('Hardware tokens page in Chromium', () => {
     expect(await table.getByRole('row', { name: /WEB-2/ }).innerText()).toMatch(/Assigned/);
     expect(await table.getByRole('row', { name: /WEB-1/ }).innerText()).toMatch(/Available/);
 
-    const bad = csvOf([['', 'WEB-3', 'NOT-BASE32-1', 30, 'A', 'B'], ['', 'WEB-1', newSecret(), 45, 'A', 'B']]);
+    const bad = csvOf([
+      ['', 'WEB-3', 'NOT-BASE32-1', 30, 'A', 'B'],
+      ['', 'WEB-1', newSecret(), 45, 'A', 'B'],
+    ]);
     await page.getByLabel('Token file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByRole('button', { name: 'Import' }).click();
     await page.getByText('Nothing was imported.', { exact: false }).waitFor();

@@ -29,12 +29,24 @@ describe('RFC vectors through verifyCode (fake clock)', () => {
   it('RFC 4226 Appendix D: HOTP counts 0–9 are TOTP steps 0–9', () => {
     RFC4226.forEach((code, count) => {
       expect(hotp(SEED1, count)).toBe(code);
-      const r = verifyCode({ key: SEED1, params: { hash: 'hmacsha1', digits: 6, period: 30 }, code, nowMs: count * 30_000 + 7_000, lastStep: count === 0 ? null : count - 1, drift: 0, window: 0 });
+      const r = verifyCode({
+        key: SEED1,
+        params: { hash: 'hmacsha1', digits: 6, period: 30 },
+        code,
+        nowMs: count * 30_000 + 7_000,
+        lastStep: count === 0 ? null : count - 1,
+        drift: 0,
+        window: 0,
+      });
       expect(r).toEqual({ ok: true, step: count, drift: 0 });
     });
   });
 
-  for (const [i, hash, seed] of [[1, 'hmacsha1', SEED1], [2, 'hmacsha256', SEED256], [3, 'hmacsha512', SEED512]] as const) {
+  for (const [i, hash, seed] of [
+    [1, 'hmacsha1', SEED1],
+    [2, 'hmacsha256', SEED256],
+    [3, 'hmacsha512', SEED512],
+  ] as const) {
     it(`RFC 6238 Appendix B, ${hash}`, () => {
       const params: TotpParams = { hash, digits: 8, period: 30 };
       let lastStep: number | null = null;
@@ -46,7 +58,10 @@ describe('RFC vectors through verifyCode (fake clock)', () => {
         expect(r).toEqual({ ok: true, step: Math.floor(t / 30), drift: 0 });
         if (r.ok) lastStep = r.step;
         // The same code again is a replay.
-        expect(verifyCode({ key: seed, params, code, nowMs: t * 1000, lastStep, drift: 0 })).toMatchObject({ ok: false, reason: 'OathCodeDuplicate' });
+        expect(verifyCode({ key: seed, params, code, nowMs: t * 1000, lastStep, drift: 0 })).toMatchObject({
+          ok: false,
+          reason: 'OathCodeDuplicate',
+        });
       }
     });
   }
@@ -59,33 +74,74 @@ describe('verifyCode rules', () => {
   const at = (s: number) => hotp(SEED1, s);
 
   it('accepts ±1 step by default and refuses ±3; the window is configurable', () => {
-    for (const d of [-1, 0, 1]) expect(verifyCode({ key: SEED1, params, code: at(step + d), nowMs: now, lastStep: null, drift: 0 })).toMatchObject({ ok: true, step: step + d, drift: d });
-    for (const d of [-3, 3]) expect(verifyCode({ key: SEED1, params, code: at(step + d), nowMs: now, lastStep: null, drift: 0 })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
-    expect(verifyCode({ key: SEED1, params, code: at(step + 3), nowMs: now, lastStep: null, drift: 0, window: 3 })).toMatchObject({ ok: true, drift: 3 });
+    for (const d of [-1, 0, 1])
+      expect(verifyCode({ key: SEED1, params, code: at(step + d), nowMs: now, lastStep: null, drift: 0 })).toMatchObject({
+        ok: true,
+        step: step + d,
+        drift: d,
+      });
+    for (const d of [-3, 3])
+      expect(verifyCode({ key: SEED1, params, code: at(step + d), nowMs: now, lastStep: null, drift: 0 })).toEqual({
+        ok: false,
+        reason: 'OathCodeIncorrect',
+      });
+    expect(verifyCode({ key: SEED1, params, code: at(step + 3), nowMs: now, lastStep: null, drift: 0, window: 3 })).toMatchObject({
+      ok: true,
+      drift: 3,
+    });
   });
 
   it('duplicate for the last accepted step, old for an earlier one', () => {
-    expect(verifyCode({ key: SEED1, params, code: at(step), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({ ok: false, reason: 'OathCodeDuplicate' });
-    expect(verifyCode({ key: SEED1, params, code: at(step - 1), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({ ok: false, reason: 'OathCodeOld' });
-    expect(verifyCode({ key: SEED1, params, code: at(step + 1), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({ ok: true, step: step + 1 });
+    expect(verifyCode({ key: SEED1, params, code: at(step), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({
+      ok: false,
+      reason: 'OathCodeDuplicate',
+    });
+    expect(verifyCode({ key: SEED1, params, code: at(step - 1), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({
+      ok: false,
+      reason: 'OathCodeOld',
+    });
+    expect(verifyCode({ key: SEED1, params, code: at(step + 1), nowMs: now, lastStep: step, drift: 0 })).toMatchObject({
+      ok: true,
+      step: step + 1,
+    });
   });
 
   it('follows the recorded drift: a token 5 steps fast verifies around now+5; a token back in step still verifies', () => {
     expect(verifyCode({ key: SEED1, params, code: at(step + 5), nowMs: now, lastStep: null, drift: 0 })).toMatchObject({ ok: false });
-    expect(verifyCode({ key: SEED1, params, code: at(step + 6), nowMs: now, lastStep: null, drift: 5 })).toEqual({ ok: true, step: step + 6, drift: 6 });
+    expect(verifyCode({ key: SEED1, params, code: at(step + 6), nowMs: now, lastStep: null, drift: 5 })).toEqual({
+      ok: true,
+      step: step + 6,
+      drift: 6,
+    });
     expect(verifyCode({ key: SEED1, params, code: at(step), nowMs: now, lastStep: null, drift: 5 })).toEqual({ ok: true, step, drift: 0 });
-    expect(verifyCode({ key: SEED1, params, code: at(step + 3), nowMs: now, lastStep: null, drift: 5 })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
+    expect(verifyCode({ key: SEED1, params, code: at(step + 3), nowMs: now, lastStep: null, drift: 5 })).toEqual({
+      ok: false,
+      reason: 'OathCodeIncorrect',
+    });
   });
 
   it('refuses malformed codes without computing anything', () => {
-    for (const code of ['', '12345', '1234567', 'abcdef', '12 456', '１２３４５６']) expect(verifyCode({ key: SEED1, params, code, nowMs: now, lastStep: null, drift: 0 })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
+    for (const code of ['', '12345', '1234567', 'abcdef', '12 456', '１２３４５６'])
+      expect(verifyCode({ key: SEED1, params, code, nowMs: now, lastStep: null, drift: 0 })).toEqual({
+        ok: false,
+        reason: 'OathCodeIncorrect',
+      });
   });
 
   it('60-second tokens and 8 digits agree with otpauth', () => {
     const p: TotpParams = { hash: 'hmacsha256', digits: 8, period: 60 };
-    const other = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(base32Encode(SEED256)), algorithm: 'SHA256', digits: 8, period: 60 });
+    const other = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(base32Encode(SEED256)),
+      algorithm: 'SHA256',
+      digits: 8,
+      period: 60,
+    });
     const code = other.generate({ timestamp: now });
-    expect(verifyCode({ key: SEED256, params: p, code, nowMs: now, lastStep: null, drift: 0 })).toEqual({ ok: true, step: timeStep(now, 60), drift: 0 });
+    expect(verifyCode({ key: SEED256, params: p, code, nowMs: now, lastStep: null, drift: 0 })).toEqual({
+      ok: true,
+      step: timeStep(now, 60),
+      drift: 0,
+    });
   });
 });
 
@@ -95,19 +151,66 @@ describe('resync, activation, lockout, base32', () => {
   const step = timeStep(now, 30);
 
   it('resync finds two consecutive codes 40 steps away and refuses non-consecutive ones', () => {
-    const r = resync({ key: SEED1, params, code1: hotp(SEED1, step + 40), code2: hotp(SEED1, step + 41), nowMs: now, window: 100, lastStep: null, drift: 0 });
+    const r = resync({
+      key: SEED1,
+      params,
+      code1: hotp(SEED1, step + 40),
+      code2: hotp(SEED1, step + 41),
+      nowMs: now,
+      window: 100,
+      lastStep: null,
+      drift: 0,
+    });
     expect(r).toEqual({ ok: true, step: step + 41, drift: 41 });
-    expect(resync({ key: SEED1, params, code1: hotp(SEED1, step + 40), code2: hotp(SEED1, step + 42), nowMs: now, window: 100, lastStep: null, drift: 0 })).toEqual({ ok: false, reason: 'OathResyncFailed' });
-    expect(resync({ key: SEED1, params, code1: hotp(SEED1, step + 40), code2: hotp(SEED1, step + 41), nowMs: now, window: 100, lastStep: step + 41, drift: 0 })).toEqual({ ok: false, reason: 'OathCodeOld' });
+    expect(
+      resync({
+        key: SEED1,
+        params,
+        code1: hotp(SEED1, step + 40),
+        code2: hotp(SEED1, step + 42),
+        nowMs: now,
+        window: 100,
+        lastStep: null,
+        drift: 0,
+      }),
+    ).toEqual({ ok: false, reason: 'OathResyncFailed' });
+    expect(
+      resync({
+        key: SEED1,
+        params,
+        code1: hotp(SEED1, step + 40),
+        code2: hotp(SEED1, step + 41),
+        nowMs: now,
+        window: 100,
+        lastStep: step + 41,
+        drift: 0,
+      }),
+    ).toEqual({ ok: false, reason: 'OathCodeOld' });
   });
 
   it('activation: available refuses, assigned → activated with a code 8 steps off, wrong code → failedActivation, activated refuses', () => {
     const base = { key: SEED1, params, nowMs: now, lastStep: null, drift: 0, window: 10 };
-    expect(activate({ ...base, status: 'available', assigned: false, code: hotp(SEED1, step) })).toMatchObject({ ok: false, reason: 'OathTokenNotAssigned' });
-    expect(activate({ ...base, status: 'assigned', assigned: true, code: hotp(SEED1, step - 8) })).toEqual({ ok: true, status: 'activated', step: step - 8, drift: -8 });
-    expect(activate({ ...base, status: 'assigned', assigned: true, code: '000000' === hotp(SEED1, step) ? '111111' : '000000' })).toMatchObject({ ok: false, status: 'failedActivation' });
-    expect(activate({ ...base, status: 'failedActivation', assigned: true, code: hotp(SEED1, step) })).toMatchObject({ ok: true, status: 'activated' });
-    expect(activate({ ...base, status: 'activated', assigned: true, code: hotp(SEED1, step) })).toMatchObject({ ok: false, reason: 'OathTokenAlreadyActivated' });
+    expect(activate({ ...base, status: 'available', assigned: false, code: hotp(SEED1, step) })).toMatchObject({
+      ok: false,
+      reason: 'OathTokenNotAssigned',
+    });
+    expect(activate({ ...base, status: 'assigned', assigned: true, code: hotp(SEED1, step - 8) })).toEqual({
+      ok: true,
+      status: 'activated',
+      step: step - 8,
+      drift: -8,
+    });
+    expect(
+      activate({ ...base, status: 'assigned', assigned: true, code: '000000' === hotp(SEED1, step) ? '111111' : '000000' }),
+    ).toMatchObject({ ok: false, status: 'failedActivation' });
+    expect(activate({ ...base, status: 'failedActivation', assigned: true, code: hotp(SEED1, step) })).toMatchObject({
+      ok: true,
+      status: 'activated',
+    });
+    expect(activate({ ...base, status: 'activated', assigned: true, code: hotp(SEED1, step) })).toMatchObject({
+      ok: false,
+      reason: 'OathTokenAlreadyActivated',
+    });
   });
 
   it('lockout: nothing below the threshold, growing back-off above it, a hard lock at 100', () => {

@@ -12,8 +12,24 @@ for (const kind of STORE_KINDS) {
   describe(`OATH admin API [${kind}]`, () => {
     let server: TestServer;
     let user: { id: string; upn: string };
-    const count = async () => Number((await server.runtime.store.db.selectFrom('oath_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-    const audits = async () => Number((await server.runtime.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await server.runtime.store.db
+            .selectFrom('oath_tokens')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const audits = async () =>
+      Number(
+        (
+          await server.runtime.store.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     beforeAll(async () => {
       server = await startTestServer(kind);
@@ -26,15 +42,34 @@ for (const kind of STORE_KINDS) {
 
     it('creates a token (secretKey write-only), assigns, activates with a current code, lists, unassigns and deletes', async () => {
       const secret = newSecret();
-      const created = await server.api(DEVICES, { body: { serialNumber: `HTTP-${kind}`, secretKey: secret, manufacturer: 'Thales', model: 'OTP 110', timeIntervalInSeconds: 30, hashFunction: 'hmacsha1' } });
+      const created = await server.api(DEVICES, {
+        body: {
+          serialNumber: `HTTP-${kind}`,
+          secretKey: secret,
+          manufacturer: 'Thales',
+          model: 'OTP 110',
+          timeIntervalInSeconds: 30,
+          hashFunction: 'hmacsha1',
+        },
+      });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ serialNumber: `HTTP-${kind}`, secretKey: null, status: 'available', assignedTo: null, timeIntervalInSeconds: 30 });
+      expect(created.body).toMatchObject({
+        serialNumber: `HTTP-${kind}`,
+        secretKey: null,
+        status: 'available',
+        assignedTo: null,
+        timeIntervalInSeconds: 30,
+      });
       expect(JSON.stringify(created.body)).not.toContain(secret);
       const id = created.body.id;
 
       const assigned = await server.api(`/api/v1/users/${user.id}/authentication/hardwareOathMethods`, { body: { device: { id } } });
       expect(assigned.status).toBe(201);
-      expect(assigned.body).toMatchObject({ '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod', id, device: { status: 'assigned', assignedTo: { id: user.id, displayName: 'Token Person' } } });
+      expect(assigned.body).toMatchObject({
+        '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod',
+        id,
+        device: { status: 'assigned', assignedTo: { id: user.id, displayName: 'Token Person' } },
+      });
 
       const code = otpauthCode(secret, Date.now());
       expect((await server.api(`${DEVICES}/${id}/activate`, { body: { verificationCode: code } })).status).toBe(204);
@@ -48,7 +83,9 @@ for (const kind of STORE_KINDS) {
       const inventory = await server.api(`${DEVICES}?$top=999`);
       expect(inventory.body.value.some((d: { id: string; secretKey: null }) => d.id === id && d.secretKey === null)).toBe(true);
 
-      expect((await server.api(`/api/v1/users/${user.id}/authentication/hardwareOathMethods/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await server.api(`/api/v1/users/${user.id}/authentication/hardwareOathMethods/${id}`, { method: 'DELETE' })).status).toBe(
+        204,
+      );
       expect((await server.api(`${DEVICES}/${id}`)).body).toMatchObject({ status: 'available', assignedTo: null });
       expect((await server.api(`${DEVICES}/${id}`, { method: 'DELETE' })).status).toBe(204);
       expect((await server.api(`${DEVICES}/${id}`)).status).toBe(404);
@@ -73,7 +110,10 @@ for (const kind of STORE_KINDS) {
         expect({ path, status: r.status }).toEqual({ path, status });
         expect(r.body.error.code).toEqual(expect.any(String));
       }
-      const patch = await server.api(`/api/v1/users/${user.id}/authentication/requirements`, { method: 'PATCH', body: { perUserMfaState: 'sometimes' } });
+      const patch = await server.api(`/api/v1/users/${user.id}/authentication/requirements`, {
+        method: 'PATCH',
+        body: { perUserMfaState: 'sometimes' },
+      });
       expect(patch.status).toBe(400);
       const settings = await server.api('/api/v1/oathSettings', { method: 'PATCH', body: { tokenLockoutThreshold: 101 } });
       expect(settings.status).toBe(400);
@@ -82,18 +122,33 @@ for (const kind of STORE_KINDS) {
 
     it('uploads CSV and encrypted PSKC files; a file with errors answers 400 with every issue and imports nothing', async () => {
       const before = await count();
-      const csv = csvOf([[user.upn, `UP-${kind}-1`, newSecret(), 30, 'Token2', 'C202'], ['', `UP-${kind}-2`, newSecret(), 60, 'Token2', 'C202']]);
+      const csv = csvOf([
+        [user.upn, `UP-${kind}-1`, newSecret(), 30, 'Token2', 'C202'],
+        ['', `UP-${kind}-2`, newSecret(), 60, 'Token2', 'C202'],
+      ]);
       const ok = await server.api(`${DEVICES}/import`, { body: csv, headers: { 'content-type': 'text/csv' } });
       expect(ok.status).toBe(200);
       expect(ok.body).toMatchObject({ format: 'csv', ok: true, imported: 2, assigned: 1 });
-      const bad = await server.api(`${DEVICES}/import`, { body: csvOf([['', `UP-${kind}-3`, newSecret(), 45, 'A', 'B'], ['', `UP-${kind}-1`, newSecret(), 30, 'A', 'B']]), headers: { 'content-type': 'text/csv' } });
+      const bad = await server.api(`${DEVICES}/import`, {
+        body: csvOf([
+          ['', `UP-${kind}-3`, newSecret(), 45, 'A', 'B'],
+          ['', `UP-${kind}-1`, newSecret(), 30, 'A', 'B'],
+        ]),
+        headers: { 'content-type': 'text/csv' },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.error.details.issues.map((i: { line: number }) => i.line)).toEqual([2, 3]);
       const psk = randomBytes(16);
       const pskc = buildPskc([{ serial: `UP-${kind}-P`, secret: randomBytes(20) }], psk);
-      const wrong = await server.api(`${DEVICES}/import?psk=${randomBytes(16).toString('hex')}`, { body: pskc, headers: { 'content-type': 'application/xml' } });
+      const wrong = await server.api(`${DEVICES}/import?psk=${randomBytes(16).toString('hex')}`, {
+        body: pskc,
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(wrong.status).toBe(400);
-      const right = await server.api(`${DEVICES}/import?psk=${psk.toString('hex')}`, { body: pskc, headers: { 'content-type': 'application/xml' } });
+      const right = await server.api(`${DEVICES}/import?psk=${psk.toString('hex')}`, {
+        body: pskc,
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(right.status).toBe(200);
       expect(right.body).toMatchObject({ format: 'pskc', imported: 1 });
       expect(await count()).toBe(before + 3);
@@ -101,7 +156,14 @@ for (const kind of STORE_KINDS) {
 
     it('per-user MFA requirements GET/PATCH; software OATH methods list without secrets', async () => {
       expect((await server.api(`/api/v1/users/${user.id}/authentication/requirements`)).body).toEqual({ perUserMfaState: 'disabled' });
-      expect((await server.api(`/api/v1/users/${user.id}/authentication/requirements`, { method: 'PATCH', body: { perUserMfaState: 'enforced' } })).status).toBe(204);
+      expect(
+        (
+          await server.api(`/api/v1/users/${user.id}/authentication/requirements`, {
+            method: 'PATCH',
+            body: { perUserMfaState: 'enforced' },
+          })
+        ).status,
+      ).toBe(204);
       expect((await server.api(`/api/v1/users/${user.upn}/authentication/requirements`)).body).toEqual({ perUserMfaState: 'enforced' });
       const sw = await server.api(`/api/v1/users/${user.id}/authentication/softwareOathMethods`);
       expect(sw.status).toBe(200);
@@ -115,28 +177,83 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(DEVICES, { token: reader })).status).toBe(200);
       const before = await count();
       expect((await server.api(DEVICES, { token: reader, body: { serialNumber: 'RD-1', secretKey: newSecret() } })).status).toBe(403);
-      expect((await server.api(`${DEVICES}/import`, { token: reader, body: csvOf([['', 'RD-2', newSecret(), 30, 'A', 'B']]), headers: { 'content-type': 'text/csv' } })).status).toBe(403);
-      expect((await server.api(`/api/v1/users/${user.id}/authentication/requirements`, { token: reader, method: 'PATCH', body: { perUserMfaState: 'disabled' } })).status).toBe(403);
+      expect(
+        (
+          await server.api(`${DEVICES}/import`, {
+            token: reader,
+            body: csvOf([['', 'RD-2', newSecret(), 30, 'A', 'B']]),
+            headers: { 'content-type': 'text/csv' },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await server.api(`/api/v1/users/${user.id}/authentication/requirements`, {
+            token: reader,
+            method: 'PATCH',
+            body: { perUserMfaState: 'disabled' },
+          })
+        ).status,
+      ).toBe(403);
       const helpdesk = await server.token({ roles: [ROLE.helpdeskAdministrator], scopes: ['User.Read.All'] });
       expect((await server.api(`/api/v1/users/${user.id}/authentication/hardwareOathMethods`, { token: helpdesk })).status).toBe(403);
       expect(await count()).toBe(before);
     });
 
     it('verifyOathCode over HTTP: 50 parallel submissions of one valid code succeed exactly once', async () => {
-      const created = await server.api('/api/v1/users', { body: { userPrincipalName: `verify-${kind}@latchkey.test`, displayName: 'Verifier' } });
+      const created = await server.api('/api/v1/users', {
+        body: { userPrincipalName: `verify-${kind}@latchkey.test`, displayName: 'Verifier' },
+      });
       const secret = newSecret();
-      const d = await server.api(DEVICES, { body: { serialNumber: `VERIFY-${kind}`, secretKey: secret, assignTo: { id: created.body.id } } });
-      expect((await server.api(`${DEVICES}/${d.body.id}/activate`, { body: { verificationCode: otpauthCode(secret, Date.now() - 30_000) } })).status).toBe(204);
+      const d = await server.api(DEVICES, {
+        body: { serialNumber: `VERIFY-${kind}`, secretKey: secret, assignTo: { id: created.body.id } },
+      });
+      expect(
+        (await server.api(`${DEVICES}/${d.body.id}/activate`, { body: { verificationCode: otpauthCode(secret, Date.now() - 30_000) } }))
+          .status,
+      ).toBe(204);
       const code = otpauthCode(secret, Date.now());
-      const results = await Promise.all(Array.from({ length: 50 }, () => server.api(`/api/v1/users/${created.body.id}/authentication/verifyOathCode`, { body: { code } })));
+      const results = await Promise.all(
+        Array.from({ length: 50 }, () => server.api(`/api/v1/users/${created.body.id}/authentication/verifyOathCode`, { body: { code } })),
+      );
       expect(results.every((r) => r.status === 200)).toBe(true);
-      expect(results.filter((r) => r.body.ok)).toEqual([expect.objectContaining({ body: { ok: true, method: 'hardwareOath', methodId: d.body.id } })]);
+      expect(results.filter((r) => r.body.ok)).toEqual([
+        expect.objectContaining({ body: { ok: true, method: 'hardwareOath', methodId: d.body.id } }),
+      ]);
       expect(new Set(results.filter((r) => !r.body.ok).map((r) => r.body.reason))).toEqual(new Set(['OathCodeDuplicate']));
+    });
+
+    it('pages the inventory by serial number with @odata.nextLink, without gaps or repeats', async () => {
+      for (const n of ['PAGE-A', 'PAGE-B', 'PAGE-C'])
+        expect((await server.api(DEVICES, { body: { serialNumber: n, secretKey: newSecret() } })).status).toBe(201);
+      const seen: string[] = [];
+      let next: string | undefined = `${DEVICES}?$top=2`;
+      while (next) {
+        const r = await server.api(next.replace(/^https?:\/\/[^/]+/, ''));
+        expect(r.status).toBe(200);
+        expect(r.body.value.length).toBeLessThanOrEqual(2);
+        seen.push(...r.body.value.map((d: { serialNumber: string }) => d.serialNumber));
+        next = r.body['@odata.nextLink'];
+      }
+      expect(seen).toEqual([...seen].sort());
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.length).toBe(
+        (await count()) -
+          (await server.runtime.store.db.selectFrom('oath_tokens').select('id').where('kind', '=', 'software').execute()).length,
+      );
+      expect((await server.api(`${DEVICES}?$skiptoken=%00%00`)).status).toBe(400);
     });
 
     it('OpenAPI describes the OATH routes', async () => {
       const doc = await server.api('/openapi.json', { token: null });
-      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([DEVICES.replace('/api/v1', '/api/v1'), `${DEVICES}/import`, '/api/v1/users/{userId}/authentication/hardwareOathMethods', '/api/v1/users/{userId}/authentication/requirements']));
+      expect(Object.keys(doc.body.paths)).toEqual(
+        expect.arrayContaining([
+          DEVICES.replace('/api/v1', '/api/v1'),
+          `${DEVICES}/import`,
+          '/api/v1/users/{userId}/authentication/hardwareOathMethods',
+          '/api/v1/users/{userId}/authentication/requirements',
+        ]),
+      );
     });
   });
 }

@@ -13,7 +13,18 @@ describeEachStore('OATH bulk import', (store) => {
   const deps = () => ({ db: store().db, envelope });
 
   it('imports a 10k-row CSV in batches with progress, and the sealed seeds verify', async () => {
-    const rows = Array.from({ length: 10_000 }, (_, i) => ['', `BULK${String(i).padStart(6, '0')}`, newSecret(), i % 2 ? 60 : 30, 'Feitian', 'c200'] as [string, string, string, number, string, string]);
+    const rows = Array.from(
+      { length: 10_000 },
+      (_, i) =>
+        ['', `BULK${String(i).padStart(6, '0')}`, newSecret(), i % 2 ? 60 : 30, 'Feitian', 'c200'] as [
+          string,
+          string,
+          string,
+          number,
+          string,
+          string,
+        ],
+    );
     const progress: ImportProgress[] = [];
     const before = await countTokens(store());
     const r = await importHardwareTokens(deps(), ctx, csvOf(rows), { onProgress: (p) => progress.push(p) });
@@ -27,7 +38,11 @@ describeEachStore('OATH bulk import', (store) => {
     const user = await makeUser(store());
     const row = await findTokenBySerial(store().db, serial);
     await assignDevice(store().db, ctx, row!.id, user.id);
-    await activateToken(deps(), ctx, { tokenId: row!.id, kind: 'hardware', verificationCode: otpauthCode(secret, Date.now(), { period: interval as number }) });
+    await activateToken(deps(), ctx, {
+      tokenId: row!.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(secret, Date.now(), { period: interval as number }),
+    });
     expect((await findTokenBySerial(store().db, serial))?.status).toBe('activated');
   });
 
@@ -35,23 +50,43 @@ describeEachStore('OATH bulk import', (store) => {
     const psk = randomBytes(16);
     const seeds = [randomBytes(20), randomBytes(32)];
     const serials = [`PSKC-${randomBytes(4).toString('hex')}`, `PSKC-${randomBytes(4).toString('hex')}`];
-    const file = buildPskc([{ serial: serials[0]!, secret: seeds[0]! }, { serial: serials[1]!, secret: seeds[1]!, interval: 60, digits: 8 }], psk);
+    const file = buildPskc(
+      [
+        { serial: serials[0]!, secret: seeds[0]! },
+        { serial: serials[1]!, secret: seeds[1]!, interval: 60, digits: 8 },
+      ],
+      psk,
+    );
     const r = await importHardwareTokens(deps(), ctx, file, { preSharedKey: psk });
     expect(r).toMatchObject({ format: 'pskc', ok: true, imported: 2, issues: [] });
     const second = await findTokenBySerial(store().db, serials[1]!);
     expect(second).toMatchObject({ timeInterval: 60, digits: 8, manufacturer: 'Token2', model: 'C301' });
     const user = await makeUser(store());
     await assignDevice(store().db, ctx, second!.id, user.id);
-    await activateToken(deps(), ctx, { tokenId: second!.id, kind: 'hardware', verificationCode: otpauthCode(base32Encode(seeds[1]!), Date.now(), { period: 60, digits: 8 }) });
+    await activateToken(deps(), ctx, {
+      tokenId: second!.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(base32Encode(seeds[1]!), Date.now(), { period: 60, digits: 8 }),
+    });
     expect((await findTokenBySerial(store().db, serials[1]!))?.status).toBe('activated');
     // A plain PSKC file needs no key.
-    const plain = await importHardwareTokens(deps(), ctx, buildPskc([{ serial: `PLAIN-${randomBytes(4).toString('hex')}`, secret: randomBytes(20) }]));
+    const plain = await importHardwareTokens(
+      deps(),
+      ctx,
+      buildPskc([{ serial: `PLAIN-${randomBytes(4).toString('hex')}`, secret: randomBytes(20) }]),
+    );
     expect(plain).toMatchObject({ ok: true, imported: 1 });
   });
 
   it('a wrong PSKC key is reported per KeyPackage and nothing is imported', async () => {
     const before = await countTokens(store());
-    const file = buildPskc([{ serial: 'WRONGKEY-1', secret: randomBytes(20) }, { serial: 'WRONGKEY-2', secret: randomBytes(20) }], randomBytes(16));
+    const file = buildPskc(
+      [
+        { serial: 'WRONGKEY-1', secret: randomBytes(20) },
+        { serial: 'WRONGKEY-2', secret: randomBytes(20) },
+      ],
+      randomBytes(16),
+    );
     const r = await importHardwareTokens(deps(), ctx, file, { preSharedKey: randomBytes(16) });
     expect(r.ok).toBe(false);
     expect(r.imported).toBe(0);
@@ -79,7 +114,14 @@ describeEachStore('OATH bulk import', (store) => {
     const r = await importHardwareTokens(deps(), ctx, file);
     expect(r.ok).toBe(false);
     expect(r.imported).toBe(0);
-    expect(r.issues.map((i) => [i.line, i.serialNumber])).toEqual([[3, 'BAD-B32'], [4, 'BAD-INT'], [6, 'DUP-IN-FILE'], [7, existing], [8, 'NO-USER'], [9, 'SHORT']]);
+    expect(r.issues.map((i) => [i.line, i.serialNumber])).toEqual([
+      [3, 'BAD-B32'],
+      [4, 'BAD-INT'],
+      [6, 'DUP-IN-FILE'],
+      [7, existing],
+      [8, 'NO-USER'],
+      [9, 'SHORT'],
+    ]);
     expect(r.issues[0]!.reason).toMatch(/Base32/);
     expect(r.issues[1]!.reason).toMatch(/30 or 60/);
     expect(r.issues[2]!.reason).toMatch(/duplicate serial number \(also on line 5\)/);
@@ -96,9 +138,17 @@ describeEachStore('OATH bulk import', (store) => {
     expect(noHeader).toMatchObject({ ok: false, imported: 0 });
     expect(noHeader.issues[0]).toMatchObject({ line: 1, reason: expect.stringMatching(/header row is required/) });
     expect((await importHardwareTokens(deps(), ctx, '', { format: 'csv' })).ok).toBe(false);
-    const hotp = await importHardwareTokens(deps(), ctx, buildPskc([{ serial: 'HOTP-1', secret: randomBytes(20), algorithm: 'urn:ietf:params:xml:ns:keyprov:pskc:hotp' }]));
+    const hotp = await importHardwareTokens(
+      deps(),
+      ctx,
+      buildPskc([{ serial: 'HOTP-1', secret: randomBytes(20), algorithm: 'urn:ietf:params:xml:ns:keyprov:pskc:hotp' }]),
+    );
     expect(hotp.issues[0]?.reason).toMatch(/HOTP keys are not supported/);
-    const xxe = await importHardwareTokens(deps(), ctx, '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><KeyContainer/>');
+    const xxe = await importHardwareTokens(
+      deps(),
+      ctx,
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><KeyContainer/>',
+    );
     expect(xxe.issues[0]?.reason).toMatch(/DOCTYPE/);
     expect(await countTokens(store())).toBe(before);
   });

@@ -22,9 +22,21 @@ describe('My Security Info: OATH in Chromium', () => {
   beforeAll(async () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
-    user = (await server.api('/api/v1/users', { body: { displayName: 'Ada Token', userPrincipalName: 'adatoken@latchkey.test', accountEnabled: true, mailNickname: 'adatoken' } })).body;
-    expect((await server.api(`/api/v1/users/${user.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: 'Correct-Horse-42!' } })).status).toBe(202);
-    const d = await server.api('/api/v1/directory/authenticationMethodDevices/hardwareOathDevices', { body: { serialNumber: 'MY-TOKEN-1', secretKey: tokenSecret, manufacturer: 'Token2', model: 'C202', assignTo: { id: user.id } } });
+    user = (
+      await server.api('/api/v1/users', {
+        body: { displayName: 'Ada Token', userPrincipalName: 'adatoken@latchkey.test', accountEnabled: true, mailNickname: 'adatoken' },
+      })
+    ).body;
+    expect(
+      (
+        await server.api(`/api/v1/users/${user.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
+          body: { newPassword: 'Correct-Horse-42!' },
+        })
+      ).status,
+    ).toBe(202);
+    const d = await server.api('/api/v1/directory/authenticationMethodDevices/hardwareOathDevices', {
+      body: { serialNumber: 'MY-TOKEN-1', secretKey: tokenSecret, manufacturer: 'Token2', model: 'C202', assignTo: { id: user.id } },
+    });
     expect(d.status).toBe(201);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' })).newPage();

@@ -43,7 +43,9 @@ export function buildPskc(keys: PskcKey[], psk?: Buffer): string {
             <ValueMAC>${createHmac('sha1', macKey).update(cv).digest('base64')}</ValueMAC>
           </Secret>`;
   };
-  const packages = keys.map((k) => `  <KeyPackage>
+  const packages = keys
+    .map(
+      (k) => `  <KeyPackage>
     <DeviceInfo><Manufacturer>${k.manufacturer ?? 'Token2'}</Manufacturer><SerialNo>${k.serial}</SerialNo><Model>${k.model ?? 'C301'}</Model></DeviceInfo>
     <Key Id="${k.serial}" Algorithm="${k.algorithm ?? 'urn:ietf:params:xml:ns:keyprov:pskc:totp'}">
       <AlgorithmParameters><ResponseFormat Length="${k.digits ?? 6}" Encoding="DECIMAL"/></AlgorithmParameters>
@@ -52,7 +54,9 @@ export function buildPskc(keys: PskcKey[], psk?: Buffer): string {
         <TimeInterval><PlainValue>${k.interval ?? 30}</PlainValue></TimeInterval>
       </Data>
     </Key>
-  </KeyPackage>`).join('\n');
+  </KeyPackage>`,
+    )
+    .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <KeyContainer Version="1.0" xmlns="urn:ietf:params:xml:ns:keyprov:pskc" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:xenc="http://www.w3.org/2001/04/xmlenc#">
 ${head}${packages}

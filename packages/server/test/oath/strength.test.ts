@@ -25,7 +25,12 @@ describeEachStore('OATH methods against authentication strengths', (store) => {
     const secret = newSecret();
     const device = await createDevice({ db, envelope }, ctx, { serialNumber: `STR-${user.id}`, secretKey: secret, assignTo: user.id });
     const t0 = Date.now();
-    await activateToken({ db, envelope }, ctx, { tokenId: device.id, kind: 'hardware', verificationCode: otpauthCode(secret, t0 - 30_000), now: new Date(t0 - 30_000) });
+    await activateToken({ db, envelope }, ctx, {
+      tokenId: device.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(secret, t0 - 30_000),
+      now: new Date(t0 - 30_000),
+    });
 
     expect((await authenticateWithPassword(db, user.id, 'correct horse battery staple 42')).verified).toBe(true);
     const otp = await verifyOathCode({ db, envelope, userId: user.id, code: otpauthCode(secret, t0), now: new Date(t0) });
@@ -33,7 +38,10 @@ describeEachStore('OATH methods against authentication strengths', (store) => {
     if (!otp.ok) return;
     const performed = [{ mode: 'password' }, { mode: otp.method }];
 
-    expect(satisfies({ allowedCombinations: ['password,hardwareOath'], combinationConfigurations: [] }, performed)).toEqual({ satisfied: true, combination: 'password,hardwareOath' });
+    expect(satisfies({ allowedCombinations: ['password,hardwareOath'], combinationConfigurations: [] }, performed)).toEqual({
+      satisfied: true,
+      combination: 'password,hardwareOath',
+    });
     expect(satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, performed).satisfied).toBe(true);
     expect(satisfies(builtInStrength(BUILT_IN_STRENGTH.passwordlessMfa)!, performed).satisfied).toBe(false);
     expect(satisfies(builtInStrength(BUILT_IN_STRENGTH.phishingResistantMfa)!, performed).satisfied).toBe(false);
@@ -41,9 +49,26 @@ describeEachStore('OATH methods against authentication strengths', (store) => {
     expect(satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, [{ mode: otp.method }]).satisfied).toBe(false);
 
     const app = await enrollSoftwareToken({ db, envelope }, ctx, { userKey: user.id, issuer: 'Latchkey' });
-    await activateToken({ db, envelope }, ctx, { tokenId: app.method.id, userKey: user.id, kind: 'software', verificationCode: otpauthCode(app.secretKey, t0), now: new Date(t0) });
-    const sw = await verifyOathCode({ db, envelope, userId: user.id, code: otpauthCode(app.secretKey, t0 + 30_000), now: new Date(t0 + 30_000) });
+    await activateToken({ db, envelope }, ctx, {
+      tokenId: app.method.id,
+      userKey: user.id,
+      kind: 'software',
+      verificationCode: otpauthCode(app.secretKey, t0),
+      now: new Date(t0),
+    });
+    const sw = await verifyOathCode({
+      db,
+      envelope,
+      userId: user.id,
+      code: otpauthCode(app.secretKey, t0 + 30_000),
+      now: new Date(t0 + 30_000),
+    });
     expect(sw).toMatchObject({ ok: true, method: 'softwareOath', methodId: app.method.id });
-    expect(satisfies({ allowedCombinations: ['password,hardwareOath'], combinationConfigurations: [] }, [{ mode: 'password' }, { mode: 'softwareOath' }]).satisfied).toBe(false);
+    expect(
+      satisfies({ allowedCombinations: ['password,hardwareOath'], combinationConfigurations: [] }, [
+        { mode: 'password' },
+        { mode: 'softwareOath' },
+      ]).satisfied,
+    ).toBe(false);
   });
 });

@@ -21,7 +21,12 @@ export const newSecret = (): string => base32Encode(randomBytes(20));
 
 /** The code another library (otpauth) computes for this seed at `ms`. */
 export function otpauthCode(secret: string, ms: number, o: { period?: number; digits?: number; algorithm?: string } = {}): string {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), period: o.period ?? 30, digits: o.digits ?? 6, algorithm: o.algorithm ?? 'SHA1' }).generate({ timestamp: ms });
+  return new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(secret),
+    period: o.period ?? 30,
+    digits: o.digits ?? 6,
+    algorithm: o.algorithm ?? 'SHA1',
+  }).generate({ timestamp: ms });
 }
 
 export function csvOf(rows: Array<[string, string, string, string | number, string, string]>): string {
@@ -29,6 +34,9 @@ export function csvOf(rows: Array<[string, string, string, string | number, stri
 }
 
 export async function countTokens(store: Store): Promise<number> {
-  const r = await store.db.selectFrom('oath_tokens').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const r = await store.db
+    .selectFrom('oath_tokens')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -44,25 +44,55 @@ describeEachStore('OATH verification on a real database', (store) => {
     const now = at(0);
     await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, now.getTime()), now });
     expect((await findTokenBySerial(store().db, t.serial))?.status).toBe('activated');
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, now.getTime()), now })).toEqual({ ok: false, reason: 'OathCodeDuplicate' });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, now.getTime()), now })).toEqual({
+      ok: false,
+      reason: 'OathCodeDuplicate',
+    });
     const next = at(1);
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, next.getTime()), now: next })).toMatchObject({ ok: true, method: 'hardwareOath', methodId: t.id });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, now.getTime()), now: next })).toEqual({ ok: false, reason: 'OathCodeOld' });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, next.getTime()), now: next })).toMatchObject({
+      ok: true,
+      method: 'hardwareOath',
+      methodId: t.id,
+    });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, now.getTime()), now: next })).toEqual({
+      ok: false,
+      reason: 'OathCodeOld',
+    });
   });
 
   it('±1 step passes, ±3 fails (default window), and the wider window can be configured', async () => {
     const t = await importedToken();
-    await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, at(0).getTime()), now: at(0) });
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(0).getTime()),
+      now: at(0),
+    });
     const now = at(10);
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(9).getTime()), now })).toMatchObject({ ok: true });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(11).getTime()), now })).toMatchObject({ ok: true });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(23).getTime()), now: at(20) })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(17).getTime()), now: at(20) })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(9).getTime()), now })).toMatchObject({
+      ok: true,
+    });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(11).getTime()), now })).toMatchObject({
+      ok: true,
+    });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(23).getTime()), now: at(20) })).toEqual({
+      ok: false,
+      reason: 'OathCodeIncorrect',
+    });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(17).getTime()), now: at(20) })).toEqual({
+      ok: false,
+      reason: 'OathCodeIncorrect',
+    });
   });
 
   it('a 50-way parallel submission of one valid code succeeds exactly once', async () => {
     const t = await importedToken();
-    await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, at(0).getTime()), now: at(0) });
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(0).getTime()),
+      now: at(0),
+    });
     const now = at(5);
     const code = otpauthCode(t.secret, now.getTime());
     const results = await Promise.all(Array.from({ length: 50 }, () => verifyOathCode({ ...deps(), userId: t.user.id, code, now })));
@@ -75,44 +105,93 @@ describeEachStore('OATH verification on a real database', (store) => {
 
   it('drift: a token running 4 steps fast activates, is recorded, and is then followed', async () => {
     const t = await importedToken();
-    await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, at(4).getTime()), now: at(0) });
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(4).getTime()),
+      now: at(0),
+    });
     expect((await findTokenBySerial(store().db, t.serial))?.drift).toBe(4);
     // 4 steps ahead is outside ±1 of real time, but inside ±1 of the recorded drift.
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(14).getTime()), now: at(10) })).toMatchObject({ ok: true });
+    expect(
+      await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(14).getTime()), now: at(10) }),
+    ).toMatchObject({ ok: true });
   });
 
   it('wrong activation code → failedActivation; lockout after the threshold refuses even a right code; resync clears it', async () => {
     const t = await importedToken();
     const wrong = otpauthCode(t.secret, at(500).getTime());
-    expect(await reasonOf(activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: wrong, now: at(0) }))).toBe('OathCodeIncorrect');
+    expect(await reasonOf(activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: wrong, now: at(0) }))).toBe(
+      'OathCodeIncorrect',
+    );
     expect((await findTokenBySerial(store().db, t.serial))?.status).toBe('failedActivation');
-    await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, at(1).getTime()), now: at(1) });
-    for (let i = 0; i < 10; i++) expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: wrong, now: at(2) })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(2).getTime()), now: at(2) })).toEqual({ ok: false, reason: 'OathCodeFailedMaxAllowedRetryReached' });
-    const r = await resyncToken(deps(), ctx, { tokenId: t.id, code1: otpauthCode(t.secret, at(40).getTime()), code2: otpauthCode(t.secret, at(41).getTime()), now: at(3) });
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(1).getTime()),
+      now: at(1),
+    });
+    for (let i = 0; i < 10; i++)
+      expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: wrong, now: at(2) })).toEqual({
+        ok: false,
+        reason: 'OathCodeIncorrect',
+      });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(2).getTime()), now: at(2) })).toEqual({
+      ok: false,
+      reason: 'OathCodeFailedMaxAllowedRetryReached',
+    });
+    const r = await resyncToken(deps(), ctx, {
+      tokenId: t.id,
+      code1: otpauthCode(t.secret, at(40).getTime()),
+      code2: otpauthCode(t.secret, at(41).getTime()),
+      now: at(3),
+    });
     expect(r.drift).toBe(38);
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(44).getTime()), now: at(5) })).toMatchObject({ ok: true });
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(44).getTime()), now: at(5) })).toMatchObject(
+      { ok: true },
+    );
   });
 
   it('60-second tokens activate; authenticator apps enrol with a 160-bit seed and verify as softwareOath', async () => {
     const t = await importedToken(60);
-    await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, at(0).getTime(), { period: 60 }), now: at(0) });
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(0).getTime(), { period: 60 }),
+      now: at(0),
+    });
     const e = await enrollSoftwareToken(deps(), ctx, { userKey: t.user.upn, issuer: 'Latchkey Test' });
     expect(Buffer.from(e.secretKey, 'utf8').length).toBe(32); // 32 Base32 characters = 160 bits
     expect(e.otpauthUri).toMatch(/^otpauth:\/\/totp\/Latchkey%20Test:.+\?secret=[A-Z2-7]{32}&issuer=Latchkey%20Test/);
     expect(e.qrCodeSvg).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(e.method).toMatchObject({ status: 'pending', secretKey: null });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(e.secretKey, at(3).getTime()), now: at(3) })).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
-    await activateToken(deps(), ctx, { tokenId: e.method.id, userKey: t.user.id, kind: 'software', verificationCode: otpauthCode(e.secretKey, at(4).getTime()), now: at(4) });
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(e.secretKey, at(5).getTime()), now: at(5) })).toMatchObject({ ok: true, method: 'softwareOath', methodId: e.method.id });
-    const sealed = await store().db.selectFrom('oath_tokens').select('secret_sealed').where('id', '=', e.method.id).executeTakeFirstOrThrow();
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(e.secretKey, at(3).getTime()), now: at(3) })).toEqual({
+      ok: false,
+      reason: 'OathCodeIncorrect',
+    });
+    await activateToken(deps(), ctx, {
+      tokenId: e.method.id,
+      userKey: t.user.id,
+      kind: 'software',
+      verificationCode: otpauthCode(e.secretKey, at(4).getTime()),
+      now: at(4),
+    });
+    expect(
+      await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(e.secretKey, at(5).getTime()), now: at(5) }),
+    ).toMatchObject({ ok: true, method: 'softwareOath', methodId: e.method.id });
+    const sealed = await store()
+      .db.selectFrom('oath_tokens')
+      .select('secret_sealed')
+      .where('id', '=', e.method.id)
+      .executeTakeFirstOrThrow();
     expect(sealed.secret_sealed).toMatch(/^lk1\./);
     expect(sealed.secret_sealed).not.toContain(e.secretKey);
   });
 
   it('at most 5 OATH methods per user, hardware and software combined', async () => {
     const user = await makeUser(store());
-    for (let i = 0; i < 3; i++) await createDevice(deps(), ctx, { serialNumber: `CAP-${user.id}-${i}`, secretKey: newSecret(), assignTo: user.id });
+    for (let i = 0; i < 3; i++)
+      await createDevice(deps(), ctx, { serialNumber: `CAP-${user.id}-${i}`, secretKey: newSecret(), assignTo: user.id });
     for (let i = 0; i < 2; i++) await enrollSoftwareToken(deps(), ctx, { userKey: user.id, issuer: 'L' });
     expect(await reasonOf(enrollSoftwareToken(deps(), ctx, { userKey: user.id, issuer: 'L' }))).toBe('OathTooManyMethods');
     const spare = await createDevice(deps(), ctx, { serialNumber: `CAP-${user.id}-x`, secretKey: newSecret() });
@@ -121,12 +200,37 @@ describeEachStore('OATH verification on a real database', (store) => {
 
   it('RFC 6238 vectors through verifyOathCode with a fake clock (SHA-1, SHA-256, 8 digits)', async () => {
     const user = await makeUser(store());
-    const seeds = { hmacsha1: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', hmacsha256: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA' } as const;
-    const vectors = { hmacsha1: [[1111111109, '07081804'], [1234567890, '89005924'], [2000000000, '69279037']], hmacsha256: [[1111111109, '68084774'], [1234567890, '91819424'], [2000000000, '90698825']] } as const;
+    const seeds = {
+      hmacsha1: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
+      hmacsha256: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA',
+    } as const;
+    const vectors = {
+      hmacsha1: [
+        [1111111109, '07081804'],
+        [1234567890, '89005924'],
+        [2000000000, '69279037'],
+      ],
+      hmacsha256: [
+        [1111111109, '68084774'],
+        [1234567890, '91819424'],
+        [2000000000, '90698825'],
+      ],
+    } as const;
     for (const hash of ['hmacsha1', 'hmacsha256'] as const) {
-      const d = await createDevice(deps(), ctx, { serialNumber: `RFC-${hash}-${user.id}`, secretKey: seeds[hash], hashFunction: hash, digits: 8, assignTo: user.id });
+      const d = await createDevice(deps(), ctx, {
+        serialNumber: `RFC-${hash}-${user.id}`,
+        secretKey: seeds[hash],
+        hashFunction: hash,
+        digits: 8,
+        assignTo: user.id,
+      });
       await store().db.updateTable('oath_tokens').set({ status: 'activated' }).where('id', '=', d.id).execute();
-      for (const [t, code] of vectors[hash]) expect(await verifyOathCode({ ...deps(), userId: user.id, code, now: new Date(t * 1000) })).toMatchObject({ ok: true, methodId: d.id, step: Math.floor(t / 30) });
+      for (const [t, code] of vectors[hash])
+        expect(await verifyOathCode({ ...deps(), userId: user.id, code, now: new Date(t * 1000) })).toMatchObject({
+          ok: true,
+          methodId: d.id,
+          step: Math.floor(t / 30),
+        });
       await store().db.updateTable('oath_tokens').set({ status: 'assigned' }).where('id', '=', d.id).execute();
     }
   });

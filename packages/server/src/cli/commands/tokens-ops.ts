@@ -16,14 +16,21 @@ import type { Runtime } from '../../runtime.ts';
  */
 function argsOf<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   const parsed = schema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ApiError('Request_BadRequest', `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new ApiError(
+      'Request_BadRequest',
+      `Invalid arguments: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
 const ImportArgs = z.object({
   file: z.string().min(1).max(4096),
   format: z.enum(['csv', 'pskc']).optional(),
-  psk: z.string().regex(/^[0-9a-fA-F]{32}$/, 'the pre-shared key must be 32 hex digits (AES-128)').optional(),
+  psk: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'the pre-shared key must be 32 hex digits (AES-128)')
+    .optional(),
   partial: z.boolean().optional(),
 });
 const ListArgs = z.object({ top: z.number().int().min(1).max(100_000).default(100) });

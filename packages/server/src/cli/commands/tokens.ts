@@ -21,7 +21,9 @@ export function registerTokensCommands(program: Command, ctx: CliContext): void 
 
   tokens
     .command('import <file>')
-    .description('Import hardware tokens from an Entra CSV (upn,serial number,secret key,time interval,manufacturer,model) or a PSKC (RFC 6030) file. The whole file is checked first; a file with problems imports nothing unless --partial.')
+    .description(
+      'Import hardware tokens from an Entra CSV (upn,serial number,secret key,time interval,manufacturer,model) or a PSKC (RFC 6030) file. The whole file is checked first; a file with problems imports nothing unless --partial.',
+    )
     .option('--format <format>', 'csv | pskc (default: guessed from the content)', (v: string) => {
       if (v !== 'csv' && v !== 'pskc') throw new InvalidArgumentError('csv or pskc');
       return v;
@@ -32,7 +34,10 @@ export function registerTokensCommands(program: Command, ctx: CliContext): void 
     .action(async (file: string, o: { format?: 'csv' | 'pskc'; psk?: string; partial?: boolean; json?: boolean }) => {
       // A bar on a terminal; plain progress lines when stderr is a file or pipe (CI logs).
       const tty = !!process.stderr.isTTY;
-      const bar = new cliProgress.SingleBar({ stream: process.stderr, format: '{phase} [{bar}] {value}/{total} tokens', hideCursor: true }, cliProgress.Presets.shades_classic);
+      const bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: '{phase} [{bar}] {value}/{total} tokens', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
       let started = false;
       const onProgress = (p: ImportProgress) => {
         const phase = p.phase === 'validate' ? 'checking ' : 'importing';
@@ -42,7 +47,13 @@ export function registerTokensCommands(program: Command, ctx: CliContext): void 
         bar.setTotal(p.total);
         bar.update(p.done, { phase });
       };
-      const args: TokensImportArgs = { file: resolve(file), ...(o.format ? { format: o.format } : {}), ...(o.psk ? { psk: o.psk } : {}), partial: !!o.partial, onProgress };
+      const args: TokensImportArgs = {
+        file: resolve(file),
+        ...(o.format ? { format: o.format } : {}),
+        ...(o.psk ? { psk: o.psk } : {}),
+        partial: !!o.partial,
+        onProgress,
+      };
       let r: ImportResult;
       try {
         r = await ctx.invoke<ImportResult>('tokens.import', args as unknown as Record<string, unknown>);
@@ -68,7 +79,11 @@ export function registerTokensCommands(program: Command, ctx: CliContext): void 
     .option('--json', 'print Graph-shaped JSON')
     .action(async (o: { top?: number; json?: boolean }) => {
       const rows = await ctx.invoke<HardwareOathDevice[]>('tokens.list', o.top ? { top: o.top } : {});
-      printRows(rows.map((d) => ({ ...d, assignedTo: d.assignedTo?.displayName ?? d.assignedTo?.id ?? '' })), ['id', 'serialNumber', 'manufacturer', 'model', 'status', 'assignedTo'], !!o.json);
+      printRows(
+        rows.map((d) => ({ ...d, assignedTo: d.assignedTo?.displayName ?? d.assignedTo?.id ?? '' })),
+        ['id', 'serialNumber', 'manufacturer', 'model', 'status', 'assignedTo'],
+        !!o.json,
+      );
     });
 
   tokens

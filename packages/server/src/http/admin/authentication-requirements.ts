@@ -16,16 +16,30 @@ export async function registerAuthenticationRequirementsRoutes(api: FastifyInsta
   const params = z.object({ userId: z.string().min(1).max(320) });
   const state = z.enum(['disabled', 'enabled', 'enforced']);
 
-  r.get('/users/:userId/authentication/requirements', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "A user's per-user MFA state", params, response: { 200: z.object({ perUserMfaState: state }) } },
-  }, async (request) => getRequirements(db, request.params.userId));
+  r.get(
+    '/users/:userId/authentication/requirements',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: { tags, summary: "A user's per-user MFA state", params, response: { 200: z.object({ perUserMfaState: state }) } },
+    },
+    async (request) => getRequirements(db, request.params.userId),
+  );
 
-  r.patch('/users/:userId/authentication/requirements', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: "Set a user's per-user MFA state", params, body: z.strictObject({ perUserMfaState: state }), response: { 204: z.null().describe('Updated') } },
-  }, async (request, reply) => {
-    await setPerUserMfaState(db, contextOf(request), request.params.userId, request.body.perUserMfaState);
-    return reply.code(204).send(null);
-  });
+  r.patch(
+    '/users/:userId/authentication/requirements',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Set a user's per-user MFA state",
+        params,
+        body: z.strictObject({ perUserMfaState: state }),
+        response: { 204: z.null().describe('Updated') },
+      },
+    },
+    async (request, reply) => {
+      await setPerUserMfaState(db, contextOf(request), request.params.userId, request.body.perUserMfaState);
+      return reply.code(204).send(null);
+    },
+  );
 }

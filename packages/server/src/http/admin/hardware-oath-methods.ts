@@ -29,53 +29,115 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   const userParams = z.object({ userId: z.string().min(1).max(320) });
   const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
 
-  r.get(base, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "List a user's hardware OATH tokens", params: userParams, response: { 200: z.object({ value: z.array(hardwareOathMethod) }) } },
-  }, async (request) => ({ value: await listHardwareMethods(db, request.params.userId) }));
-
-  r.post(base, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: 'Assign a hardware OATH token to the user', params: userParams, body: z.strictObject({ device: z.strictObject({ id: z.string().min(1).max(64) }) }), response: { 201: hardwareOathMethod } },
-  }, async (request, reply) => {
-    await assignDevice(db, contextOf(request), request.body.device.id, request.params.userId);
-    return reply.code(201).send(await getHardwareMethod(db, request.params.userId, request.body.device.id));
-  });
-
-  r.get(`${base}/:methodId`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "Get one of a user's hardware OATH tokens", params: methodParams, response: { 200: hardwareOathMethod } },
-  }, async (request) => getHardwareMethod(db, request.params.userId, request.params.methodId));
-
-  r.delete(`${base}/:methodId`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: 'Unassign a hardware OATH token (it returns to the inventory as available)', params: methodParams, response: { 204: z.null().describe('Unassigned') } },
-  }, async (request, reply) => {
-    await unassignDevice(db, contextOf(request), request.params.methodId, request.params.userId);
-    return reply.code(204).send(null);
-  });
-
-  r.post(`${base}/:methodId/activate`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: "Activate the user's token with the code it shows now", params: methodParams, body: verificationBody, response: { 204: z.null().describe('Activated') } },
-  }, async (request, reply) => {
-    await activateToken({ db, envelope: deps.envelope }, contextOf(request), { tokenId: request.params.methodId, userKey: request.params.userId, kind: 'hardware', verificationCode: request.body.verificationCode, displayName: request.body.displayName ?? undefined });
-    return reply.code(204).send(null);
-  });
-
-  r.post('/users/:userId/authentication/verifyOathCode', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: {
-      tags, summary: "Check a code from one of the user's activated OATH tokens (replay-protected; counts towards lockout)",
-      params: userParams, body: z.strictObject({ code: z.string().min(1).max(16) }),
-      response: { 200: z.object({ ok: z.boolean(), method: z.enum(['hardwareOath', 'softwareOath']).optional(), methodId: z.string().optional(), reason: z.string().optional() }) },
+  r.get(
+    base,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: {
+        tags,
+        summary: "List a user's hardware OATH tokens",
+        params: userParams,
+        response: { 200: z.object({ value: z.array(hardwareOathMethod) }) },
+      },
     },
-  }, async (request) => {
-    // Hot path: a user id goes straight to the check; a UPN (or an id with no method) is looked up, 404 when unknown.
-    const key = request.params.userId;
-    const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
-    let r = byId ? await verifyOathCode({ db, envelope: deps.envelope, userId: key, code: request.body.code }) : undefined;
-    if (!r || (!r.ok && r.reason === 'OathNoMethod')) r = await verifyOathCode({ db, envelope: deps.envelope, userId: (await userIdOf(db, key)).id, code: request.body.code });
-    return r.ok ? { ok: true, method: r.method, methodId: r.methodId } : { ok: false, reason: r.reason };
-  });
+    async (request) => ({ value: await listHardwareMethods(db, request.params.userId) }),
+  );
+
+  r.post(
+    base,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: 'Assign a hardware OATH token to the user',
+        params: userParams,
+        body: z.strictObject({ device: z.strictObject({ id: z.string().min(1).max(64) }) }),
+        response: { 201: hardwareOathMethod },
+      },
+    },
+    async (request, reply) => {
+      await assignDevice(db, contextOf(request), request.body.device.id, request.params.userId);
+      return reply.code(201).send(await getHardwareMethod(db, request.params.userId, request.body.device.id));
+    },
+  );
+
+  r.get(
+    `${base}/:methodId`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: { tags, summary: "Get one of a user's hardware OATH tokens", params: methodParams, response: { 200: hardwareOathMethod } },
+    },
+    async (request) => getHardwareMethod(db, request.params.userId, request.params.methodId),
+  );
+
+  r.delete(
+    `${base}/:methodId`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: 'Unassign a hardware OATH token (it returns to the inventory as available)',
+        params: methodParams,
+        response: { 204: z.null().describe('Unassigned') },
+      },
+    },
+    async (request, reply) => {
+      await unassignDevice(db, contextOf(request), request.params.methodId, request.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    `${base}/:methodId/activate`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Activate the user's token with the code it shows now",
+        params: methodParams,
+        body: verificationBody,
+        response: { 204: z.null().describe('Activated') },
+      },
+    },
+    async (request, reply) => {
+      await activateToken({ db, envelope: deps.envelope }, contextOf(request), {
+        tokenId: request.params.methodId,
+        userKey: request.params.userId,
+        kind: 'hardware',
+        verificationCode: request.body.verificationCode,
+        displayName: request.body.displayName ?? undefined,
+      });
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.post(
+    '/users/:userId/authentication/verifyOathCode',
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Check a code from one of the user's activated OATH tokens (replay-protected; counts towards lockout)",
+        params: userParams,
+        body: z.strictObject({ code: z.string().min(1).max(16) }),
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            method: z.enum(['hardwareOath', 'softwareOath']).optional(),
+            methodId: z.string().optional(),
+            reason: z.string().optional(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      // Hot path: a user id goes straight to the check; a UPN (or an id with no method) is looked up, 404 when unknown.
+      const key = request.params.userId;
+      const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key);
+      let r = byId ? await verifyOathCode({ db, envelope: deps.envelope, userId: key, code: request.body.code }) : undefined;
+      if (!r || (!r.ok && r.reason === 'OathNoMethod'))
+        r = await verifyOathCode({ db, envelope: deps.envelope, userId: (await userIdOf(db, key)).id, code: request.body.code });
+      return r.ok ? { ok: true, method: r.method, methodId: r.methodId } : { ok: false, reason: r.reason };
+    },
+  );
 }

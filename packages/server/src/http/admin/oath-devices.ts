@@ -31,103 +31,203 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   const oath = { db, envelope: deps.envelope };
 
   await api.register(async (scope) => {
-    scope.addContentTypeParser(['text/csv', 'application/xml', 'text/xml', 'application/pskc+xml', 'application/octet-stream'], { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      ['text/csv', 'application/xml', 'text/xml', 'application/pskc+xml', 'application/octet-stream'],
+      { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES },
+      (_req, body, done) => done(null, body),
+    );
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
-    r.get(base, {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
-      schema: { tags, summary: 'List hardware OATH tokens', querystring: z.object({ $top: z.coerce.number().int().min(1).max(999).default(100), $skiptoken: z.string().max(200).optional() }), response: { 200: z.object({ value: z.array(hardwareOathDevice), '@odata.nextLink': z.string().optional() }) } },
-    }, async (request) => {
-      const after = request.query.$skiptoken ? decodeSkip(request.query.$skiptoken) : undefined;
-      const page = await listDevices(db, { top: request.query.$top, ...(after ? { after } : {}) });
-      const next = page.last ? `${deps.config.publicUrl.origin}/api/v1${base}?$top=${request.query.$top}&$skiptoken=${encodeSkip(page.last.createdAt, page.last.id)}` : undefined;
-      return { value: page.value, ...(next ? { '@odata.nextLink': next } : {}) };
-    });
-
-    r.post(base, {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
-      schema: {
-        tags, summary: 'Add a hardware OATH token (secretKey is write-only)',
-        body: z.strictObject({
-          serialNumber: z.string().min(1).max(64), secretKey: z.string().min(1).max(128).describe('Base32 seed'),
-          manufacturer: z.string().max(64).nullish(), model: z.string().max(64).nullish(), displayName: z.string().max(200).nullish(),
-          timeIntervalInSeconds: z.union([z.literal(30), z.literal(60)]).default(30), hashFunction: z.enum(['hmacsha1', 'hmacsha256']).default('hmacsha1'),
-          digits: z.union([z.literal(6), z.literal(8)]).default(6), assignTo: z.strictObject({ id: z.string().min(1).max(320) }).optional(),
-        }),
-        response: { 201: hardwareOathDevice },
+    r.get(
+      base,
+      {
+        preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+        schema: {
+          tags,
+          summary: 'List hardware OATH tokens',
+          querystring: z.object({ $top: z.coerce.number().int().min(1).max(999).default(100), $skiptoken: z.string().max(200).optional() }),
+          response: { 200: z.object({ value: z.array(hardwareOathDevice), '@odata.nextLink': z.string().optional() }) },
+        },
       },
-    }, async (request, reply) => {
-      const b = request.body;
-      const device = await createDevice(oath, contextOf(request), { ...b, manufacturer: b.manufacturer ?? null, model: b.model ?? null, displayName: b.displayName ?? null, assignTo: b.assignTo?.id });
-      return reply.code(201).send(device);
-    });
-
-    r.post(`${base}/import`, {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
-      bodyLimit: MAX_IMPORT_BYTES,
-      schema: {
-        tags, summary: 'Bulk import: Entra CSV or PSKC (RFC 6030) file; all or nothing unless partial=true',
-        consumes: ['text/csv', 'application/xml', 'application/pskc+xml', 'application/octet-stream'],
-        querystring: z.object({ format: z.enum(['csv', 'pskc']).optional(), partial: z.enum(['true', 'false']).optional(), psk: z.string().regex(/^[0-9a-fA-F]{32}$/).optional().describe('PSKC pre-shared key, 32 hex digits') }),
-        body: z.string().min(1).describe('The token file'),
-        response: { 200: importResult },
+      async (request) => {
+        const afterSerial = request.query.$skiptoken ? decodeSkip(request.query.$skiptoken) : undefined;
+        const page = await listDevices(db, { top: request.query.$top, afterSerial });
+        const next = page.last
+          ? `${deps.config.publicUrl.origin}/api/v1${base}?$top=${request.query.$top}&$skiptoken=${encodeSkip(page.last.serialNumber ?? '')}`
+          : undefined;
+        return { value: page.value, ...(next ? { '@odata.nextLink': next } : {}) };
       },
-    }, async (request) => {
-      const q = request.query;
-      const result = await importHardwareTokens(oath, contextOf(request), request.body, { ...(q.format ? { format: q.format } : {}), partial: q.partial === 'true', ...(q.psk ? { preSharedKey: Buffer.from(q.psk, 'hex') } : {}) });
-      if (!result.ok) throw badRequest(`The file has ${result.issues.length} problem(s); nothing was imported.`, { reason: 'OathImportInvalid', ...result });
-      return result;
-    });
+    );
+
+    r.post(
+      base,
+      {
+        preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+        schema: {
+          tags,
+          summary: 'Add a hardware OATH token (secretKey is write-only)',
+          body: z.strictObject({
+            serialNumber: z.string().min(1).max(64),
+            secretKey: z.string().min(1).max(128).describe('Base32 seed'),
+            manufacturer: z.string().max(64).nullish(),
+            model: z.string().max(64).nullish(),
+            displayName: z.string().max(200).nullish(),
+            timeIntervalInSeconds: z.union([z.literal(30), z.literal(60)]).default(30),
+            hashFunction: z.enum(['hmacsha1', 'hmacsha256']).default('hmacsha1'),
+            digits: z.union([z.literal(6), z.literal(8)]).default(6),
+            assignTo: z.strictObject({ id: z.string().min(1).max(320) }).optional(),
+          }),
+          response: { 201: hardwareOathDevice },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        const device = await createDevice(oath, contextOf(request), {
+          ...b,
+          manufacturer: b.manufacturer ?? null,
+          model: b.model ?? null,
+          displayName: b.displayName ?? null,
+          assignTo: b.assignTo?.id,
+        });
+        return reply.code(201).send(device);
+      },
+    );
+
+    r.post(
+      `${base}/import`,
+      {
+        preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+        bodyLimit: MAX_IMPORT_BYTES,
+        schema: {
+          tags,
+          summary: 'Bulk import: Entra CSV or PSKC (RFC 6030) file; all or nothing unless partial=true',
+          consumes: ['text/csv', 'application/xml', 'application/pskc+xml', 'application/octet-stream'],
+          querystring: z.object({
+            format: z.enum(['csv', 'pskc']).optional(),
+            partial: z.enum(['true', 'false']).optional(),
+            psk: z
+              .string()
+              .regex(/^[0-9a-fA-F]{32}$/)
+              .optional()
+              .describe('PSKC pre-shared key, 32 hex digits'),
+          }),
+          body: z.string().min(1).describe('The token file'),
+          response: { 200: importResult },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const result = await importHardwareTokens(oath, contextOf(request), request.body, {
+          ...(q.format ? { format: q.format } : {}),
+          partial: q.partial === 'true',
+          ...(q.psk ? { preSharedKey: Buffer.from(q.psk, 'hex') } : {}),
+        });
+        if (!result.ok)
+          throw badRequest(`The file has ${result.issues.length} problem(s); nothing was imported.`, {
+            reason: 'OathImportInvalid',
+            ...result,
+          });
+        return result;
+      },
+    );
   });
 
   const r = api.withTypeProvider<ZodTypeProvider>();
-  r.get(`${base}/:id`, {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
-    schema: { tags, summary: 'Get a hardware OATH token', params: idParams, response: { 200: hardwareOathDevice } },
-  }, async (request) => getDevice(db, request.params.id));
+  r.get(
+    `${base}/:id`,
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      schema: { tags, summary: 'Get a hardware OATH token', params: idParams, response: { 200: hardwareOathDevice } },
+    },
+    async (request) => getDevice(db, request.params.id),
+  );
 
-  r.delete(`${base}/:id`, {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
-    schema: { tags, summary: 'Delete a hardware OATH token', params: idParams, response: { 204: z.null().describe('Deleted') } },
-  }, async (request, reply) => {
-    await deleteDevice(db, contextOf(request), request.params.id);
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    `${base}/:id`,
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      schema: { tags, summary: 'Delete a hardware OATH token', params: idParams, response: { 204: z.null().describe('Deleted') } },
+    },
+    async (request, reply) => {
+      await deleteDevice(db, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.post(`${base}/:id/activate`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: 'Activate an assigned token with the code it shows now', params: idParams, body: verificationBody, response: { 204: z.null().describe('Activated') } },
-  }, async (request, reply) => {
-    await activateToken(oath, contextOf(request), { tokenId: request.params.id, kind: 'hardware', verificationCode: request.body.verificationCode, displayName: request.body.displayName ?? undefined });
-    return reply.code(204).send(null);
-  });
+  r.post(
+    `${base}/:id/activate`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: 'Activate an assigned token with the code it shows now',
+        params: idParams,
+        body: verificationBody,
+        response: { 204: z.null().describe('Activated') },
+      },
+    },
+    async (request, reply) => {
+      await activateToken(oath, contextOf(request), {
+        tokenId: request.params.id,
+        kind: 'hardware',
+        verificationCode: request.body.verificationCode,
+        displayName: request.body.displayName ?? undefined,
+      });
+      return reply.code(204).send(null);
+    },
+  );
 
-  r.post(`${base}/:id/resync`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: 'Resynchronise a drifted token with two consecutive codes', params: idParams, body: resyncBody, response: { 200: z.object({ drift: z.number().int() }) } },
-  }, async (request) => resyncToken(oath, contextOf(request), { tokenId: request.params.id, code1: request.body.code1, code2: request.body.code2 }));
+  r.post(
+    `${base}/:id/resync`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: 'Resynchronise a drifted token with two consecutive codes',
+        params: idParams,
+        body: resyncBody,
+        response: { 200: z.object({ drift: z.number().int() }) },
+      },
+    },
+    async (request) =>
+      resyncToken(oath, contextOf(request), { tokenId: request.params.id, code1: request.body.code1, code2: request.body.code2 }),
+  );
 
-  r.get('/oathSettings', {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
-    schema: { tags, summary: 'OATH verification windows and lockout thresholds', response: { 200: oathSettings } },
-  }, async () => readOathSettings(db));
+  r.get(
+    '/oathSettings',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      schema: { tags, summary: 'OATH verification windows and lockout thresholds', response: { 200: oathSettings } },
+    },
+    async () => readOathSettings(db),
+  );
 
-  r.patch('/oathSettings', {
-    preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
-    schema: { tags, summary: 'Change OATH windows or lockout thresholds', body: oathSettings.partial().strict(), response: { 200: oathSettings } },
-  }, async (request) => {
-    await updateOathSettings(db, contextOf(request), request.body);
-    return readOathSettings(db);
-  });
+  r.patch(
+    '/oathSettings',
+    {
+      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      schema: {
+        tags,
+        summary: 'Change OATH windows or lockout thresholds',
+        body: oathSettings.partial().strict(),
+        response: { 200: oathSettings },
+      },
+    },
+    async (request) => {
+      await updateOathSettings(db, contextOf(request), request.body);
+      return readOathSettings(db);
+    },
+  );
 }
 
-function encodeSkip(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+/** `$skiptoken`: the last serial number of the page, base64url (opaque to clients). */
+function encodeSkip(serial: string): string {
+  return Buffer.from(serial, 'utf8').toString('base64url');
 }
 
-function decodeSkip(token: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(token, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) throw badRequest('Invalid $skiptoken.');
-  return { createdAt, id };
+function decodeSkip(token: string): string {
+  const serial = Buffer.from(token, 'base64url').toString('utf8');
+  if (!/^[A-Za-z0-9_-]+$/.test(token) || serial.length === 0 || serial.length > 64 || !serial.isWellFormed() || serial.includes('\0'))
+    throw badRequest('Invalid $skiptoken.');
+  return serial;
 }

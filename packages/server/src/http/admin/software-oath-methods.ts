@@ -18,21 +18,43 @@ export async function registerSoftwareOathMethodRoutes(api: FastifyInstance, dep
   const userParams = z.object({ userId: z.string().min(1).max(320) });
   const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
 
-  r.get(base, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "List a user's authenticator apps (software OATH)", params: userParams, response: { 200: z.object({ value: z.array(softwareOathMethod) }) } },
-  }, async (request) => ({ value: await listSoftwareMethods(db, request.params.userId) }));
+  r.get(
+    base,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: {
+        tags,
+        summary: "List a user's authenticator apps (software OATH)",
+        params: userParams,
+        response: { 200: z.object({ value: z.array(softwareOathMethod) }) },
+      },
+    },
+    async (request) => ({ value: await listSoftwareMethods(db, request.params.userId) }),
+  );
 
-  r.get(`${base}/:methodId`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "Get one of a user's authenticator apps", params: methodParams, response: { 200: softwareOathMethod } },
-  }, async (request) => getSoftwareMethod(db, request.params.userId, request.params.methodId));
+  r.get(
+    `${base}/:methodId`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: { tags, summary: "Get one of a user's authenticator apps", params: methodParams, response: { 200: softwareOathMethod } },
+    },
+    async (request) => getSoftwareMethod(db, request.params.userId, request.params.methodId),
+  );
 
-  r.delete(`${base}/:methodId`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: "Delete one of a user's authenticator apps", params: methodParams, response: { 204: z.null().describe('Deleted') } },
-  }, async (request, reply) => {
-    await deleteSoftwareMethod(db, contextOf(request), request.params.userId, request.params.methodId);
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    `${base}/:methodId`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Delete one of a user's authenticator apps",
+        params: methodParams,
+        response: { 204: z.null().describe('Deleted') },
+      },
+    },
+    async (request, reply) => {
+      await deleteSoftwareMethod(db, contextOf(request), request.params.userId, request.params.methodId);
+      return reply.code(204).send(null);
+    },
+  );
 }

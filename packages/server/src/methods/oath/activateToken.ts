@@ -38,17 +38,35 @@ export async function activateToken(deps: Deps, ctx: RequestContext, input: Acti
   }
   const settings = await readOathSettings(deps.db);
   const code = input.verificationCode.replace(/\s+/g, '');
-  const r = activate({ key: openSeed(deps.envelope, row), params: paramsOf(row), status: row.status, assigned: !!row.userId, code, nowMs, lastStep: row.lastStep, drift: row.drift, window: settings.activationWindowSteps });
+  const r = activate({
+    key: openSeed(deps.envelope, row),
+    params: paramsOf(row),
+    status: row.status,
+    assigned: !!row.userId,
+    code,
+    nowMs,
+    lastStep: row.lastStep,
+    drift: row.drift,
+    window: settings.activationWindowSteps,
+  });
   const audit = (result: 'success' | 'failure', reason?: string) => ({
-    category: 'UserManagement', activity: `Activate ${input.kind} OATH token`, operationType: 'Update' as const, result, ...(reason ? { resultReason: reason } : {}),
-    targets: [{ id: row.id, displayName: row.serialNumber ?? row.displayName, type: 'Device' as const }, ...(row.userId ? [{ id: row.userId, type: 'User' as const }] : [])],
+    category: 'UserManagement',
+    activity: `Activate ${input.kind} OATH token`,
+    operationType: 'Update' as const,
+    result,
+    ...(reason ? { resultReason: reason } : {}),
+    targets: [
+      { id: row.id, displayName: row.serialNumber ?? row.displayName, type: 'Device' as const },
+      ...(row.userId ? [{ id: row.userId, type: 'User' as const }] : []),
+    ],
   });
   if (!r.ok) {
     if (r.reason === 'OathTokenNotAssigned') throw oathError(r.reason, 'Assign the token to a user before activating it.');
     if (r.reason === 'OathTokenAlreadyActivated') throw oathError(r.reason, 'The token is already activated.');
     const status = input.kind === 'hardware' ? 'failedActivation' : undefined;
     await deps.db.transaction().execute(async (trx) => {
-      if (r.reason === 'OathCodeIncorrect') await recordFailure(trx, settings, { tokenIds: [row.id], userId: row.userId, nowMs, ...(status ? { status } : {}) });
+      if (r.reason === 'OathCodeIncorrect')
+        await recordFailure(trx, settings, { tokenIds: [row.id], userId: row.userId, nowMs, ...(status ? { status } : {}) });
       else if (status) await updateToken(trx, row.id, { status });
       await recordAudit(trx, ctx, audit('failure', r.reason));
     });

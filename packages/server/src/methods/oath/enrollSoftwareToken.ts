@@ -25,14 +25,42 @@ export interface SoftwareEnrolment {
  * sealed at rest. The method stays `pending` until activated with a code (activateToken);
  * pending methods count towards the 5-method cap. Audited without the seed.
  */
-export async function enrollSoftwareToken(deps: Deps, ctx: RequestContext, input: { userKey: string; issuer: string; displayName?: string | undefined }): Promise<SoftwareEnrolment> {
+export async function enrollSoftwareToken(
+  deps: Deps,
+  ctx: RequestContext,
+  input: { userKey: string; issuer: string; displayName?: string | undefined },
+): Promise<SoftwareEnrolment> {
   const user = await userIdOf(deps.db, input.userKey);
   const seed = randomBytes(20);
   const id = crypto.randomUUID();
   await deps.db.transaction().execute(async (trx) => {
     await assertRoomFor(trx, user.id);
-    await insertTokens(trx, [{ id, kind: 'software', serialNumber: null, manufacturer: null, model: null, displayName: input.displayName ?? 'Authenticator app', secretSealed: sealSeed(deps.envelope, id, seed), hashFunction: 'hmacsha1', digits: 6, timeInterval: 30, status: 'assigned', userId: user.id }]);
-    await recordAudit(trx, ctx, { category: 'UserManagement', activity: 'User registered security info', operationType: 'Add', targets: [{ id: user.id, type: 'User' }, { id, type: 'Other', displayName: 'softwareOath' }], details: { method: 'SoftwareOath', state: 'pending' } });
+    await insertTokens(trx, [
+      {
+        id,
+        kind: 'software',
+        serialNumber: null,
+        manufacturer: null,
+        model: null,
+        displayName: input.displayName ?? 'Authenticator app',
+        secretSealed: sealSeed(deps.envelope, id, seed),
+        hashFunction: 'hmacsha1',
+        digits: 6,
+        timeInterval: 30,
+        status: 'assigned',
+        userId: user.id,
+      },
+    ]);
+    await recordAudit(trx, ctx, {
+      category: 'UserManagement',
+      activity: 'User registered security info',
+      operationType: 'Add',
+      targets: [
+        { id: user.id, type: 'User' },
+        { id, type: 'Other', displayName: 'softwareOath' },
+      ],
+      details: { method: 'SoftwareOath', state: 'pending' },
+    });
   });
   const secretKey = base32Encode(seed);
   // Key URI format (Google Authenticator wiki): otpauth://totp/Issuer:account?secret=…&issuer=…
@@ -62,6 +90,15 @@ export async function deleteSoftwareMethod(db: Kysely<DB>, ctx: RequestContext, 
     const gone = await deleteToken(trx, methodId);
     if (!gone) throw notFound('softwareOathAuthenticationMethod', methodId);
     const self = ctx.principal.kind === 'user' && ctx.principal.id === gone.userId;
-    await recordAudit(trx, ctx, { category: 'UserManagement', activity: self ? 'User deleted security info' : 'Admin deleted security info', operationType: 'Delete', targets: [{ id: gone.userId ?? '', type: 'User' }, { id: methodId, type: 'Other' }], details: { method: 'SoftwareOath' } });
+    await recordAudit(trx, ctx, {
+      category: 'UserManagement',
+      activity: self ? 'User deleted security info' : 'Admin deleted security info',
+      operationType: 'Delete',
+      targets: [
+        { id: gone.userId ?? '', type: 'User' },
+        { id: methodId, type: 'Other' },
+      ],
+      details: { method: 'SoftwareOath' },
+    });
   });
 }

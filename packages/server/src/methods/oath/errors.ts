@@ -21,9 +21,12 @@ export type OathReason =
 
 /** An ApiError carrying an OATH reason: 400, 409 (state conflicts) or 429 (locked). */
 export function oathError(reason: OathReason, message: string, extra?: Record<string, unknown>): ApiError {
-  const code = reason === 'OathCodeFailedMaxAllowedRetryReached' ? 'Request_ThrottledTemporarily'
-    : reason === 'OathTokenAlreadyAssigned' || reason === 'OathDuplicateSerial' || reason === 'OathTokenAlreadyActivated' ? 'Request_Conflict'
-      : 'Request_BadRequest';
+  const code =
+    reason === 'OathCodeFailedMaxAllowedRetryReached'
+      ? 'Request_ThrottledTemporarily'
+      : reason === 'OathTokenAlreadyAssigned' || reason === 'OathDuplicateSerial' || reason === 'OathTokenAlreadyActivated'
+        ? 'Request_Conflict'
+        : 'Request_BadRequest';
   return new ApiError(code, message, { details: { reason, ...extra } });
 }
 

@@ -72,45 +72,103 @@ export async function importHardwareTokens(deps: Deps, ctx: RequestContext, text
         const chunk: NewOathToken[] = good.slice(i, i + batch).map(({ t, userId }) => {
           const id = crypto.randomUUID();
           if (userId) assigned++;
-          return { id, kind: 'hardware', serialNumber: t.serialNumber, manufacturer: t.manufacturer, model: t.model, displayName: null, secretSealed: sealSeed(deps.envelope, id, t.secret), hashFunction: t.hashFunction, digits: t.digits, timeInterval: t.timeInterval, status: userId ? 'assigned' : 'available', userId };
+          return {
+            id,
+            kind: 'hardware',
+            serialNumber: t.serialNumber,
+            manufacturer: t.manufacturer,
+            model: t.model,
+            displayName: null,
+            secretSealed: sealSeed(deps.envelope, id, t.secret),
+            hashFunction: t.hashFunction,
+            digits: t.digits,
+            timeInterval: t.timeInterval,
+            status: userId ? 'assigned' : 'available',
+            userId,
+          };
         });
         await insertTokens(trx, chunk);
         o.onProgress?.({ phase: 'import', done: Math.min(i + batch, good.length), total: good.length });
       }
       await recordAudit(trx, ctx, {
-        category: 'UserManagement', activity: 'Import hardware OATH tokens', operationType: 'Add',
+        category: 'UserManagement',
+        activity: 'Import hardware OATH tokens',
+        operationType: 'Add',
         targets: [{ id: 'hardwareOathDevices', type: 'Device' }],
         details: { format, imported: String(good.length), assigned: String(assigned), skippedRows: String(issues.length) },
       });
     });
   } catch (e) {
-    if ((e as { code?: string }).code === '23505') throw new ApiError('Request_Conflict', 'Another import added some of these serial numbers meanwhile; nothing was imported. Run the import again to see which.', { cause: e, details: { reason: 'OathDuplicateSerial' } });
+    if ((e as { code?: string }).code === '23505')
+      throw new ApiError(
+        'Request_Conflict',
+        'Another import added some of these serial numbers meanwhile; nothing was imported. Run the import again to see which.',
+        { cause: e, details: { reason: 'OathDuplicateSerial' } },
+      );
     throw e;
   }
   return { format, ok: true, rows, imported: good.length, assigned, issues };
 }
 
 /** Duplicate serials (file and inventory), unknown upns and the per-user cap; appends issues, returns the rows that pass. */
-async function checkAgainstInventory(deps: Deps, tokens: ParsedToken[], issues: ImportIssue[]): Promise<Array<{ t: ParsedToken; userId: string | null }>> {
+async function checkAgainstInventory(
+  deps: Deps,
+  tokens: ParsedToken[],
+  issues: ImportIssue[],
+): Promise<Array<{ t: ParsedToken; userId: string | null }>> {
   const firstLine = new Map<string, number>();
   const unique: ParsedToken[] = [];
   for (const t of tokens) {
     const seen = firstLine.get(t.serialNumber);
-    if (seen !== undefined) issues.push({ line: t.line, field: 'serial number', serialNumber: t.serialNumber, reason: `duplicate serial number (also on line ${seen})` });
-    else { firstLine.set(t.serialNumber, t.line); unique.push(t); }
+    if (seen !== undefined)
+      issues.push({
+        line: t.line,
+        field: 'serial number',
+        serialNumber: t.serialNumber,
+        reason: `duplicate serial number (also on line ${seen})`,
+      });
+    else {
+      firstLine.set(t.serialNumber, t.line);
+      unique.push(t);
+    }
   }
-  const existing = await existingSerials(deps.db, unique.map((t) => t.serialNumber));
-  const upns = await userIdsByUpn(deps.db, unique.flatMap((t) => (t.upn ? [t.upn] : [])));
+  const existing = await existingSerials(
+    deps.db,
+    unique.map((t) => t.serialNumber),
+  );
+  const upns = await userIdsByUpn(
+    deps.db,
+    unique.flatMap((t) => (t.upn ? [t.upn] : [])),
+  );
   const counts = await countUserTokens(deps.db, [...new Set(upns.values())]);
   const out: Array<{ t: ParsedToken; userId: string | null }> = [];
   for (const t of unique) {
-    if (existing.has(t.serialNumber)) { issues.push({ line: t.line, field: 'serial number', serialNumber: t.serialNumber, reason: 'serial number already in the inventory (not overwritten)' }); continue; }
+    if (existing.has(t.serialNumber)) {
+      issues.push({
+        line: t.line,
+        field: 'serial number',
+        serialNumber: t.serialNumber,
+        reason: 'serial number already in the inventory (not overwritten)',
+      });
+      continue;
+    }
     let userId: string | null = null;
     if (t.upn) {
       userId = upns.get(t.upn.toLowerCase()) ?? null;
-      if (!userId) { issues.push({ line: t.line, field: 'upn', serialNumber: t.serialNumber, reason: `no user ${t.upn}` }); continue; }
+      if (!userId) {
+        issues.push({ line: t.line, field: 'upn', serialNumber: t.serialNumber, reason: `no user ${t.upn}` });
+        continue;
+      }
       const n = counts.get(userId) ?? 0;
-      if (n >= MAX_OATH_METHODS_PER_USER) { issues.push({ line: t.line, field: 'upn', serialNumber: t.serialNumber, reason: `${t.upn} would hold more than ${MAX_OATH_METHODS_PER_USER} OATH methods` }); continue; }
+      if (n >= MAX_OATH_METHODS_PER_USER) {
+        issues.push({
+          line: t.line,
+          field: 'upn',
+          serialNumber: t.serialNumber,
+          reason: `${t.upn} would hold more than ${MAX_OATH_METHODS_PER_USER} OATH methods`,
+        });
+        continue;
+      }
       counts.set(userId, n + 1);
     }
     out.push({ t, userId });

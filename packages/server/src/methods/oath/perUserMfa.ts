@@ -28,8 +28,23 @@ export async function setPerUserMfaState(db: Kysely<DB>, ctx: RequestContext, us
   await db.transaction().execute(async (trx) => {
     const before = await perUserMfaState(trx, user.id);
     if (before === state) return;
-    await trx.insertInto('user_mfa_requirements').values({ user_id: user.id, per_user_mfa_state: state })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ per_user_mfa_state: state, updated_at: new Date() })).execute();
-    await recordAudit(trx, ctx, { category: 'UserManagement', activity: 'Update per-user MFA state', operationType: 'Update', targets: [{ id: user.id, displayName: user.displayName, type: 'User', modifiedProperties: [{ displayName: 'perUserMfaState', oldValue: JSON.stringify(before), newValue: JSON.stringify(state) }] }] });
+    await trx
+      .insertInto('user_mfa_requirements')
+      .values({ user_id: user.id, per_user_mfa_state: state })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ per_user_mfa_state: state, updated_at: new Date() }))
+      .execute();
+    await recordAudit(trx, ctx, {
+      category: 'UserManagement',
+      activity: 'Update per-user MFA state',
+      operationType: 'Update',
+      targets: [
+        {
+          id: user.id,
+          displayName: user.displayName,
+          type: 'User',
+          modifiedProperties: [{ displayName: 'perUserMfaState', oldValue: JSON.stringify(before), newValue: JSON.stringify(state) }],
+        },
+      ],
+    });
   });
 }

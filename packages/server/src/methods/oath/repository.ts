@@ -70,10 +70,25 @@ export function toRow(r: Selectable<OathTokensTable>): OathTokenRow {
 /** Inserts rows in one statement (callers batch: ≤ 2,000 rows keeps under PostgreSQL's parameter limit). */
 export async function insertTokens(db: Kysely<DB>, rows: readonly NewOathToken[]): Promise<void> {
   if (rows.length === 0) return;
-  await db.insertInto('oath_tokens').values(rows.map((t) => ({
-    id: t.id, kind: t.kind, serial_number: t.serialNumber, manufacturer: t.manufacturer, model: t.model, display_name: t.displayName,
-    secret_sealed: t.secretSealed, hash_function: t.hashFunction, digits: t.digits, time_interval: t.timeInterval, status: t.status, user_id: t.userId,
-  }))).execute();
+  await db
+    .insertInto('oath_tokens')
+    .values(
+      rows.map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        serial_number: t.serialNumber,
+        manufacturer: t.manufacturer,
+        model: t.model,
+        display_name: t.displayName,
+        secret_sealed: t.secretSealed,
+        hash_function: t.hashFunction,
+        digits: t.digits,
+        time_interval: t.timeInterval,
+        status: t.status,
+        user_id: t.userId,
+      })),
+    )
+    .execute();
 }
 
 export async function findToken(db: Kysely<DB>, id: string, kind?: 'hardware' | 'software'): Promise<OathTokenRow | undefined> {
@@ -88,14 +103,11 @@ export async function findTokenBySerial(db: Kysely<DB>, serialNumber: string): P
   return r && toRow(r);
 }
 
-/** Hardware tokens in creation order, keyset-paged by (created_at, id). */
-export async function listHardwareTokens(db: Kysely<DB>, o: { limit: number; after?: { createdAt: Date; id: string } }): Promise<OathTokenRow[]> {
+/** Hardware tokens ordered by serial number (unique), keyset-paged after the last serial seen. */
+export async function listHardwareTokens(db: Kysely<DB>, o: { limit: number; afterSerial?: string }): Promise<OathTokenRow[]> {
   let q = db.selectFrom('oath_tokens').selectAll().where('kind', '=', 'hardware');
-  if (o.after) {
-    const a = o.after;
-    q = q.where((eb) => eb.or([eb('created_at', '>', a.createdAt), eb.and([eb('created_at', '=', a.createdAt), eb('id', '>', a.id)])]));
-  }
-  return (await q.orderBy('created_at').orderBy('id').limit(o.limit).execute()).map(toRow);
+  if (o.afterSerial !== undefined) q = q.where('serial_number', '>', o.afterSerial);
+  return (await q.orderBy('serial_number').limit(o.limit).execute()).map(toRow);
 }
 
 export async function listUserTokens(db: Kysely<DB>, userId: string, kind?: 'hardware' | 'software'): Promise<OathTokenRow[]> {
@@ -108,7 +120,12 @@ export async function listUserTokens(db: Kysely<DB>, userId: string, kind?: 'har
 export async function countUserTokens(db: Kysely<DB>, userIds: readonly string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (userIds.length === 0) return out;
-  const rows = await db.selectFrom('oath_tokens').select(['user_id', sql<string>`count(*)`.as('n')]).where('user_id', 'in', userIds).groupBy('user_id').execute();
+  const rows = await db
+    .selectFrom('oath_tokens')
+    .select(['user_id', sql<string>`count(*)`.as('n')])
+    .where('user_id', 'in', userIds)
+    .groupBy('user_id')
+    .execute();
   for (const r of rows) if (r.user_id) out.set(r.user_id, Number(r.n));
   return out;
 }
@@ -117,7 +134,11 @@ export async function countUserTokens(db: Kysely<DB>, userIds: readonly string[]
 export async function existingSerials(db: Kysely<DB>, serials: readonly string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < serials.length; i += 5_000) {
-    const rows = await db.selectFrom('oath_tokens').select('serial_number').where('serial_number', 'in', serials.slice(i, i + 5_000)).execute();
+    const rows = await db
+      .selectFrom('oath_tokens')
+      .select('serial_number')
+      .where('serial_number', 'in', serials.slice(i, i + 5_000))
+      .execute();
     for (const r of rows) if (r.serial_number) out.add(r.serial_number);
   }
   return out;
@@ -128,9 +149,22 @@ export async function existingSerials(db: Kysely<DB>, serials: readonly string[]
  * than the stored one, in one statement. True when this caller won; false when another
  * acceptance of the same or a later step got there first.
  */
-export async function acceptStep(db: Kysely<DB>, id: string, v: { step: number; drift: number; status?: OathTokenStatus; now: Date }): Promise<boolean> {
-  const r = await db.updateTable('oath_tokens')
-    .set({ last_step: v.step, drift: v.drift, failed_attempts: 0, locked_until: null, last_used_at: v.now, updated_at: v.now, ...(v.status ? { status: v.status } : {}) })
+export async function acceptStep(
+  db: Kysely<DB>,
+  id: string,
+  v: { step: number; drift: number; status?: OathTokenStatus; now: Date },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('oath_tokens')
+    .set({
+      last_step: v.step,
+      drift: v.drift,
+      failed_attempts: 0,
+      locked_until: null,
+      last_used_at: v.now,
+      updated_at: v.now,
+      ...(v.status ? { status: v.status } : {}),
+    })
     .where('id', '=', id)
     .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', String(v.step))]))
     .returning('id')
@@ -140,9 +174,12 @@ export async function acceptStep(db: Kysely<DB>, id: string, v: { step: number; 
 
 /** Counts one more consecutive failure; returns the new count. */
 export async function recordTokenFailure(db: Kysely<DB>, id: string, status?: OathTokenStatus): Promise<number> {
-  const r = await db.updateTable('oath_tokens')
+  const r = await db
+    .updateTable('oath_tokens')
     .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1), updated_at: new Date(), ...(status ? { status } : {}) }))
-    .where('id', '=', id).returning('failed_attempts').executeTakeFirst();
+    .where('id', '=', id)
+    .returning('failed_attempts')
+    .executeTakeFirst();
   return Number(r?.failed_attempts ?? 0);
 }
 
@@ -150,15 +187,29 @@ export async function setTokenLock(db: Kysely<DB>, id: string, lockedUntil: Date
   await db.updateTable('oath_tokens').set({ locked_until: lockedUntil }).where('id', '=', id).execute();
 }
 
-export async function updateToken(db: Kysely<DB>, id: string, patch: Partial<{ status: OathTokenStatus; userId: string | null; displayName: string | null; failedAttempts: number; lockedUntil: Date | null }>): Promise<void> {
-  await db.updateTable('oath_tokens').set({
-    updated_at: new Date(),
-    ...(patch.status !== undefined ? { status: patch.status } : {}),
-    ...(patch.userId !== undefined ? { user_id: patch.userId } : {}),
-    ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
-    ...(patch.failedAttempts !== undefined ? { failed_attempts: patch.failedAttempts } : {}),
-    ...(patch.lockedUntil !== undefined ? { locked_until: patch.lockedUntil } : {}),
-  }).where('id', '=', id).execute();
+export async function updateToken(
+  db: Kysely<DB>,
+  id: string,
+  patch: Partial<{
+    status: OathTokenStatus;
+    userId: string | null;
+    displayName: string | null;
+    failedAttempts: number;
+    lockedUntil: Date | null;
+  }>,
+): Promise<void> {
+  await db
+    .updateTable('oath_tokens')
+    .set({
+      updated_at: new Date(),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.userId !== undefined ? { user_id: patch.userId } : {}),
+      ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+      ...(patch.failedAttempts !== undefined ? { failed_attempts: patch.failedAttempts } : {}),
+      ...(patch.lockedUntil !== undefined ? { locked_until: patch.lockedUntil } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteToken(db: Kysely<DB>, id: string): Promise<OathTokenRow | undefined> {
@@ -168,9 +219,16 @@ export async function deleteToken(db: Kysely<DB>, id: string): Promise<OathToken
 
 /** Per-user consecutive failures: add one (upsert) and return the count and current lock. */
 export async function recordUserFailure(db: Kysely<DB>, userId: string): Promise<number> {
-  const r = await db.insertInto('oath_user_lockouts').values({ user_id: userId, failed_attempts: 1 })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ failed_attempts: eb('oath_user_lockouts.failed_attempts', '+', 1), updated_at: new Date() })))
-    .returning('failed_attempts').executeTakeFirst();
+  const r = await db
+    .insertInto('oath_user_lockouts')
+    .values({ user_id: userId, failed_attempts: 1 })
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet((eb) => ({ failed_attempts: eb('oath_user_lockouts.failed_attempts', '+', 1), updated_at: new Date() })),
+    )
+    .returning('failed_attempts')
+    .executeTakeFirst();
   return Number(r?.failed_attempts ?? 0);
 }
 
@@ -179,11 +237,23 @@ export async function setUserLock(db: Kysely<DB>, userId: string, lockedUntil: D
 }
 
 export async function resetUserFailures(db: Kysely<DB>, userId: string): Promise<void> {
-  await db.updateTable('oath_user_lockouts').set({ failed_attempts: 0, locked_until: null, updated_at: new Date() }).where('user_id', '=', userId).where('failed_attempts', '>', 0).execute();
+  await db
+    .updateTable('oath_user_lockouts')
+    .set({ failed_attempts: 0, locked_until: null, updated_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('failed_attempts', '>', 0)
+    .execute();
 }
 
-export async function userLockout(db: Kysely<DB>, userId: string): Promise<{ failedAttempts: number; lockedUntil: Date | null } | undefined> {
-  const r = await db.selectFrom('oath_user_lockouts').select(['failed_attempts', 'locked_until']).where('user_id', '=', userId).executeTakeFirst();
+export async function userLockout(
+  db: Kysely<DB>,
+  userId: string,
+): Promise<{ failedAttempts: number; lockedUntil: Date | null } | undefined> {
+  const r = await db
+    .selectFrom('oath_user_lockouts')
+    .select(['failed_attempts', 'locked_until'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return r && { failedAttempts: Number(r.failed_attempts), lockedUntil: r.locked_until };
 }
 
@@ -192,7 +262,8 @@ export async function userNames(db: Kysely<DB>, ids: readonly string[]): Promise
   const out = new Map<string, string>();
   const unique = [...new Set(ids)];
   if (unique.length === 0) return out;
-  for (const r of await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', unique).execute()) out.set(r.id, r.display_name);
+  for (const r of await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', unique).execute())
+    out.set(r.id, r.display_name);
   return out;
 }
 
@@ -201,7 +272,11 @@ export async function userIdsByUpn(db: Kysely<DB>, upns: readonly string[]): Pro
   const out = new Map<string, string>();
   const unique = [...new Set(upns.map((u) => u.toLowerCase()))];
   for (let i = 0; i < unique.length; i += 5_000) {
-    const rows = await db.selectFrom('users').select(['id', sql<string>`lower(user_principal_name)`.as('upn')]).where(sql<string>`lower(user_principal_name)`, 'in', unique.slice(i, i + 5_000)).execute();
+    const rows = await db
+      .selectFrom('users')
+      .select(['id', sql<string>`lower(user_principal_name)`.as('upn')])
+      .where(sql<string>`lower(user_principal_name)`, 'in', unique.slice(i, i + 5_000))
+      .execute();
     for (const r of rows) out.set(r.upn, r.id);
   }
   return out;
@@ -210,7 +285,13 @@ export async function userIdsByUpn(db: Kysely<DB>, upns: readonly string[]): Pro
 export interface VerificationState {
   tokens: OathTokenRow[];
   userLock: { failedAttempts: number; lockedUntil: Date | null } | undefined;
-  settings: { windowSteps: number; activationWindowSteps: number; resyncWindowSteps: number; tokenLockoutThreshold: number; userLockoutThreshold: number };
+  settings: {
+    windowSteps: number;
+    activationWindowSteps: number;
+    resyncWindowSteps: number;
+    tokenLockoutThreshold: number;
+    userLockoutThreshold: number;
+  };
 }
 
 /**
@@ -218,11 +299,21 @@ export interface VerificationState {
  * lockout row and the tenant settings (the hot path of `verifyOathCode`).
  */
 export async function loadVerificationState(db: Kysely<DB>, userId: string): Promise<VerificationState> {
-  const rows = await db.selectFrom('oath_settings as s')
+  const rows = await db
+    .selectFrom('oath_settings as s')
     .leftJoin('oath_tokens as t', (j) => j.on('t.user_id', '=', userId).on('t.status', '=', 'activated'))
     .leftJoin('oath_user_lockouts as l', (j) => j.on('l.user_id', '=', userId))
     .selectAll('t')
-    .select(['s.window_steps', 's.activation_window_steps', 's.resync_window_steps', 's.token_lockout_threshold', 's.user_lockout_threshold', 'l.failed_attempts as user_failed_attempts', 'l.locked_until as user_locked_until', 'l.user_id as lock_user_id'])
+    .select([
+      's.window_steps',
+      's.activation_window_steps',
+      's.resync_window_steps',
+      's.token_lockout_threshold',
+      's.user_lockout_threshold',
+      'l.failed_attempts as user_failed_attempts',
+      'l.locked_until as user_locked_until',
+      'l.user_id as lock_user_id',
+    ])
     .where('s.id', '=', 'default')
     .orderBy('t.created_at')
     .execute();
@@ -232,8 +323,11 @@ export async function loadVerificationState(db: Kysely<DB>, userId: string): Pro
     tokens: rows.filter((r) => r.id !== null).map((r) => toRow(r as unknown as Selectable<OathTokensTable>)),
     userLock: first.lock_user_id ? { failedAttempts: Number(first.user_failed_attempts), lockedUntil: first.user_locked_until } : undefined,
     settings: {
-      windowSteps: Number(first.window_steps), activationWindowSteps: Number(first.activation_window_steps), resyncWindowSteps: Number(first.resync_window_steps),
-      tokenLockoutThreshold: Number(first.token_lockout_threshold), userLockoutThreshold: Number(first.user_lockout_threshold),
+      windowSteps: Number(first.window_steps),
+      activationWindowSteps: Number(first.activation_window_steps),
+      resyncWindowSteps: Number(first.resync_window_steps),
+      tokenLockoutThreshold: Number(first.token_lockout_threshold),
+      userLockoutThreshold: Number(first.user_lockout_threshold),
     },
   };
 }

@@ -19,7 +19,13 @@ export interface OathSettings {
   userLockoutThreshold: number;
 }
 
-export const DEFAULT_OATH_SETTINGS: OathSettings = { windowSteps: 1, activationWindowSteps: 10, resyncWindowSteps: 100, tokenLockoutThreshold: 10, userLockoutThreshold: 20 };
+export const DEFAULT_OATH_SETTINGS: OathSettings = {
+  windowSteps: 1,
+  activationWindowSteps: 10,
+  resyncWindowSteps: 100,
+  tokenLockoutThreshold: 10,
+  userLockoutThreshold: 20,
+};
 
 export async function readOathSettings(db: Kysely<DB>): Promise<OathSettings> {
   const r = await db.selectFrom('oath_settings').selectAll().where('id', '=', 'default').executeTakeFirst();
@@ -35,14 +41,18 @@ export async function readOathSettings(db: Kysely<DB>): Promise<OathSettings> {
 
 /** Updates some settings (the database's check constraints bound every value). */
 export async function writeOathSettings(db: Kysely<DB>, patch: Partial<OathSettings>): Promise<void> {
-  await db.updateTable('oath_settings').set({
-    updated_at: new Date(),
-    ...(patch.windowSteps !== undefined ? { window_steps: patch.windowSteps } : {}),
-    ...(patch.activationWindowSteps !== undefined ? { activation_window_steps: patch.activationWindowSteps } : {}),
-    ...(patch.resyncWindowSteps !== undefined ? { resync_window_steps: patch.resyncWindowSteps } : {}),
-    ...(patch.tokenLockoutThreshold !== undefined ? { token_lockout_threshold: patch.tokenLockoutThreshold } : {}),
-    ...(patch.userLockoutThreshold !== undefined ? { user_lockout_threshold: patch.userLockoutThreshold } : {}),
-  }).where('id', '=', 'default').execute();
+  await db
+    .updateTable('oath_settings')
+    .set({
+      updated_at: new Date(),
+      ...(patch.windowSteps !== undefined ? { window_steps: patch.windowSteps } : {}),
+      ...(patch.activationWindowSteps !== undefined ? { activation_window_steps: patch.activationWindowSteps } : {}),
+      ...(patch.resyncWindowSteps !== undefined ? { resync_window_steps: patch.resyncWindowSteps } : {}),
+      ...(patch.tokenLockoutThreshold !== undefined ? { token_lockout_threshold: patch.tokenLockoutThreshold } : {}),
+      ...(patch.userLockoutThreshold !== undefined ? { user_lockout_threshold: patch.userLockoutThreshold } : {}),
+    })
+    .where('id', '=', 'default')
+    .execute();
 }
 
 /** Changes settings and writes the audit entry in one transaction. */
@@ -50,7 +60,16 @@ export async function updateOathSettings(db: Kysely<DB>, ctx: RequestContext, pa
   await db.transaction().execute(async (trx) => {
     const before = await readOathSettings(trx);
     await writeOathSettings(trx, patch);
-    const changed = Object.entries(patch).map(([k, v]) => ({ displayName: k, oldValue: JSON.stringify(before[k as keyof OathSettings]), newValue: JSON.stringify(v) }));
-    await recordAudit(trx, ctx, { category: 'Policy', activity: 'Update OATH settings', operationType: 'Update', targets: [{ id: 'oathSettings', type: 'Policy', modifiedProperties: changed }] });
+    const changed = Object.entries(patch).map(([k, v]) => ({
+      displayName: k,
+      oldValue: JSON.stringify(before[k as keyof OathSettings]),
+      newValue: JSON.stringify(v),
+    }));
+    await recordAudit(trx, ctx, {
+      category: 'Policy',
+      activity: 'Update OATH settings',
+      operationType: 'Update',
+      targets: [{ id: 'oathSettings', type: 'Policy', modifiedProperties: changed }],
+    });
   });
 }

@@ -57,7 +57,12 @@ export function toDevice(row: OathTokenRow, userDisplayName: string | null = nul
 }
 
 export function toHardwareMethod(row: OathTokenRow, userDisplayName: string | null): HardwareOathMethod {
-  return { '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod', id: row.id, displayName: row.displayName, device: toDevice(row, userDisplayName) };
+  return {
+    '@odata.type': '#microsoft.graph.hardwareOathAuthenticationMethod',
+    id: row.id,
+    displayName: row.displayName,
+    device: toDevice(row, userDisplayName),
+  };
 }
 
 export function toSoftwareMethod(row: OathTokenRow): SoftwareOathMethod {

@@ -1,6 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
-import { acceptStep, findToken, recordTokenFailure, recordUserFailure, setTokenLock, setUserLock, type OathTokenRow } from './repository.ts';
+import {
+  acceptStep,
+  findToken,
+  recordTokenFailure,
+  recordUserFailure,
+  setTokenLock,
+  setUserLock,
+  type OathTokenRow,
+} from './repository.ts';
 import { isLocked, lockedUntilAfter } from './lockout.ts';
 import type { OathSettings } from './settings.ts';
 import type { OathFailure } from './verifyCode.ts';
@@ -16,7 +24,11 @@ export type PersistOutcome = { ok: true } | { ok: false; reason: 'OathCodeDuplic
  * Stores the accepted step. When a concurrent request stored this step (or a later one) first,
  * the conditional update matches no row and this request fails as a replay.
  */
-export async function persistAcceptance(db: Kysely<DB>, row: OathTokenRow, v: { step: number; drift: number; status?: OathTokenStatus; now: Date }): Promise<PersistOutcome> {
+export async function persistAcceptance(
+  db: Kysely<DB>,
+  row: OathTokenRow,
+  v: { step: number; drift: number; status?: OathTokenStatus; now: Date },
+): Promise<PersistOutcome> {
   if (await acceptStep(db, row.id, v)) return { ok: true };
   const now = await findToken(db, row.id);
   return { ok: false, reason: now?.lastStep === v.step ? 'OathCodeDuplicate' : 'OathCodeOld' };
@@ -26,7 +38,11 @@ export async function persistAcceptance(db: Kysely<DB>, row: OathTokenRow, v: { 
  * Counts a wrong code (not replays: a replay is not a guess, and counting lost races would lock
  * a token whose owner double-clicked). Sets the back-off lock once a threshold is reached.
  */
-export async function recordFailure(db: Kysely<DB>, s: OathSettings, o: { tokenIds: readonly string[]; userId: string | null; nowMs: number; status?: OathTokenStatus }): Promise<void> {
+export async function recordFailure(
+  db: Kysely<DB>,
+  s: OathSettings,
+  o: { tokenIds: readonly string[]; userId: string | null; nowMs: number; status?: OathTokenStatus },
+): Promise<void> {
   for (const id of o.tokenIds) {
     const n = await recordTokenFailure(db, id, o.status);
     const until = lockedUntilAfter(n, s.tokenLockoutThreshold, o.nowMs);

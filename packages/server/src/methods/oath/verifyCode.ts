@@ -21,9 +21,7 @@ export interface VerifyCodeInput extends OathReplayState {
   window?: number;
 }
 
-export type VerifyCodeResult =
-  | { ok: true; step: number; drift: number }
-  | { ok: false; reason: OathFailure; step?: number };
+export type VerifyCodeResult = { ok: true; step: number; drift: number } | { ok: false; reason: OathFailure; step?: number };
 
 /**
  * The pure TOTP check. Searches the expected step (now + recorded drift) first, then ±1, ±2 …
@@ -42,7 +40,8 @@ export function verifyCode(input: VerifyCodeInput): VerifyCodeResult {
   const given = Buffer.from(code);
   let replayed: number | undefined;
   const around = offsets(window);
-  const steps = drift === 0 ? around.map((o) => current + o) : [...new Set([...around.map((o) => expected + o), ...around.map((o) => current + o)])];
+  const steps =
+    drift === 0 ? around.map((o) => current + o) : [...new Set([...around.map((o) => expected + o), ...around.map((o) => current + o)])];
   for (const step of steps) {
     if (step < 0) continue;
     if (!timingSafeEqual(Buffer.from(totpAtStep(key, step, params)), given)) continue;

@@ -11,8 +11,7 @@ import { persistAcceptance, recordFailure, tokenLocked, type CodeFailure } from 
 export type OathMethodKind = 'hardwareOath' | 'softwareOath';
 
 export type VerifyOathResult =
-  | { ok: true; methodId: string; method: OathMethodKind; step: number }
-  | { ok: false; reason: CodeFailure | 'OathNoMethod' };
+  { ok: true; methodId: string; method: OathMethodKind; step: number } | { ok: false; reason: CodeFailure | 'OathNoMethod' };
 
 export interface VerifyOathInput {
   db: Kysely<DB>;
@@ -47,7 +46,15 @@ export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOath
 
   let replay: 'OathCodeDuplicate' | 'OathCodeOld' | undefined;
   for (const t of open) {
-    const r = verifyCode({ key: openSeed(envelope, t), params: paramsOf(t), code, nowMs, lastStep: t.lastStep, drift: t.drift, window: settings.windowSteps });
+    const r = verifyCode({
+      key: openSeed(envelope, t),
+      params: paramsOf(t),
+      code,
+      nowMs,
+      lastStep: t.lastStep,
+      drift: t.drift,
+      window: settings.windowSteps,
+    });
     if (!r.ok) {
       if (r.reason !== 'OathCodeIncorrect' && replay !== 'OathCodeDuplicate') replay = r.reason;
       continue;

@@ -32,21 +32,42 @@ export function TokenUpload({ onImported }: { onImported(): void }) {
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="upload-heading">
-      <h2 id="upload-heading" className="section-title">Import tokens</h2>
-      <p className="muted">Entra CSV (<code>upn,serial number,secret key,time interval,manufacturer,model</code>) or a PSKC file. The whole file is checked first; a file with problems imports nothing unless you allow a partial import.</p>
+      <h2 id="upload-heading" className="section-title">
+        Import tokens
+      </h2>
+      <p className="muted">
+        Entra CSV (<code>upn,serial number,secret key,time interval,manufacturer,model</code>) or a PSKC file. The whole file is checked
+        first; a file with problems imports nothing unless you allow a partial import.
+      </p>
       <label className="field">
         <span className="label">Token file</span>
-        <input type="file" accept=".csv,.xml,.pskc,text/csv,application/xml" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={busy} />
+        <input
+          type="file"
+          accept=".csv,.xml,.pskc,text/csv,application/xml"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          disabled={busy}
+        />
       </label>
       <label className="field">
         <span className="label">PSKC pre-shared key (32 hex digits, encrypted files only)</span>
-        <input className="input" type="password" autoComplete="off" value={psk} onChange={(e) => setPsk(e.target.value.trim())} aria-invalid={!pskValid} disabled={busy} />
+        <input
+          className="input"
+          type="password"
+          autoComplete="off"
+          value={psk}
+          onChange={(e) => setPsk(e.target.value.trim())}
+          aria-invalid={!pskValid}
+          disabled={busy}
+        />
       </label>
       <label className="checkbox">
-        <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} disabled={busy} /> Import the good rows even if some rows have problems
+        <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} disabled={busy} /> Import the good rows even
+        if some rows have problems
       </label>
       <div className="button-row">
-        <button type="submit" className="btn btn-primary" disabled={!file || busy || !pskValid}>{busy ? 'Importing…' : 'Import'}</button>
+        <button type="submit" className="btn btn-primary" disabled={!file || busy || !pskValid}>
+          {busy ? 'Importing…' : 'Import'}
+        </button>
       </div>
       {busy ? (
         <div role="status" aria-live="polite">
@@ -54,7 +75,11 @@ export function TokenUpload({ onImported }: { onImported(): void }) {
           <span className="muted"> {progress < 1 ? `Uploading ${Math.round(progress * 100)}%` : 'Checking and importing…'}</span>
         </div>
       ) : null}
-      {error ? <p role="alert" className="alert alert-error">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="alert alert-error">
+          {error}
+        </p>
+      ) : null}
       {result ? (
         <div role="status" className={`alert ${result.ok ? 'alert-success' : 'alert-error'}`}>
           <p>
@@ -64,7 +89,10 @@ export function TokenUpload({ onImported }: { onImported(): void }) {
           {result.issues.length ? (
             <ul className="small" aria-label="Problems">
               {result.issues.slice(0, 200).map((i) => (
-                <li key={`${i.line}-${i.serialNumber ?? ''}-${i.reason}`}>Line {i.line}{i.serialNumber ? ` (${i.serialNumber})` : ''}: {i.reason}</li>
+                <li key={`${i.line}-${i.serialNumber ?? ''}-${i.reason}`}>
+                  Line {i.line}
+                  {i.serialNumber ? ` (${i.serialNumber})` : ''}: {i.reason}
+                </li>
               ))}
               {result.issues.length > 200 ? <li>… and {result.issues.length - 200} more</li> : null}
             </ul>

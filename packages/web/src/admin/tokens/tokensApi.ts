@@ -37,10 +37,13 @@ export interface ImportResult {
 export const DEVICES = '/directory/authenticationMethodDevices/hardwareOathDevices';
 
 export const tokensApi = {
-  list: (api: ApiClient, signal: AbortSignal): Promise<Page<HardwareOathDevice>> => api.page<HardwareOathDevice>(`${DEVICES}?$top=100`, signal),
-  assign: (api: ApiClient, deviceId: string, user: string) => api.post(`/users/${encodeURIComponent(user)}/authentication/hardwareOathMethods`, { device: { id: deviceId } }),
+  list: (api: ApiClient, signal: AbortSignal): Promise<Page<HardwareOathDevice>> =>
+    api.page<HardwareOathDevice>(`${DEVICES}?$top=100`, signal),
+  assign: (api: ApiClient, deviceId: string, user: string) =>
+    api.post(`/users/${encodeURIComponent(user)}/authentication/hardwareOathMethods`, { device: { id: deviceId } }),
   unassign: (api: ApiClient, d: HardwareOathDevice) => api.delete(`/users/${d.assignedTo!.id}/authentication/hardwareOathMethods/${d.id}`),
-  activate: (api: ApiClient, deviceId: string, verificationCode: string) => api.post(`${DEVICES}/${deviceId}/activate`, { verificationCode }),
+  activate: (api: ApiClient, deviceId: string, verificationCode: string) =>
+    api.post(`${DEVICES}/${deviceId}/activate`, { verificationCode }),
   remove: (api: ApiClient, deviceId: string) => api.delete(`${DEVICES}/${deviceId}`),
 };
 

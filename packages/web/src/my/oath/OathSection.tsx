@@ -19,7 +19,8 @@ export function OathSection({ token, onReauth }: { token: string; onReauth(): vo
   const [busy, setBusy] = useState(false);
   const [reauth, setReauth] = useState(false);
 
-  const reload = useCallback(() => Promise.all([api.apps().then(setApps), api.tokens().then(setTokens)]).catch(() => undefined), [token]); // eslint-disable-line react-hooks/exhaustive-deps
+  // `api` is rebuilt each render from `token`, so `token` is the dependency.
+  const reload = useCallback(() => Promise.all([api.apps().then(setApps), api.tokens().then(setTokens)]).catch(() => undefined), [token]);
   useEffect(() => void reload(), [reload]);
 
   const run = async (fn: () => Promise<string>) => {
@@ -59,7 +60,9 @@ export function OathSection({ token, onReauth }: { token: string; onReauth(): vo
 
   return (
     <section aria-labelledby="oath-title" className="panel-section">
-      <h2 id="oath-title" className="section-title">Authenticator apps and hardware tokens</h2>
+      <h2 id="oath-title" className="section-title">
+        Authenticator apps and hardware tokens
+      </h2>
       {reauth ? (
         <div className="alert alert-info" role="alert">
           <div>
@@ -82,7 +85,12 @@ export function OathSection({ token, onReauth }: { token: string; onReauth(): vo
               <div className="my-method-name">{a.displayName ?? 'Authenticator app'}</div>
               <div className="my-method-meta">{a.status === 'activated' ? 'Authenticator app' : 'Not confirmed yet'}</div>
             </div>
-            <button type="button" className="btn btn-secondary btn-small" disabled={busy} onClick={() => void run(async () => (await api.removeApp(a.id), 'Removed.'))}>
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              disabled={busy}
+              onClick={() => void run(async () => (await api.removeApp(a.id), 'Removed.'))}
+            >
               Delete
             </button>
           </li>
@@ -92,7 +100,8 @@ export function OathSection({ token, onReauth }: { token: string; onReauth(): vo
             <div>
               <div className="my-method-name">{t.displayName ?? `Hardware token ${t.device.serialNumber}`}</div>
               <div className="my-method-meta">
-                {[t.device.manufacturer, t.device.model].filter(Boolean).join(' ')} · {t.device.status === 'activated' ? 'Activated' : 'Waiting for activation'}
+                {[t.device.manufacturer, t.device.model].filter(Boolean).join(' ')} ·{' '}
+                {t.device.status === 'activated' ? 'Activated' : 'Waiting for activation'}
               </div>
             </div>
           </li>
@@ -101,18 +110,38 @@ export function OathSection({ token, onReauth }: { token: string; onReauth(): vo
       {enrolment ? (
         <form onSubmit={confirm} aria-label="Set up your authenticator app">
           <p>Scan this code with your authenticator app, or enter the key by hand.</p>
-          <img alt="QR code for your authenticator app" width={200} height={200} src={`data:image/svg+xml;base64,${btoa(enrolment.qrCodeSvg)}`} />
+          <img
+            alt="QR code for your authenticator app"
+            width={200}
+            height={200}
+            src={`data:image/svg+xml;base64,${btoa(enrolment.qrCodeSvg)}`}
+          />
           <p>
             Key: <code data-testid="oath-secret">{enrolment.secretKey.replace(/(.{4})/g, '$1 ').trim()}</code>
           </p>
           <label className="field">
             <span className="label">Code from the app</span>
-            <input className="input" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" value={code} onChange={(e) => setCode(e.target.value)} required />
+            <input
+              className="input"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+            />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={busy}>Confirm</button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Confirm
+          </button>
         </form>
       ) : (
-        <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void run(async () => (setEnrolment(await api.enrol()), 'Scan the QR code, then enter the code your app shows.'))}>
+        <button
+          type="button"
+          className="btn btn-secondary"
+          disabled={busy}
+          onClick={() => void run(async () => (setEnrolment(await api.enrol()), 'Scan the QR code, then enter the code your app shows.'))}
+        >
           Add an authenticator app
         </button>
       )}
@@ -124,9 +153,18 @@ export function OathSection({ token, onReauth }: { token: string; onReauth(): vo
           </label>
           <label className="field">
             <span className="label">Code the token shows now</span>
-            <input className="input" inputMode="numeric" autoComplete="one-time-code" value={tokenCode} onChange={(e) => setTokenCode(e.target.value)} required />
+            <input
+              className="input"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={tokenCode}
+              onChange={(e) => setTokenCode(e.target.value)}
+              required
+            />
           </label>
-          <button type="submit" className="btn btn-primary" disabled={busy}>Activate token</button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Activate token
+          </button>
         </form>
       ) : null}
     </section>

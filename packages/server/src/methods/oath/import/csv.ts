@@ -41,13 +41,46 @@ export function parseEntraCsv(text: string): ParsedFile {
     if (raw.trim() === '') continue;
     const line = i + 1;
     const cells = splitCsvLine(raw);
-    if (!cells) { issues.push({ line, reason: 'unbalanced quotes' }); continue; }
-    if (cells.length !== CSV_HEADER.length) { issues.push({ line, reason: `expected ${CSV_HEADER.length} columns, found ${cells.length}` }); continue; }
-    const [upn, serial, secret, interval, manufacturer, model] = cells.map((c) => c.trim()) as [string, string, string, string, string, string];
-    if (!/^\d+$/.test(interval)) { issues.push({ line, field: 'time interval', serialNumber: serial, reason: `time interval must be 30 or 60 seconds, not "${interval}"` }); continue; }
-    if (upn !== '' && (!upn.includes('@') || upn.length > 113)) { issues.push({ line, field: 'upn', serialNumber: serial, reason: 'upn is not a user principal name' }); continue; }
-    const checked = validateTokenFields({ serialNumber: serial, secretKey: secret, timeIntervalInSeconds: Number(interval), manufacturer, model });
-    if (!checked.ok) { issues.push({ line, field: checked.field, serialNumber: serial, reason: checked.message }); continue; }
+    if (!cells) {
+      issues.push({ line, reason: 'unbalanced quotes' });
+      continue;
+    }
+    if (cells.length !== CSV_HEADER.length) {
+      issues.push({ line, reason: `expected ${CSV_HEADER.length} columns, found ${cells.length}` });
+      continue;
+    }
+    const [upn, serial, secret, interval, manufacturer, model] = cells.map((c) => c.trim()) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    if (!/^\d+$/.test(interval)) {
+      issues.push({
+        line,
+        field: 'time interval',
+        serialNumber: serial,
+        reason: `time interval must be 30 or 60 seconds, not "${interval}"`,
+      });
+      continue;
+    }
+    if (upn !== '' && (!upn.includes('@') || upn.length > 113)) {
+      issues.push({ line, field: 'upn', serialNumber: serial, reason: 'upn is not a user principal name' });
+      continue;
+    }
+    const checked = validateTokenFields({
+      serialNumber: serial,
+      secretKey: secret,
+      timeIntervalInSeconds: Number(interval),
+      manufacturer,
+      model,
+    });
+    if (!checked.ok) {
+      issues.push({ line, field: checked.field, serialNumber: serial, reason: checked.message });
+      continue;
+    }
     tokens.push({ ...checked.value, line, upn: upn === '' ? null : upn });
   }
   return { tokens, issues };
@@ -61,12 +94,18 @@ function splitCsvLine(line: string): string[] | null {
   for (let i = 0; i < line.length; i++) {
     const ch = line[i]!;
     if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
-    } else if (ch === '"' && cur.trim() === '') { quoted = true; cur = ''; }
-    else if (ch === ',') { out.push(cur); cur = ''; }
-    else cur += ch;
+    } else if (ch === '"' && cur.trim() === '') {
+      quoted = true;
+      cur = '';
+    } else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   if (quoted) return null;
   out.push(cur);

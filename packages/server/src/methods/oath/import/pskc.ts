@@ -8,8 +8,16 @@ export const PSKC_NS = 'urn:ietf:params:xml:ns:keyprov:pskc';
 export const XENC_NS = 'http://www.w3.org/2001/04/xmlenc#';
 export const AES128_CBC = 'http://www.w3.org/2001/04/xmlenc#aes128-cbc';
 export const HMAC_SHA1 = 'http://www.w3.org/2000/09/xmldsig#hmac-sha1';
-const TOTP_ALGORITHMS = new Set(['urn:ietf:params:xml:ns:keyprov:pskc:totp', 'urn:ietf:params:xml:ns:keyprov:pskc#totp', 'http://www.ietf.org/keyprov/pskc#totp']);
-const HOTP_ALGORITHMS = new Set(['urn:ietf:params:xml:ns:keyprov:pskc:hotp', 'urn:ietf:params:xml:ns:keyprov:pskc#hotp', 'http://www.ietf.org/keyprov/pskc#hotp']);
+const TOTP_ALGORITHMS = new Set([
+  'urn:ietf:params:xml:ns:keyprov:pskc:totp',
+  'urn:ietf:params:xml:ns:keyprov:pskc#totp',
+  'http://www.ietf.org/keyprov/pskc#totp',
+]);
+const HOTP_ALGORITHMS = new Set([
+  'urn:ietf:params:xml:ns:keyprov:pskc:hotp',
+  'urn:ietf:params:xml:ns:keyprov:pskc#hotp',
+  'http://www.ietf.org/keyprov/pskc#hotp',
+]);
 const SUITES: Record<string, string> = { 'HMAC-SHA1': 'hmacsha1', 'HMAC-SHA256': 'hmacsha256', 'HMAC-SHA512': 'hmacsha512' };
 
 /**
@@ -29,7 +37,8 @@ export function parsePskc(text: string, preSharedKey?: Uint8Array): ParsedFile {
     if (e instanceof XmlError) return { tokens, issues: [{ line: e.line, reason: `not well-formed XML: ${e.message}` }] };
     throw e;
   }
-  if (root.local !== 'KeyContainer' || root.ns !== PSKC_NS) return { tokens, issues: [{ line: root.line, reason: `the root element must be <KeyContainer xmlns="${PSKC_NS}">` }] };
+  if (root.local !== 'KeyContainer' || root.ns !== PSKC_NS)
+    return { tokens, issues: [{ line: root.line, reason: `the root element must be <KeyContainer xmlns="${PSKC_NS}">` }] };
   if (root.attrs.get('Version') !== '1.0') issues.push({ line: root.line, reason: 'KeyContainer Version must be "1.0" (RFC 6030 §4)' });
 
   let macKey: Buffer | undefined;
@@ -53,11 +62,20 @@ export function parsePskc(text: string, preSharedKey?: Uint8Array): ParsedFile {
   return { tokens, issues };
 }
 
-function readPackage(pkg: XmlElement, psk: Uint8Array | undefined, macKey: Buffer | undefined, macDeclared: boolean): ParsedToken | ImportIssue {
+function readPackage(
+  pkg: XmlElement,
+  psk: Uint8Array | undefined,
+  macKey: Buffer | undefined,
+  macDeclared: boolean,
+): ParsedToken | ImportIssue {
   const dev = kid(pkg, 'DeviceInfo', PSKC_NS);
   const key = kid(pkg, 'Key', PSKC_NS);
   const serial = kid(dev, 'SerialNo', PSKC_NS)?.text.trim() || key?.attrs.get('Id') || '';
-  const at = (el: XmlElement | undefined, reason: string): ImportIssue => ({ line: (el ?? pkg).line, ...(serial ? { serialNumber: serial } : {}), reason });
+  const at = (el: XmlElement | undefined, reason: string): ImportIssue => ({
+    line: (el ?? pkg).line,
+    ...(serial ? { serialNumber: serial } : {}),
+    reason,
+  });
   if (!key) return at(pkg, 'KeyPackage has no Key');
   const algorithm = key.attrs.get('Algorithm') ?? '';
   if (HOTP_ALGORITHMS.has(algorithm)) return at(key, 'HOTP keys are not supported: OATH TOTP only (entra-spec §6.1)');
@@ -88,7 +106,8 @@ function readPackage(pkg: XmlElement, psk: Uint8Array | undefined, macKey: Buffe
     const mac = strictBase64(macEl?.text ?? '');
     if (!cipher || !mac) return at(enc, 'EncryptedValue needs CipherData/CipherValue and a ValueMAC (base64)');
     const expected = createHmac('sha1', macKey).update(cipher).digest();
-    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return at(macEl ?? enc, 'ValueMAC does not match: wrong pre-shared key, or the file was altered');
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected))
+      return at(macEl ?? enc, 'ValueMAC does not match: wrong pre-shared key, or the file was altered');
     const r = decryptValue(enc, psk);
     if ('error' in r) return at(enc, r.error);
     secret = r.value;
@@ -96,8 +115,13 @@ function readPackage(pkg: XmlElement, psk: Uint8Array | undefined, macKey: Buffe
   const intervalEl = kid(kid(data, 'TimeInterval', PSKC_NS), 'PlainValue', PSKC_NS);
   const interval = intervalEl ? Number(intervalEl.text.trim()) : 30;
   const checked = validateTokenFields({
-    serialNumber: serial, secretBytes: secret, timeIntervalInSeconds: interval, hashFunction: suite, digits,
-    manufacturer: kid(dev, 'Manufacturer', PSKC_NS)?.text.trim() ?? null, model: kid(dev, 'Model', PSKC_NS)?.text.trim() ?? null,
+    serialNumber: serial,
+    secretBytes: secret,
+    timeIntervalInSeconds: interval,
+    hashFunction: suite,
+    digits,
+    manufacturer: kid(dev, 'Manufacturer', PSKC_NS)?.text.trim() ?? null,
+    model: kid(dev, 'Model', PSKC_NS)?.text.trim() ?? null,
   });
   if (!checked.ok) return at(checked.field === 'timeIntervalInSeconds' ? intervalEl : key, checked.message);
   return { ...checked.value, line: pkg.line, upn: null };
@@ -110,7 +134,8 @@ function decryptValue(el: XmlElement | undefined, psk: Uint8Array): { value: Buf
   if (method !== AES128_CBC) return { error: `EncryptionMethod must be ${AES128_CBC}`, line: el.line };
   if (psk.length !== 16) return { error: 'the pre-shared key must be 16 bytes (32 hex digits) for AES-128-CBC', line: el.line };
   const cv = strictBase64(kid(kid(el, 'CipherData', XENC_NS), 'CipherValue', XENC_NS)?.text ?? '');
-  if (!cv || cv.length < 32 || cv.length % 16 !== 0) return { error: 'CipherValue must be base64 of IV ‖ ciphertext (multiples of 16 bytes)', line: el.line };
+  if (!cv || cv.length < 32 || cv.length % 16 !== 0)
+    return { error: 'CipherValue must be base64 of IV ‖ ciphertext (multiples of 16 bytes)', line: el.line };
   try {
     const d = createDecipheriv('aes-128-cbc', psk, cv.subarray(0, 16));
     return { value: Buffer.concat([d.update(cv.subarray(16)), d.final()]) };

@@ -24,10 +24,17 @@ export interface ValidToken {
   model: string | null;
 }
 
-export type Checked = { ok: true; value: ValidToken } | { ok: false; reason: 'OathInvalidSecret' | 'OathImportInvalid'; field: string; message: string };
+export type Checked =
+  { ok: true; value: ValidToken } | { ok: false; reason: 'OathInvalidSecret' | 'OathImportInvalid'; field: string; message: string };
 
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const printable = (s: string, max: number) => s.length > 0 && s.length <= max && !/[\u0000-\u001f\u007f]/.test(s) && s.isWellFormed();
-const fail = (field: string, message: string, reason: 'OathInvalidSecret' | 'OathImportInvalid' = 'OathImportInvalid'): Checked => ({ ok: false, reason, field, message });
+const fail = (field: string, message: string, reason: 'OathInvalidSecret' | 'OathImportInvalid' = 'OathImportInvalid'): Checked => ({
+  ok: false,
+  reason,
+  field,
+  message,
+});
 
 /**
  * The table of checks every token passes, whatever its source (entra-spec §6.1): serial 1–64
@@ -43,20 +50,37 @@ export function validateTokenFields(t: TokenFields): Checked {
   else {
     const text = (t.secretKey ?? '').trim();
     if (text.length === 0) return fail('secretKey', 'secret key is missing', 'OathInvalidSecret');
-    if (text.length > MAX_SEED_BASE32) return fail('secretKey', `secret key is longer than ${MAX_SEED_BASE32} Base32 characters`, 'OathInvalidSecret');
+    if (text.length > MAX_SEED_BASE32)
+      return fail('secretKey', `secret key is longer than ${MAX_SEED_BASE32} Base32 characters`, 'OathInvalidSecret');
     secret = base32Decode(text);
     if (!secret) return fail('secretKey', 'secret key is not Base32 (only a–z, A–Z and 2–7)', 'OathInvalidSecret');
   }
-  if (secret.length < MIN_SEED_BYTES) return fail('secretKey', `secret key is shorter than ${MIN_SEED_BYTES * 8} bits (RFC 4226 R6)`, 'OathInvalidSecret');
+  if (secret.length < MIN_SEED_BYTES)
+    return fail('secretKey', `secret key is shorter than ${MIN_SEED_BYTES * 8} bits (RFC 4226 R6)`, 'OathInvalidSecret');
   if (secret.length > 80) return fail('secretKey', 'secret key is longer than 80 bytes', 'OathInvalidSecret');
   const interval = t.timeIntervalInSeconds ?? 30;
   if (interval !== 30 && interval !== 60) return fail('timeIntervalInSeconds', `time interval must be 30 or 60 seconds, not ${interval}`);
   const hash = (t.hashFunction ?? 'hmacsha1').toLowerCase();
-  if (hash !== 'hmacsha1' && hash !== 'hmacsha256' && hash !== 'hmacsha512') return fail('hashFunction', `hash function must be hmacsha1 or hmacsha256, not ${hash}`);
+  if (hash !== 'hmacsha1' && hash !== 'hmacsha256' && hash !== 'hmacsha512')
+    return fail('hashFunction', `hash function must be hmacsha1 or hmacsha256, not ${hash}`);
   const digits = t.digits ?? 6;
   if (digits !== 6 && digits !== 8) return fail('digits', `digits must be 6 or 8, not ${digits}`);
-  for (const [field, v] of [['manufacturer', t.manufacturer], ['model', t.model]] as const) {
+  for (const [field, v] of [
+    ['manufacturer', t.manufacturer],
+    ['model', t.model],
+  ] as const) {
     if (v != null && v !== '' && !printable(v, 64)) return fail(field, `${field} must be at most 64 printable characters`);
   }
-  return { ok: true, value: { serialNumber: serial, secret, timeInterval: interval, hashFunction: hash, digits, manufacturer: t.manufacturer || null, model: t.model || null } };
+  return {
+    ok: true,
+    value: {
+      serialNumber: serial,
+      secret,
+      timeInterval: interval,
+      hashFunction: hash,
+      digits,
+      manufacturer: t.manufacturer || null,
+      model: t.model || null,
+    },
+  };
 }

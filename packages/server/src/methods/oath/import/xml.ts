@@ -64,7 +64,8 @@ export function parseXml(src: string): XmlElement {
       if (end < 0) throw new XmlError('unterminated end tag', line);
       const qname = src.slice(i + 2, end).trim();
       const top = stack.pop();
-      if (!top || top.qname !== qname) throw new XmlError(`end tag </${qname}> does not match ${top ? `<${top.qname}>` : 'any open element'}`, line);
+      if (!top || top.qname !== qname)
+        throw new XmlError(`end tag </${qname}> does not match ${top ? `<${top.qname}>` : 'any open element'}`, line);
       advance(end + 1);
     } else {
       const end = findTagEnd(src, i);
@@ -81,7 +82,7 @@ export function parseXml(src: string): XmlElement {
         if (k === 'xmlns') scope.set('', v);
         else if (k.startsWith('xmlns:')) scope.set(k.slice(6), v);
       }
-      const [prefix, local] = qname.includes(':') ? qname.split(':') as [string, string] : ['', qname];
+      const [prefix, local] = qname.includes(':') ? (qname.split(':') as [string, string]) : ['', qname];
       const ns = scope.get(prefix);
       if (ns === undefined && prefix !== '') throw new XmlError(`undeclared namespace prefix ${prefix}`, startLine);
       const attrs = new Map<string, string>();
@@ -103,8 +104,9 @@ function findTagEnd(src: string, from: number): number {
   let quote = '';
   for (let k = from + 1; k < src.length; k++) {
     const ch = src[k]!;
-    if (quote) { if (ch === quote) quote = ''; }
-    else if (ch === '"' || ch === "'") quote = ch;
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '<') return -1;
     else if (ch === '>') return k;
   }
