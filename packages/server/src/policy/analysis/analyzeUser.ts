@@ -55,6 +55,9 @@ export function userMethods(u: UserFacts, policy: UserMethodPolicy, restrictedAa
   const tap: PerformedMode[] = usable.has('TemporaryAccessPass')
     ? [{ mode: 'temporaryAccessPassOneTime' }, ...(tapConfig?.isUsableOnce ? [] : [{ mode: 'temporaryAccessPassMultiUse' }])]
     : [];
+  // A pass the user already holds counts as a method they have (still only if the policy enables TAP for them, §3.1).
+  if (u.issuedTap && usable.has('TemporaryAccessPass') && !(u.issuedTap === 'multiUse' && tapConfig?.isUsableOnce))
+    have.push({ mode: u.issuedTap === 'oneTime' ? 'temporaryAccessPassOneTime' : 'temporaryAccessPassMultiUse' });
   const tapDecision = policy.methods.find((m) => m.methodId === 'TemporaryAccessPass');
   const tapReason = tap.length
     ? 'a Temporary Access Pass policy targets the user'

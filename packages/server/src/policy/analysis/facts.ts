@@ -14,6 +14,8 @@ export interface UserFacts {
   passkeyAaguids: string[];
   softwareOath: boolean;
   hardwareOath: boolean;
+  /** A Temporary Access Pass the user holds now (valid, not used up), or null. */
+  issuedTap?: 'oneTime' | 'multiUse' | null;
 }
 
 export interface DirectoryFacts {
@@ -29,7 +31,7 @@ export interface DirectoryFacts {
  * count for their (transitive) members, as `effectiveRoleTemplateIds` does.
  */
 export async function loadDirectoryFacts(db: Kysely<DB>): Promise<DirectoryFacts> {
-  const [users, members, roles, passkeys, passwords, oath, apps, methodConfigurations] = await Promise.all([
+  const [users, members, roles, passkeys, passwords, oath, taps, apps, methodConfigurations] = await Promise.all([
     db
       .selectFrom('users')
       .select(['id', 'user_principal_name', 'display_name'])
@@ -47,6 +49,11 @@ export async function loadDirectoryFacts(db: Kysely<DB>): Promise<DirectoryFacts
       .where('status', '=', 'activated')
       .execute()
       .catch(() => [] as Array<{ user_id: string | null; kind: string }>),
+    db
+      .selectFrom('tap_methods')
+      .select(['user_id', 'start_date_time', 'lifetime_in_minutes', 'is_usable_once', 'used_at'])
+      .where('used_at', 'is', null)
+      .execute(),
     db.selectFrom('applications').select(['app_id', 'display_name']).orderBy('display_name').orderBy('app_id').execute(),
     loadConfigurations(db),
   ]);
@@ -56,6 +63,14 @@ export async function loadDirectoryFacts(db: Kysely<DB>): Promise<DirectoryFacts
   const withPassword = new Set(passwords.map((p) => p.user_id));
   const software = new Set(oath.filter((o) => o.kind === 'software').map((o) => o.user_id));
   const hardware = new Set(oath.filter((o) => o.kind === 'hardware').map((o) => o.user_id));
+  const now = Date.now();
+  const tapOf = new Map(
+    taps
+      .filter(
+        (t) => new Date(t.start_date_time).getTime() <= now && now < new Date(t.start_date_time).getTime() + t.lifetime_in_minutes * 60_000,
+      )
+      .map((t) => [t.user_id, t.is_usable_once ? ('oneTime' as const) : ('multiUse' as const)]),
+  );
   const ancestors = new Map<string, readonly string[]>();
   const ancestorsOf = (group: string, path: Set<string>): readonly string[] => {
     const known = ancestors.get(group);
@@ -84,6 +99,7 @@ export async function loadDirectoryFacts(db: Kysely<DB>): Promise<DirectoryFacts
         passkeyAaguids: [...new Set(aaguids.get(u.id) ?? [])].sort(),
         softwareOath: software.has(u.id),
         hardwareOath: hardware.has(u.id),
+        issuedTap: tapOf.get(u.id) ?? null,
       };
     }),
     applications: apps.map((a) => ({ appId: a.app_id, displayName: a.display_name })),

@@ -173,6 +173,9 @@ function methodSignature(u: UserFacts, relevant: ReadonlySet<string>): string {
   const parts: string[] = [];
   if (relevant.has(`u:${u.id.toLowerCase()}`)) parts.push(`u:${u.id}`);
   for (const g of u.groupIds) if (relevant.has(`g:${g.toLowerCase()}`)) parts.push(g);
-  parts.push(`${u.hasPassword ? 'p' : ''}${u.softwareOath ? 's' : ''}${u.hardwareOath ? 'h' : ''}`, u.passkeyAaguids.join(','));
+  parts.push(
+    `${u.hasPassword ? 'p' : ''}${u.softwareOath ? 's' : ''}${u.hardwareOath ? 'h' : ''}${u.issuedTap ?? ''}`,
+    u.passkeyAaguids.join(','),
+  );
   return parts.join(';');
 }

@@ -117,6 +117,27 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
     expect(path.targets.find((t) => t.target.displayName === 'Register security information')).toMatchObject({ status: 'okWithTap' });
   });
 
+  it('a Temporary Access Pass the admin already holds counts as a method they have', async () => {
+    await db()
+      .insertInto('tap_methods')
+      .values({
+        id: crypto.randomUUID(),
+        user_id: admin,
+        pass_hash: 'x'.repeat(64),
+        start_date_time: new Date(Date.now() - 60_000),
+        lifetime_in_minutes: 60,
+        is_usable_once: false,
+        used_at: null,
+        created_at: new Date(),
+      })
+      .execute();
+    const report = await analyzeLockout(db());
+    const path = report.needsOnboarding.find((u) => u.id === admin)!;
+    expect(path.targets.find((t) => t.target.displayName === 'Register security information')).toBeUndefined();
+    expect(path.targets.find((t) => t.target.displayName === 'Payroll')).toMatchObject({ status: 'okAfterRegistration' });
+    await db().deleteFrom('tap_methods').where('user_id', '=', admin).execute();
+  });
+
   it('refuses narrowing the onboarding strength to passkeys only (a strength change is guarded too), and writes nothing', async () => {
     const bootstrap = (await db().selectFrom('ca_authentication_strengths').select(['id', 'body']).execute())[0]!;
     await expect(updateCustomStrength(db(), ctx, bootstrap.id, { allowedCombinations: ['fido2'] })).rejects.toMatchObject({
