@@ -45,7 +45,7 @@ describe('Control Center in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/signin');
     const text = await page.locator('main').innerText();
-    expect(text).toContain('Interactive sign-in with a passkey arrives in a later issue');
+    expect(text).toContain('For automation, or before anyone has a passkey');
     expect(text).toContain('npx latchkey admin token');
     await shot('signin');
   });

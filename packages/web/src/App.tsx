@@ -3,12 +3,14 @@ import { ControlCenter } from './admin/ControlCenter.tsx';
 import { SignInPlaceholder, NotFound } from './pages/Placeholders.tsx';
 import { SignInPage } from './signin/SignInPage.tsx';
 import { MyPage } from './my/MyPage.tsx';
+import { ConsoleCallback } from './my/ConsoleCallback.tsx';
 import { Redirect, usePath } from './router.tsx';
 
 /** Top-level routing by audience: /admin (Control Center), /my (My Security Info), /signin. */
 export function App() {
   const path = usePath();
   if (path === '/' || path === '') return <Redirect to="/admin" />;
+  if (path === '/admin/callback') return <ConsoleCallback />;
   if (under(path, '/admin'))
     return (
       <AuthProvider>

@@ -2,12 +2,15 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useAuth } from '../auth/AuthContext.tsx';
 import { identityOf, isExpired, normaliseToken } from '../auth/session.ts';
 import { Logo } from '../components/Logo.tsx';
+import { beginSignIn } from '../my/oidc.ts';
+import { CONSOLE_CLIENT } from '../my/ConsoleCallback.tsx';
 
 export const TOKEN_COMMAND = 'npx latchkey admin token';
 
 /**
- * Control Center sign-in for now: paste an admin bearer token. Interactive passkey sign-in
- * replaces this page in a later issue (the page says so).
+ * Control Center sign-in: "Continue with a passkey" signs in through Latchkey's OIDC provider
+ * as the first-party client `latchkey-console` (ADR 0007); pasting an admin bearer token stays
+ * as the fallback for automation and for a directory where nobody has a passkey yet.
  */
 export function TokenSignIn({ onSignedIn }: { onSignedIn(): void }) {
   const { signIn, notice } = useAuth();
@@ -40,9 +43,12 @@ export function TokenSignIn({ onSignedIn }: { onSignedIn(): void }) {
             {notice}
           </div>
         ) : null}
+        <button type="button" className="btn btn-primary btn-block" onClick={() => void beginSignIn(CONSOLE_CLIENT, { returnTo: '/admin' })}>
+          Continue with a passkey
+        </button>
         <p>
-          Interactive sign-in with a passkey arrives in a later issue. For now, sign in with an administrator bearer token: run this on the
-          server, in the same directory and with the same configuration as <code>latchkey serve</code>:
+          For automation, or before anyone has a passkey, sign in with an administrator bearer token instead: run this on the server, in the
+          same directory and with the same configuration as <code>latchkey serve</code>:
         </p>
         <pre className="command">
           <code>{TOKEN_COMMAND}</code>
@@ -68,7 +74,7 @@ export function TokenSignIn({ onSignedIn }: { onSignedIn(): void }) {
           <p id={hintId} className={error ? 'field-error' : 'hint'} role={error ? 'alert' : undefined}>
             {error ?? 'Kept in this tab only (session storage) and sent as Authorization: Bearer.'}
           </p>
-          <button type="submit" className="btn btn-primary btn-block">
+          <button type="submit" className="btn btn-secondary btn-block">
             Sign in
           </button>
         </form>

@@ -99,6 +99,7 @@ function Methods({ session }: { session: Session }) {
       await reload();
     } catch (e) {
       if (needsReauth(e)) setReauth(true);
+      else if ((e as { name?: string })?.name === 'InvalidStateError') setError('This device already has a passkey for your account. Use another device or security key to add one more.');
       else setError(e instanceof Error && e.name !== 'NotAllowedError' ? e.message : (describeBrowserError(e) ?? null));
     } finally {
       setBusy(false);

@@ -4,6 +4,8 @@ import { Logo } from '../components/Logo.tsx';
 import { call, SignInFailure, type FlowView } from './api.ts';
 import { describeBrowserError, describeFailure } from './messages.ts';
 import { SETUP_KEY } from './setup.ts';
+import { TapStep } from './TapStep.tsx';
+import { RegistrationStep } from './RegistrationStep.tsx';
 
 /**
  * The sign-in page of an oidc-provider interaction (`/signin/{uid}`): username-first with a
@@ -170,6 +172,11 @@ export function SignInPage({ uid }: { uid: string }) {
                 Use my password instead
               </button>
             ) : null}
+            {flow.methods.includes('tap') ? (
+              <button type="button" className="btn btn-link" disabled={busy} onClick={() => setFlow({ ...flow, state: 'verifyTap' })}>
+                Use a Temporary Access Pass
+              </button>
+            ) : null}
           </section>
         ) : null}
         {flow?.state === 'verifyPassword' ? (
@@ -192,6 +199,8 @@ export function SignInPage({ uid }: { uid: string }) {
             </button>
           </form>
         ) : null}
+        {flow?.state === 'verifyTap' ? <TapStep uid={uid} busy={busy} run={run} account={<Account name={flow.username} onBack={restart} />} onPasskey={() => void passkey()} /> : null}
+        {flow && (flow.state === 'registrationRequired' || flow.state === 'registrationCampaign') ? <RegistrationStep uid={uid} flow={flow} busy={busy} run={run} /> : null}
         {flow?.state === 'complete' ? <p role="status">Signed in. Taking you back…</p> : null}
         {flow && (flow.state === 'failed' || flow.state === 'expired') ? <p>This sign-in has ended. Go back to the app and sign in again.</p> : null}
       </main>

@@ -1,6 +1,14 @@
 /** The sign-in page's calls to `/signin/{uid}/api/*` (same origin; the interaction cookie rides along). */
-export type SignInState = 'identify' | 'chooseMethod' | 'verifyPasskey' | 'verifyPassword' | 'verifyBootstrapLink' | 'complete' | 'failed' | 'expired';
-export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink';
+export type SignInState = 'identify' | 'chooseMethod' | 'verifyPasskey' | 'verifyPassword' | 'verifyBootstrapLink' | 'verifyTap' | 'registrationRequired' | 'registrationCampaign' | 'complete' | 'failed' | 'expired';
+export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap';
+
+/** Why the sign-in stops to set up a passkey (issue 4 item 7; `/register/status`). */
+export interface RegistrationNeed {
+  kind: 'none' | 'required' | 'campaign';
+  reason?: string;
+  message?: string;
+  snoozesLeft?: number | null;
+}
 
 export interface FlowView {
   state: SignInState;
@@ -10,6 +18,7 @@ export interface FlowView {
   loginHint?: string | null;
   redirectTo?: string;
   options?: Record<string, unknown>;
+  registration?: RegistrationNeed;
 }
 
 /** A refused step: Graph code, the specific reason, and the server's safe message. */
