@@ -10,6 +10,7 @@ import { enrollSoftwareToken } from '../../src/methods/oath/enrollSoftwareToken.
 import { findTokenBySerial } from '../../src/methods/oath/repository.ts';
 import { perUserMfaState, setPerUserMfaState } from '../../src/methods/oath/perUserMfa.ts';
 import { ApiError } from '../../src/errors.ts';
+import { readOathSettings, updateOathSettings } from '../../src/methods/oath/settings.ts';
 
 const T0 = 1_900_000_000_000; // a fixed clock, on a step boundary + 10 s
 const at = (steps: number) => new Date(T0 + 10_000 + steps * 30_000);
@@ -233,6 +234,41 @@ describeEachStore('OATH verification on a real database', (store) => {
         });
       await store().db.updateTable('oath_tokens').set({ status: 'assigned' }).where('id', '=', d.id).execute();
     }
+  });
+
+  it('a tenant window of ±3 (oathSettings) accepts a code 3 steps off; back to ±1 it is refused again; the change is audited', async () => {
+    const t = await importedToken();
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(0).getTime()),
+      now: at(0),
+    });
+    const audits = async () =>
+      Number(
+        (
+          await store()
+            .db.selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('activity_display_name', '=', 'Update OATH settings')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await audits();
+    await updateOathSettings(store().db, ctx, { windowSteps: 3 });
+    try {
+      expect((await readOathSettings(store().db)).windowSteps).toBe(3);
+      expect(
+        await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(13).getTime()), now: at(10) }),
+      ).toMatchObject({ ok: true });
+    } finally {
+      await updateOathSettings(store().db, ctx, { windowSteps: 1 });
+    }
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(23).getTime()), now: at(20) })).toEqual({
+      ok: false,
+      reason: 'OathCodeIncorrect',
+    });
+    expect(await audits()).toBe(before + 2);
   });
 
   it('per-user MFA state defaults to disabled and follows PATCHes', async () => {
