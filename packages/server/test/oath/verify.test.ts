@@ -264,7 +264,8 @@ describeEachStore('OATH verification on a real database', (store) => {
     } finally {
       await updateOathSettings(store().db, ctx, { windowSteps: 1 });
     }
-    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(23).getTime()), now: at(20) })).toEqual({
+    // The token's drift (+3) is now recorded, so look 3 steps the other way: outside ±1 of both now and now + drift.
+    expect(await verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, at(17).getTime()), now: at(20) })).toEqual({
       ok: false,
       reason: 'OathCodeIncorrect',
     });
