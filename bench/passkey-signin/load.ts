@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Browser, type Target } from './browser.ts';
 import type { Client } from './http-client.ts';
 import type { SeededUser } from './seed.ts';
@@ -15,6 +17,10 @@ export interface PhaseResult {
   max: number;
   /** Server CPU over the phase, in cores (1.0 = one core busy). */
   serverCores: number;
+  /** PostgreSQL's CPU (postmaster and its backends) over the phase, in cores; null on PGlite (inside the server). */
+  dbCores: number | null;
+  /** Server (+ PostgreSQL) CPU milliseconds per completed sign-in: the cost that bounds the rate on a given number of cores. */
+  cpuMsPerSignIn: number;
   /** Load generator's own CPU over the phase, in cores. */
   clientCores: number;
   serverRssMiB: number;
@@ -45,11 +51,12 @@ export async function openPages(http: Client, t: Target, count: number, inFlight
  * Runs `step(worker, k)` from `inFlight` workers until `seconds` pass or `step` returns false
  * (nothing left); each completed step is one sign-in, timed end to end.
  */
-export async function phase(name: string, pid: number, seconds: number, inFlight: number, step: (w: number, k: number) => Promise<boolean>): Promise<PhaseResult> {
+export async function phase(name: string, pid: number, seconds: number, inFlight: number, step: (w: number, k: number) => Promise<boolean>, dbCpu?: () => number): Promise<PhaseResult> {
   const samples: number[] = [];
   let failures = 0;
   let firstError: string | null = null;
   const cpu0 = await cpuSeconds(pid);
+  const db0 = dbCpu?.() ?? 0;
   const client0 = process.cpuUsage();
   const start = performance.now();
   const end = start + seconds * 1000;
@@ -69,6 +76,7 @@ export async function phase(name: string, pid: number, seconds: number, inFlight
   );
   const elapsed = (performance.now() - start) / 1000;
   const cpu = (await cpuSeconds(pid)) - cpu0;
+  const db = dbCpu ? dbCpu() - db0 : null;
   const c = process.cpuUsage(client0);
   const s = summarize(samples);
   return {
@@ -82,9 +90,29 @@ export async function phase(name: string, pid: number, seconds: number, inFlight
     p99: s.p99,
     max: s.max,
     serverCores: cpu / elapsed,
+    dbCores: db === null ? null : db / elapsed,
+    cpuMsPerSignIn: s.n ? ((cpu + (db ?? 0)) * 1000) / s.n : NaN,
     clientCores: (c.user + c.system) / 1e6 / elapsed,
     serverRssMiB: await rssMiB(pid),
   };
+}
+
+/** CPU seconds of a PostgreSQL cluster: the postmaster and every process it started (backends, writers), from /proc. */
+export function postgresCpuSeconds(dataDir: string): number {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ticks = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    if (Number(d) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100;
 }
 
 /** Ceremony phase: options + verify on pages opened beforehand (the passkey endpoints only). */

@@ -27,7 +27,7 @@ import { progress } from '../support/stats.ts';
 import { createClient } from './http-client.ts';
 import type { Target } from './browser.ts';
 import { seedUsers, registerApp } from './seed.ts';
-import { ceremonySteps, fullSteps, openPages, phase, type PhaseResult } from './load.ts';
+import { ceremonySteps, fullSteps, openPages, phase, postgresCpuSeconds, type PhaseResult } from './load.ts';
 import { ecdsaVerifiesPerSecond } from './ecdsa.ts';
 import { countStatements } from './sql-count.ts';
 
@@ -78,6 +78,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
       ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${kind}` } : {}),
     });
     const pid = server.child.pid!;
+    const dbCpu = pgServer ? () => postgresCpuSeconds(join(pgServer.dir, 'data')) : undefined;
     http = createClient(server.url, IN_FLIGHT);
     const app = await registerApp(server.url, server.token(), REDIRECT_URI);
     const disco = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as { authorization_endpoint: string; token_endpoint: string };
@@ -92,9 +93,9 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
     const phases: PhaseResult[] = [];
     if (PHASES.includes('ceremony')) {
       const pages = await openPages(http, t, POOL, IN_FLIGHT, (d) => d % 250 === 0 && progress(`${kind} open sign-in pages`, d, POOL));
-      phases.push(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT)));
+      phases.push(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu));
     }
-    if (PHASES.includes('full')) phases.push(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT)));
+    if (PHASES.includes('full')) phases.push(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu));
     for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}\n`);
     return { kind, phases, statements };
   } finally {
@@ -136,10 +137,10 @@ async function main(): Promise<void> {
   const out = [
     `raw ECDSA P-256 verify (WebCrypto, ready keys, ${IN_FLIGHT} in flight, this process, idle server): ${f(ecdsa0)}/s before, ${f(ecdsa1)}/s after → ${f(ecdsa)}/s`,
     '',
-    `| backend | phase | sign-ins/s | p50 ms | p99 ms | max ms | ratio to raw ECDSA verify | server CPU (cores) | bench client CPU (cores) | server RSS MiB | n | failures |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| backend | phase | sign-ins/s | p50 ms | p99 ms | max ms | ratio to raw ECDSA verify | server CPU (cores) | PostgreSQL CPU (cores) | CPU ms per sign-in (server + database) | bench client CPU (cores) | server RSS MiB | n | failures |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.flatMap((r) =>
-      r.phases.map((p) => `| ${r.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${p.name} | ${f(p.perSecond)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.max.toFixed(0)} | ${(p.perSecond / ecdsa).toFixed(3)} | ${p.serverCores.toFixed(2)} | ${p.clientCores.toFixed(2)} | ${p.serverRssMiB.toFixed(0)} | ${p.n} | ${p.failures} |`),
+      r.phases.map((p) => `| ${r.kind === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${p.name} | ${f(p.perSecond)} | ${p.p50.toFixed(1)} | ${p.p99.toFixed(1)} | ${p.max.toFixed(0)} | ${(p.perSecond / ecdsa).toFixed(3)} | ${p.serverCores.toFixed(2)} | ${p.dbCores === null ? 'in server' : p.dbCores.toFixed(2)} | ${p.cpuMsPerSignIn.toFixed(2)} | ${p.clientCores.toFixed(2)} | ${p.serverRssMiB.toFixed(0)} | ${p.n} | ${p.failures} |`),
     ),
     '',
     `${IN_FLIGHT} in flight, ${SECONDS} s per phase (ceremony phase ends early if its ${f(POOL)} pre-opened pages run out), ${USERS} users with one passkey each.`,

@@ -11,7 +11,6 @@ import { logSignIn } from './sign-in-log.ts';
 import { generateAuthenticationOptions } from '../methods/passkey/generateAuthenticationOptions.ts';
 import { verifyAuthentication } from '../methods/passkey/verifyAuthentication.ts';
 import { PasskeyError } from '../methods/passkey/errors.ts';
-import { findUserById } from '../oidc/principals-repository.ts';
 
 /**
  * Passkey options for the flow. Before a name is entered: discoverable (usernameless, also
@@ -50,10 +49,9 @@ export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow:
     await logSignIn(deps.db, ctx, failed, { method: 'passkey', result: 'failure', reason: err.reason });
     throw new SignInError('passkeyFailed', err.message, { status: err.status, details: { passkeyReason: err.reason }, cause: err });
   }
-  const user = await findUserById(deps.db, verified.userId);
-  if (!user?.enabled) throw new SignInError('accountDisabled', 'Your account is disabled. Contact your administrator.');
+  // The account (enabled, name) was read with the credential and checked by verifyAuthentication: no second read.
   const done = await applyEvents(deps, flow, [{ type: 'verified', method: 'passkey', userId: verified.userId, amr: passkeyAmr(verified.passkeyType, verified.userVerified) }], {
-    loginHint: flow.loginHint ?? user.userPrincipalName ?? null,
+    loginHint: flow.loginHint ?? verified.userPrincipalName ?? null,
   });
   await recordSuccess(deps, flow.accountKey);
   await logSignIn(deps.db, ctx, done, { method: 'passkey', result: 'success' });
