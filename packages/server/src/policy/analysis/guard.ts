@@ -6,7 +6,10 @@ import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
 import type { AuthenticationStrength } from '../strengths/types.ts';
 import { listCustomStrengths } from '../strengths/repository.ts';
 import { listNamedLocations } from '../locations/repository.ts';
-import { loadDirectoryFacts } from './facts.ts';
+import { loadDirectoryFacts, type UserFacts } from './facts.ts';
+import { compilePolicies } from '../conditional-access/compile.ts';
+import { markUser } from '../conditional-access/evaluate.ts';
+import type { NamedLocation } from '../locations/types.ts';
 import { runAnalysis, type UserReport } from './run.ts';
 
 export interface LockoutRisk {
@@ -14,6 +17,8 @@ export interface LockoutRisk {
   globalAdministrators: Array<{ id: string; userPrincipalName: string; reasons: string[] }>;
   /** The acting administrator, when they lose a target. */
   actingAdministrator: { id: string; userPrincipalName: string; reasons: string[] } | null;
+  /** Users a changed policy includes (before or after): the only ones whose answer can change, and the ones counted below. */
+  affectedUsers: number;
   lockedOutBefore: number;
   lockedOutAfter: number;
   /** Users locked out after the change who were not before (first 50). */
@@ -36,7 +41,12 @@ export async function guardLockout(
   /** For a change to a strength: the custom strengths after it (default: unchanged). */
   strengthsAfter?: readonly AuthenticationStrength[],
 ): Promise<LockoutRisk | null> {
-  const [facts, strengths, locations] = await Promise.all([loadDirectoryFacts(trx), listCustomStrengths(trx), listNamedLocations(trx)]);
+  const [all, strengths, locations] = await Promise.all([loadDirectoryFacts(trx), listCustomStrengths(trx), listNamedLocations(trx)]);
+  // Incremental: only users some changed policy includes (before or after) can get a different answer.
+  const facts = {
+    ...all,
+    users: affectedUsers(all.users, changedPolicies(before, after, strengths, strengthsAfter), strengths, locations),
+  };
   const was = await runAnalysis({ facts, policies: before, strengths, locations });
   const now = await runAnalysis({ facts, policies: after, strengths: strengthsAfter ?? strengths, locations });
   const priorById = new Map(was.lockedOutUsers.map((b) => [b.id, b]));
@@ -59,6 +69,7 @@ export async function guardLockout(
       .filter((x) => x.u.isGlobalAdministrator)
       .map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
     actingAdministrator: actor ? { id: actor.u.id, userPrincipalName: actor.u.userPrincipalName, reasons: actor.reasons } : null,
+    affectedUsers: facts.users.length,
     lockedOutBefore: was.lockedOutUsers.length,
     lockedOutAfter: now.lockedOutUsers.length,
     newlyLockedOut: newly.slice(0, 50).map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
@@ -83,3 +94,37 @@ export async function guardLockout(
 
 const key = (t: { kind: string; displayName: string } & ({ appId: string } | { action: string })) =>
   'appId' in t ? `a:${t.appId}` : `x:${t.action}`;
+
+/** Policies added, removed or edited between `before` and `after`, and those using a strength that changed. */
+function changedPolicies(
+  before: readonly ConditionalAccessPolicy[],
+  after: readonly ConditionalAccessPolicy[],
+  strengths: readonly AuthenticationStrength[],
+  strengthsAfter: readonly AuthenticationStrength[] | undefined,
+): ConditionalAccessPolicy[] {
+  const was = new Map(before.map((p) => [p.id, JSON.stringify(p)]));
+  const now = new Map(after.map((p) => [p.id, JSON.stringify(p)]));
+  const changedStrengths = new Set(
+    (strengthsAfter ?? []).filter((s) => JSON.stringify(s) !== JSON.stringify(strengths.find((x) => x.id === s.id))).map((s) => s.id),
+  );
+  return [
+    ...before.filter((p) => now.get(p.id) !== was.get(p.id) || changedStrengths.has(p.grantControls?.authenticationStrength?.id ?? '')),
+    ...after.filter((p) => now.get(p.id) !== was.get(p.id)),
+  ];
+}
+
+/** Users at least one of `changed` includes and does not exclude. */
+function affectedUsers(
+  users: readonly UserFacts[],
+  changed: readonly ConditionalAccessPolicy[],
+  strengths: readonly AuthenticationStrength[],
+  locations: readonly NamedLocation[],
+): UserFacts[] {
+  if (!changed.length) return [];
+  const mini = compilePolicies(changed, strengths, locations);
+  return users.filter((u) => {
+    const m = markUser({ userId: u.id, groupIds: u.groupIds, roleIds: u.roleIds }, mini);
+    for (let i = 0; i < m.included.length; i++) if (m.included[i] && !m.excluded[i]) return true;
+    return false;
+  });
+}

@@ -55,7 +55,8 @@ describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
     const err = await createConditionalAccessPolicy(db(), ctx, body, false).catch(
       (e: unknown) => e as { status: number; details: { code: string; globalAdministrators: Array<{ id: string; reasons: string[] }> } },
     );
-    expect(err).toMatchObject({ status: 409, details: { code: 'LockoutRisk' } });
+    // Incremental: only users the changed policy includes are analysed (the admin, not the plain user).
+    expect(err).toMatchObject({ status: 409, details: { code: 'LockoutRisk', affectedUsers: 1, lockedOutBefore: 0, lockedOutAfter: 1 } });
     expect((err as { details: { globalAdministrators: Array<{ id: string }> } }).details.globalAdministrators.map((g) => g.id)).toContain(
       admin,
     );
