@@ -140,14 +140,18 @@ for (const kind of STORE_KINDS) {
       expect(bad.body.error.details.issues.map((i: { line: number }) => i.line)).toEqual([2, 3]);
       const psk = randomBytes(16);
       const pskc = buildPskc([{ serial: `UP-${kind}-P`, secret: randomBytes(20) }], psk);
-      const wrong = await server.api(`${DEVICES}/import?psk=${randomBytes(16).toString('hex')}`, {
+      const wrong = await server.api(`${DEVICES}/import`, {
         body: pskc,
-        headers: { 'content-type': 'application/xml' },
+        headers: { 'content-type': 'application/xml', 'latchkey-pskc-key': randomBytes(16).toString('hex') },
       });
       expect(wrong.status).toBe(400);
-      const right = await server.api(`${DEVICES}/import?psk=${psk.toString('hex')}`, {
+      expect(
+        (await server.api(`${DEVICES}/import`, { body: pskc, headers: { 'content-type': 'application/xml', 'latchkey-pskc-key': 'xyz' } }))
+          .status,
+      ).toBe(400);
+      const right = await server.api(`${DEVICES}/import`, {
         body: pskc,
-        headers: { 'content-type': 'application/xml' },
+        headers: { 'content-type': 'application/xml', 'latchkey-pskc-key': psk.toString('hex') },
       });
       expect(right.status).toBe(200);
       expect(right.body).toMatchObject({ format: 'pskc', imported: 1 });

@@ -18,7 +18,7 @@ import { hardwareOathDevice, importResult, oathSettings, resyncBody, verificatio
  *   DELETE /directory/authenticationMethodDevices/hardwareOathDevices/{id}  → 204
  *   POST   …/hardwareOathDevices/{id}/activate {"verificationCode"}        → 204 (admin activation)
  *   POST   …/hardwareOathDevices/{id}/resync {"code1","code2"}             → 200 {drift}
- *   POST   …/hardwareOathDevices/import?format&partial&psk                  body: the CSV or PSKC file
+ *   POST   …/hardwareOathDevices/import?format&partial  body: the CSV or PSKC file; header Latchkey-Pskc-Key: <32 hex> for encrypted PSKC
  *   GET|PATCH /oathSettings   windows and lockout thresholds (Latchkey extension)
  * Inventory needs the authentication-methods policy permissions; activation and resync act on a
  * user's method, so they need UserAuthenticationMethod.ReadWrite.All.
@@ -105,11 +105,14 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
           querystring: z.object({
             format: z.enum(['csv', 'pskc']).optional(),
             partial: z.enum(['true', 'false']).optional(),
-            psk: z
+          }),
+          // A header, not the query string: URLs end up in proxy and browser logs.
+          headers: z.object({
+            'latchkey-pskc-key': z
               .string()
-              .regex(/^[0-9a-fA-F]{32}$/)
+              .regex(/^[0-9a-fA-F]{32}$/, 'the PSKC pre-shared key must be 32 hex digits (AES-128)')
               .optional()
-              .describe('PSKC pre-shared key, 32 hex digits'),
+              .describe('PSKC pre-shared key for encrypted files, 32 hex digits'),
           }),
           body: z.string().min(1).describe('The token file'),
           response: { 200: importResult },
@@ -117,10 +120,11 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
       },
       async (request) => {
         const q = request.query;
+        const psk = request.headers['latchkey-pskc-key'];
         const result = await importHardwareTokens(oath, contextOf(request), request.body, {
           ...(q.format ? { format: q.format } : {}),
           partial: q.partial === 'true',
-          ...(q.psk ? { preSharedKey: Buffer.from(q.psk, 'hex') } : {}),
+          ...(psk ? { preSharedKey: Buffer.from(psk, 'hex') } : {}),
         });
         if (!result.ok)
           throw badRequest(`The file has ${result.issues.length} problem(s); nothing was imported.`, {

@@ -65,12 +65,12 @@ export function uploadTokens(o: UploadOptions): Promise<ImportResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const q = new URLSearchParams();
-    if (o.psk) q.set('psk', o.psk);
     if (o.partial) q.set('partial', 'true');
     xhr.open('POST', `/api/v1${DEVICES}/import${q.size ? `?${q}` : ''}`);
     xhr.setRequestHeader('authorization', `Bearer ${o.token}`);
     xhr.setRequestHeader('content-type', /\.xml$|\.pskc$/i.test(o.file.name) ? 'application/xml' : 'text/csv');
     xhr.setRequestHeader('client-request-id', crypto.randomUUID());
+    if (o.psk) xhr.setRequestHeader('latchkey-pskc-key', o.psk);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) o.onProgress(e.loaded / e.total);
     };
