@@ -127,3 +127,13 @@ export async function setLockedUntil(db: Db, accountKey: string, until: Date): P
 export async function clearLockout(db: Db, accountKey: string): Promise<void> {
   await db.deleteFrom('signin_lockouts').where('account_key', '=', accountKey).execute();
 }
+
+/** Forgets lockout counters with no failure for a day (a quiet day resets the count). */
+export async function sweepLockouts(db: Db, now = new Date()): Promise<number> {
+  const r = await db
+    .deleteFrom('signin_lockouts')
+    .where('last_failure_at', '<', new Date(now.getTime() - 86_400_000))
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { describeEachStore } from '../support/stores.ts';
-import { countFailure, findFlowByInteraction, insertFlow, loadLockout, saveFlow, setLockedUntil, clearLockout, type StoredFlow } from '../../src/signin/repository.ts';
+import { countFailure, findFlowByInteraction, insertFlow, loadLockout, saveFlow, setLockedUntil, clearLockout, sweepFlows, sweepLockouts, type StoredFlow } from '../../src/signin/repository.ts';
 import { applyEvents, startFlow } from '../../src/signin/flows.ts';
 import type { SignInDeps } from '../../src/signin/deps.ts';
 
@@ -58,5 +58,22 @@ describeEachStore('sign-in flow repository', (store) => {
     expect((await loadLockout(store().db, key))!.lockedUntil!.getTime()).toBe(until.getTime());
     await clearLockout(store().db, key);
     expect(await loadLockout(store().db, key)).toBeUndefined();
+  });
+
+  it('sweeps flows a day after they expired and lockout counters after a quiet day, keeping live locks', async () => {
+    const old = await insertFlow(store().db, { ...newFlow(), expiresAt: new Date(Date.now() - 2 * 86_400_000) });
+    const live = await insertFlow(store().db, newFlow());
+    expect(await sweepFlows(store().db)).toBeGreaterThanOrEqual(1);
+    expect(await findFlowByInteraction(store().db, old.interactionUid)).toBeUndefined();
+    expect(await findFlowByInteraction(store().db, live.interactionUid)).toBeDefined();
+    const quiet = `name:${randomUUID()}`;
+    const locked = `name:${randomUUID()}`;
+    const longAgo = new Date(Date.now() - 2 * 86_400_000);
+    await countFailure(store().db, quiet, longAgo);
+    await countFailure(store().db, locked, longAgo);
+    await setLockedUntil(store().db, locked, new Date(Date.now() + 3_600_000));
+    await sweepLockouts(store().db);
+    expect(await loadLockout(store().db, quiet)).toBeUndefined();
+    expect((await loadLockout(store().db, locked))!.failures).toBe(1);
   });
 });

@@ -13,12 +13,15 @@ import { passwordVerify } from '../../signin/password-step.ts';
 import { redeemBootstrapLink } from '../../signin/bootstrap-link.ts';
 import { finishLogin, grantConsent, interactionOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
+import { forProvider } from '../../oidc/mount.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
 import { registerTapSignInRoutes } from './tap-routes.ts';
 import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
 
 export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
+  /** The public URL: raw requests are handed to the provider through `forProvider` (oidc/mount.ts). */
+  publicUrl: URL;
   /** Attempts per client IP per minute on the sign-in endpoints (default 60). */
   perIpPerMinute?: number;
   /** Verification attempts per entered account per minute (default 30); lockout is separate. */
@@ -41,13 +44,13 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   /** The interaction (cookie-checked) and its flow; a consent prompt is answered at once. */
   const load = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) => {
     take(perIp, `ip:${request.ip}`);
-    const info = await interactionOf(deps.provider(), request.raw, reply.raw, request.params.uid);
-    if (info.prompt === 'consent') return { redirectTo: await grantConsent(deps.provider(), request.raw, reply.raw) };
+    const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
+    if (info.prompt === 'consent') return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
     return { flow: await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId }), loginHint: info.loginHint };
   };
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state !== 'complete') return flowView(flow);
-    return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow) };
+    return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, flow) };
   };
   const verifying = (flow: StoredFlow) => flow.accountKey && take(perAccount, flow.accountKey);
 
