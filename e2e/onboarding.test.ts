@@ -42,7 +42,13 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     ensureWebBuild();
     dataDir = mkdtempSync(join(tmpdir(), 'latchkey-onboarding-'));
     const port = await freePort();
-    env = { ...process.env, LATCHKEY_DATA_DIR: dataDir, LATCHKEY_PORT: String(port), LATCHKEY_LOG_LEVEL: 'warn', LATCHKEY_HOST: '127.0.0.1' };
+    env = {
+      ...process.env,
+      LATCHKEY_DATA_DIR: dataDir,
+      LATCHKEY_PORT: String(port),
+      LATCHKEY_LOG_LEVEL: 'warn',
+      LATCHKEY_HOST: '127.0.0.1',
+    };
     serve = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no TAP printed within 120 s:\n${printed}`)), 120_000);
@@ -68,7 +74,14 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     }));
   }, 300_000);
 
@@ -96,7 +109,9 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     expect(byId.Fido2).toMatchObject({ state: 'enabled', isAttestationEnforced: false });
     expect(byId.TemporaryAccessPass).toMatchObject({ state: 'enabled' });
     const audits = await adminApi('/api/v1/auditLogs/directoryAudits?$top=50');
-    const policyChanges = (audits.body.value as Array<{ activityDisplayName: string; initiatedBy: unknown }>).filter((a) => a.activityDisplayName === 'Update authentication methods policy');
+    const policyChanges = (audits.body.value as Array<{ activityDisplayName: string; initiatedBy: unknown }>).filter(
+      (a) => a.activityDisplayName === 'Update authentication methods policy',
+    );
     expect(policyChanges.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -117,9 +132,15 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     await page.getByRole('button', { name: 'Set up now' }).click();
     await page.getByRole('heading', { name: 'Security info' }).waitFor();
     expect(await page.getByTestId('my-identity').innerText()).toBe(ADMIN);
-    await page.getByRole('list', { name: 'Sign-in methods' }).getByText(/passkey/i).first().waitFor();
+    await page
+      .getByRole('list', { name: 'Sign-in methods' })
+      .getByText(/passkey/i)
+      .first()
+      .waitFor();
     await shot('my-security-info');
-    const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: Array<{ isResidentCredential: boolean }> };
+    const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as {
+      credentials: Array<{ isResidentCredential: boolean }>;
+    };
     expect(credentials).toHaveLength(1);
     expect(credentials[0]!.isResidentCredential).toBe(true);
   });

@@ -20,21 +20,32 @@ export type CampaignDecision = { nudge: false; why: string } | { nudge: true; sn
  * within `snoozeDurationInDays` of the last "Not now" (0 = every sign-in); after the allowed
  * snoozes, registration is forced when `enforceRegistrationAfterAllowedSnoozes`.
  */
-export function decideCampaign(c: RegistrationCampaign, user: { id: string; groupIds: ReadonlySet<string>; hasPasskey: boolean }, snoozes: SnoozeState, now: Date): CampaignDecision {
+export function decideCampaign(
+  c: RegistrationCampaign,
+  user: { id: string; groupIds: ReadonlySet<string>; hasPasskey: boolean },
+  snoozes: SnoozeState,
+  now: Date,
+): CampaignDecision {
   if (c.state !== 'enabled') return { nudge: false, why: `campaign state is ${c.state}` };
   if (user.hasPasskey) return { nudge: false, why: 'the user already has a passkey' };
-  const hits = (t: { id: string; targetType: string }) => (t.targetType === 'user' ? t.id === user.id : t.id === ALL_USERS || user.groupIds.has(t.id));
+  const hits = (t: { id: string; targetType: string }) =>
+    t.targetType === 'user' ? t.id === user.id : t.id === ALL_USERS || user.groupIds.has(t.id);
   if (c.excludeTargets.some(hits)) return { nudge: false, why: 'the user is excluded from the campaign' };
   if (!c.includeTargets.some(hits)) return { nudge: false, why: 'the campaign does not target the user' };
   const snoozeMs = c.snoozeDurationInDays * 86_400_000;
-  if (snoozes.lastSnoozedAt && snoozeMs > 0 && now.getTime() - snoozes.lastSnoozedAt.getTime() < snoozeMs) return { nudge: false, why: 'snoozed' };
+  if (snoozes.lastSnoozedAt && snoozeMs > 0 && now.getTime() - snoozes.lastSnoozedAt.getTime() < snoozeMs)
+    return { nudge: false, why: 'snoozed' };
   if (!c.enforceRegistrationAfterAllowedSnoozes) return { nudge: true, snoozesLeft: null, forced: false };
   const left = Math.max(0, ALLOWED_SNOOZES - snoozes.count);
   return { nudge: true, snoozesLeft: left, forced: left === 0 };
 }
 
 export async function loadSnoozes(db: Kysely<DB>, userId: string): Promise<SnoozeState> {
-  const r = await db.selectFrom('registration_campaign_snoozes').select(['snooze_count', 'last_snoozed_at']).where('user_id', '=', userId).executeTakeFirst();
+  const r = await db
+    .selectFrom('registration_campaign_snoozes')
+    .select(['snooze_count', 'last_snoozed_at'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return r ? { count: Number(r.snooze_count), lastSnoozedAt: new Date(r.last_snoozed_at) } : { count: 0, lastSnoozedAt: null };
 }
 
@@ -43,7 +54,11 @@ export async function recordSnooze(db: Kysely<DB> | Transaction<DB>, userId: str
   const r = await db
     .insertInto('registration_campaign_snoozes')
     .values({ user_id: userId, snooze_count: 1, last_snoozed_at: now })
-    .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({ snooze_count: eb('registration_campaign_snoozes.snooze_count', '+', 1), last_snoozed_at: now })))
+    .onConflict((oc) =>
+      oc
+        .column('user_id')
+        .doUpdateSet((eb) => ({ snooze_count: eb('registration_campaign_snoozes.snooze_count', '+', 1), last_snoozed_at: now })),
+    )
     .returning('snooze_count')
     .executeTakeFirstOrThrow();
   return Number(r.snooze_count);

@@ -14,7 +14,11 @@ import type { PerformedMode } from '../policy/strengths/types.ts';
 /** Why the flow stops for registration, or that it does not. */
 export type RegistrationNeed =
   | { kind: 'none' }
-  | { kind: 'required'; reason: 'oneTimeTap' | 'passkeyRegistrationRequired' | 'conditionalAccess' | 'campaignSnoozesUsed'; message: string }
+  | {
+      kind: 'required';
+      reason: 'oneTimeTap' | 'passkeyRegistrationRequired' | 'conditionalAccess' | 'campaignSnoozesUsed';
+      message: string;
+    }
   | { kind: 'campaign'; snoozesLeft: number | null };
 
 /** What the decision looks at; loaded by `registrationNeedOf`, pure below. */
@@ -35,29 +39,53 @@ export interface RegistrationFacts {
 }
 
 /** The interrupt's rules in order (house style §6); the first that fires decides. */
-export const REGISTRATION_RULES: ReadonlyArray<{ name: string; fires(f: RegistrationFacts): boolean; need: (f: RegistrationFacts) => RegistrationNeed }> = [
+export const REGISTRATION_RULES: ReadonlyArray<{
+  name: string;
+  fires(f: RegistrationFacts): boolean;
+  need: (f: RegistrationFacts) => RegistrationNeed;
+}> = [
   { name: 'hasPasskeyOrCannotRegister', fires: (f) => f.hasPasskey || !f.canSelfRegisterPasskey, need: () => ({ kind: 'none' }) },
   {
     name: 'conditionalAccessNeedsPasskey',
     fires: (f) => f.conditionalAccessNeedsPasskey === true,
-    need: () => ({ kind: 'required', reason: 'conditionalAccess', message: 'Your organisation requires a passkey to use this app. Set one up now to continue.' }),
+    need: () => ({
+      kind: 'required',
+      reason: 'conditionalAccess',
+      message: 'Your organisation requires a passkey to use this app. Set one up now to continue.',
+    }),
   },
   {
     name: 'oneTimeTapMustRegister',
     fires: (f) => f.signedInWithOneTimeTap,
-    need: () => ({ kind: 'required', reason: 'oneTimeTap', message: 'You signed in with a one-time Temporary Access Pass. Set up your passkey now: the pass will not work again.' }),
+    need: () => ({
+      kind: 'required',
+      reason: 'oneTimeTap',
+      message: 'You signed in with a one-time Temporary Access Pass. Set up your passkey now: the pass will not work again.',
+    }),
   },
   {
     name: 'policyRequiresPasskey',
     fires: (f) => f.passkeyRegistrationRequired,
-    need: () => ({ kind: 'required', reason: 'passkeyRegistrationRequired', message: 'Your organisation requires you to set up a passkey.' }),
+    need: () => ({
+      kind: 'required',
+      reason: 'passkeyRegistrationRequired',
+      message: 'Your organisation requires you to set up a passkey.',
+    }),
   },
   {
     name: 'campaignForced',
     fires: (f) => f.campaign.nudge && f.campaign.forced,
-    need: () => ({ kind: 'required', reason: 'campaignSnoozesUsed', message: 'You have postponed setting up a passkey as often as your organisation allows. Set it up now.' }),
+    need: () => ({
+      kind: 'required',
+      reason: 'campaignSnoozesUsed',
+      message: 'You have postponed setting up a passkey as often as your organisation allows. Set it up now.',
+    }),
   },
-  { name: 'campaignNudge', fires: (f) => f.campaign.nudge, need: (f) => ({ kind: 'campaign', snoozesLeft: f.campaign.nudge ? f.campaign.snoozesLeft : null }) },
+  {
+    name: 'campaignNudge',
+    fires: (f) => f.campaign.nudge,
+    need: (f) => ({ kind: 'campaign', snoozesLeft: f.campaign.nudge ? f.campaign.snoozesLeft : null }),
+  },
 ];
 
 /** The pure decision: the first rule that fires, or none. */
@@ -68,7 +96,14 @@ export function decideRegistration(f: RegistrationFacts): RegistrationNeed {
 /** A flow's performed methods as authentication method modes (entra-spec §2.2; `LATCHKEY_METHOD_MODES`). */
 export function modesOf(performed: readonly PerformedMethod[]): PerformedMode[] {
   return performed.map((p) => ({
-    mode: p.method === 'passkey' ? 'fido2' : p.method === 'password' ? 'password' : p.method === 'tap' && p.tap && !p.tap.isUsableOnce ? 'temporaryAccessPassMultiUse' : 'temporaryAccessPassOneTime',
+    mode:
+      p.method === 'passkey'
+        ? 'fido2'
+        : p.method === 'password'
+          ? 'password'
+          : p.method === 'tap' && p.tap && !p.tap.isUsableOnce
+            ? 'temporaryAccessPassMultiUse'
+            : 'temporaryAccessPassOneTime',
     at: p.at,
   }));
 }
@@ -83,7 +118,12 @@ export interface RequestFacts {
  * perform today (a usable TAP counts only if this sign-in used it); when that still needs more
  * and a passkey would satisfy it, registration is the way in. Undefined when the engine fails.
  */
-async function conditionalAccessNeedsPasskey(deps: SignInDeps, flow: StoredFlow, req: RequestFacts, hasPassword: boolean): Promise<boolean | undefined> {
+async function conditionalAccessNeedsPasskey(
+  deps: SignInDeps,
+  flow: StoredFlow,
+  req: RequestFacts,
+  hasPassword: boolean,
+): Promise<boolean | undefined> {
   try {
     const base = { db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, now: nowOf(deps) };
     const today: PerformedMode[] = [...modesOf(flow.methodsPerformed), ...(hasPassword ? [{ mode: 'password' }] : [])];
@@ -116,8 +156,20 @@ export async function registrationNeedOf(deps: SignInDeps, flow: StoredFlow, req
     canSelfRegisterPasskey: !!fido2?.canSelfRegister,
     passkeyRegistrationRequired: !!fido2?.isRegistrationRequired,
     signedInWithOneTimeTap: last?.method === 'tap' && !!last.tap?.isUsableOnce,
-    conditionalAccessNeedsPasskey: hasPasskey ? false : await conditionalAccessNeedsPasskey(deps, flow, req, methods.enabled.has('Password') && flow.methodsPerformed.some((p) => p.method === 'password')),
-    campaign: decideCampaign(policy.registrationEnforcement.authenticationMethodsRegistrationCampaign, { id: userId, groupIds: new Set(groups), hasPasskey }, snoozes, now),
+    conditionalAccessNeedsPasskey: hasPasskey
+      ? false
+      : await conditionalAccessNeedsPasskey(
+          deps,
+          flow,
+          req,
+          methods.enabled.has('Password') && flow.methodsPerformed.some((p) => p.method === 'password'),
+        ),
+    campaign: decideCampaign(
+      policy.registrationEnforcement.authenticationMethodsRegistrationCampaign,
+      { id: userId, groupIds: new Set(groups), hasPasskey },
+      snoozes,
+      now,
+    ),
   };
   return decideRegistration(facts);
 }
@@ -131,5 +183,7 @@ export async function registrationInterrupt(deps: SignInDeps, flow: StoredFlow, 
   if (flow.state !== 'complete') return flow;
   const need = await registrationNeedOf(deps, flow, req);
   if (need.kind === 'none') return flow;
-  return applyEvents(deps, flow, [{ type: 'interrupt', state: need.kind === 'required' ? 'registrationRequired' : 'registrationCampaign' }]);
+  return applyEvents(deps, flow, [
+    { type: 'interrupt', state: need.kind === 'required' ? 'registrationRequired' : 'registrationCampaign' },
+  ]);
 }

@@ -40,7 +40,9 @@ export async function tapVerify(deps: SignInDeps, ctx: RequestContext, flow: Sto
   await assertNotLocked(deps, flow.accountKey);
   const chosen = flow.state === 'verifyTap' ? flow : await applyEvents(deps, flow, [{ type: 'methodChosen', method: 'tap' }]);
   const now = nowOf(deps);
-  const r = chosen.userId ? await redeemTemporaryAccessPass(deps.db, chosen.userId, pass.trim(), now) : ({ ok: false, reason: 'noPass' } as const);
+  const r = chosen.userId
+    ? await redeemTemporaryAccessPass(deps.db, chosen.userId, pass.trim(), now)
+    : ({ ok: false, reason: 'noPass' } as const);
   if (!r.ok) {
     if (r.reason === 'wrongPass' || r.reason === 'noPass') await recordFailure(deps, chosen.accountKey);
     const failed = await applyEvents(deps, chosen, [{ type: 'verificationFailed', method: 'tap', reason: r.reason }]).catch(() => chosen);
@@ -49,11 +51,24 @@ export async function tapVerify(deps: SignInDeps, ctx: RequestContext, flow: Sto
     throw new SignInError('tapRefused', MESSAGES[r.reason], { details: { tapReason: r.reason } });
   }
   const done = await applyEvents(deps, chosen, [
-    { type: 'verified', method: 'tap', userId: chosen.userId!, amr: TAP_AMR, tap: { id: r.tapId, endsAt: r.endsAt.toISOString(), isUsableOnce: r.isUsableOnce } },
+    {
+      type: 'verified',
+      method: 'tap',
+      userId: chosen.userId!,
+      amr: TAP_AMR,
+      tap: { id: r.tapId, endsAt: r.endsAt.toISOString(), isUsableOnce: r.isUsableOnce },
+    },
   ]);
   const at = new Date(done.methodsPerformed.at(-1)!.at);
   // auth_time as finishLogin sets it (seconds of the last performed method).
-  await recordTapSignIn(deps.db, { userId: done.userId!, authTime: Math.floor(at.getTime() / 1000), tapId: r.tapId, endsAt: r.endsAt, isUsableOnce: r.isUsableOnce, at });
+  await recordTapSignIn(deps.db, {
+    userId: done.userId!,
+    authTime: Math.floor(at.getTime() / 1000),
+    tapId: r.tapId,
+    endsAt: r.endsAt,
+    isUsableOnce: r.isUsableOnce,
+    at,
+  });
   await recordSuccess(deps, chosen.accountKey);
   await logSignIn(deps.db, ctx, done, { method: 'tap', result: 'success' });
   return done;

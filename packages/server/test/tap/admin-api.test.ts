@@ -17,13 +17,27 @@ for (const kind of STORE_KINDS) {
       db = server.runtime.store.db;
     });
     afterAll(async () => server?.close());
-    beforeEach(async () => setTapPolicy(db, { isUsableOnce: false, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 60, defaultLength: 8 }));
+    beforeEach(async () =>
+      setTapPolicy(db, {
+        isUsableOnce: false,
+        minimumLifetimeInMinutes: 60,
+        maximumLifetimeInMinutes: 480,
+        defaultLifetimeInMinutes: 60,
+        defaultLength: 8,
+      }),
+    );
 
     it('issues with the policy defaults: 201, the pass once (policy length, safe alphabet), never on GET', async () => {
       const user = await newUser(db);
       const r = await server.api(path(user.id), { body: {} });
       expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod', lifetimeInMinutes: 60, isUsableOnce: false, isUsable: true, methodUsabilityReason: 'EnabledByPolicy' });
+      expect(r.body).toMatchObject({
+        '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
+        lifetimeInMinutes: 60,
+        isUsableOnce: false,
+        isUsable: true,
+        methodUsabilityReason: 'EnabledByPolicy',
+      });
       const pass = r.body.temporaryAccessPass as string;
       expect(pass).toHaveLength(8);
       expect([...pass].every((c) => TAP_ALPHABET.includes(c))).toBe(true);
@@ -41,13 +55,16 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(path(user.upn))).body.value[0].id).toBe(r.body.id);
     });
 
-    it('lifetime out of range → 400 with Entra\'s message, nothing written', async () => {
+    it("lifetime out of range → 400 with Entra's message, nothing written", async () => {
       const user = await newUser(db);
       const [taps, audits] = [await countRows(db, 'tap_methods'), await countRows(db, 'audit_log')];
       for (const lifetimeInMinutes of [59, 481, 10]) {
         const r = await server.api(path(user.id), { body: { lifetimeInMinutes } });
         expect(r.status).toBe(400);
-        expect(r.body.error).toEqual({ code: 'Request_BadRequest', message: 'Invalid LifetimeInMinutes specified. The valid range between 60 and 480.' });
+        expect(r.body.error).toEqual({
+          code: 'Request_BadRequest',
+          message: 'Invalid LifetimeInMinutes specified. The valid range between 60 and 480.',
+        });
       }
       expect(await countRows(db, 'tap_methods')).toBe(taps);
       expect(await countRows(db, 'audit_log')).toBe(audits);
@@ -55,7 +72,7 @@ for (const kind of STORE_KINDS) {
       expect(bad.status).toBe(400);
     });
 
-    it('the range in the message is the tenant\'s', async () => {
+    it("the range in the message is the tenant's", async () => {
       await setTapPolicy(db, { minimumLifetimeInMinutes: 10, maximumLifetimeInMinutes: 120, defaultLifetimeInMinutes: 30 });
       const r = await server.api(path((await newUser(db)).id), { body: { lifetimeInMinutes: 121 } });
       expect(r.body.error.message).toBe('Invalid LifetimeInMinutes specified. The valid range between 10 and 120.');
@@ -78,14 +95,20 @@ for (const kind of STORE_KINDS) {
       await issueTemporaryAccessPass(db, ctx, old.id, { lifetimeInMinutes: 60 }, new Date(Date.now() - 2 * 3_600_000));
       expect((await server.api(path(old.id))).body.value[0]).toMatchObject({ isUsable: false, methodUsabilityReason: 'Expired' });
       // A start so far back that the pass would already be over is refused.
-      expect((await server.api(path(old.id), { body: { startDateTime: new Date(Date.now() - 10 * 3_600_000).toISOString() } })).status).toBe(400);
+      expect(
+        (await server.api(path(old.id), { body: { startDateTime: new Date(Date.now() - 10 * 3_600_000).toISOString() } })).status,
+      ).toBe(400);
     });
 
     it('a user out of the policy scope shows DisabledByPolicy; a disabled policy refuses to issue (nothing written)', async () => {
       const user = await newUser(db);
       const r = await server.api(path(user.id), { body: {} });
       await setTapPolicy(db, { excludeTargets: [{ id: user.id, targetType: 'user' }] });
-      expect((await server.api(path(user.id))).body.value[0]).toMatchObject({ id: r.body.id, isUsable: false, methodUsabilityReason: 'DisabledByPolicy' });
+      expect((await server.api(path(user.id))).body.value[0]).toMatchObject({
+        id: r.body.id,
+        isUsable: false,
+        methodUsabilityReason: 'DisabledByPolicy',
+      });
       const taps = await countRows(db, 'tap_methods');
       const refused = await server.api(path(user.id), { body: {} });
       expect(refused.status).toBe(400);
@@ -101,9 +124,19 @@ for (const kind of STORE_KINDS) {
       const list = (await server.api(path(user.id))).body.value;
       expect(list.map((t: { id: string }) => t.id)).toEqual([second.id]);
       expect((await server.api(`${path(user.id)}/${first.id}`)).status).toBe(404);
-      const audits = await db.selectFrom('audit_log').select(['activity_display_name', 'additional_details']).where('activity_display_name', 'in', ['Add Temporary Access Pass', 'Delete Temporary Access Pass']).execute();
-      const mine = audits.filter((a) => JSON.stringify(a.additional_details).includes(first.id) || JSON.stringify(a.additional_details).includes(second.id));
-      expect(mine.map((a) => a.activity_display_name).sort()).toEqual(['Add Temporary Access Pass', 'Add Temporary Access Pass', 'Delete Temporary Access Pass']);
+      const audits = await db
+        .selectFrom('audit_log')
+        .select(['activity_display_name', 'additional_details'])
+        .where('activity_display_name', 'in', ['Add Temporary Access Pass', 'Delete Temporary Access Pass'])
+        .execute();
+      const mine = audits.filter(
+        (a) => JSON.stringify(a.additional_details).includes(first.id) || JSON.stringify(a.additional_details).includes(second.id),
+      );
+      expect(mine.map((a) => a.activity_display_name).sort()).toEqual([
+        'Add Temporary Access Pass',
+        'Add Temporary Access Pass',
+        'Delete Temporary Access Pass',
+      ]);
       expect(JSON.stringify(audits)).not.toContain(second.temporaryAccessPass);
     });
 

@@ -8,19 +8,40 @@ import { listTemporaryAccessPasses } from '../../src/methods/tap/list.ts';
 import { ctx, newUser, setTapPolicy } from './support.ts';
 import type { TemporaryAccessPassConfiguration } from '../../src/policy/authentication-methods/types.ts';
 
-const config = { isUsableOnce: false, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 60, defaultLength: 8 } as TemporaryAccessPassConfiguration;
+const config = {
+  isUsableOnce: false,
+  minimumLifetimeInMinutes: 60,
+  maximumLifetimeInMinutes: 480,
+  defaultLifetimeInMinutes: 60,
+  defaultLength: 8,
+} as TemporaryAccessPassConfiguration;
 const t0 = new Date('2026-01-01T10:00:00Z');
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
 
 describe('TAP pure rules', () => {
-  const tap = { id: '00000000-0000-4000-8000-000000000001', userId: 'u', passHash: hashPass('00000000-0000-4000-8000-000000000001', 'Abcdefgh'), startDateTime: t0, lifetimeInMinutes: 60, isUsableOnce: true, usedAt: null, createdAt: t0 };
+  const tap = {
+    id: '00000000-0000-4000-8000-000000000001',
+    userId: 'u',
+    passHash: hashPass('00000000-0000-4000-8000-000000000001', 'Abcdefgh'),
+    startDateTime: t0,
+    lifetimeInMinutes: 60,
+    isUsableOnce: true,
+    usedAt: null,
+    createdAt: t0,
+  };
   it.each([
     ['inside the window', tap, config, minutes(30), 'EnabledByPolicy'],
     ['before the start', tap, config, minutes(-1), 'NotYetValid'],
     ['at the end (exclusive)', tap, config, minutes(60), 'Expired'],
     ['used once', { ...tap, usedAt: minutes(1) }, config, minutes(2), 'OneTimeUsed'],
     ['out of policy scope', tap, undefined, minutes(1), 'DisabledByPolicy'],
-    ['multi-use while the policy now requires one-time', { ...tap, isUsableOnce: false }, { ...config, isUsableOnce: true }, minutes(1), 'DisabledByPolicy'],
+    [
+      'multi-use while the policy now requires one-time',
+      { ...tap, isUsableOnce: false },
+      { ...config, isUsableOnce: true },
+      minutes(1),
+      'DisabledByPolicy',
+    ],
   ] as const)('%s → %s', (_n, t, c, now, reason) => {
     expect(usabilityOf(t, c, now).reason).toBe(reason);
   });
@@ -30,7 +51,13 @@ describe('TAP pure rules', () => {
     expect(decideRedeem(undefined, config, 'Abcdefgh', minutes(2))).toEqual({ ok: false, reason: 'noPass' });
   });
   it('issue rules: defaults, range, forced one-time', () => {
-    expect(decideIssue(config, {}, t0)).toMatchObject({ ok: true, lifetimeInMinutes: 60, isUsableOnce: false, startDateTime: t0, length: 8 });
+    expect(decideIssue(config, {}, t0)).toMatchObject({
+      ok: true,
+      lifetimeInMinutes: 60,
+      isUsableOnce: false,
+      startDateTime: t0,
+      length: 8,
+    });
     expect(decideIssue(config, { lifetimeInMinutes: 481 }, t0)).toMatchObject({ ok: false, status: 400 });
     expect(decideIssue({ ...config, isUsableOnce: true }, { isUsableOnce: false }, t0)).toMatchObject({ ok: true, isUsableOnce: true });
     expect(decideIssue(undefined, {}, t0)).toMatchObject({ ok: false, status: 400 });
@@ -38,7 +65,14 @@ describe('TAP pure rules', () => {
 });
 
 describeEachStore('TAP redemption', (store) => {
-  beforeAll(async () => setTapPolicy(store().db, { isUsableOnce: false, minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 60 }));
+  beforeAll(async () =>
+    setTapPolicy(store().db, {
+      isUsableOnce: false,
+      minimumLifetimeInMinutes: 60,
+      maximumLifetimeInMinutes: 480,
+      defaultLifetimeInMinutes: 60,
+    }),
+  );
 
   it('a one-time pass redeemed by 20 parallel requests: exactly one success, then OneTimeUsed', async () => {
     const db = store().db;
@@ -60,7 +94,10 @@ describeEachStore('TAP redemption', (store) => {
     expect(results.every((r) => r.ok)).toBe(true);
     const end = new Date(new Date(issued.startDateTime).getTime() + 90 * 60_000);
     expect(results[0]).toMatchObject({ ok: true, isUsableOnce: false, endsAt: end });
-    expect(await redeemTemporaryAccessPass(db, user.id, issued.temporaryAccessPass!, new Date(end.getTime() + 1))).toEqual({ ok: false, reason: 'Expired' });
+    expect(await redeemTemporaryAccessPass(db, user.id, issued.temporaryAccessPass!, new Date(end.getTime() + 1))).toEqual({
+      ok: false,
+      reason: 'Expired',
+    });
   });
 
   it('expired, not yet valid, wrong and missing passes are refused and nothing is consumed', async () => {
@@ -72,8 +109,13 @@ describeEachStore('TAP redemption', (store) => {
     expect(await redeemTemporaryAccessPass(db, user.id, 'WRONGPASS')).toEqual({ ok: false, reason: 'wrongPass' });
     const row = await db.selectFrom('tap_methods').select('used_at').where('user_id', '=', user.id).executeTakeFirstOrThrow();
     expect(row.used_at).toBeNull();
-    expect(await redeemTemporaryAccessPass(db, user.id, issued.temporaryAccessPass!, new Date(later.getTime() + 61 * 60_000))).toEqual({ ok: false, reason: 'Expired' });
-    expect(await redeemTemporaryAccessPass(db, user.id, issued.temporaryAccessPass!, new Date(later.getTime() + 1_000))).toMatchObject({ ok: true });
+    expect(await redeemTemporaryAccessPass(db, user.id, issued.temporaryAccessPass!, new Date(later.getTime() + 61 * 60_000))).toEqual({
+      ok: false,
+      reason: 'Expired',
+    });
+    expect(await redeemTemporaryAccessPass(db, user.id, issued.temporaryAccessPass!, new Date(later.getTime() + 1_000))).toMatchObject({
+      ok: true,
+    });
     const nobody = await newUser(db);
     expect(await redeemTemporaryAccessPass(db, nobody.id, issued.temporaryAccessPass!)).toEqual({ ok: false, reason: 'noPass' });
   });

@@ -53,7 +53,9 @@ for (const kind of STORE_KINDS) {
       // The sign-in is remembered with the pass's end.
       const s = await tapSessionOf(db, user.id, Number(claims.auth_time));
       expect(s).toMatchObject({ kind: 'live', registrationDeadline: null });
-      expect(s.kind === 'live' && s.endsAt.toISOString()).toBe(new Date(new Date(tap.startDateTime).getTime() + tap.lifetimeInMinutes * 60_000).toISOString());
+      expect(s.kind === 'live' && s.endsAt.toISOString()).toBe(
+        new Date(new Date(tap.startDateTime).getTime() + tap.lifetimeInMinutes * 60_000).toISOString(),
+      );
     });
 
     it('a wrong pass is refused (tapRefused/wrongPass) and counted; the flow stays usable', async () => {
@@ -79,7 +81,13 @@ for (const kind of STORE_KINDS) {
       expect(o.status).toBe(200);
       const auth = createAuthenticator({ aaguid: '6c1d9a3e-5b7f-4e21-8d90-a1b2c3d4e5f6' });
       const opts = o.body.options;
-      const response = auth.makeCredential({ rpId: opts.rp.id, origin: server.config.publicUrl.origin, challenge: opts.challenge, user: opts.user, residentKey: true });
+      const response = auth.makeCredential({
+        rpId: opts.rp.id,
+        origin: server.config.publicUrl.origin,
+        challenge: opts.challenge,
+        user: opts.user,
+        residentKey: true,
+      });
       const done = await b.post('register/verify', { response });
       expect(done.status).toBe(200);
       expect(done.body.state).toBe('complete');
@@ -95,7 +103,12 @@ for (const kind of STORE_KINDS) {
       expect(refused.status).toBe(400);
       // And the new passkey signs in.
       const po = await again.b.post('passkey/options');
-      const assertion = auth.getAssertion({ rpId: po.body.options.rpId, origin: server.config.publicUrl.origin, challenge: po.body.options.challenge, allowCredentials: po.body.options.allowCredentials });
+      const assertion = auth.getAssertion({
+        rpId: po.body.options.rpId,
+        origin: server.config.publicUrl.origin,
+        challenge: po.body.options.challenge,
+        allowCredentials: po.body.options.allowCredentials,
+      });
       expect((await again.b.post('passkey/verify', { response: assertion })).body.state).toBe('complete');
     });
 
@@ -124,7 +137,16 @@ for (const kind of STORE_KINDS) {
     it('registration campaign: a password user without a passkey is nudged, "Not now" counts down, after 3 it is required', async () => {
       const patch = await server.api('/api/v1/policies/authenticationMethodsPolicy', {
         method: 'PATCH',
-        body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { state: 'enabled', snoozeDurationInDays: 0, enforceRegistrationAfterAllowedSnoozes: true, includeTargets: [{ id: 'all_users', targetType: 'group', targetedAuthenticationMethod: 'fido2' }] } } },
+        body: {
+          registrationEnforcement: {
+            authenticationMethodsRegistrationCampaign: {
+              state: 'enabled',
+              snoozeDurationInDays: 0,
+              enforceRegistrationAfterAllowedSnoozes: true,
+              includeTargets: [{ id: 'all_users', targetType: 'group', targetedAuthenticationMethod: 'fido2' }],
+            },
+          },
+        },
       });
       expect(patch.status).toBeLessThan(300);
       try {
@@ -146,10 +168,17 @@ for (const kind of STORE_KINDS) {
         expect(v.body.state).toBe('registrationRequired');
         expect((await b.post('register/status')).body.registration).toMatchObject({ kind: 'required', reason: 'campaignSnoozesUsed' });
         expect((await b.post('register/snooze')).status).toBe(400);
-        const snoozes = await db.selectFrom('registration_campaign_snoozes').select('snooze_count').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+        const snoozes = await db
+          .selectFrom('registration_campaign_snoozes')
+          .select('snooze_count')
+          .where('user_id', '=', user.id)
+          .executeTakeFirstOrThrow();
         expect(Number(snoozes.snooze_count)).toBe(3);
       } finally {
-        await server.api('/api/v1/policies/authenticationMethodsPolicy', { method: 'PATCH', body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { state: 'default' } } } });
+        await server.api('/api/v1/policies/authenticationMethodsPolicy', {
+          method: 'PATCH',
+          body: { registrationEnforcement: { authenticationMethodsRegistrationCampaign: { state: 'default' } } },
+        });
       }
     });
   });

@@ -23,4 +23,11 @@ export async function setTapPolicy(db: Kysely<DB>, patch: Record<string, unknown
 }
 
 export const countRows = async (db: Kysely<DB>, table: 'tap_methods' | 'audit_log'): Promise<number> =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );

@@ -8,11 +8,24 @@ import { call, type FlowView, type RegistrationNeed } from './api.ts';
  * `registrationCampaign` ("Set up now" / "Not now (n left)"). The passkey is created here with
  * the browser's WebAuthn and stored through `/signin/{uid}/api/register/*`.
  */
-export function RegistrationStep({ uid, flow, busy, run }: { uid: string; flow: FlowView; busy: boolean; run: (fn: () => Promise<FlowView | null>) => Promise<void> }) {
+export function RegistrationStep({
+  uid,
+  flow,
+  busy,
+  run,
+}: {
+  uid: string;
+  flow: FlowView;
+  busy: boolean;
+  run: (fn: () => Promise<FlowView | null>) => Promise<void>;
+}) {
   const [need, setNeed] = useState<RegistrationNeed | null>(flow.registration ?? null);
   useEffect(() => {
     if (need) return;
-    void call(uid, 'register/status').then((v) => setNeed(v.registration ?? { kind: flow.state === 'registrationCampaign' ? 'campaign' : 'required' }), () => setNeed({ kind: 'required' }));
+    void call(uid, 'register/status').then(
+      (v) => setNeed(v.registration ?? { kind: flow.state === 'registrationCampaign' ? 'campaign' : 'required' }),
+      () => setNeed({ kind: 'required' }),
+    );
   }, [uid, need, flow.state]);
 
   const setUp = () =>
@@ -31,7 +44,10 @@ export function RegistrationStep({ uid, flow, busy, run }: { uid: string; flow: 
         {campaign ? 'Sign in faster with a passkey' : 'Set up your passkey'}
       </h1>
       <p data-testid="signin-register-reason">
-        {need?.message ?? (campaign ? 'A passkey lets you sign in with your fingerprint, face or PIN: nothing to type, nothing to phish.' : 'Your organisation requires a passkey for your account.')}
+        {need?.message ??
+          (campaign
+            ? 'A passkey lets you sign in with your fingerprint, face or PIN: nothing to type, nothing to phish.'
+            : 'Your organisation requires a passkey for your account.')}
       </p>
       <p className="muted">Your browser will ask where to save the passkey: this device, your phone, or a security key.</p>
       <div className="signin-actions">

@@ -6,7 +6,19 @@ import { call, type FlowView } from './api.ts';
  * entered name (only users with a usable pass get it, as in Entra). The pass is typed or pasted;
  * spaces are ignored. A one-time pass then leads to the passkey registration step.
  */
-export function TapStep({ uid, busy, account, run, onPasskey }: { uid: string; busy: boolean; account: ReactNode; run: (fn: () => Promise<FlowView | null>) => Promise<void>; onPasskey: () => void }) {
+export function TapStep({
+  uid,
+  busy,
+  account,
+  run,
+  onPasskey,
+}: {
+  uid: string;
+  busy: boolean;
+  account: ReactNode;
+  run: (fn: () => Promise<FlowView | null>) => Promise<void>;
+  onPasskey: () => void;
+}) {
   const [pass, setPass] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -29,7 +41,19 @@ export function TapStep({ uid, busy, account, run, onPasskey }: { uid: string; b
         <label htmlFor="signin-tap" className="label">
           Temporary Access Pass
         </label>
-        <input id="signin-tap" className="input signin-tap-input" type="text" inputMode="text" autoComplete="one-time-code" autoCapitalize="off" spellCheck={false} autoFocus required value={pass} onChange={(e) => setPass(e.target.value)} />
+        <input
+          id="signin-tap"
+          className="input signin-tap-input"
+          type="text"
+          inputMode="text"
+          autoComplete="one-time-code"
+          autoCapitalize="off"
+          spellCheck={false}
+          autoFocus
+          required
+          value={pass}
+          onChange={(e) => setPass(e.target.value)}
+        />
       </div>
       <div className="signin-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || !pass.trim()}>

@@ -36,43 +36,73 @@ export async function registerTemporaryAccessPassRoutes(api: FastifyInstance, de
   const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
   const path = '/users/:userId/authentication/temporaryAccessPassMethods';
 
-  r.post(path, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: {
-      tags,
-      summary: 'Issue a Temporary Access Pass (replaces the existing one); the pass is returned only here',
-      params: userParams,
-      body: z
-        .strictObject({
-          '@odata.type': z.literal('#microsoft.graph.temporaryAccessPassAuthenticationMethod').optional(),
-          startDateTime: z.iso.datetime({ offset: true }).optional().describe('Default: now'),
-          lifetimeInMinutes: z.number().int().min(1).max(525_600).optional().describe("Default: the policy's defaultLifetimeInMinutes"),
-          isUsableOnce: z.boolean().optional().describe('Forced to true when the policy says isUsableOnce'),
-        })
-        .optional(),
-      response: { 201: tapMethod },
+  r.post(
+    path,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: 'Issue a Temporary Access Pass (replaces the existing one); the pass is returned only here',
+        params: userParams,
+        body: z
+          .strictObject({
+            '@odata.type': z.literal('#microsoft.graph.temporaryAccessPassAuthenticationMethod').optional(),
+            startDateTime: z.iso.datetime({ offset: true }).optional().describe('Default: now'),
+            lifetimeInMinutes: z.number().int().min(1).max(525_600).optional().describe("Default: the policy's defaultLifetimeInMinutes"),
+            isUsableOnce: z.boolean().optional().describe('Forced to true when the policy says isUsableOnce'),
+          })
+          .optional(),
+        response: { 201: tapMethod },
+      },
     },
-  }, async (request, reply) => {
-    const b = request.body ?? {};
-    const created = await issueTemporaryAccessPass(db, contextOf(request), request.params.userId, { startDateTime: b.startDateTime, lifetimeInMinutes: b.lifetimeInMinutes, isUsableOnce: b.isUsableOnce });
-    return reply.code(201).header('cache-control', 'no-store').send(created);
-  });
+    async (request, reply) => {
+      const b = request.body ?? {};
+      const created = await issueTemporaryAccessPass(db, contextOf(request), request.params.userId, {
+        startDateTime: b.startDateTime,
+        lifetimeInMinutes: b.lifetimeInMinutes,
+        isUsableOnce: b.isUsableOnce,
+      });
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
+  );
 
-  r.get(path, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "List a user's Temporary Access Pass (zero or one); never the pass", params: userParams, response: { 200: z.object({ value: z.array(tapMethod) }) } },
-  }, async (request) => ({ value: await listTemporaryAccessPasses(db, request.params.userId) }));
+  r.get(
+    path,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: {
+        tags,
+        summary: "List a user's Temporary Access Pass (zero or one); never the pass",
+        params: userParams,
+        response: { 200: z.object({ value: z.array(tapMethod) }) },
+      },
+    },
+    async (request) => ({ value: await listTemporaryAccessPasses(db, request.params.userId) }),
+  );
 
-  r.get(`${path}/:methodId`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
-    schema: { tags, summary: "Get a user's Temporary Access Pass; never the pass", params: methodParams, response: { 200: tapMethod } },
-  }, async (request) => getTemporaryAccessPass(db, request.params.userId, request.params.methodId));
+  r.get(
+    `${path}/:methodId`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      schema: { tags, summary: "Get a user's Temporary Access Pass; never the pass", params: methodParams, response: { 200: tapMethod } },
+    },
+    async (request) => getTemporaryAccessPass(db, request.params.userId, request.params.methodId),
+  );
 
-  r.delete(`${path}/:methodId`, {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
-    schema: { tags, summary: "Delete a user's Temporary Access Pass (valid, expired or used)", params: methodParams, response: { 204: z.null().describe('Deleted') } },
-  }, async (request, reply) => {
-    await deleteTemporaryAccessPass(db, contextOf(request), request.params.userId, request.params.methodId);
-    return reply.code(204).send(null);
-  });
+  r.delete(
+    `${path}/:methodId`,
+    {
+      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      schema: {
+        tags,
+        summary: "Delete a user's Temporary Access Pass (valid, expired or used)",
+        params: methodParams,
+        response: { 204: z.null().describe('Deleted') },
+      },
+    },
+    async (request, reply) => {
+      await deleteTemporaryAccessPass(db, contextOf(request), request.params.userId, request.params.methodId);
+      return reply.code(204).send(null);
+    },
+  );
 }

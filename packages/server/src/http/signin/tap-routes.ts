@@ -45,49 +45,107 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
   const facts = (request: FastifyRequest): RequestFacts => ({ ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
   /** After verification: maybe the registration interrupt; a complete flow answers `redirectTo`. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
-    if (flow.state === 'complete') return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow) };
+    if (flow.state === 'complete')
+      return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow) };
     const need = await registrationStatus(deps, flow, facts(request));
     return { ...flowView(flow), ...(need.kind === 'none' ? {} : { registration: need }) };
   };
 
-  r.post('/signin/:uid/api/tap', {
-    schema: { tags, summary: 'Verify a Temporary Access Pass (offered only when the user has a usable one)', params: uidParams, body: z.object({ pass: z.string().trim().min(1).max(64) }).strict(), response },
-  }, async (request, reply) => {
-    const flow = await load(request, reply);
-    if (flow.accountKey) take(perAccount, flow.accountKey);
-    const done = await tapVerify(deps, ctxOf(request), flow, request.body.pass);
-    return answer(request, reply, await registrationInterrupt(deps, done, facts(request)));
-  });
+  r.post(
+    '/signin/:uid/api/tap',
+    {
+      schema: {
+        tags,
+        summary: 'Verify a Temporary Access Pass (offered only when the user has a usable one)',
+        params: uidParams,
+        body: z.object({ pass: z.string().trim().min(1).max(64) }).strict(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const flow = await load(request, reply);
+      if (flow.accountKey) take(perAccount, flow.accountKey);
+      const done = await tapVerify(deps, ctxOf(request), flow, request.body.pass);
+      return answer(request, reply, await registrationInterrupt(deps, done, facts(request)));
+    },
+  );
 
-  r.post('/signin/:uid/api/register/status', {
-    schema: { tags, summary: 'Why this sign-in stops to set up a passkey (required, or the campaign nudge with snoozes left)', params: uidParams, body: z.object({}).strict().optional(), response },
-  }, async (request, reply) => answer(request, reply, await load(request, reply)));
+  r.post(
+    '/signin/:uid/api/register/status',
+    {
+      schema: {
+        tags,
+        summary: 'Why this sign-in stops to set up a passkey (required, or the campaign nudge with snoozes left)',
+        params: uidParams,
+        body: z.object({}).strict().optional(),
+        response,
+      },
+    },
+    async (request, reply) => answer(request, reply, await load(request, reply)),
+  );
 
-  r.post('/signin/:uid/api/register/options', {
-    schema: { tags, summary: 'WebAuthn creation options for the registration interrupt', params: uidParams, body: z.object({}).strict().optional(), response: { 200: flowViewSchema.extend({ options: z.record(z.string(), z.unknown()) }) } },
-  }, async (request, reply) => {
-    const flow = await load(request, reply);
-    const options = await registrationOptions(deps, flow, facts(request));
-    return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
-  });
+  r.post(
+    '/signin/:uid/api/register/options',
+    {
+      schema: {
+        tags,
+        summary: 'WebAuthn creation options for the registration interrupt',
+        params: uidParams,
+        body: z.object({}).strict().optional(),
+        response: { 200: flowViewSchema.extend({ options: z.record(z.string(), z.unknown()) }) },
+      },
+    },
+    async (request, reply) => {
+      const flow = await load(request, reply);
+      const options = await registrationOptions(deps, flow, facts(request));
+      return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
+    },
+  );
 
-  r.post('/signin/:uid/api/register/verify', {
-    schema: { tags, summary: 'Register the passkey (attestation response JSON) and finish the sign-in', params: uidParams, body: z.object({ response: z.record(z.string(), z.unknown()) }).strict(), response },
-  }, async (request, reply) => {
-    const flow = await load(request, reply);
-    return answer(request, reply, await registrationVerify(deps, ctxOf(request), flow, request.body.response, facts(request)));
-  });
+  r.post(
+    '/signin/:uid/api/register/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Register the passkey (attestation response JSON) and finish the sign-in',
+        params: uidParams,
+        body: z.object({ response: z.record(z.string(), z.unknown()) }).strict(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const flow = await load(request, reply);
+      return answer(request, reply, await registrationVerify(deps, ctxOf(request), flow, request.body.response, facts(request)));
+    },
+  );
 
-  r.post('/signin/:uid/api/register/snooze', {
-    schema: { tags, summary: '"Not now" on the registration campaign (counted; refused once the allowed snoozes are used)', params: uidParams, body: z.object({}).strict().optional(), response },
-  }, async (request, reply) => answer(request, reply, await snoozeRegistration(deps, ctxOf(request), await load(request, reply))));
+  r.post(
+    '/signin/:uid/api/register/snooze',
+    {
+      schema: {
+        tags,
+        summary: '"Not now" on the registration campaign (counted; refused once the allowed snoozes are used)',
+        params: uidParams,
+        body: z.object({}).strict().optional(),
+        response,
+      },
+    },
+    async (request, reply) => answer(request, reply, await snoozeRegistration(deps, ctxOf(request), await load(request, reply))),
+  );
 }
 
 function take(limiter: RateLimiter, key: string): void {
   const d = limiter.take(key);
-  if (!d.allowed) throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, { details: { retryAfterSeconds: d.retryAfterSeconds } });
+  if (!d.allowed)
+    throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, {
+      details: { retryAfterSeconds: d.retryAfterSeconds },
+    });
 }
 
 function ctxOf(request: FastifyRequest): RequestContext {
-  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null };
+  return {
+    principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] },
+    correlationId: String(request.id),
+    ipAddress: request.ip ?? null,
+  };
 }

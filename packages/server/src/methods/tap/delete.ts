@@ -13,7 +13,13 @@ import { deleteTap } from './repository.ts';
  * caller rules as issuing; `self: true` is the user removing their own pass in My Security Info.
  * Sessions made with the pass end with it (`tap_sign_ins` no longer finds a live pass).
  */
-export async function deleteTemporaryAccessPass(db: Kysely<DB>, ctx: RequestContext, idOrUpn: string, methodId: string, options: { self?: boolean } = {}): Promise<void> {
+export async function deleteTemporaryAccessPass(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  idOrUpn: string,
+  methodId: string,
+  options: { self?: boolean } = {},
+): Promise<void> {
   const user = await findUser(db, idOrUpn);
   if (!user) throw notFound('user', idOrUpn);
   if (!options.self) await assertMayManageMethodsOf(db, ctx.principal, user.id);

@@ -21,7 +21,12 @@ export interface FirstStartOnboarding {
  */
 export async function enableOnboardingMethods(db: Kysely<DB>): Promise<void> {
   const ctx = systemContext('first-start');
-  await updateMethodConfiguration(db, ctx, 'Fido2', { '@odata.type': ODATA_TYPE.Fido2, state: 'enabled', isAttestationEnforced: false, isSelfServiceRegistrationAllowed: true });
+  await updateMethodConfiguration(db, ctx, 'Fido2', {
+    '@odata.type': ODATA_TYPE.Fido2,
+    state: 'enabled',
+    isAttestationEnforced: false,
+    isSelfServiceRegistrationAllowed: true,
+  });
   await updateMethodConfiguration(db, ctx, 'TemporaryAccessPass', { '@odata.type': ODATA_TYPE.TemporaryAccessPass, state: 'enabled' });
 }
 
@@ -37,7 +42,10 @@ export async function nobodyHasAPasskey(db: Kysely<DB>): Promise<boolean> {
  * print with the URL where they sign in with it and register a passkey. Returns undefined once
  * someone has a passkey (from then on administrators issue TAPs through the API and console).
  */
-export async function passwordlessFirstStart(db: Kysely<DB>, admin: { created: boolean; userId: string; userPrincipalName: string }): Promise<FirstStartOnboarding | undefined> {
+export async function passwordlessFirstStart(
+  db: Kysely<DB>,
+  admin: { created: boolean; userId: string; userPrincipalName: string },
+): Promise<FirstStartOnboarding | undefined> {
   if (admin.created) await enableOnboardingMethods(db);
   if (!(await nobodyHasAPasskey(db))) return undefined;
   const tap = await issueTemporaryAccessPass(db, systemContext('first-start'), admin.userId, { isUsableOnce: true });

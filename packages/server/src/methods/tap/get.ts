@@ -6,7 +6,12 @@ import { toGraph, type TemporaryAccessPassMethod } from './shapes.ts';
 import { userAndTapPolicy } from './user.ts';
 
 /** `GET /users/{id}/authentication/temporaryAccessPassMethods/{methodId}`; never the pass. 404 when not the user's. */
-export async function getTemporaryAccessPass(db: Kysely<DB>, idOrUpn: string, methodId: string, now = new Date()): Promise<TemporaryAccessPassMethod> {
+export async function getTemporaryAccessPass(
+  db: Kysely<DB>,
+  idOrUpn: string,
+  methodId: string,
+  now = new Date(),
+): Promise<TemporaryAccessPassMethod> {
   const { user, config } = await userAndTapPolicy(db, idOrUpn);
   const tap = await findTapOfUser(db, user.id);
   if (!tap || tap.id.toLowerCase() !== methodId.toLowerCase()) throw notFound('temporaryAccessPassAuthenticationMethod', methodId);

@@ -19,7 +19,13 @@ import { userAndTapPolicy } from './user.ts';
  * the old one and writing both audit entries in the same transaction (§3.3 "One TAP per user").
  * Returns the Graph object with `temporaryAccessPass` set: the only time it is ever shown.
  */
-export async function issueTemporaryAccessPass(db: Kysely<DB>, ctx: RequestContext, idOrUpn: string, req: IssueRequest, now = new Date()): Promise<TemporaryAccessPassMethod> {
+export async function issueTemporaryAccessPass(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  idOrUpn: string,
+  req: IssueRequest,
+  now = new Date(),
+): Promise<TemporaryAccessPassMethod> {
   const { user, config } = await userAndTapPolicy(db, idOrUpn);
   await assertMayManageMethodsOf(db, ctx.principal, user.id);
   const d = decideIssue(config, req, now);
@@ -39,13 +45,29 @@ export async function issueTemporaryAccessPass(db: Kysely<DB>, ctx: RequestConte
         details: { methodId: old.id, reason: 'replaced by a new Temporary Access Pass' },
       });
     }
-    const tap = await insertTap(trx, { id, userId: user.id, passHash: hashPass(id, pass), startDateTime: d.startDateTime, lifetimeInMinutes: d.lifetimeInMinutes, isUsableOnce: d.isUsableOnce }, now);
+    const tap = await insertTap(
+      trx,
+      {
+        id,
+        userId: user.id,
+        passHash: hashPass(id, pass),
+        startDateTime: d.startDateTime,
+        lifetimeInMinutes: d.lifetimeInMinutes,
+        isUsableOnce: d.isUsableOnce,
+      },
+      now,
+    );
     await recordAudit(trx, ctx, {
       category: 'UserManagement',
       activity: 'Add Temporary Access Pass',
       operationType: 'Add',
       targets: [{ id: user.id, type: 'User', userPrincipalName: user.userPrincipalName }],
-      details: { methodId: id, startDateTime: tap.startDateTime.toISOString(), endDateTime: endOf(tap).toISOString(), isUsableOnce: String(tap.isUsableOnce) },
+      details: {
+        methodId: id,
+        startDateTime: tap.startDateTime.toISOString(),
+        endDateTime: endOf(tap).toISOString(),
+        isUsableOnce: String(tap.isUsableOnce),
+      },
     });
     return tap;
   });

@@ -13,7 +13,8 @@ export interface TapFacts {
 }
 
 /** The end of a pass's validity window: `startDateTime + lifetimeInMinutes` (entra-spec §3.3). */
-export const endOf = (t: Pick<TapFacts, 'startDateTime' | 'lifetimeInMinutes'>): Date => new Date(t.startDateTime.getTime() + t.lifetimeInMinutes * 60_000);
+export const endOf = (t: Pick<TapFacts, 'startDateTime' | 'lifetimeInMinutes'>): Date =>
+  new Date(t.startDateTime.getTime() + t.lifetimeInMinutes * 60_000);
 
 /** The TAP configuration the user is in scope of, or undefined when the method is not enabled for them. */
 export function tapConfigFor(policy: UserMethodPolicy): TemporaryAccessPassConfiguration | undefined {
@@ -29,7 +30,11 @@ export function tapConfigFor(policy: UserMethodPolicy): TemporaryAccessPassConfi
  * - `Expired`: at or after `startDateTime + lifetimeInMinutes`;
  * - `EnabledByPolicy`: usable.
  */
-export function usabilityOf(tap: TapFacts, config: TemporaryAccessPassConfiguration | undefined, now: Date): { isUsable: boolean; reason: MethodUsabilityReason } {
+export function usabilityOf(
+  tap: TapFacts,
+  config: TemporaryAccessPassConfiguration | undefined,
+  now: Date,
+): { isUsable: boolean; reason: MethodUsabilityReason } {
   const reason: MethodUsabilityReason =
     !config || (config.isUsableOnce && !tap.isUsableOnce)
       ? 'DisabledByPolicy'
@@ -49,7 +54,9 @@ export interface IssueRequest {
   isUsableOnce?: boolean | undefined;
 }
 
-export type IssueDecision = { ok: true; startDateTime: Date; lifetimeInMinutes: number; isUsableOnce: boolean; length: number } | { ok: false; status: 400 | 403; message: string };
+export type IssueDecision =
+  | { ok: true; startDateTime: Date; lifetimeInMinutes: number; isUsableOnce: boolean; length: number }
+  | { ok: false; status: 400 | 403; message: string };
 
 /**
  * The pure rules of `POST …/temporaryAccessPassMethods` against the user's TAP policy
@@ -59,17 +66,34 @@ export type IssueDecision = { ok: true; startDateTime: Date; lifetimeInMinutes: 
  */
 export function decideIssue(config: TemporaryAccessPassConfiguration | undefined, req: IssueRequest, now: Date): IssueDecision {
   if (!config)
-    return { ok: false, status: 400, message: 'Temporary Access Pass is not enabled for this user in the authentication methods policy (TemporaryAccessPass).' };
+    return {
+      ok: false,
+      status: 400,
+      message: 'Temporary Access Pass is not enabled for this user in the authentication methods policy (TemporaryAccessPass).',
+    };
   const lifetimeInMinutes = req.lifetimeInMinutes ?? config.defaultLifetimeInMinutes;
   const startDateTime = req.startDateTime ? new Date(req.startDateTime) : now;
   const checks: Array<[name: string, failed: boolean, message: string]> = [
     // entra-spec §3.2 (G PR #12187): the range shown is the tenant's min/max.
-    ['lifetimeInRange', lifetimeInMinutes < config.minimumLifetimeInMinutes || lifetimeInMinutes > config.maximumLifetimeInMinutes,
-      `Invalid LifetimeInMinutes specified. The valid range between ${config.minimumLifetimeInMinutes} and ${config.maximumLifetimeInMinutes}.`],
+    [
+      'lifetimeInRange',
+      lifetimeInMinutes < config.minimumLifetimeInMinutes || lifetimeInMinutes > config.maximumLifetimeInMinutes,
+      `Invalid LifetimeInMinutes specified. The valid range between ${config.minimumLifetimeInMinutes} and ${config.maximumLifetimeInMinutes}.`,
+    ],
     ['startIsADate', Number.isNaN(startDateTime.getTime()), 'Invalid StartDateTime specified.'],
-    ['notAlreadyExpired', endOf({ startDateTime, lifetimeInMinutes }).getTime() <= now.getTime(), 'Invalid StartDateTime specified: the pass would already be expired.'],
+    [
+      'notAlreadyExpired',
+      endOf({ startDateTime, lifetimeInMinutes }).getTime() <= now.getTime(),
+      'Invalid StartDateTime specified: the pass would already be expired.',
+    ],
   ];
   const failed = checks.find(([, f]) => f);
   if (failed) return { ok: false, status: 400, message: failed[2] };
-  return { ok: true, startDateTime, lifetimeInMinutes, isUsableOnce: config.isUsableOnce || (req.isUsableOnce ?? false), length: config.defaultLength };
+  return {
+    ok: true,
+    startDateTime,
+    lifetimeInMinutes,
+    isUsableOnce: config.isUsableOnce || (req.isUsableOnce ?? false),
+    length: config.defaultLength,
+  };
 }

@@ -17,7 +17,12 @@ export type RedeemDecision = { ok: true; consume: boolean } | { ok: false; reaso
  * (`consume: true`), which the caller does atomically; a multi-use pass stays valid until its end.
  * The pass is compared before usability, so a wrong guess never learns the pass's state.
  */
-export function decideRedeem(tap: StoredTap | undefined, config: TemporaryAccessPassConfiguration | undefined, candidate: string, now: Date): RedeemDecision {
+export function decideRedeem(
+  tap: StoredTap | undefined,
+  config: TemporaryAccessPassConfiguration | undefined,
+  candidate: string,
+  now: Date,
+): RedeemDecision {
   if (!tap) return { ok: false, reason: 'noPass' };
   if (!passMatches(tap.id, candidate, tap.passHash)) return { ok: false, reason: 'wrongPass' };
   const u = usabilityOf(tap, config, now);
@@ -32,7 +37,12 @@ export type RedeemResult = { ok: true; tapId: string; isUsableOnce: boolean; end
  * conditional UPDATE … RETURNING of `consumeOneTime`; losing that race answers `alreadyUsed`.
  * The returned `endsAt` bounds the session and its tokens (docs/tap.md "Sessions").
  */
-export async function redeemTemporaryAccessPass(db: Kysely<DB>, userId: string, candidate: string, now = new Date()): Promise<RedeemResult> {
+export async function redeemTemporaryAccessPass(
+  db: Kysely<DB>,
+  userId: string,
+  candidate: string,
+  now = new Date(),
+): Promise<RedeemResult> {
   const [tap, policy] = await Promise.all([findTapOfUser(db, userId), loadMethodsEnabledFor(db, userId)]);
   const d = decideRedeem(tap, tapConfigFor(policy), candidate, now);
   if (!d.ok) return d;

@@ -12,7 +12,16 @@ export interface StoredTap extends TapFacts {
   createdAt: Date;
 }
 
-const toTap = (r: { id: string; user_id: string; pass_hash: string; start_date_time: Date; lifetime_in_minutes: number; is_usable_once: boolean; used_at: Date | null; created_at: Date }): StoredTap => ({
+const toTap = (r: {
+  id: string;
+  user_id: string;
+  pass_hash: string;
+  start_date_time: Date;
+  lifetime_in_minutes: number;
+  is_usable_once: boolean;
+  used_at: Date | null;
+  created_at: Date;
+}): StoredTap => ({
   id: r.id,
   userId: r.user_id,
   passHash: r.pass_hash,
@@ -41,7 +50,15 @@ export async function deleteTap(db: Db, userId: string, id: string): Promise<Sto
 export async function insertTap(db: Db, t: Omit<StoredTap, 'usedAt' | 'createdAt'>, now: Date): Promise<StoredTap> {
   const r = await db
     .insertInto('tap_methods')
-    .values({ id: t.id, user_id: t.userId, pass_hash: t.passHash, start_date_time: t.startDateTime, lifetime_in_minutes: t.lifetimeInMinutes, is_usable_once: t.isUsableOnce, created_at: now })
+    .values({
+      id: t.id,
+      user_id: t.userId,
+      pass_hash: t.passHash,
+      start_date_time: t.startDateTime,
+      lifetime_in_minutes: t.lifetimeInMinutes,
+      is_usable_once: t.isUsableOnce,
+      created_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toTap(r);

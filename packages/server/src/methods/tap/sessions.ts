@@ -10,10 +10,19 @@ export const ONE_TIME_REGISTRATION_WINDOW_MS = 10 * 60_000;
  * session, codes, refresh and access tokens), with the pass's end and, for a one-time pass,
  * the registration deadline.
  */
-export async function recordTapSignIn(db: Kysely<DB>, s: { userId: string; authTime: number; tapId: string; endsAt: Date; isUsableOnce: boolean; at: Date }): Promise<void> {
+export async function recordTapSignIn(
+  db: Kysely<DB>,
+  s: { userId: string; authTime: number; tapId: string; endsAt: Date; isUsableOnce: boolean; at: Date },
+): Promise<void> {
   await db
     .insertInto('tap_sign_ins')
-    .values({ user_id: s.userId, auth_time: s.authTime, tap_id: s.tapId, ends_at: s.endsAt, registration_deadline: s.isUsableOnce ? new Date(s.at.getTime() + ONE_TIME_REGISTRATION_WINDOW_MS) : null })
+    .values({
+      user_id: s.userId,
+      auth_time: s.authTime,
+      tap_id: s.tapId,
+      ends_at: s.endsAt,
+      registration_deadline: s.isUsableOnce ? new Date(s.at.getTime() + ONE_TIME_REGISTRATION_WINDOW_MS) : null,
+    })
     .onConflict((oc) => oc.columns(['user_id', 'auth_time']).doUpdateSet({ tap_id: s.tapId, ends_at: s.endsAt }))
     .execute();
 }
@@ -56,8 +65,14 @@ export async function tokenOutlivesNoTap(db: Kysely<DB>, sub: string, token: unk
  * its 10-minute registration deadline (the pass cannot be used again to refresh it). Returns
  * true when the TAP allows the change, false to fall through to the normal 5-minute rule.
  */
-export async function tapAllowsMethodChange(db: Kysely<DB>, userId: string, authTime: number | undefined, now = new Date()): Promise<boolean> {
+export async function tapAllowsMethodChange(
+  db: Kysely<DB>,
+  userId: string,
+  authTime: number | undefined,
+  now = new Date(),
+): Promise<boolean> {
   const s = await tapSessionOf(db, userId, authTime, now);
-  if (s.kind === 'ended') throw new ApiError('InvalidAuthenticationToken', 'The Temporary Access Pass this sign-in used has ended; sign in again.');
+  if (s.kind === 'ended')
+    throw new ApiError('InvalidAuthenticationToken', 'The Temporary Access Pass this sign-in used has ended; sign in again.');
   return s.kind === 'live' && !!s.registrationDeadline && s.registrationDeadline.getTime() > now.getTime();
 }

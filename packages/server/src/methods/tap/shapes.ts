@@ -17,7 +17,12 @@ export interface TemporaryAccessPassMethod {
 }
 
 /** The Graph shape of a stored pass as of `now`; `pass` only when just created. */
-export function toGraph(tap: StoredTap, config: TemporaryAccessPassConfiguration | undefined, now: Date, pass: string | null = null): TemporaryAccessPassMethod {
+export function toGraph(
+  tap: StoredTap,
+  config: TemporaryAccessPassConfiguration | undefined,
+  now: Date,
+  pass: string | null = null,
+): TemporaryAccessPassMethod {
   const u = usabilityOf(tap, config, now);
   return {
     '@odata.type': '#microsoft.graph.temporaryAccessPassAuthenticationMethod',

@@ -7,7 +7,10 @@ import type { TemporaryAccessPassConfiguration } from '../../policy/authenticati
 import { tapConfigFor } from './policy.ts';
 
 /** The user of `/users/{id | userPrincipalName}` (404 otherwise) and the TAP policy in scope for them. */
-export async function userAndTapPolicy(db: Kysely<DB>, idOrUpn: string): Promise<{ user: UserRef; config: TemporaryAccessPassConfiguration | undefined }> {
+export async function userAndTapPolicy(
+  db: Kysely<DB>,
+  idOrUpn: string,
+): Promise<{ user: UserRef; config: TemporaryAccessPassConfiguration | undefined }> {
   const user = await findUser(db, idOrUpn);
   if (!user) throw notFound('user', idOrUpn);
   return { user, config: tapConfigFor(await loadMethodsEnabledFor(db, user.id)) };
