@@ -110,6 +110,15 @@ for (const kind of STORE_KINDS) {
         expect(locked.body.error.details).toMatchObject({ reason: 'accountLocked' });
         expect(locked.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
       }
+      // Each failed attempt is in the audit trail (category Authentication), for the known and the unknown name.
+      const rows = await server.runtime.store.db
+        .selectFrom('audit_log')
+        .select(['result'])
+        .where('category', '=', 'Authentication')
+        .where('activity_display_name', '=', 'Sign-in activity')
+        .where('result', '=', 'failure')
+        .execute();
+      expect(rows.length).toBeGreaterThanOrEqual(20);
     });
 
     it('bad input → 4xx with the error shape, no flow state written', async () => {
