@@ -132,6 +132,32 @@ describeEachStore('OATH bulk import', (store) => {
     expect(await countTokens(store())).toBe(before + 3);
   });
 
+  it('two concurrent imports of overlapping files: one wins, the other imports nothing (409), no serial is doubled', async () => {
+    const tag = randomBytes(3).toString('hex');
+    const rows = (from: number) =>
+      Array.from(
+        { length: 300 },
+        (_, i) => ['', `RACE-${tag}-${from + i}`, newSecret(), 30, 'A', 'B'] as [string, string, string, number, string, string],
+      );
+    const before = await countTokens(store());
+    const results = await Promise.allSettled([
+      importHardwareTokens(deps(), ctx, csvOf(rows(0))),
+      importHardwareTokens(deps(), ctx, csvOf(rows(150))),
+    ]);
+    const imported = results.flatMap((r) => (r.status === 'fulfilled' && r.value.ok ? [r.value.imported] : []));
+    const refused = results.filter((r) => r.status === 'rejected' || !r.value.ok);
+    expect(imported.length + refused.length).toBe(2);
+    // Either both checked before either committed (one hits the unique index: 409, nothing), or the second saw the first's rows (all-or-nothing refusal).
+    expect(imported).toEqual([300]);
+    expect(await countTokens(store())).toBe(before + 300);
+    const serials = await store()
+      .db.selectFrom('oath_tokens')
+      .select('serial_number')
+      .where('serial_number', 'like', `RACE-${tag}-%`)
+      .execute();
+    expect(new Set(serials.map((r) => r.serial_number)).size).toBe(300);
+  });
+
   it('a file without the header row, an empty file and HOTP PSKC keys are refused', async () => {
     const before = await countTokens(store());
     const noHeader = await importHardwareTokens(deps(), ctx, `,NOHEAD-1,${newSecret()},30,A,B\n`, { format: 'csv' });
