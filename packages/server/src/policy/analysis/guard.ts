@@ -96,7 +96,7 @@ const key = (t: { kind: string; displayName: string } & ({ appId: string } | { a
   'appId' in t ? `a:${t.appId}` : `x:${t.action}`;
 
 /** Policies added, removed or edited between `before` and `after`, and those using a strength that changed. */
-function changedPolicies(
+export function changedPolicies(
   before: readonly ConditionalAccessPolicy[],
   after: readonly ConditionalAccessPolicy[],
   strengths: readonly AuthenticationStrength[],
@@ -114,7 +114,7 @@ function changedPolicies(
 }
 
 /** Users at least one of `changed` includes and does not exclude. */
-function affectedUsers(
+export function affectedUsers(
   users: readonly UserFacts[],
   changed: readonly ConditionalAccessPolicy[],
   strengths: readonly AuthenticationStrength[],
