@@ -184,6 +184,24 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(path('nobody@latchkey.test'), { body: {} })).status).toBe(404);
     });
 
+    it('a user sees (never the pass) and deletes their own pass in My Security Info (/me)', async () => {
+      const user = await newUser(db);
+      const t = (await server.api(path(user.id), { body: {} })).body;
+      const mine = await server.token({ userPrincipalName: user.upn });
+      const list = await server.api('/api/v1/me/authentication/temporaryAccessPassMethods', { token: mine });
+      expect(list.status).toBe(200);
+      expect(list.body.value).toEqual([expect.objectContaining({ id: t.id, temporaryAccessPass: null, isUsable: true })]);
+      expect(
+        (await server.api(`/api/v1/me/authentication/temporaryAccessPassMethods/${crypto.randomUUID()}`, { method: 'DELETE', token: mine }))
+          .status,
+      ).toBe(404);
+      expect(
+        (await server.api(`/api/v1/me/authentication/temporaryAccessPassMethods/${t.id}`, { method: 'DELETE', token: mine })).status,
+      ).toBe(204);
+      expect((await server.api(path(user.id))).body.value).toEqual([]);
+      expect((await server.api('/api/v1/me/authentication/temporaryAccessPassMethods', { token: null })).status).toBe(401);
+    });
+
     it('is described in /openapi.json', async () => {
       const spec = (await server.api('/openapi.json', { token: null })).body;
       const paths = Object.keys(spec.paths ?? {});
