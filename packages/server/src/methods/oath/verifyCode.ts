@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import { totpAtStep, timeStep, type TotpParams } from './totp.ts';
+import { hotpValue } from './hotp.ts';
+import { timeStep, type TotpParams } from './totp.ts';
 
 /** Why a code was refused (names from Entra's MFA result codes, entra-spec §6.4). */
 export type OathFailure = 'OathCodeIncorrect' | 'OathCodeDuplicate' | 'OathCodeOld';
@@ -37,14 +37,15 @@ export function verifyCode(input: VerifyCodeInput): VerifyCodeResult {
   if (code.length !== params.digits || !/^\d+$/.test(code)) return { ok: false, reason: 'OathCodeIncorrect' };
   const current = timeStep(nowMs, params.period);
   const expected = current + drift;
-  const given = Buffer.from(code);
+  const given = Number(code);
   let replayed: number | undefined;
   const around = offsets(window);
   const steps =
     drift === 0 ? around.map((o) => current + o) : [...new Set([...around.map((o) => expected + o), ...around.map((o) => current + o)])];
   for (const step of steps) {
     if (step < 0) continue;
-    if (!timingSafeEqual(Buffer.from(totpAtStep(key, step, params)), given)) continue;
+    // RFC 6238 §4: TOTP = HOTP(K, T); compared as numbers (the format check above fixed the length).
+    if (hotpValue(key, step, params.digits, params.hash) !== given) continue;
     // RFC 6238 §5.2: "the verifier MUST NOT accept the second attempt of the same OTP".
     if (lastStep !== null && step <= lastStep) {
       replayed = Math.max(replayed ?? step, step);
