@@ -22,7 +22,7 @@ export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
   /** The public URL: raw requests are handed to the provider through `forProvider` (oidc/mount.ts). */
   publicUrl: URL;
-  /** Attempts per client IP per minute on the sign-in endpoints (default 60). */
+  /** Calls per client IP per minute on the sign-in endpoints (default 300: an office behind one NAT address signs in together). */
   perIpPerMinute?: number;
   /** Verification attempts per entered account per minute (default 30); lockout is separate. */
   perAccountPerMinute?: number;
@@ -36,7 +36,7 @@ export interface SignInRouteDeps extends SignInDeps {
  */
 export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const perIp = createRateLimiter({ limit: deps.perIpPerMinute ?? 60, windowMs: 60_000 });
+  const perIp = createRateLimiter({ limit: deps.perIpPerMinute ?? 300, windowMs: 60_000 });
   const perAccount = createRateLimiter({ limit: deps.perAccountPerMinute ?? 30, windowMs: 60_000 });
   const tags = ['sign-in'];
   const response = { 200: flowViewSchema };
