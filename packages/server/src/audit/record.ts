@@ -44,9 +44,35 @@ export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: Reques
   return append(trx, ctx, event);
 }
 
+/**
+ * Appends several entries in one transaction — one lock, one read of the chain's head, one
+ * multi-row insert — in the given order (group commit for hot paths such as the sign-in log,
+ * `audit/group-commit.ts`). Same rules as `recordAudit`.
+ */
+export async function recordAuditMany(trx: Transaction<DB> | Kysely<DB>, items: ReadonlyArray<{ ctx: RequestContext; event: AuditEvent }>): Promise<void> {
+  if (!items.length) return;
+  if (!trx.isTransaction) return trx.transaction().execute((t) => appendMany(t, items));
+  return appendMany(trx, items);
+}
+
 async function append(trx: Kysely<DB>, ctx: RequestContext, event: AuditEvent): Promise<void> {
+  return appendMany(trx, [{ ctx, event }]);
+}
+
+async function appendMany(trx: Kysely<DB>, items: ReadonlyArray<{ ctx: RequestContext; event: AuditEvent }>): Promise<void> {
   await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = Number(last?.seq ?? 0);
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const rows = items.map(({ ctx, event }) => {
+    const row = rowOf(ctx, event, ++seq, prevHash);
+    prevHash = row.hash;
+    return row;
+  });
+  await trx.insertInto('audit_log').values(rows).execute();
+}
+
+function rowOf(ctx: RequestContext, event: AuditEvent, seq: number, prevHash: string) {
   const p = ctx.principal;
   const initiatedBy =
     p.kind === 'user'
@@ -55,7 +81,7 @@ async function append(trx: Kysely<DB>, ctx: RequestContext, event: AuditEvent): 
         ? { app: { appId: p.appId ?? null, displayName: p.displayName, servicePrincipalId: p.id, servicePrincipalName: p.displayName } }
         : { app: { appId: null, displayName: p.displayName, servicePrincipalId: null, servicePrincipalName: 'Latchkey' } };
   const content: ChainedContent = storable({
-    seq: (last?.seq ?? 0) + 1,
+    seq,
     id: crypto.randomUUID(),
     activityDateTime: new Date().toISOString(),
     category: event.category,
@@ -70,28 +96,24 @@ async function append(trx: Kysely<DB>, ctx: RequestContext, event: AuditEvent): 
     ipAddress: ctx.ipAddress,
     loggedByService: 'Core Directory',
   });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq: content.seq,
-      id: content.id,
-      activity_date_time: content.activityDateTime,
-      category: content.category,
-      activity_display_name: content.activityDisplayName,
-      operation_type: content.operationType,
-      result: content.result,
-      result_reason: content.resultReason,
-      initiated_by: JSON.stringify(content.initiatedBy),
-      target_resources: JSON.stringify(content.targetResources),
-      additional_details: JSON.stringify(content.additionalDetails),
-      correlation_id: content.correlationId,
-      ip_address: content.ipAddress,
-      logged_by_service: content.loggedByService,
-      prev_hash: prevHash,
-      hash: entryHash(prevHash, content),
-    })
-    .execute();
+  return {
+    seq: content.seq,
+    id: content.id,
+    activity_date_time: content.activityDateTime,
+    category: content.category,
+    activity_display_name: content.activityDisplayName,
+    operation_type: content.operationType,
+    result: content.result,
+    result_reason: content.resultReason,
+    initiated_by: JSON.stringify(content.initiatedBy),
+    target_resources: JSON.stringify(content.targetResources),
+    additional_details: JSON.stringify(content.additionalDetails),
+    correlation_id: content.correlationId,
+    ip_address: content.ipAddress,
+    logged_by_service: content.loggedByService,
+    prev_hash: prevHash,
+    hash: entryHash(prevHash, content),
+  };
 }
 
 /**

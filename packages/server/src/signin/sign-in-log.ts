@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { RequestContext } from '../auth/principal.ts';
-import { recordAudit } from '../audit/record.ts';
+import { recordAuditGrouped } from '../audit/group-commit.ts';
 import type { StoredFlow } from './repository.ts';
 
 /**
@@ -10,7 +10,8 @@ import type { StoredFlow } from './repository.ts';
  * Never records the typed password; an unknown name is recorded as typed (for the admin).
  */
 export async function logSignIn(db: Kysely<DB>, ctx: RequestContext, flow: StoredFlow, e: { method: string; result: 'success' | 'failure'; reason?: string }): Promise<void> {
-  await recordAudit(db, ctx, {
+  // Group commit: concurrent sign-ins share one audit-chain transaction (audit/group-commit.ts).
+  await recordAuditGrouped(db, ctx, {
     category: 'Authentication',
     activity: 'Sign-in activity',
     operationType: 'Other',
