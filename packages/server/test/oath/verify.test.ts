@@ -278,4 +278,24 @@ describeEachStore('OATH verification on a real database', (store) => {
     await setPerUserMfaState(store().db, ctx, user.id, 'enforced');
     expect(await perUserMfaState(store().db, user.id)).toBe('enforced');
   });
+
+  it('per-user MFA: an enabled user moves to enforced on activating an OATH method (entra-spec §7.1); disabled stays disabled', async () => {
+    const t = await importedToken();
+    await setPerUserMfaState(store().db, ctx, t.user.id, 'enabled');
+    await activateToken(deps(), ctx, {
+      tokenId: t.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(t.secret, at(0).getTime()),
+      now: at(0),
+    });
+    expect(await perUserMfaState(store().db, t.user.id)).toBe('enforced');
+    const other = await importedToken();
+    await activateToken(deps(), ctx, {
+      tokenId: other.id,
+      kind: 'hardware',
+      verificationCode: otpauthCode(other.secret, at(0).getTime()),
+      now: at(0),
+    });
+    expect(await perUserMfaState(store().db, other.user.id)).toBe('disabled');
+  });
 });

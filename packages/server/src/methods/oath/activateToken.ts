@@ -9,6 +9,7 @@ import { isLocked } from './lockout.ts';
 import { persistAcceptance, recordFailure, tokenLocked } from './tokenCheck.ts';
 import { CODE_MESSAGES, oathError } from './errors.ts';
 import { userIdOf, type Deps } from './devices.ts';
+import { enforceIfEnabled } from './perUserMfa.ts';
 
 export interface ActivateTokenInput {
   tokenId: string;
@@ -77,6 +78,7 @@ export async function activateToken(deps: Deps, ctx: RequestContext, input: Acti
     if (!saved.ok) return saved.reason;
     if (input.displayName !== undefined) await updateToken(trx, row.id, { displayName: input.displayName });
     await recordAudit(trx, ctx, audit('success'));
+    if (row.userId) await enforceIfEnabled(trx, ctx, row.userId);
     return undefined;
   });
   if (replay) throw oathError(replay, CODE_MESSAGES[replay]!);

@@ -331,3 +331,17 @@ export async function loadVerificationState(db: Kysely<DB>, userId: string): Pro
     },
   };
 }
+
+/** Legacy per-user MFA state (entra-spec §7.1); no row = `disabled`. */
+export async function readPerUserMfaState(db: Kysely<DB>, userId: string): Promise<'disabled' | 'enabled' | 'enforced'> {
+  const r = await db.selectFrom('user_mfa_requirements').select('per_user_mfa_state').where('user_id', '=', userId).executeTakeFirst();
+  return r?.per_user_mfa_state ?? 'disabled';
+}
+
+export async function writePerUserMfaState(db: Kysely<DB>, userId: string, state: 'disabled' | 'enabled' | 'enforced'): Promise<void> {
+  await db
+    .insertInto('user_mfa_requirements')
+    .values({ user_id: userId, per_user_mfa_state: state })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ per_user_mfa_state: state, updated_at: new Date() }))
+    .execute();
+}
