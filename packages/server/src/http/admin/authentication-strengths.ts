@@ -33,36 +33,41 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   const params = z.object({ id: z.string().min(1).max(64) });
   const ctxUrl = (what: string) => `${deps.config.publicUrl.origin}/api/v1/$metadata#${what}`;
 
-  r.get(
-    base,
-    {
-      preHandler: read,
-      schema: {
-        tags,
-        summary: "List authentication strengths ($filter=policyType eq 'builtIn' | 'custom')",
-        querystring: z.object({ $filter: z.string().max(200).optional() }),
-        response: { 200: collection },
+  // Graph exposes the same collection at /policies/authenticationStrengthPolicies (v1.0) too (entra-spec §2.1).
+  for (const path of [base, '/policies/authenticationStrengthPolicies']) {
+    r.get(
+      path,
+      {
+        preHandler: read,
+        schema: {
+          tags,
+          summary: "List authentication strengths ($filter=policyType eq 'builtIn' | 'custom')",
+          querystring: z.object({ $filter: z.string().max(200).optional() }),
+          response: { 200: collection },
+        },
       },
-    },
-    async (request) => {
-      const f = request.query.$filter;
-      let type: 'builtIn' | 'custom' | undefined;
-      if (f !== undefined) {
-        const m = /^\s*policyType\s+eq\s+'(builtIn|custom)'\s*$/.exec(f);
-        if (!m) throw badRequest("Only $filter=policyType eq 'builtIn' or 'custom' is supported.");
-        type = m[1] as 'builtIn' | 'custom';
-      }
-      return {
-        '@odata.context': ctxUrl('identity/conditionalAccess/authenticationStrength/policies'),
-        value: await listStrengths(db, type),
-      };
-    },
-  );
-  r.get(
-    `${base}/:id`,
-    { preHandler: read, schema: { tags, summary: 'Get an authentication strength', params, response: { 200: strength } } },
-    async (request) => getStrength(db, request.params.id),
-  );
+      async (request) => {
+        const f = request.query.$filter;
+        let type: 'builtIn' | 'custom' | undefined;
+        if (f !== undefined) {
+          const m = /^\s*policyType\s+eq\s+'(builtIn|custom)'\s*$/.exec(f);
+          if (!m) throw badRequest("Only $filter=policyType eq 'builtIn' or 'custom' is supported.");
+          type = m[1] as 'builtIn' | 'custom';
+        }
+        return {
+          '@odata.context': ctxUrl(
+            path === base ? 'identity/conditionalAccess/authenticationStrength/policies' : 'policies/authenticationStrengthPolicies',
+          ),
+          value: await listStrengths(db, type),
+        };
+      },
+    );
+    r.get(
+      `${path}/:id`,
+      { preHandler: read, schema: { tags, summary: 'Get an authentication strength', params, response: { 200: strength } } },
+      async (request) => getStrength(db, request.params.id),
+    );
+  }
   r.post(
     base,
     {

@@ -68,6 +68,8 @@ for (const kind of STORE_KINDS) {
       expect(all.status).toBe(200);
       expect(all.body.value.map((s: { id: string }) => s.id)).toEqual([MFA, '00000000-0000-0000-0000-000000000003', PHISHING]);
       const builtIn = await server.api(`${STRENGTHS}?$filter=${encodeURIComponent("policyType eq 'builtIn'")}`);
+      const v1 = await server.api(`/api/v1/policies/authenticationStrengthPolicies/${PHISHING}`);
+      expect(v1.body).toMatchObject({ id: PHISHING, displayName: 'Phishing-resistant MFA', policyType: 'builtIn' });
       expect(builtIn.body.value).toHaveLength(3);
       expect((await server.api(`${STRENGTHS}?$filter=${encodeURIComponent("displayName eq 'x'")}`)).status).toBe(400);
       const patch = await server.api(`${STRENGTHS}/${PHISHING}`, { method: 'PATCH', body: { displayName: 'mine' } });
