@@ -247,9 +247,9 @@ describe('Control Center in Chromium', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('latchkey.admin.token'))).toBeNull();
   });
 
-  it('serves the /my and /signin placeholders', async () => {
+  it('serves My Security Info (signed out) and the /signin placeholder', async () => {
     await page.goto(`${server.url}/my`);
-    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('My Security Info');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Security info');
     await page.goto(`${server.url}/signin`);
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Sign in');
   });
