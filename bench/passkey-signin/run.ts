@@ -78,6 +78,12 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
       ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${kind}` } : {}),
     });
     const pid = server.child.pid!;
+    let logBytes = 0;
+    let logSample = '';
+    server.child.stderr!.on('data', (d: Buffer) => {
+      logBytes += d.length;
+      if (logSample.length < 600) logSample += d.toString().slice(0, 600);
+    });
     const dbCpu = pgServer ? () => postgresCpuSeconds(join(pgServer.dir, 'data')) : undefined;
     http = createClient(server.url, IN_FLIGHT);
     const app = await registerApp(server.url, server.token(), REDIRECT_URI);
@@ -97,6 +103,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
     }
     if (PHASES.includes('full')) phases.push(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu));
     for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}\n`);
+    if (logBytes) process.stderr.write(`${kind}: the server wrote ${logBytes} bytes to stderr during the run, e.g. ${logSample.slice(0, 600)}\n`);
     return { kind, phases, statements };
   } finally {
     http?.close();
