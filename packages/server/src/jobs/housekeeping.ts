@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
 import { sweepExpired as sweepOidcArtefacts } from '../oidc/payloads-repository.ts';
 import { sweepExpiredChallenges } from '../methods/passkey/challenges.ts';
-import { sweepFlows } from '../signin/repository.ts';
+import { sweepFlows, sweepLockouts } from '../signin/repository.ts';
 
 /** One periodic clean-up: deletes rows that have expired and returns how many. */
 export interface Sweep {
@@ -20,6 +20,7 @@ export const SWEEPS: readonly Sweep[] = [
   { name: 'oidcArtefacts', run: (db, now) => sweepOidcArtefacts(db, now) },
   { name: 'passkeyChallenges', run: (db, now) => sweepExpiredChallenges(db, now) },
   { name: 'signInFlows', run: (db, now) => sweepFlows(db, now) },
+  { name: 'signInLockouts', run: (db, now) => sweepLockouts(db, now) },
 ];
 
 /** How often the sweeps run (default 10 minutes); the first run is at start-up. */

@@ -2,13 +2,18 @@ import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
 import { MIGRATIONS } from './migrations/index.ts';
 
-/** Runs every pending migration in order. Migrations are plain modules listed in `migrations/index.ts`. */
+/**
+ * Runs every pending migration in name order. Migrations are plain modules listed in
+ * `migrations/index.ts`. Unordered migrations are allowed: features developed side by side may
+ * land a lower number after a higher one was applied (each migration only adds its own tables).
+ */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS as Record<string, Migration> },
     migrationTableName: 'latchkey_migration',
     migrationLockTableName: 'latchkey_migration_lock',
+    allowUnorderedMigrations: true,
   });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
