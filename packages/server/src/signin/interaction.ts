@@ -14,6 +14,11 @@ export interface InteractionInfo {
   accountId: string | null;
 }
 
+/** The interaction each request loaded (`interactionOf`), so finishing it does not read it again. */
+const loadedInteractions = new WeakMap<IncomingMessage, LoadedInteraction>();
+/** The part of oidc-provider's Interaction model (what `interactionDetails` returns) that `interactionResult` uses. */
+type LoadedInteraction = { result?: unknown; exp: number; returnTo: string; save(ttlSeconds: number): Promise<unknown> };
+
 /** The interaction of this browser (its signed `_interaction` cookie), which must be `uid`. */
 export async function interactionOf(provider: Provider, req: IncomingMessage, res: ServerResponse, uid: string): Promise<InteractionInfo> {
   let details;
@@ -23,6 +28,7 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
     throw new SignInError('flowNotFound', 'This sign-in is unknown, expired, or was opened in another browser. Start again from the app.', { cause });
   }
   if (details.uid !== uid) throw new SignInError('flowNotFound', 'This sign-in page belongs to another sign-in. Start again from the app.');
+  loadedInteractions.set(req, details as unknown as LoadedInteraction);
   const params = details.params as Record<string, unknown>;
   return {
     uid: details.uid,
@@ -42,9 +48,15 @@ export async function finishLogin(provider: Provider, req: IncomingMessage, res:
   if (flow.state !== 'complete' || !flow.userId) throw new SignInError('wrongStep', 'This sign-in is not complete yet.');
   const last = flow.methodsPerformed.at(-1);
   const ts = Math.floor(new Date(last?.at ?? Date.now()).getTime() / 1000);
-  return provider.interactionResult(req, res, {
-    login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr: acrOf(flow.methodsPerformed), ts, remember: true },
-  }, { mergeWithLastSubmission: false });
+  const result = { login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr: acrOf(flow.methodsPerformed), ts, remember: true } };
+  // What provider.interactionResult does (mergeWithLastSubmission: false), on the interaction this request already loaded.
+  const loaded = loadedInteractions.get(req);
+  if (loaded) {
+    loaded.result = result;
+    await loaded.save(loaded.exp - Math.floor(Date.now() / 1000));
+    return loaded.returnTo;
+  }
+  return provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });
 }
 
 /**
