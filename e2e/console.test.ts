@@ -56,12 +56,10 @@ describe('Control Center in Chromium', () => {
     const table = page.getByRole('table', { name: 'Users' });
     await table.getByRole('row', { name: /admin@latchkey\.local/ }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/admin/users');
-    expect(await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link').allInnerTexts()).toEqual([
-      'Users',
-      'Groups',
-      'Roles',
-      'Audit',
-    ]);
+    // The shell's sections, in order; later features add their own entries between and after them.
+    const sections = await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link').allInnerTexts();
+    expect(sections.filter((s) => ['Users', 'Groups', 'Roles', 'Audit'].includes(s))).toEqual(['Users', 'Groups', 'Roles', 'Audit']);
+    expect(sections).toEqual(expect.arrayContaining(['Hardware tokens', 'Conditional Access']));
     expect(await page.getByTestId('identity').innerText()).not.toBe('');
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
   });
