@@ -6,6 +6,7 @@ import { ApiError, badRequest, notFound } from '../errors.ts';
 import { deleteUserRow, findUserRowByKey, findUserRowByUpn, insertUser, updateUserRow, type UserValues } from './users-repository.ts';
 import { countActiveGlobalAdmins, lockRoleAssignments } from './role-assignments-repository.ts';
 import { toGraphUser, type GraphUser } from './shapes.ts';
+import { assertMayManageUser } from './privileged-targets.ts';
 import { isUniqueViolation, modifiedProperties } from './audit-values.ts';
 import type { UserCreateInput, UserPatchInput } from './schemas.ts';
 
@@ -105,6 +106,7 @@ export async function updateUser(db: Kysely<DB>, ctx: RequestContext, key: strin
       if (!row) throw notFound('user', key);
       const before = toGraphUser(row);
       if (!Object.keys(set).length) return before;
+      await assertMayManageUser(trx, ctx.principal, row.id);
       if (set.user_principal_name !== undefined && set.user_principal_name.toLowerCase() !== row.user_principal_name.toLowerCase()) {
         if (await findUserRowByUpn(trx, set.user_principal_name)) throw duplicateUpn(set.user_principal_name);
       }
@@ -140,6 +142,7 @@ export async function deleteUser(db: Kysely<DB>, ctx: RequestContext, key: strin
   await db.transaction().execute(async (trx) => {
     const row = await findUserRowByKey(trx, key);
     if (!row) throw notFound('user', key);
+    await assertMayManageUser(trx, ctx.principal, row.id);
     if (row.account_enabled) await assertNotLastGlobalAdmin(trx, row.id, 'delete');
     const removed = await deleteUserRow(trx, row.id);
     await recordAudit(trx, ctx, {

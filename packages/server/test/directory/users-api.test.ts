@@ -162,5 +162,35 @@ for (const kind of STORE_KINDS) {
       expect(denied.status).toBe(403);
       expect(await counts(s)).toEqual(before);
     });
+    it('lets a User Administrator change ordinary users and limited admins, never a Global Administrator', async () => {
+      const mk = async (upn: string) => (await s.api('/api/v1/users', { body: { userPrincipalName: upn, displayName: upn.split('@')[0] } })).body.id as string;
+      const assign = async (principalId: string, roleDefinitionId: string) =>
+        expect((await s.api('/api/v1/roleManagement/directory/roleAssignments', { body: { principalId, roleDefinitionId, directoryScopeId: '/' } })).status).toBe(201);
+      const uaId = await mk('ua@contoso.example');
+      await assign(uaId, 'fe930be7-5e62-47db-91af-98c3a49a38b1'); // User Administrator
+      const helpdesk = await mk('helpdesk@contoso.example');
+      await assign(helpdesk, '729827e3-9c14-49f7-bb1b-9608f156bbb8'); // Helpdesk Administrator
+      const secondGa = await mk('ga2@contoso.example');
+      await assign(secondGa, '62e90394-69f5-4237-9190-012177145e10');
+      const plain = await mk('plain@contoso.example');
+      const ua = await s.token({ userPrincipalName: 'ua@contoso.example' });
+
+      expect((await s.api(`/api/v1/users/${plain}`, { method: 'PATCH', token: ua, body: { jobTitle: 'Operator' } })).status).toBe(204);
+      expect((await s.api(`/api/v1/users/${helpdesk}`, { method: 'PATCH', token: ua, body: { jobTitle: 'Desk' } })).status).toBe(204);
+      const before = await counts(s);
+      for (const req of [
+        { method: 'PATCH', body: { displayName: 'Pwned' } },
+        { method: 'PATCH', body: { accountEnabled: false } },
+        { method: 'DELETE' },
+      ]) {
+        const r = await s.api(`/api/v1/users/${secondGa}`, { ...req, token: ua });
+        expect(r.status).toBe(403);
+        expect(r.body.error.message).toContain('Global Administrator');
+      }
+      expect(await counts(s)).toEqual(before);
+      expect((await s.api(`/api/v1/users/${secondGa}`)).body).toMatchObject({ displayName: 'ga2', accountEnabled: true });
+      // A Global Administrator may change another one.
+      expect((await s.api(`/api/v1/users/${secondGa}`, { method: 'PATCH', body: { jobTitle: 'Admin' } })).status).toBe(204);
+    });
   });
 }
