@@ -1,4 +1,7 @@
 import type { PerformedMethod } from './machine.ts';
+import { modesOf } from './registration-interrupt.ts';
+import { satisfies } from '../policy/strengths/satisfies.ts';
+import { builtInStrength } from '../policy/strengths/builtins.ts';
 
 /** Built-in authentication strength ids (entra-spec §2.1). */
 export const STRENGTH = {
@@ -29,13 +32,12 @@ export function amrOf(performed: readonly PerformedMethod[]): string[] {
  * The strongest built-in authentication strength the performed methods satisfy, as its id
  * (entra-spec §2.1): a passkey (`fido2`) satisfies phishing-resistant MFA (and so the weaker
  * two); a setup link counts as a one-time Temporary Access Pass (`temporaryAccessPassOneTime`),
- * which satisfies MFA only; a password alone satisfies none.
+ * which satisfies MFA only; password + OATH code satisfies MFA; a password alone satisfies none.
  */
 export function acrOf(performed: readonly PerformedMethod[]): string {
-  const methods = new Set(performed.map((p) => p.method));
-  if (methods.has('passkey')) return STRENGTH.phishingResistantMfa;
-  if (methods.has('bootstrapLink')) return STRENGTH.mfa;
-  if (methods.has('tap')) return STRENGTH.mfa; // entra-spec §3.3: a TAP satisfies MFA, and is in the built-in MFA strength only
+  // Through the strengths' own `satisfies` (issue 4 item 4): the strongest built-in the performed modes complete.
+  const modes = modesOf(performed);
+  for (const id of [STRENGTH.phishingResistantMfa, STRENGTH.passwordlessMfa, STRENGTH.mfa]) if (satisfies(builtInStrength(id)!, modes).satisfied) return id;
   return ACR_NONE;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { RelyingParty } from '../methods/passkey/relying-party.ts';
+import type { Envelope } from '../secrets/envelope.ts';
 
 /** What the sign-in domain needs: the database, the WebAuthn RP, and a key for stable fake data. */
 export interface SignInDeps {
@@ -8,6 +9,8 @@ export interface SignInDeps {
   rp: RelyingParty;
   /** HMAC key for enumeration-safe fake credential ids (derived from the master key). */
   fakeCredentialKey: Buffer;
+  /** Opens OATH seeds for the second-factor step (oath-step.ts); absent: OATH is not offered. */
+  envelope?: Envelope;
   /** Clock (tests); default `() => new Date()`. */
   now?: () => Date;
 }

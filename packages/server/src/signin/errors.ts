@@ -18,7 +18,9 @@ export type SignInFailure =
   | 'conflict' // another request moved the flow first (409)
   | 'setupLinkInvalid' // first-start link unknown, used or expired (400)
   | 'tapRefused' // Temporary Access Pass wrong, used, expired, not yet valid or out of policy; `tapReason` says which (400)
-  | 'registrationRefused'; // the registration interrupt cannot go on (policy, freshness, 15-minute session) (400/403)
+  | 'registrationRefused' // the registration interrupt cannot go on (policy, freshness, 15-minute session) (400/403)
+  | 'oathRefused' // OATH code wrong, reused, old or token locked; `oathReason` says which (400)
+  | 'accessBlocked'; // Conditional Access blocks the app, or requires what the user cannot give (403; ca-step.ts)
 
 const CODES: Record<SignInFailure, ErrorCode> = {
   flowNotFound: 'Request_ResourceNotFound',
@@ -35,6 +37,8 @@ const CODES: Record<SignInFailure, ErrorCode> = {
   setupLinkInvalid: 'Request_BadRequest',
   tapRefused: 'Request_BadRequest',
   registrationRefused: 'Authorization_RequestDenied',
+  accessBlocked: 'Authorization_RequestDenied',
+  oathRefused: 'Request_BadRequest',
 };
 
 /** A refused sign-in step; `reason` is stable, `message` safe to show. */

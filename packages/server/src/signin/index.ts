@@ -11,6 +11,7 @@ export function signInDepsOf(rt: Runtime): SignInDeps {
   return {
     db: rt.store.db,
     rp: relyingPartyFrom(rt.config),
+    envelope: rt.envelope,
     fakeCredentialKey: Buffer.from(hkdfSync('sha256', rt.masterKey.key, Buffer.alloc(0), 'latchkey/signin/fake-credentials', 32)),
   };
 }

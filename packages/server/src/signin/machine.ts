@@ -7,11 +7,11 @@
  * Later issues add states (conditional access evaluation, TAP, registration interrupt) by adding
  * rows to TRANSITIONS and checks to CHECKS; nothing else here changes.
  */
-export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'complete', 'failed', 'expired'] as const;
+export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath', 'complete', 'failed', 'expired'] as const;
 export type SignInState = (typeof SIGNIN_STATES)[number];
 
 /** Methods a flow can verify; each is a strategy in `methods/`. */
-export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap';
+export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap' | 'oath';
 
 export interface PerformedMethod {
   method: SignInMethod;
@@ -21,6 +21,8 @@ export interface PerformedMethod {
   amr: string[];
   /** TAP sign-ins: the pass's id and end, which bound the session and its tokens (docs/tap.md). */
   tap?: { id: string; endsAt: string; isUsableOnce: boolean };
+  /** The authentication-strength mode proved when the method alone does not say (OATH: `hardwareOath`/`softwareOath`). */
+  mode?: string;
 }
 
 /** The persisted flow, as the machine sees it. */
@@ -40,13 +42,16 @@ export interface FlowSnapshot {
 export type SignInEvent =
   | { type: 'identified'; userId: string | null; methodsOffered: SignInMethod[] }
   | { type: 'methodChosen'; method: SignInMethod }
-  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[]; tap?: PerformedMethod['tap'] }
+  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[]; tap?: PerformedMethod['tap']; mode?: string }
   | { type: 'verificationFailed'; method: SignInMethod; reason: string }
   | { type: 'restart' }
   | { type: 'interrupt'; state: 'registrationRequired' | 'registrationCampaign' }
   | { type: 'registered' }
   | { type: 'snoozed' }
-  | { type: 'abort'; reason: string };
+  | { type: 'abort'; reason: string }
+  // Conditional Access after a verification (ca-step.ts): more is needed (offering what would satisfy it), or access is denied.
+  | { type: 'secondFactorRequired'; methodsOffered: SignInMethod[]; reason: string }
+  | { type: 'denied'; reason: string };
 
 /** How long the registration interrupt may take (entra-spec §7.6: combined registration sessions last 15 minutes). */
 export const REGISTRATION_SESSION_MS = 15 * 60_000;
@@ -54,7 +59,7 @@ export const REGISTRATION_SESSION_MS = 15 * 60_000;
 /** Failed verifications within one flow before it ends; above the lockout threshold (10), so people see the lockout first. */
 export const MAX_FLOW_FAILURES = 20;
 
-const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', bootstrapLink: 'verifyBootstrapLink', tap: 'verifyTap' };
+const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', bootstrapLink: 'verifyBootstrapLink', tap: 'verifyTap', oath: 'verifyOath' };
 const TERMINAL: ReadonlySet<SignInState> = new Set(['complete', 'failed', 'expired']);
 
 type Ctx = { flow: FlowSnapshot; event: SignInEvent; now: Date };
@@ -78,16 +83,18 @@ export type SignInCheck = keyof typeof CHECKS;
 /** Which checks guard each event, in order. */
 export const TRANSITIONS: Record<SignInEvent['type'], { from: readonly SignInState[]; checks: readonly SignInCheck[] }> = {
   identified: { from: ['identify', 'chooseMethod'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
-  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
-  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
+  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
+  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
   restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign'], checks: [] },
+  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath'], checks: [] },
   // Issue 4 item 7: after verification, the registration interrupt (no method satisfies what is required)
   // or the registration campaign's nudge holds the flow until a passkey is registered (or, for the nudge, snoozed).
   interrupt: { from: ['complete'], checks: ['flowNotExpired', 'verifiedUser'] },
   registered: { from: ['registrationRequired', 'registrationCampaign'], checks: ['flowNotExpired'] },
   snoozed: { from: ['registrationCampaign'], checks: ['flowNotExpired'] },
+  secondFactorRequired: { from: ['complete'], checks: ['flowNotExpired', 'verifiedUser'] },
+  denied: { from: ['complete'], checks: ['verifiedUser'] },
 };
 
 export type TransitionResult = { ok: true; flow: FlowSnapshot } | { ok: false; check: SignInCheck | 'wrongState'; expired: boolean };
@@ -112,7 +119,7 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
         state: 'complete',
         userId: event.userId,
         identified: true,
-        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr, ...(event.tap ? { tap: event.tap } : {}) }],
+        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr, ...(event.tap ? { tap: event.tap } : {}), ...(event.mode ? { mode: event.mode } : {}) }],
         failureReason: null,
       });
     case 'verificationFailed': {
@@ -127,6 +134,10 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
     case 'registered':
     case 'snoozed':
       return ok({ ...flow, state: 'complete' });
+    case 'secondFactorRequired':
+      return ok({ ...flow, state: 'chooseSecondFactor', methodsOffered: event.methodsOffered, failureReason: event.reason });
+    case 'denied':
+      return ok({ ...flow, state: 'failed', failureReason: event.reason });
     case 'abort':
       return ok({ ...flow, state: flow.expiresAt.getTime() <= now.getTime() ? 'expired' : 'failed', failureReason: event.reason });
   }

@@ -97,13 +97,14 @@ export function decideRegistration(f: RegistrationFacts): RegistrationNeed {
 export function modesOf(performed: readonly PerformedMethod[]): PerformedMode[] {
   return performed.map((p) => ({
     mode:
-      p.method === 'passkey'
+      p.mode ?? // OATH: hardwareOath / softwareOath (oath-step.ts)
+      (p.method === 'passkey'
         ? 'fido2'
         : p.method === 'password'
           ? 'password'
           : p.method === 'tap' && p.tap && !p.tap.isUsableOnce
             ? 'temporaryAccessPassMultiUse'
-            : 'temporaryAccessPassOneTime',
+            : 'temporaryAccessPassOneTime'),
     at: p.at,
   }));
 }

@@ -17,6 +17,8 @@ import { forProvider } from '../../oidc/mount.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
 import { registerTapSignInRoutes } from './tap-routes.ts';
 import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
+import { enforceAccess } from '../../signin/ca-step.ts';
+import { registerOathSignInRoutes } from './oath-routes.ts';
 
 export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
@@ -87,7 +89,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const l = await load(request, reply);
     if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
     verifying(l.flow);
-    return answer(request, reply, await passkeyVerify(deps, ctxOf(request), l.flow, request.body.response));
+    return answer(request, reply, await enforceAccess(deps, ctxOf(request), await passkeyVerify(deps, ctxOf(request), l.flow, request.body.response), { ip: request.ip ?? null, userAgent: request.headers['user-agent'] }));
   });
 
   r.post('/signin/:uid/api/password', {
@@ -96,7 +98,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const l = await load(request, reply);
     if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
     verifying(l.flow);
-    return answer(request, reply, await registrationInterrupt(deps, await passwordVerify(deps, ctxOf(request), l.flow, request.body.password), { ip: request.ip ?? null, userAgent: request.headers['user-agent'] }));
+    const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+    return answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), await passwordVerify(deps, ctxOf(request), l.flow, request.body.password), facts), facts));
   });
 
   r.post('/signin/:uid/api/setup-link', {
@@ -108,6 +111,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   });
 
   await registerTapSignInRoutes(app, deps); // TAP and the registration interrupt (issue 4)
+  await registerOathSignInRoutes(app, deps, { load, answer }); // OATH code as second factor after Conditional Access (issue 4 item 4, issue 5)
 
 }
 

@@ -8,6 +8,7 @@ import { startFlow } from '../../signin/flows.ts';
 import { finishLogin, interactionOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { tapVerify } from '../../signin/tap-step.ts';
+import { enforceAccess } from '../../signin/ca-step.ts';
 import { registrationInterrupt, type RequestFacts } from '../../signin/registration-interrupt.ts';
 import { registrationOptions, registrationStatus, registrationVerify, snoozeRegistration } from '../../signin/registration-step.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
@@ -66,7 +67,7 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
       const flow = await load(request, reply);
       if (flow.accountKey) take(perAccount, flow.accountKey);
       const done = await tapVerify(deps, ctxOf(request), flow, request.body.pass);
-      return answer(request, reply, await registrationInterrupt(deps, done, facts(request)));
+      return answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), done, facts(request)), facts(request)));
     },
   );
 

@@ -9,6 +9,7 @@ import * as m0007 from './0007_signin.ts';
 import * as m0008 from './0008_oath.ts';
 import * as m0009 from './0009_conditional_access.ts';
 import * as m0010 from './0010_tap.ts';
+import * as m0011 from './0011_signin_log.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_oath': m0008,
   '0009_conditional_access': m0009,
   '0010_tap': m0010,
+  '0011_signin_log': m0011,
 };

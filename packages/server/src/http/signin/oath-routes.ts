@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { RequestContext } from '../../auth/principal.ts';
+import { SignInError } from '../../signin/errors.ts';
+import { enforceAccess } from '../../signin/ca-step.ts';
+import { oathVerify } from '../../signin/oath-step.ts';
+import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
+import type { StoredFlow } from '../../signin/repository.ts';
+import { flowViewSchema, uidParams } from './schemas.ts';
+import type { SignInRouteDeps } from './routes.ts';
+
+type Loaded = { redirectTo: string } | { flow: StoredFlow; loginHint: string | null };
+type Helpers = {
+  load: (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) => Promise<Loaded>;
+  answer: (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => Promise<unknown>;
+};
+
+/**
+ * `POST /signin/{uid}/api/oath {code}`: a code from the user's hardware token or authenticator
+ * app, offered in `chooseSecondFactor` when Conditional Access or per-user MFA needs more
+ * (`signin/ca-step.ts`). After it verifies, Conditional Access is evaluated again.
+ */
+export async function registerOathSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps, h: Helpers): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/signin/:uid/api/oath',
+    {
+      schema: {
+        tags: ['sign-in'],
+        summary: 'Verify a code from a hardware token or authenticator app (second factor)',
+        params: uidParams,
+        body: z.object({ code: z.string().trim().regex(/^[0-9 ]{6,10}$/, 'A code is 6 or 8 digits') }).strict(),
+        response: { 200: flowViewSchema },
+      },
+    },
+    async (request, reply) => {
+      const l = await h.load(request, reply);
+      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const ctx = ctxOf(request);
+      const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+      const done = await oathVerify(deps, ctx, l.flow, request.body.code);
+      return h.answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctx, done, facts), facts)) as never;
+    },
+  );
+}
+
+function ctxOf(request: FastifyRequest): RequestContext {
+  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null };
+}

@@ -1,0 +1,113 @@
+import type { RequestContext } from '../auth/principal.ts';
+import type { SignInDeps } from './deps.ts';
+import { nowOf } from './deps.ts';
+import { applyEvents } from './flows.ts';
+import type { SignInMethod } from './machine.ts';
+import type { StoredFlow } from './repository.ts';
+import { SignInError } from './errors.ts';
+import { modesOf, registrationNeedOf, type RequestFacts } from './registration-interrupt.ts';
+import { logAttempt, SIGNIN_ERROR } from './signin-log-entry.ts';
+import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
+import type { Evaluation } from '../policy/conditional-access/evaluate.ts';
+import { loadCompiledPolicies } from '../policy/conditional-access/load.ts';
+import { satisfies } from '../policy/strengths/satisfies.ts';
+import { builtInStrength } from '../policy/strengths/builtins.ts';
+import { BUILT_IN_STRENGTH } from '../policy/strengths/modes.ts';
+import type { PerformedMode } from '../policy/strengths/types.ts';
+import { perUserMfaState } from '../methods/oath/perUserMfa.ts';
+import { listUserTokens } from '../methods/oath/repository.ts';
+import { listUserCredentialDescriptors } from '../methods/passkey/credentials-repository.ts';
+import { hasUsableTap } from '../methods/tap/redeem.ts';
+
+/** entra-spec §7.1: per-user MFA `enabled`/`enforced` means the built-in MFA strength on every sign-in. */
+function mfaDone(performed: readonly PerformedMode[]): boolean {
+  return satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, performed).satisfied;
+}
+
+/** The methods the user holds and has not used in this flow, with the modes each could prove. */
+async function candidatesOf(deps: SignInDeps, flow: StoredFlow): Promise<Array<{ method: SignInMethod; modes: string[] }>> {
+  const userId = flow.userId!;
+  const used = new Set(flow.methodsPerformed.map((p) => p.method));
+  const [tokens, passkeys, tap] = await Promise.all([
+    deps.envelope ? listUserTokens(deps.db, userId) : Promise.resolve([]),
+    listUserCredentialDescriptors(deps.db, userId),
+    hasUsableTap(deps.db, userId, nowOf(deps)),
+  ]);
+  const oathModes = [...new Set(tokens.filter((t) => t.status === 'activated').map((t) => (t.kind === 'hardware' ? 'hardwareOath' : 'softwareOath')))];
+  const all: Array<{ method: SignInMethod; modes: string[] }> = [
+    { method: 'oath', modes: oathModes },
+    { method: 'passkey', modes: passkeys.length ? ['fido2'] : [] },
+    { method: 'tap', modes: tap ? ['temporaryAccessPassOneTime', 'temporaryAccessPassMultiUse'] : [] },
+  ];
+  return all.filter((c) => c.modes.length && !used.has(c.method));
+}
+
+/** What is required, in plain words: the strengths (or controls) of the policies that need more, and per-user MFA. */
+function requiredText(evaluation: Evaluation, perUserMissing: boolean): string {
+  const names = new Set<string>();
+  if (evaluation.decision.decision === 'needs')
+    for (const n of evaluation.decision.needs)
+      for (const way of n.anyOf) for (const r of way) names.add(r.kind === 'authenticationStrength' ? r.displayName : r.kind === 'compliantDevice' ? 'a compliant device' : r.control);
+  if (perUserMissing) names.add('Multifactor authentication');
+  return [...names].join(' or ') || 'a stronger sign-in';
+}
+
+const USED: Record<string, string> = { password: 'a password', passkey: 'a passkey', tap: 'a Temporary Access Pass', oath: 'a verification code', bootstrapLink: 'a setup link' };
+
+/**
+ * Conditional Access after each verification (issue 4 item 4): evaluates the app being signed
+ * into (the interaction's client id) with the methods performed so far, and per-user MFA
+ * (issue 5 item 5). Allow → the flow stays complete. Block → `failed` with the reason. Needs
+ * more → `chooseSecondFactor` offering the user's methods that would satisfy it (each tried
+ * through the engine); when none would, the registration interrupt takes over if it can,
+ * otherwise the flow fails and the user is told why. Every outcome is written to the sign-in log.
+ */
+export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, req: RequestFacts): Promise<StoredFlow> {
+  if (flow.state !== 'complete' || !flow.userId) return flow;
+  const now = nowOf(deps);
+  const performed = modesOf(flow.methodsPerformed);
+  const evaluate = (modes: readonly PerformedMode[]) =>
+    evaluateSignIn({ db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now });
+  const [evaluation, perUser, compiled] = await Promise.all([evaluate(performed), perUserMfaState(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
+  const perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
+  const d = evaluation.decision;
+  const log = (errorCode: number, failureReason: string | null) => logAttempt(deps.db, ctx, flow, { errorCode, failureReason, outcomes: evaluation.policies, compiled, now });
+
+  if (d.decision === 'allow' && !perUserMissing) {
+    await log(SIGNIN_ERROR.success, null);
+    return flow;
+  }
+  if (d.decision === 'block') {
+    const names = evaluation.policies.filter((p) => d.blockedBy.includes(p.id)).map((p) => p.displayName);
+    const reason = `Your organisation's access policy blocks signing in to this app (${names.join(', ')}). Ask your administrator if you need access.`;
+    await log(SIGNIN_ERROR.blockedByCa, reason);
+    await applyEvents(deps, flow, [{ type: 'denied', reason }]);
+    throw new SignInError('accessBlocked', reason, { details: { policies: d.blockedBy } });
+  }
+
+  const required = requiredText(evaluation, perUserMissing);
+  const offered: SignInMethod[] = [];
+  for (const c of await candidatesOf(deps, flow))
+    for (const mode of c.modes) {
+      const more = [...performed, { mode, at: now.toISOString() }];
+      if ((await evaluate(more)).decision.decision === 'allow' && (perUser === 'disabled' || mfaDone(more))) {
+        offered.push(c.method);
+        break;
+      }
+    }
+  if (offered.length) {
+    const reason = `This app requires ${required}. Verify your identity once more to continue.`;
+    await log(SIGNIN_ERROR.strongAuthRequired, reason);
+    return applyEvents(deps, flow, [{ type: 'secondFactorRequired', methodsOffered: offered, reason }]);
+  }
+  // Nothing the user holds satisfies it: registering a passkey may (the interrupt decides), otherwise refuse with the reason.
+  if ((await registrationNeedOf(deps, flow, req)).kind === 'required') {
+    await log(SIGNIN_ERROR.strongAuthRequired, `This app requires ${required}; the user must register a passkey first.`);
+    return flow;
+  }
+  const used = [...new Set(flow.methodsPerformed.map((p) => USED[p.method] ?? p.method))].join(' and ');
+  const reason = `This app requires ${required}. Signing in with ${used} does not satisfy it, and you have no other sign-in method that does. Ask your administrator for help.`;
+  await log(SIGNIN_ERROR.blockedByCa, reason);
+  await applyEvents(deps, flow, [{ type: 'denied', reason }]);
+  throw new SignInError('accessBlocked', reason, { details: { policies: d.decision === 'needs' ? d.needs.map((n) => n.policyId) : [] } });
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, RawBuilder } from 'kysely';
+import type { DB } from '../store/schema.ts';
+
+/** Graph `appliedConditionalAccessPolicy` (the per-policy result of one sign-in). */
+export interface AppliedPolicy {
+  id: string;
+  displayName: string;
+  result: string;
+  enforcedGrantControls: string[];
+}
+
+/** Graph `authenticationDetail`. */
+export interface AuthenticationDetail {
+  authenticationMethod: string;
+  succeeded: boolean;
+  authenticationStepDateTime: string;
+}
+
+/** One sign-in attempt, as written (Graph `signIn` without the derived fields). */
+export interface SignInLogEntry {
+  flowId: string | null;
+  userId: string | null;
+  userPrincipalName: string | null;
+  appId: string;
+  ipAddress: string | null;
+  /** 0 = success; Entra's AADSTS numbers otherwise (docs/signin-logs.md). */
+  errorCode: number;
+  failureReason: string | null;
+  conditionalAccessStatus: 'success' | 'failure' | 'notApplied';
+  appliedConditionalAccessPolicies: AppliedPolicy[];
+  authenticationDetails: AuthenticationDetail[];
+  authenticationRequirement: 'singleFactorAuthentication' | 'multiFactorAuthentication';
+  correlationId: string | null;
+  at: Date;
+}
+
+/** Graph `signIn` as `GET /auditLogs/signIns` returns it. */
+export interface SignInLogRow {
+  id: string;
+  createdDateTime: string;
+  userId: string | null;
+  userPrincipalName: string | null;
+  appId: string;
+  appDisplayName: string | null;
+  ipAddress: string | null;
+  clientAppUsed: string;
+  status: { errorCode: number; failureReason: string | null };
+  conditionalAccessStatus: string;
+  appliedConditionalAccessPolicies: AppliedPolicy[];
+  authenticationDetails: AuthenticationDetail[];
+  authenticationRequirement: string;
+  correlationId: string | null;
+}
+
+/** Appends one row (the log is append-only: nothing updates or deletes rows). The app's name is copied at write time. */
+export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promise<void> {
+  const app = await db.selectFrom('applications').select('display_name').where('app_id', '=', e.appId).executeTakeFirst();
+  await db
+    .insertInto('signin_log')
+    .values({
+      id: randomUUID(),
+      created_at: e.at,
+      flow_id: e.flowId,
+      user_id: e.userId,
+      user_principal_name: e.userPrincipalName?.slice(0, 256) ?? null,
+      app_id: e.appId,
+      app_display_name: app?.display_name ?? (e.appId === 'latchkey-console' ? 'Latchkey console' : null),
+      ip_address: e.ipAddress,
+      error_code: e.errorCode,
+      failure_reason: e.failureReason,
+      conditional_access_status: e.conditionalAccessStatus,
+      applied_policies: JSON.stringify(e.appliedConditionalAccessPolicies),
+      authentication_details: JSON.stringify(e.authenticationDetails),
+      authentication_requirement: e.authenticationRequirement,
+      correlation_id: e.correlationId,
+    })
+    .execute();
+}
+
+type Row = { [K in keyof DB['signin_log']]: any };
+const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function toRow(r: Row): SignInLogRow {
+  return {
+    id: r.id,
+    createdDateTime: new Date(r.created_at).toISOString(),
+    userId: r.user_id,
+    userPrincipalName: r.user_principal_name,
+    appId: r.app_id,
+    appDisplayName: r.app_display_name,
+    ipAddress: r.ip_address,
+    clientAppUsed: r.client_app_used,
+    status: { errorCode: Number(r.error_code), failureReason: r.failure_reason },
+    conditionalAccessStatus: r.conditional_access_status,
+    appliedConditionalAccessPolicies: json(r.applied_policies),
+    authenticationDetails: json(r.authentication_details),
+    authenticationRequirement: r.authentication_requirement,
+    correlationId: r.correlation_id,
+  };
+}
+
+/**
+ * Newest first, keyset-paged on (created_at, id): `after` is the last row of the previous page.
+ * `where` is the compiled `$filter` (odata/sql.ts over the columns of `SIGNIN_LOG_FILTER`).
+ */
+export async function listSignInLogs(
+  db: Kysely<DB>,
+  o: { top: number; after?: { at: Date; id: string } | undefined; where?: RawBuilder<boolean> | undefined },
+): Promise<SignInLogRow[]> {
+  let q = db.selectFrom('signin_log').selectAll();
+  if (o.where) q = q.where(o.where);
+  if (o.after) {
+    const { at, id } = o.after;
+    q = q.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(o.top).execute();
+  return rows.map((r) => toRow(r as Row));
+}
