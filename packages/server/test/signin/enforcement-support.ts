@@ -1,0 +1,56 @@
+import { expect } from 'vitest';
+import type { TestServer } from '../support/server.ts';
+import { setPassword } from '../../src/methods/password/setPassword.ts';
+import { createDevice } from '../../src/methods/oath/devices.ts';
+import { activateToken } from '../../src/methods/oath/activateToken.ts';
+import { ctx, newUser } from './support.ts';
+import { newSecret, otpauthCode } from '../oath/support.ts';
+
+export const CA = '/api/v1/identity/conditionalAccess/policies?confirmLockout=true';
+export const STRENGTHS = '/api/v1/identity/conditionalAccess/authenticationStrength/policies';
+export const MFA = '00000000-0000-0000-0000-000000000002';
+export const PHISHING_RESISTANT = '00000000-0000-0000-0000-000000000004';
+export const PASSWORD = 'Correct-horse-42!';
+
+/** A user with a password and an activated hardware token (activated a step ago, so the current code is fresh). */
+export async function userWithToken(server: TestServer): Promise<{ id: string; upn: string; code: (ms?: number) => string }> {
+  const db = server.runtime.store.db;
+  const user = await newUser(server);
+  await setPassword(db, ctx, user.id, PASSWORD);
+  const secret = newSecret();
+  const device = await createDevice({ db, envelope: server.runtime.envelope }, ctx, { serialNumber: `HW-${user.id.slice(0, 8)}`, secretKey: secret, assignTo: user.id });
+  const earlier = Date.now() - 60_000;
+  await activateToken({ db, envelope: server.runtime.envelope }, ctx, { tokenId: device.id, kind: 'hardware', verificationCode: otpauthCode(secret, earlier), now: new Date(earlier) });
+  return { ...user, code: (ms = Date.now()) => otpauthCode(secret, ms) };
+}
+
+/** A Conditional Access policy for one user and one app (so tests in one server do not meet). */
+export async function caPolicy(
+  server: TestServer,
+  o: { name: string; userId: string; appId: string; state?: string; block?: boolean; strength?: string; mfa?: boolean },
+): Promise<string> {
+  const res = await server.api(CA, {
+    body: {
+      displayName: o.name,
+      state: o.state ?? 'enabled',
+      conditions: { clientAppTypes: ['all'], users: { includeUsers: [o.userId] }, applications: { includeApplications: [o.appId] } },
+      grantControls: o.block
+        ? { operator: 'OR', builtInControls: ['block'] }
+        : { operator: 'OR', builtInControls: o.mfa ? ['mfa'] : [], ...(o.strength ? { authenticationStrength: { id: o.strength } } : {}) },
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+/** A custom strength `password,hardwareOath` (entra-spec §2.4). */
+export async function passwordHardwareOathStrength(server: TestServer): Promise<string> {
+  const res = await server.api(STRENGTHS, { body: { displayName: `Pwd + hw token ${crypto.randomUUID().slice(0, 6)}`, allowedCombinations: ['password,hardwareOath'] } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+
+/** The sign-in log rows of a user, newest first (straight from the table). */
+export async function logRowsOf(server: TestServer, userId: string) {
+  return server.runtime.store.db.selectFrom('signin_log').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../support/stores.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { setPerUserMfaState } from '../../src/methods/oath/perUserMfa.ts';
+import { beginSignIn, ctx, registerApp } from './support.ts';
+import { caPolicy, logRowsOf, MFA, PASSWORD, PHISHING_RESISTANT, passwordHardwareOathStrength, userWithToken } from './enforcement-support.ts';
+
+/**
+ * Issue 4 item 4 and issue 5 ("password + hardware token satisfies a policy requiring
+ * password,hardwareOath and the MFA built-in; it does not satisfy phishing-resistant"), through
+ * the real sign-in endpoints, the real OIDC provider and a code computed by `otpauth`.
+ */
+for (const kind of STORE_KINDS) {
+  describe(`sign-in enforcement [${kind}]`, () => {
+    let server: TestServer;
+    let rp: Awaited<ReturnType<typeof registerApp>>;
+    beforeAll(async () => {
+      server = await startTestServer(kind);
+      rp = await registerApp(server);
+    });
+    afterAll(async () => server?.close());
+
+    it('password alone gets the second-factor step; password + hardware token completes with the MFA acr and amr pwd+otp+mfa', async () => {
+      const user = await userWithToken(server);
+      const strength = await passwordHardwareOathStrength(server);
+      const policyId = await caPolicy(server, { name: 'Shop floor: password + hardware token', userId: user.id, appId: rp.appId, strength });
+      const b = await beginSignIn(server, rp);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const p = await b.post('password', { password: PASSWORD });
+      expect(p.status).toBe(200);
+      expect(p.body).toMatchObject({ state: 'chooseSecondFactor', methods: ['oath'] });
+      expect(p.body.reason).toContain('Pwd + hw token');
+      expect(p.body.redirectTo).toBeUndefined();
+
+      const wrong = await b.post('oath', { code: user.code(Date.now() - 10 * 60_000) });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error.details).toMatchObject({ reason: 'oathRefused', oathReason: 'OathCodeIncorrect' });
+      // The wrong code counts towards smart lockout (the account's counter).
+      const lock = await server.runtime.store.db.selectFrom('signin_lockouts').select('failures').where('account_key', '=', `user:${user.id}`).executeTakeFirst();
+      expect(Number(lock?.failures)).toBe(1);
+
+      const ok = await b.post('oath', { code: user.code() });
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body.redirectTo).toBeTruthy();
+      const claims = (await b.finish(ok.body.redirectTo)).claims()!;
+      expect(claims.sub).toBe(user.id);
+      expect(claims.acr).toBe(MFA);
+      expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
+
+      const rows = await logRowsOf(server, user.id);
+      expect(rows.map((r) => Number(r.error_code))).toEqual([0, 500121, 50074]);
+      const applied = (r: (typeof rows)[number]) => (typeof r.applied_policies === 'string' ? JSON.parse(r.applied_policies) : r.applied_policies);
+      expect(applied(rows[0]!).find((a: { id: string }) => a.id === policyId)).toMatchObject({ result: 'success', enforcedGrantControls: ['RequireAuthenticationStrength'] });
+      expect(applied(rows[2]!).find((a: { id: string }) => a.id === policyId)).toMatchObject({ result: 'failure' });
+      expect(rows[0]!.authentication_requirement).toBe('multiFactorAuthentication');
+    });
+
+    it('password + hardware token does not satisfy phishing-resistant MFA: the user is told why, the attempt is logged', async () => {
+      const user = await userWithToken(server);
+      const app = await registerApp(server);
+      await caPolicy(server, { name: 'Phishing-resistant for admins', userId: user.id, appId: app.appId, strength: PHISHING_RESISTANT });
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const p = await b.post('password', { password: PASSWORD });
+      expect(p.status).toBe(403);
+      expect(p.body.error.details.reason).toBe('accessBlocked');
+      expect(p.body.error.message).toContain('Phishing-resistant MFA');
+      expect(p.body.error.message).toContain('does not satisfy it');
+      // The flow is over: a code cannot complete it.
+      expect((await b.post('oath', { code: user.code() })).status).toBe(400);
+      const [row] = await logRowsOf(server, user.id);
+      expect(Number(row!.error_code)).toBe(53003);
+      expect(row!.failure_reason).toContain('Phishing-resistant MFA');
+    });
+
+    it('a block policy fails the sign-in with the reason, logged with the policy result failure and control Block', async () => {
+      const user = await userWithToken(server);
+      const app = await registerApp(server);
+      const id = await caPolicy(server, { name: 'Block contractors', userId: user.id, appId: app.appId, block: true });
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const p = await b.post('password', { password: PASSWORD });
+      expect(p.status).toBe(403);
+      expect(p.body.error.message).toContain('Block contractors');
+      const [row] = await logRowsOf(server, user.id);
+      expect(Number(row!.error_code)).toBe(53003);
+      expect(row!.conditional_access_status).toBe('failure');
+      const applied = typeof row!.applied_policies === 'string' ? JSON.parse(row!.applied_policies) : row!.applied_policies;
+      expect(applied.find((a: { id: string }) => a.id === id)).toMatchObject({ result: 'failure', enforcedGrantControls: ['Block'] });
+    });
+
+    it('report-only: logged with reportOnlyFailure, not enforced', async () => {
+      const user = await userWithToken(server);
+      const app = await registerApp(server);
+      const id = await caPolicy(server, { name: 'Report-only block', userId: user.id, appId: app.appId, block: true, state: 'enabledForReportingButNotEnforced' });
+      const mfaId = await caPolicy(server, { name: 'Report-only MFA', userId: user.id, appId: app.appId, mfa: true, state: 'enabledForReportingButNotEnforced' });
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const p = await b.post('password', { password: PASSWORD });
+      expect(p.status).toBe(200);
+      expect(p.body.redirectTo).toBeTruthy();
+      const [row] = await logRowsOf(server, user.id);
+      expect(Number(row!.error_code)).toBe(0);
+      expect(row!.conditional_access_status).toBe('notApplied');
+      const applied = typeof row!.applied_policies === 'string' ? JSON.parse(row!.applied_policies) : row!.applied_policies;
+      expect(applied.find((a: { id: string }) => a.id === id)).toMatchObject({ result: 'reportOnlyFailure' });
+      expect(applied.find((a: { id: string }) => a.id === mfaId)!.result).toMatch(/^reportOnly(Interrupted|Failure)$/);
+    });
+
+    it('per-user MFA enforced: a second factor is required with no Conditional Access policy', async () => {
+      const user = await userWithToken(server);
+      const app = await registerApp(server);
+      await setPerUserMfaState(server.runtime.store.db, ctx, user.id, 'enforced');
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const p = await b.post('password', { password: PASSWORD });
+      expect(p.body).toMatchObject({ state: 'chooseSecondFactor', methods: ['oath'] });
+      expect(p.body.reason).toContain('Multifactor authentication');
+      const ok = await b.post('oath', { code: user.code() });
+      expect(ok.status).toBe(200);
+      expect((await b.finish(ok.body.redirectTo)).claims()!.acr).toBe(MFA);
+    });
+
+    it('a user without per-user MFA or a policy signs in with the password alone (acr 0)', async () => {
+      const user = await userWithToken(server);
+      const app = await registerApp(server);
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const p = await b.post('password', { password: PASSWORD });
+      expect(p.status).toBe(200);
+      const claims = (await b.finish(p.body.redirectTo)).claims()!;
+      expect(claims.acr).toBe('0');
+      expect(claims.amr).toEqual(['pwd']);
+    });
+
+    it('rejected requests write nothing: a malformed code, and a code before the second-factor step', async () => {
+      const user = await userWithToken(server);
+      const app = await registerApp(server);
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const before = (await logRowsOf(server, user.id)).length;
+      expect((await b.post('oath', { code: 'abc' })).status).toBe(400);
+      expect((await b.post('oath', { code: '123456', extra: 1 })).status).toBe(400);
+      expect((await logRowsOf(server, user.id)).length).toBe(before);
+      const lock = await server.runtime.store.db.selectFrom('signin_lockouts').select('failures').where('account_key', '=', `user:${user.id}`).executeTakeFirst();
+      expect(lock).toBeUndefined();
+      // oath is not offered before a second factor is asked for.
+      const early = await b.post('oath', { code: user.code() });
+      expect(early.status).toBe(400);
+      expect(early.body.error.details.reason).toBe('wrongStep');
+    });
+  });
+}
