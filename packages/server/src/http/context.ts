@@ -27,7 +27,10 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler: a valid bearer token holding the permission, else 401/403. */
+/**
+ * onRequest hook: a valid bearer token holding the permission, else 401/403. Runs before the body
+ * is parsed and validated, so an anonymous caller learns nothing from validation errors.
+ */
 export function requires(tokens: TokenVerifier, permission: Permission) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;

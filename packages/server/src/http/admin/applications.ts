@@ -32,7 +32,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.get(
     '/applications',
     {
-      preHandler: requires(deps.tokens, 'applications.read'),
+      onRequest: requires(deps.tokens, 'applications.read'),
       schema: {
         tags,
         summary: 'List applications',
@@ -67,7 +67,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.post(
     '/applications',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: { tags, summary: 'Register an application', body: applicationInput, response: { 201: application } },
     },
     async (request, reply) => reply.code(201).send(await createApplication(db, contextOf(request), request.body)),
@@ -76,7 +76,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.get(
     '/applications/:id',
     {
-      preHandler: requires(deps.tokens, 'applications.read'),
+      onRequest: requires(deps.tokens, 'applications.read'),
       schema: { tags, summary: 'Get an application', params, response: { 200: application } },
     },
     async (request) => getApplication(db, request.params.id),
@@ -85,7 +85,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.patch(
     '/applications/:id',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: { tags, summary: 'Update an application', params, body: applicationInput.partial(), response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -97,7 +97,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.delete(
     '/applications/:id',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: { tags, summary: 'Delete an application with its secrets and service principal', params, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -109,7 +109,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.post(
     '/applications/:id/addPassword',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: {
         tags,
         summary: 'Add a client secret; the response is the only time secretText is shown',
@@ -132,7 +132,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
   r.post(
     '/applications/:id/removePassword',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: {
         tags,
         summary: 'Remove a client secret',

@@ -34,7 +34,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   r.get(
     '/policies/authenticationMethodsPolicy',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'Get the authentication methods policy', response: { 200: policyResponse } },
     },
     async (_request, reply) => {
@@ -47,7 +47,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   r.patch(
     '/policies/authenticationMethodsPolicy',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
         summary: "Update the policy's own properties (registration campaign, migration state)",
@@ -68,7 +68,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   r.delete(
     '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
         summary: "Revert one method's configuration to Entra's default",
@@ -88,7 +88,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   r.post(
     '/policies/authenticationMethodsPolicy/evaluate',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: {
         tags,
         summary: 'Which methods the policy lets one user use and register, with the reason for each (Latchkey extension)',
@@ -102,7 +102,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   r.get(
     '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'Get one authentication method configuration', params, response: { 200: configurationResponse } },
     },
     async (request, reply) => {
@@ -115,7 +115,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
   r.patch(
     '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
         summary: 'Update one authentication method configuration (must include its @odata.type)',

@@ -19,7 +19,7 @@ export async function registerAuthenticationRequirementsRoutes(api: FastifyInsta
   r.get(
     '/users/:userId/authentication/requirements',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: { tags, summary: "A user's per-user MFA state", params, response: { 200: z.object({ perUserMfaState: state }) } },
     },
     async (request) => getRequirements(db, request.params.userId),
@@ -28,7 +28,7 @@ export async function registerAuthenticationRequirementsRoutes(api: FastifyInsta
   r.patch(
     '/users/:userId/authentication/requirements',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Set a user's per-user MFA state",

@@ -38,7 +38,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
     r.get(
       path,
       {
-        preHandler: read,
+        onRequest: read,
         schema: {
           tags,
           summary: "List authentication strengths ($filter=policyType eq 'builtIn' | 'custom')",
@@ -64,14 +64,14 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
     );
     r.get(
       `${path}/:id`,
-      { preHandler: read, schema: { tags, summary: 'Get an authentication strength', params, response: { 200: strength } } },
+      { onRequest: read, schema: { tags, summary: 'Get an authentication strength', params, response: { 200: strength } } },
       async (request) => getStrength(db, request.params.id),
     );
   }
   r.post(
     base,
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Create a custom authentication strength', body: createBody, response: { 201: strength } },
     },
     async (request, reply) => reply.code(201).send(await createStrength(db, contextOf(request), request.body)),
@@ -79,7 +79,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.patch(
     `${base}/:id`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Update name or description of a custom strength', params, body: patchBody, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -90,7 +90,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.post(
     `${base}/:id/updateAllowedCombinations`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Replace the allowed combinations of a custom strength (lockout-guarded: ?confirmLockout=true)',
@@ -114,7 +114,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.delete(
     `${base}/:id`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Delete a custom strength (not while a policy uses it)', params, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -125,7 +125,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.get(
     `${base}/:id/usage`,
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'Conditional Access policies that use this strength',
@@ -140,7 +140,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   );
   r.get(
     `${base}/:id/combinationConfigurations`,
-    { preHandler: read, schema: { tags, summary: 'List combination configurations', params, response: { 200: collection } } },
+    { onRequest: read, schema: { tags, summary: 'List combination configurations', params, response: { 200: collection } } },
     async (request) => ({
       '@odata.context': ctxUrl('combinationConfigurations'),
       value: (await getStrength(db, request.params.id)).combinationConfigurations,
@@ -149,7 +149,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.post(
     `${base}/:id/combinationConfigurations`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Restrict fido2 to listed AAGUIDs (custom strengths only; lockout-guarded: ?confirmLockout=true)',
@@ -175,7 +175,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.delete(
     `${base}/:id/combinationConfigurations/:configId`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Delete a combination configuration',
@@ -191,7 +191,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.get(
     `${root}/combinations`,
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'Every valid combination of authentication method modes',
@@ -206,7 +206,7 @@ export async function registerAuthenticationStrengthRoutes(api: FastifyInstance,
   r.get(
     `${root}/authenticationMethodModes`,
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'Every authentication method mode',

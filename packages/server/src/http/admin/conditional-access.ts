@@ -36,7 +36,7 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
 
   r.get(
     base,
-    { preHandler: read, schema: { tags, summary: 'List Conditional Access policies', response: { 200: collection } } },
+    { onRequest: read, schema: { tags, summary: 'List Conditional Access policies', response: { 200: collection } } },
     async () => ({
       '@odata.context': `${deps.config.publicUrl.origin}/api/v1/$metadata#identity/conditionalAccess/policies`,
       value: await listConditionalAccessPolicies(db),
@@ -45,14 +45,14 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
 
   r.get(
     `${base}/:id`,
-    { preHandler: read, schema: { tags, summary: 'Get a Conditional Access policy', params, response: { 200: policyResponse } } },
+    { onRequest: read, schema: { tags, summary: 'Get a Conditional Access policy', params, response: { 200: policyResponse } } },
     async (request) => getConditionalAccessPolicy(db, request.params.id),
   );
 
   r.post(
     base,
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Create a Conditional Access policy (Graph JSON; an Entra export pastes in)',
@@ -70,7 +70,7 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
   r.patch(
     `${base}/:id`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: {
         tags,
         summary: 'Update a Conditional Access policy',
@@ -89,7 +89,7 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
   r.delete(
     `${base}/:id`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Delete a Conditional Access policy', params, querystring: confirmQuerySchema, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -101,7 +101,7 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
   r.post(
     '/identity/conditionalAccess/evaluate',
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'What If: which policies apply to a described sign-in, and why (Graph beta shape)',
@@ -118,7 +118,7 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
   r.post(
     '/identity/conditionalAccess/analyze',
     {
-      preHandler: read,
+      onRequest: read,
       schema: {
         tags,
         summary: 'Lockout analysis: every user × every app and the registration action (Latchkey)',
@@ -136,7 +136,7 @@ export async function registerConditionalAccessRoutes(api: FastifyInstance, deps
 
   r.get(
     '/identity/conditionalAccess/analyze/:id',
-    { preHandler: read, schema: { tags, summary: 'Progress and result of a lockout analysis job', params, response: { 200: job } } },
+    { onRequest: read, schema: { tags, summary: 'Progress and result of a lockout analysis job', params, response: { 200: job } } },
     async (request) => {
       const found = findAnalysisJob(request.params.id);
       if (!found) throw notFound('analysisJob', request.params.id);

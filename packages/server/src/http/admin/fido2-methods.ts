@@ -20,17 +20,17 @@ export async function registerFido2MethodRoutes(api: FastifyInstance, deps: AppD
   const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
 
   r.get('/users/:userId/authentication/fido2Methods', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+    onRequest: requires(deps.tokens, 'userAuthMethods.read'),
     schema: { tags, summary: "List a user's passkeys (FIDO2 methods)", params: userParams, response: { 200: z.object({ value: z.array(fido2Method) }) } },
   }, async (request) => ({ value: await listFido2Methods(db, request.params.userId) }));
 
   r.get('/users/:userId/authentication/fido2Methods/:methodId', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+    onRequest: requires(deps.tokens, 'userAuthMethods.read'),
     schema: { tags, summary: "Get one of a user's passkeys", params: methodParams, response: { 200: fido2Method } },
   }, async (request) => getFido2Method(db, request.params.userId, request.params.methodId));
 
   r.delete('/users/:userId/authentication/fido2Methods/:methodId', {
-    preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+    onRequest: requires(deps.tokens, 'userAuthMethods.write'),
     schema: { tags, summary: "Delete one of a user's passkeys", params: methodParams, response: { 204: z.null().describe('Deleted') } },
   }, async (request, reply) => {
     await deleteFido2Method(db, contextOf(request), request.params.userId, request.params.methodId);

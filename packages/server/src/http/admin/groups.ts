@@ -31,7 +31,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.get(
     '/groups',
     {
-      preHandler: requires(deps.tokens, 'groups.read'),
+      onRequest: requires(deps.tokens, 'groups.read'),
       schema: {
         tags,
         summary: 'List groups (keyset-paged by id)',
@@ -54,7 +54,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.post(
     '/groups',
     {
-      preHandler: requires(deps.tokens, 'groups.write'),
+      onRequest: requires(deps.tokens, 'groups.write'),
       schema: { tags, summary: 'Create a security group', body: groupCreateSchema, response: { 201: graphGroupSchema } },
     },
     async (request, reply) => {
@@ -70,7 +70,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.get(
     '/groups/:groupId',
     {
-      preHandler: requires(deps.tokens, 'groups.read'),
+      onRequest: requires(deps.tokens, 'groups.read'),
       schema: { tags, summary: 'Get a group', params, querystring: selectQuerySchema, response: { 200: graphGroupSchema.partial() } },
     },
     async (request) => {
@@ -82,7 +82,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.patch(
     '/groups/:groupId',
     {
-      preHandler: requires(deps.tokens, 'groups.write'),
+      onRequest: requires(deps.tokens, 'groups.write'),
       schema: {
         tags,
         summary: 'Update a group; members@odata.bind adds up to 20 members, all or nothing',
@@ -100,7 +100,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.delete(
     '/groups/:groupId',
     {
-      preHandler: requires(deps.tokens, 'groups.write'),
+      onRequest: requires(deps.tokens, 'groups.write'),
       schema: { tags, summary: 'Delete a group', params, response: { 204: z.null().describe('Deleted') } },
     },
     async (request, reply) => {
@@ -115,7 +115,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
     r.get(
       `/groups/:groupId/${segment}`,
       {
-        preHandler: requires(deps.tokens, 'groups.read'),
+        onRequest: requires(deps.tokens, 'groups.read'),
         schema: {
           tags,
           summary: `${segment} of a group`,
@@ -138,7 +138,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.post(
     '/groups/:groupId/members/$ref',
     {
-      preHandler: requires(deps.tokens, 'groupMembers.write'),
+      onRequest: requires(deps.tokens, 'groupMembers.write'),
       schema: {
         tags,
         summary: 'Add a user or group as a member',
@@ -156,7 +156,7 @@ export async function registerGroupRoutes(api: FastifyInstance, deps: AppDeps): 
   r.delete(
     '/groups/:groupId/members/:memberId/$ref',
     {
-      preHandler: requires(deps.tokens, 'groupMembers.write'),
+      onRequest: requires(deps.tokens, 'groupMembers.write'),
       schema: {
         tags,
         summary: 'Remove a direct member',

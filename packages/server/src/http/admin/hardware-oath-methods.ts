@@ -32,7 +32,7 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   r.get(
     base,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: {
         tags,
         summary: "List a user's hardware OATH tokens",
@@ -46,7 +46,7 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   r.post(
     base,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: 'Assign a hardware OATH token to the user',
@@ -64,7 +64,7 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   r.get(
     `${base}/:methodId`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: { tags, summary: "Get one of a user's hardware OATH tokens", params: methodParams, response: { 200: hardwareOathMethod } },
     },
     async (request) => getHardwareMethod(db, request.params.userId, request.params.methodId),
@@ -73,7 +73,7 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   r.delete(
     `${base}/:methodId`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: 'Unassign a hardware OATH token (it returns to the inventory as available)',
@@ -90,7 +90,7 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   r.post(
     `${base}/:methodId/activate`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Activate the user's token with the code it shows now",
@@ -114,7 +114,7 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   r.post(
     '/users/:userId/authentication/verifyOathCode',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Check a code from one of the user's activated OATH tokens (replay-protected; counts towards lockout)",

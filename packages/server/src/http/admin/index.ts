@@ -20,6 +20,8 @@ import { registerSoftwareOathMethodRoutes } from './software-oath-methods.ts';
 import { registerAuthenticationRequirementsRoutes } from './authentication-requirements.ts';
 import { registerMeOathRoutes } from '../me/oath.ts';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass.ts';
+import { registerSignInLogRoutes } from './signin-logs.ts';
+import { registerMeTemporaryAccessPassRoutes } from '../me/temporary-access-pass.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -48,4 +50,6 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerAuthenticationRequirementsRoutes(api, deps);
   await registerMeOathRoutes(api, deps);
   await registerTemporaryAccessPassRoutes(api, deps);
+  await registerSignInLogRoutes(api, deps);
+  await registerMeTemporaryAccessPassRoutes(api, deps);
 }

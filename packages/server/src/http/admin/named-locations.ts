@@ -18,23 +18,23 @@ export async function registerNamedLocationRoutes(api: FastifyInstance, deps: Ap
   const params = z.object({ id: z.string().min(1).max(64) });
   const base = '/identity/conditionalAccess/namedLocations';
 
-  r.get(base, { preHandler: read, schema: { tags, summary: 'List named locations', response: { 200: collection } } }, async () => ({
+  r.get(base, { onRequest: read, schema: { tags, summary: 'List named locations', response: { 200: collection } } }, async () => ({
     '@odata.context': `${deps.config.publicUrl.origin}/api/v1/$metadata#identity/conditionalAccess/namedLocations`,
     value: await listLocations(db),
   }));
   r.get(
     `${base}/:id`,
-    { preHandler: read, schema: { tags, summary: 'Get a named location', params, response: { 200: location } } },
+    { onRequest: read, schema: { tags, summary: 'Get a named location', params, response: { 200: location } } },
     async (request) => getLocation(db, request.params.id),
   );
   r.post(
     base,
-    { preHandler: write, schema: { tags, summary: 'Create a named location', body, response: { 201: location } } },
+    { onRequest: write, schema: { tags, summary: 'Create a named location', body, response: { 201: location } } },
     async (request, reply) => reply.code(201).send(await createLocation(db, contextOf(request), request.body)),
   );
   r.patch(
     `${base}/:id`,
-    { preHandler: write, schema: { tags, summary: 'Update a named location', params, body, response: { 204: z.null() } } },
+    { onRequest: write, schema: { tags, summary: 'Update a named location', params, body, response: { 204: z.null() } } },
     async (request, reply) => {
       await updateLocation(db, contextOf(request), request.params.id, request.body);
       return reply.code(204).send(null);
@@ -43,7 +43,7 @@ export async function registerNamedLocationRoutes(api: FastifyInstance, deps: Ap
   r.delete(
     `${base}/:id`,
     {
-      preHandler: write,
+      onRequest: write,
       schema: { tags, summary: 'Delete a named location (trusted ones must be untrusted first)', params, response: { 204: z.null() } },
     },
     async (request, reply) => {

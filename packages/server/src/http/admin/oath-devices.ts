@@ -41,7 +41,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
     r.get(
       base,
       {
-        preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+        onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
         schema: {
           tags,
           summary: 'List hardware OATH tokens',
@@ -62,7 +62,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
     r.post(
       base,
       {
-        preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+        onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
         schema: {
           tags,
           summary: 'Add a hardware OATH token (secretKey is write-only)',
@@ -96,7 +96,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
     r.post(
       `${base}/import`,
       {
-        preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+        onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
         bodyLimit: MAX_IMPORT_BYTES,
         schema: {
           tags,
@@ -140,7 +140,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   r.get(
     `${base}/:id`,
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'Get a hardware OATH token', params: idParams, response: { 200: hardwareOathDevice } },
     },
     async (request) => getDevice(db, request.params.id),
@@ -149,7 +149,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   r.delete(
     `${base}/:id`,
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: { tags, summary: 'Delete a hardware OATH token', params: idParams, response: { 204: z.null().describe('Deleted') } },
     },
     async (request, reply) => {
@@ -161,7 +161,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   r.post(
     `${base}/:id/activate`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: 'Activate an assigned token with the code it shows now',
@@ -184,7 +184,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   r.post(
     `${base}/:id/resync`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: 'Resynchronise a drifted token with two consecutive codes',
@@ -200,7 +200,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   r.get(
     '/oathSettings',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'OATH verification windows and lockout thresholds', response: { 200: oathSettings } },
     },
     async () => readOathSettings(db),
@@ -209,7 +209,7 @@ export async function registerOathDeviceRoutes(api: FastifyInstance, deps: AppDe
   r.patch(
     '/oathSettings',
     {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
         summary: 'Change OATH windows or lockout thresholds',

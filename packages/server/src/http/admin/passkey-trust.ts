@@ -26,7 +26,7 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
     const r = scope.withTypeProvider<ZodTypeProvider>();
 
     r.post('/passkeys/metadata', {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       bodyLimit: MAX_BLOB_BYTES,
       schema: {
         tags,
@@ -38,7 +38,7 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
     }, async (request) => importMetadataBlob(db, contextOf(request), request.body));
 
     r.get('/passkeys/metadata', {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'The last imported FIDO metadata BLOB', response: { 200: metadataImport.extend({ importedDateTime: z.string() }) } },
     }, async () => {
       const last = await lastMetadataImport(db);
@@ -47,12 +47,12 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
     });
 
     r.get('/passkeys/trustAnchors', {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.read'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'List custom passkey trust anchors', querystring: z.object({ usage: z.enum(['attestation', 'metadata']).optional() }), response: { 200: z.object({ value: z.array(trustAnchor) }) } },
     }, async (request) => ({ value: (await getTrustAnchors(db, request.query.usage)).map(toJson) }));
 
     r.post('/passkeys/trustAnchors', {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
         summary: 'Add a trust anchor (a CA certificate in PEM)',
@@ -66,7 +66,7 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
     }, async (request, reply) => reply.code(201).send(toJson(await addTrustAnchor(db, contextOf(request), request.body))));
 
     r.delete('/passkeys/trustAnchors/:id', {
-      preHandler: requires(deps.tokens, 'authMethodsPolicy.write'),
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: { tags, summary: 'Remove a trust anchor', params: z.object({ id: z.string().min(1).max(64) }), response: { 204: z.null().describe('Deleted') } },
     }, async (request, reply) => {
       await removeTrustAnchor(db, contextOf(request), request.params.id);

@@ -29,7 +29,7 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
   r.get(
     '/users/:userId/authentication/passwordMethods',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: {
         tags,
         summary: "List a user's password methods (empty when the user has no password)",
@@ -43,7 +43,7 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
   r.get(
     '/users/:userId/authentication/passwordMethods/:methodId',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: { tags, summary: "Get a user's password method", params: methodParams, response: { 200: passwordMethod } },
     },
     async (request) => {
@@ -57,7 +57,7 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
   r.post(
     '/users/:userId/authentication/methods/:methodId/resetPassword',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Set or reset a user's password (turns the password method on). Latchkey never generates one: newPassword is required.",
@@ -77,7 +77,7 @@ export async function registerPasswordMethodRoutes(api: FastifyInstance, deps: A
   r.delete(
     '/users/:userId/authentication/passwordMethods/:methodId',
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Turn a user's password off and forget it (Latchkey extension)",

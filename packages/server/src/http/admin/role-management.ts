@@ -33,7 +33,7 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   r.get(
     '/roleManagement/directory/roleDefinitions',
     {
-      preHandler: requires(deps.tokens, 'roles.read'),
+      onRequest: requires(deps.tokens, 'roles.read'),
       schema: { tags, summary: 'List the built-in directory roles', response: { 200: collectionSchema(roleDefinitionSchema) } },
     },
     async () => ({
@@ -45,7 +45,7 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   r.get(
     '/roleManagement/directory/roleDefinitions/:id',
     {
-      preHandler: requires(deps.tokens, 'roles.read'),
+      onRequest: requires(deps.tokens, 'roles.read'),
       schema: { tags, summary: 'Get a role definition by template id', params, response: { 200: roleDefinitionSchema } },
     },
     async (request) => definition(getRoleDefinition(request.params.id)),
@@ -54,7 +54,7 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   r.get(
     '/roleManagement/directory/roleAssignments',
     {
-      preHandler: requires(deps.tokens, 'roles.read'),
+      onRequest: requires(deps.tokens, 'roles.read'),
       schema: {
         tags,
         summary: 'List role assignments',
@@ -77,7 +77,7 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   r.post(
     '/roleManagement/directory/roleAssignments',
     {
-      preHandler: requires(deps.tokens, 'roles.write'),
+      onRequest: requires(deps.tokens, 'roles.write'),
       schema: {
         tags,
         summary: 'Assign a directory role to a user or a role-assignable group',
@@ -91,7 +91,7 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   r.get(
     '/roleManagement/directory/roleAssignments/:id',
     {
-      preHandler: requires(deps.tokens, 'roles.read'),
+      onRequest: requires(deps.tokens, 'roles.read'),
       schema: { tags, summary: 'Get a role assignment', params, response: { 200: roleAssignmentSchema } },
     },
     async (request) => getRoleAssignment(db, request.params.id),
@@ -100,7 +100,7 @@ export async function registerRoleManagementRoutes(api: FastifyInstance, deps: A
   r.delete(
     '/roleManagement/directory/roleAssignments/:id',
     {
-      preHandler: requires(deps.tokens, 'roles.write'),
+      onRequest: requires(deps.tokens, 'roles.write'),
       schema: { tags, summary: 'Remove a role assignment', params, response: { 204: z.null().describe('Removed') } },
     },
     async (request, reply) => {

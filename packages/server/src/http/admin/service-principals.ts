@@ -37,7 +37,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.get(
     '/servicePrincipals',
     {
-      preHandler: requires(deps.tokens, 'applications.read'),
+      onRequest: requires(deps.tokens, 'applications.read'),
       schema: {
         tags,
         summary: 'List service principals',
@@ -75,7 +75,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.post(
     '/servicePrincipals',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: {
         tags,
         summary: 'Create the service principal of an application',
@@ -89,7 +89,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.get(
     '/servicePrincipals/:id',
     {
-      preHandler: requires(deps.tokens, 'applications.read'),
+      onRequest: requires(deps.tokens, 'applications.read'),
       schema: { tags, summary: 'Get a service principal', params, response: { 200: servicePrincipal } },
     },
     async (request) => getServicePrincipal(db, request.params.id),
@@ -98,7 +98,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.patch(
     '/servicePrincipals/:id',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: {
         tags,
         summary: 'Enable or disable a service principal (a disabled one gets no tokens, and its tokens stop working)',
@@ -116,7 +116,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.delete(
     '/servicePrincipals/:id',
     {
-      preHandler: requires(deps.tokens, 'applications.write'),
+      onRequest: requires(deps.tokens, 'applications.write'),
       schema: { tags, summary: 'Delete a service principal with its grants and directory roles', params, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -128,7 +128,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.get(
     '/servicePrincipals/:id/appRoleAssignments',
     {
-      preHandler: requires(deps.tokens, 'applications.read'),
+      onRequest: requires(deps.tokens, 'applications.read'),
       schema: {
         tags,
         summary: 'Permissions granted to the service principal',
@@ -142,7 +142,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.post(
     '/servicePrincipals/:id/appRoleAssignments',
     {
-      preHandler: requires(deps.tokens, 'roles.write'),
+      onRequest: requires(deps.tokens, 'roles.write'),
       schema: {
         tags,
         summary: 'Grant an admin-API permission (application permission) to the service principal',
@@ -170,7 +170,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.delete(
     '/servicePrincipals/:id/appRoleAssignments/:assignmentId',
     {
-      preHandler: requires(deps.tokens, 'roles.write'),
+      onRequest: requires(deps.tokens, 'roles.write'),
       schema: {
         tags,
         summary: 'Revoke a granted permission',
@@ -187,7 +187,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.get(
     '/servicePrincipals/:id/directoryRoles',
     {
-      preHandler: requires(deps.tokens, 'roles.read'),
+      onRequest: requires(deps.tokens, 'roles.read'),
       schema: {
         tags,
         summary: 'Directory roles held by the service principal (Latchkey extension)',
@@ -209,7 +209,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.post(
     '/servicePrincipals/:id/directoryRoles',
     {
-      preHandler: requires(deps.tokens, 'roles.write'),
+      onRequest: requires(deps.tokens, 'roles.write'),
       schema: {
         tags,
         summary: 'Assign a directory role to the service principal (Latchkey extension)',
@@ -227,7 +227,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
   r.delete(
     '/servicePrincipals/:id/directoryRoles/:roleDefinitionId',
     {
-      preHandler: requires(deps.tokens, 'roles.write'),
+      onRequest: requires(deps.tokens, 'roles.write'),
       schema: {
         tags,
         summary: 'Remove a directory role from the service principal (Latchkey extension)',

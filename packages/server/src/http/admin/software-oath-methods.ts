@@ -21,7 +21,7 @@ export async function registerSoftwareOathMethodRoutes(api: FastifyInstance, dep
   r.get(
     base,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: {
         tags,
         summary: "List a user's authenticator apps (software OATH)",
@@ -35,7 +35,7 @@ export async function registerSoftwareOathMethodRoutes(api: FastifyInstance, dep
   r.get(
     `${base}/:methodId`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: { tags, summary: "Get one of a user's authenticator apps", params: methodParams, response: { 200: softwareOathMethod } },
     },
     async (request) => getSoftwareMethod(db, request.params.userId, request.params.methodId),
@@ -44,7 +44,7 @@ export async function registerSoftwareOathMethodRoutes(api: FastifyInstance, dep
   r.delete(
     `${base}/:methodId`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Delete one of a user's authenticator apps",

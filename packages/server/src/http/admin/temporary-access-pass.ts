@@ -39,7 +39,7 @@ export async function registerTemporaryAccessPassRoutes(api: FastifyInstance, de
   r.post(
     path,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: 'Issue a Temporary Access Pass (replaces the existing one); the pass is returned only here',
@@ -69,7 +69,7 @@ export async function registerTemporaryAccessPassRoutes(api: FastifyInstance, de
   r.get(
     path,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: {
         tags,
         summary: "List a user's Temporary Access Pass (zero or one); never the pass",
@@ -83,7 +83,7 @@ export async function registerTemporaryAccessPassRoutes(api: FastifyInstance, de
   r.get(
     `${path}/:methodId`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.read'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
       schema: { tags, summary: "Get a user's Temporary Access Pass; never the pass", params: methodParams, response: { 200: tapMethod } },
     },
     async (request) => getTemporaryAccessPass(db, request.params.userId, request.params.methodId),
@@ -92,7 +92,7 @@ export async function registerTemporaryAccessPassRoutes(api: FastifyInstance, de
   r.delete(
     `${path}/:methodId`,
     {
-      preHandler: requires(deps.tokens, 'userAuthMethods.write'),
+      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
       schema: {
         tags,
         summary: "Delete a user's Temporary Access Pass (valid, expired or used)",

@@ -29,7 +29,7 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
   r.get(
     '/users',
     {
-      preHandler: requires(deps.tokens, 'users.read'),
+      onRequest: requires(deps.tokens, 'users.read'),
       schema: {
         tags,
         summary: 'List users (keyset-paged by id)',
@@ -47,7 +47,7 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
   r.post(
     '/users',
     {
-      preHandler: requires(deps.tokens, 'users.write'),
+      onRequest: requires(deps.tokens, 'users.write'),
       schema: { tags, summary: 'Create a user', body: userCreateSchema, response: { 201: graphUserSchema } },
     },
     async (request, reply) => reply.code(201).send(await createUser(db, contextOf(request), request.body)),
@@ -56,7 +56,7 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
   r.get(
     '/users/:userId',
     {
-      preHandler: requires(deps.tokens, 'users.read'),
+      onRequest: requires(deps.tokens, 'users.read'),
       schema: {
         tags,
         summary: 'Get a user by id or userPrincipalName',
@@ -74,7 +74,7 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
   r.patch(
     '/users/:userId',
     {
-      preHandler: requires(deps.tokens, 'users.write'),
+      onRequest: requires(deps.tokens, 'users.write'),
       schema: {
         tags,
         summary: 'Update a user (accountEnabled:false disables sign-in)',
@@ -92,7 +92,7 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
   r.delete(
     '/users/:userId',
     {
-      preHandler: requires(deps.tokens, 'users.write'),
+      onRequest: requires(deps.tokens, 'users.write'),
       schema: {
         tags,
         summary: 'Delete a user with its memberships and role assignments',
@@ -111,7 +111,7 @@ export async function registerUserRoutes(api: FastifyInstance, deps: AppDeps): P
     r.get(
       `/users/:userId/${segment}`,
       {
-        preHandler: requires(deps.tokens, 'users.read'),
+        onRequest: requires(deps.tokens, 'users.read'),
         schema: {
           tags,
           summary: transitive ? 'Groups the user belongs to, directly or through nested groups' : 'Groups the user is a direct member of',

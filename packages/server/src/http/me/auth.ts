@@ -12,7 +12,7 @@ declare module 'fastify' {
 }
 
 /**
- * preHandler of `/me/*`: a valid user token of My Security Info (`scp` has `Latchkey.Me`) or of
+ * onRequest hook of `/me/*`: a valid user token of My Security Info (`scp` has `Latchkey.Me`) or of
  * the Control Center; the caller may act only on themselves, so no directory role is needed.
  * The token's `auth_time`/`amr` are read after the verifier has checked its signature.
  */

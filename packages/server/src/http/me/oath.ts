@@ -29,7 +29,7 @@ export async function registerMeOathRoutes(api: FastifyInstance, deps: AppDeps):
   const r = api.withTypeProvider<ZodTypeProvider>();
   const db = deps.store.db;
   const oath = { db, envelope: deps.envelope };
-  const preHandler = requiresMe(deps.tokens);
+  const onRequest = requiresMe(deps.tokens);
   const tags = ['me'];
   const me = (request: FastifyRequest) => request.principal!.id;
   const issuer = new URL(deps.config.publicUrl).hostname;
@@ -45,14 +45,14 @@ export async function registerMeOathRoutes(api: FastifyInstance, deps: AppDeps):
 
   r.get(
     '/me/authentication/softwareOathMethods',
-    { preHandler, schema: { tags, summary: 'My authenticator apps', response: { 200: z.object({ value: z.array(softwareOathMethod) }) } } },
+    { onRequest, schema: { tags, summary: 'My authenticator apps', response: { 200: z.object({ value: z.array(softwareOathMethod) }) } } },
     async (request) => ({ value: await listSoftwareMethods(db, me(request)) }),
   );
 
   r.post(
     '/me/authentication/softwareOathMethods',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         summary: 'Start registering an authenticator app: a new 160-bit seed, its otpauth:// URI and QR code (shown once)',
@@ -74,7 +74,7 @@ export async function registerMeOathRoutes(api: FastifyInstance, deps: AppDeps):
   r.post(
     '/me/authentication/softwareOathMethods/:methodId/activate',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         summary: 'Confirm an authenticator app with the code it shows',
@@ -98,7 +98,7 @@ export async function registerMeOathRoutes(api: FastifyInstance, deps: AppDeps):
   r.delete(
     '/me/authentication/softwareOathMethods/:methodId',
     {
-      preHandler,
+      onRequest,
       schema: { tags, summary: 'Delete one of my authenticator apps', params: idParams, response: { 204: z.null().describe('Deleted') } },
     },
     async (request, reply) => {
@@ -110,14 +110,14 @@ export async function registerMeOathRoutes(api: FastifyInstance, deps: AppDeps):
 
   r.get(
     '/me/authentication/hardwareOathMethods',
-    { preHandler, schema: { tags, summary: 'My hardware tokens', response: { 200: z.object({ value: z.array(hardwareOathMethod) }) } } },
+    { onRequest, schema: { tags, summary: 'My hardware tokens', response: { 200: z.object({ value: z.array(hardwareOathMethod) }) } } },
     async (request) => ({ value: await listHardwareMethods(db, me(request)) }),
   );
 
   r.post(
     '/me/authentication/hardwareOathMethods/activate',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         summary: 'Activate a hardware token assigned to me: serial number and the code it shows now',
@@ -145,7 +145,7 @@ export async function registerMeOathRoutes(api: FastifyInstance, deps: AppDeps):
   r.post(
     '/me/authentication/hardwareOathMethods/:methodId/resync',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         summary: 'Resynchronise my drifted token with two consecutive codes',

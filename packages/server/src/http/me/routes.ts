@@ -29,7 +29,7 @@ export async function registerMeRoutes(api: FastifyInstance, deps: AppDeps): Pro
   const r = api.withTypeProvider<ZodTypeProvider>();
   const db = deps.store.db;
   const passkeys = { db, rp: relyingPartyFrom(deps.config) };
-  const preHandler = requiresMe(deps.tokens);
+  const onRequest = requiresMe(deps.tokens);
   const tags = ['me'];
   const me = (request: FastifyRequest) => request.principal!.id;
   const assertFresh = async (request: FastifyRequest) => {
@@ -40,14 +40,14 @@ export async function registerMeRoutes(api: FastifyInstance, deps: AppDeps): Pro
   };
   const methodParams = z.object({ methodId: z.string().min(1).max(64) });
 
-  r.get('/me/authentication/methods', { preHandler, schema: { tags, summary: 'My sign-in methods (Graph authenticationMethod collection)', response: { 200: z.object({ value: z.array(z.record(z.string(), z.unknown())) }) } } }, async (request) => {
+  r.get('/me/authentication/methods', { onRequest, schema: { tags, summary: 'My sign-in methods (Graph authenticationMethod collection)', response: { 200: z.object({ value: z.array(z.record(z.string(), z.unknown())) }) } } }, async (request) => {
     const fido2 = await listFido2Methods(db, me(request));
     const passwords = (await listPasswordMethods(db, me(request))).map((p) => ({ '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', ...p }));
     return { value: [...passwords, ...fido2] as Array<Record<string, unknown>> };
   });
 
   r.get('/me/authentication/fido2Methods/creationOptions', {
-    preHandler,
+    onRequest,
     schema: { tags, summary: 'WebAuthn creation options for a new passkey (Graph beta webauthnCredentialCreationOptions)', response: { 200: z.object({ challengeTimeoutDateTime: z.string(), publicKey: z.record(z.string(), z.unknown()) }) } },
   }, async (request) => {
     await assertFresh(request);
@@ -56,7 +56,7 @@ export async function registerMeRoutes(api: FastifyInstance, deps: AppDeps): Pro
   });
 
   r.post('/me/authentication/fido2Methods', {
-    preHandler,
+    onRequest,
     schema: {
       tags,
       summary: 'Register a passkey from a WebAuthn attestation response',
@@ -74,12 +74,12 @@ export async function registerMeRoutes(api: FastifyInstance, deps: AppDeps): Pro
   });
 
   r.patch('/me/authentication/fido2Methods/:methodId', {
-    preHandler,
+    onRequest,
     schema: { tags, summary: 'Rename one of my passkeys', params: methodParams, body: z.object({ displayName: z.string().min(1).max(200) }).strict(), response: { 200: z.record(z.string(), z.unknown()) } },
   }, async (request) => (await renameFido2Method(db, contextOf(request), me(request), request.params.methodId, request.body.displayName)) as unknown as Record<string, unknown>);
 
   r.delete('/me/authentication/fido2Methods/:methodId', {
-    preHandler,
+    onRequest,
     schema: { tags, summary: 'Delete one of my passkeys', params: methodParams, response: { 204: z.null().describe('Deleted') } },
   }, async (request, reply) => {
     await assertFresh(request);

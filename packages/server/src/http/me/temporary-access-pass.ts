@@ -16,14 +16,14 @@ import { deleteTemporaryAccessPass } from '../../methods/tap/delete.ts';
 export async function registerMeTemporaryAccessPassRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
   const r = api.withTypeProvider<ZodTypeProvider>();
   const db = deps.store.db;
-  const preHandler = requiresMe(deps.tokens);
+  const onRequest = requiresMe(deps.tokens);
   const tags = ['me'];
   const me = (request: FastifyRequest) => request.principal!.id;
 
   r.get(
     '/me/authentication/temporaryAccessPassMethods',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         summary: 'My Temporary Access Pass (zero or one); never the pass',
@@ -36,7 +36,7 @@ export async function registerMeTemporaryAccessPassRoutes(api: FastifyInstance, 
   r.delete(
     '/me/authentication/temporaryAccessPassMethods/:methodId',
     {
-      preHandler,
+      onRequest,
       schema: {
         tags,
         summary: 'Delete my Temporary Access Pass',
