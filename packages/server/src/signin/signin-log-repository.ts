@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, RawBuilder } from 'kysely';
 import type { DB } from '../store/schema.ts';
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FIRST_PARTY: Record<string, string> = { 'latchkey-console': 'Latchkey console', 'latchkey-my': 'My Security Info' };
+
 /** Graph `appliedConditionalAccessPolicy` (the per-policy result of one sign-in). */
 export interface AppliedPolicy {
   id: string;
@@ -55,7 +58,8 @@ export interface SignInLogRow {
 
 /** Appends one row (the log is append-only: nothing updates or deletes rows). The app's name is copied at write time. */
 export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promise<void> {
-  const app = await db.selectFrom('applications').select('display_name').where('app_id', '=', e.appId).executeTakeFirst();
+  // applications.app_id is a uuid; Latchkey's own clients (latchkey-console, latchkey-my) are named, not registered.
+  const app = GUID.test(e.appId) ? await db.selectFrom('applications').select('display_name').where('app_id', '=', e.appId).executeTakeFirst() : undefined;
   await db
     .insertInto('signin_log')
     .values({
@@ -65,7 +69,7 @@ export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promis
       user_id: e.userId,
       user_principal_name: e.userPrincipalName?.slice(0, 256) ?? null,
       app_id: e.appId,
-      app_display_name: app?.display_name ?? (e.appId === 'latchkey-console' ? 'Latchkey console' : null),
+      app_display_name: app?.display_name ?? FIRST_PARTY[e.appId] ?? null,
       ip_address: e.ipAddress,
       error_code: e.errorCode,
       failure_reason: e.failureReason,
