@@ -21,7 +21,6 @@ import { registerAuthenticationRequirementsRoutes } from './authentication-requi
 import { registerMeOathRoutes } from '../me/oath.ts';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass.ts';
 import { registerSignInLogRoutes } from './signin-logs.ts';
-import { registerSignInLogRoutes } from './signin-logs.ts';
 import { registerMeTemporaryAccessPassRoutes } from '../me/temporary-access-pass.ts';
 
 /**
@@ -51,7 +50,6 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerAuthenticationRequirementsRoutes(api, deps);
   await registerMeOathRoutes(api, deps);
   await registerTemporaryAccessPassRoutes(api, deps);
-  await registerSignInLogRoutes(api, deps);
   await registerSignInLogRoutes(api, deps);
   await registerMeTemporaryAccessPassRoutes(api, deps);
 }
