@@ -14,6 +14,7 @@ import { createProvider } from './provider.ts';
 import { forProvider, mountProvider } from './mount.ts';
 import { withFirstPartyClients } from '../signin/first-party.ts';
 import { createUserTokenClaims } from '../signin/token-claims.ts';
+import { createStepUpCheck } from '../signin/step-up.ts';
 
 /** The OIDC module as the composition root sees it. */
 export interface Oidc {
@@ -64,6 +65,7 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
       accessTokenTtlSeconds: config.adminTokenTtlSeconds,
       appTokenClaims: (clientId) => appTokenClaims(db, clientId),
       userTokenClaims: createUserTokenClaims(db),
+      stepUpRequired: createStepUpCheck(db), // Conditional Access step-up within the SSO session (signin/step-up.ts)
       verifyClientSecret: (clientId, secret) => verifyClientSecret(db, clientId, secret),
     });
     p.on('server_error', (_ctx: unknown, err: unknown) => rt.logger.error({ err }, 'oidc-provider server error'));

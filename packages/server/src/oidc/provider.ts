@@ -1,4 +1,5 @@
 import Provider, { errors, type Adapter } from 'oidc-provider';
+import * as oidcProviderModule from 'oidc-provider';
 import type { JWK } from 'jose';
 import { ACR_VALUES } from '../signin/amr.ts';
 
@@ -28,6 +29,8 @@ export interface ProviderOptions {
   appTokenClaims: (clientId: string) => Promise<Record<string, unknown> | undefined>;
   /** Extra claims of a user's access token (oid, wids, scp, amr, acr, auth_time; signin/token-claims.ts). */
   userTokenClaims?: (ctx: any, token: { kind: string; accountId?: string; clientId?: string }) => Promise<Record<string, unknown> | undefined>;
+  /** Step-up within the SSO session (signin/step-up.ts): true requests the login prompt although a session exists. */
+  stepUpRequired?: (ctx: any) => Promise<boolean>;
   verifyClientSecret: (clientId: string, secret: string) => Promise<boolean>;
 }
 
@@ -46,7 +49,7 @@ export function createProvider(o: ProviderOptions): Provider {
     cookies: { keys: o.cookieKeys },
     findAccount: o.findAccount,
     routes: OIDC_ROUTES,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid) },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid), ...(o.stepUpRequired ? { policy: stepUpPolicy(o.stepUpRequired) } : {}) },
     // `<admin API>/.default` lets Entra-style clients (MSAL, Azure SDKs) ask for "all granted permissions".
     scopes: ['openid', 'profile', 'offline_access', `${o.adminAudience}/.default`],
     // acr/amr/auth_time ride on the openid scope so every ID token says how and when the user signed in (issue 3).
@@ -122,4 +125,17 @@ export function createProvider(o: ProviderOptions): Provider {
     return o.verifyClientSecret(this.clientId, actual);
   };
   return provider;
+}
+
+/** oidc-provider's default prompts plus a `login` check for Conditional Access step-up (issue 4 item 4). */
+function stepUpPolicy(required: (ctx: any) => Promise<boolean>) {
+  // Not in the local type declarations (oidc-provider.d.ts); the module exports it (oidc-provider lib/index.js).
+  const { Check, base } = (oidcProviderModule as unknown as { interactionPolicy: { Check: any; base(): any } }).interactionPolicy;
+  const policy = base();
+  policy.get('login')!.checks.add(
+    new Check('conditional_access', 'the app requires a stronger sign-in than this session has', async (ctx: any) =>
+      (await required(ctx)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  return policy;
 }

@@ -1,9 +1,10 @@
 import { expect } from 'vitest';
+import * as oidc from 'openid-client';
 import type { TestServer } from '../support/server.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { createDevice } from '../../src/methods/oath/devices.ts';
 import { activateToken } from '../../src/methods/oath/activateToken.ts';
-import { ctx, newUser } from './support.ts';
+import { ctx, Jar, newUser } from './support.ts';
 import { newSecret, otpauthCode } from '../oath/support.ts';
 
 export const CA = '/api/v1/identity/conditionalAccess/policies?confirmLockout=true';
@@ -53,4 +54,34 @@ export async function passwordHardwareOathStrength(server: TestServer): Promise<
 /** The sign-in log rows of a user, newest first (straight from the table). */
 export async function logRowsOf(server: TestServer, userId: string) {
   return server.runtime.store.db.selectFrom('signin_log').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/**
+ * An authorization request in a browser that may already hold an SSO session (`jar`): follows
+ * redirects until the sign-in page (`uid`) or the RP's redirect URI (a silent sign-in).
+ */
+export async function authorizeWithJar(
+  server: TestServer,
+  rp: { config: oidc.Configuration; redirectUri: string },
+  jar: Jar,
+): Promise<{ uid: string | null; landed: URL; post: (path: string, body?: unknown) => Promise<{ status: number; body: any }> }> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  let url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: rp.redirectUri, scope: 'openid profile', state: oidc.randomState(), nonce: oidc.randomNonce(), code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+  const base = new URL(server.config.issuer);
+  for (let hop = 0; hop < 12 && url.origin === base.origin && !url.pathname.startsWith('/signin/'); hop++) {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+    jar.store(res);
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`no redirect from ${url} (${res.status})`);
+    url = new URL(location, url);
+  }
+  const uid = /^\/signin\/([^/]+)$/.exec(url.pathname)?.[1] ?? null;
+  const post = async (path: string, body: unknown = {}) => {
+    const u = new URL(`/signin/${uid}/api/${path}`, base);
+    const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: JSON.stringify(body) });
+    jar.store(res);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return { uid, landed: url, post };
 }

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { setPerUserMfaState } from '../../src/methods/oath/perUserMfa.ts';
-import { beginSignIn, ctx, registerApp } from './support.ts';
-import { caPolicy, logRowsOf, MFA, PASSWORD, PHISHING_RESISTANT, passwordHardwareOathStrength, userWithToken } from './enforcement-support.ts';
+import { beginSignIn, ctx, Jar, registerApp } from './support.ts';
+import { authorizeWithJar, caPolicy, logRowsOf, MFA, PASSWORD, PHISHING_RESISTANT, passwordHardwareOathStrength, userWithToken } from './enforcement-support.ts';
 
 /**
  * Issue 4 item 4 and issue 5 ("password + hardware token satisfies a policy requiring
@@ -139,7 +139,49 @@ for (const kind of STORE_KINDS) {
       expect(claims.amr).toEqual(['pwd']);
     });
 
-    it('rejected requests write nothing: a malformed code, and a code before the second-factor step', async () => {
+    it('step-up within the session: an SSO session from a password passes silently where nothing more is needed, and gets the second factor where the app needs MFA', async () => {
+      const user = await userWithToken(server);
+      const [plain, other, strict] = [await registerApp(server), await registerApp(server), await registerApp(server)];
+      await caPolicy(server, { name: 'MFA for payroll', userId: user.id, appId: strict.appId, strength: MFA });
+      const jar = new Jar();
+      /** Opens the app in this browser: a consent interaction is answered by the page (start); lands at the RP or on the sign-in page. */
+      const visit = async (app: typeof plain) => {
+        const a = await authorizeWithJar(server, app, jar);
+        if (!a.uid) return { landed: a.landed };
+        const s = await a.post('start');
+        if (s.body.redirectTo) return { landed: await authorizeResume(server, jar, s.body.redirectTo) };
+        return { page: a };
+      };
+      const first = await authorizeWithJar(server, plain, jar);
+      expect(first.uid).toBeTruthy();
+      await first.post('start');
+      await first.post('identify', { username: user.upn });
+      const p = await first.post('password', { password: PASSWORD });
+      expect(p.body.redirectTo).toBeTruthy();
+      // Finish the first sign-in in this browser (resume → consent → RP).
+      let resumed = await authorizeResume(server, jar, p.body.redirectTo);
+      expect(resumed.href.startsWith(plain.redirectUri)).toBe(true);
+
+      // Another app without a policy: silent SSO (no sign-in page).
+      const silent = await visit(other);
+      expect(silent.landed?.href.startsWith(other.redirectUri)).toBe(true);
+
+      // The MFA app: the session's password does not satisfy it, so the sign-in page asks again.
+      const { page: step } = await visit(strict);
+      expect(step, 'the sign-in page').toBeDefined();
+      await step!.post('identify', { username: user.upn });
+      const again = await step!.post('password', { password: PASSWORD });
+      expect(again.body).toMatchObject({ state: 'chooseSecondFactor', methods: ['oath'] });
+      const done = await step!.post('oath', { code: user.code() });
+      expect(done.body.redirectTo).toBeTruthy();
+      resumed = await authorizeResume(server, jar, done.body.redirectTo);
+      expect(resumed.href.startsWith(strict.redirectUri)).toBe(true);
+      // Now the session satisfies MFA: the MFA app passes silently.
+      const later = await visit(strict);
+      expect(later.landed?.href.startsWith(strict.redirectUri)).toBe(true);
+    });
+
+        it('rejected requests write nothing: a malformed code, and a code before the second-factor step', async () => {
       const user = await userWithToken(server);
       const app = await registerApp(server);
       const b = await beginSignIn(server, app);
@@ -157,4 +199,23 @@ for (const kind of STORE_KINDS) {
       expect(early.body.error.details.reason).toBe('wrongStep');
     });
   });
+}
+
+/** Follows a sign-in's `redirectTo` in the browser `jar` (answering a consent interaction) until it leaves the issuer. */
+async function authorizeResume(server: TestServer, jar: Jar, redirectTo: string): Promise<URL> {
+  const base = new URL(server.config.issuer);
+  let url = new URL(redirectTo, base);
+  for (let hop = 0; hop < 12 && url.origin === base.origin; hop++) {
+    if (url.pathname.startsWith('/signin/')) {
+      const u = new URL(`${url.pathname}/api/start`, base);
+      const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: '{}' });
+      jar.store(res);
+      url = new URL(((await res.json()) as { redirectTo: string }).redirectTo, base);
+      continue;
+    }
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+    jar.store(res);
+    url = new URL(res.headers.get('location')!, url);
+  }
+  return url;
 }

@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import type { PerformedMethod } from './machine.ts';
+import { modesOf } from './registration-interrupt.ts';
+import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
+import { satisfies } from '../policy/strengths/satisfies.ts';
+import { builtInStrength } from '../policy/strengths/builtins.ts';
+import { BUILT_IN_STRENGTH } from '../policy/strengths/modes.ts';
+import type { PerformedMode } from '../policy/strengths/types.ts';
+import { perUserMfaState } from '../methods/oath/perUserMfa.ts';
+
+/** What the check reads of oidc-provider's context (its KoaContextWithOIDC). */
+type OidcCtx = { ip?: string; get?(h: string): string; oidc: { client?: { clientId: string }; session?: { accountId?: string; amr?: string[]; loginTs?: number } } };
+
+/**
+ * The methods behind an SSO session: those of the user's last completed sign-in flow whose last
+ * method is the session's login time; otherwise what the session's `amr` proves (RFC 8176:
+ * `pwd` → password, `hwk`/`swk` → fido2; `otp` alone is not attributed).
+ */
+async function sessionModes(db: Kysely<DB>, accountId: string, amr: readonly string[], loginTs: number | undefined): Promise<PerformedMode[]> {
+  const flows = await db.selectFrom('signin_flows').select('methods_performed').where('user_id', '=', accountId).where('state', '=', 'complete').orderBy('updated_at', 'desc').limit(5).execute();
+  for (const f of flows) {
+    const performed = (typeof f.methods_performed === 'string' ? JSON.parse(f.methods_performed) : f.methods_performed) as PerformedMethod[];
+    const last = performed.at(-1);
+    if (last && loginTs !== undefined && Math.floor(new Date(last.at).getTime() / 1000) === loginTs) return modesOf(performed);
+  }
+  return [...(amr.includes('pwd') ? [{ mode: 'password' }] : []), ...(amr.includes('hwk') || amr.includes('swk') ? [{ mode: 'fido2' }] : [])];
+}
+
+/**
+ * Step-up within the session (issue 4 item 4): an interaction-policy check on oidc-provider's
+ * `login` prompt. When a browser with an SSO session asks for an app whose Conditional Access
+ * (or the user's per-user MFA) is not satisfied by the session's methods — or blocks — the
+ * login prompt is requested instead of silently passing; the sign-in page then asks again and
+ * the flow's Conditional Access step offers the second factor or explains the refusal.
+ * Evaluation errors request the prompt (fail closed).
+ */
+export function createStepUpCheck(db: Kysely<DB>): (ctx: OidcCtx) => Promise<boolean> {
+  return async (ctx) => {
+    const accountId = ctx.oidc.session?.accountId;
+    const clientId = ctx.oidc.client?.clientId;
+    if (!accountId || !clientId) return false; // no session: the login prompt happens anyway
+    try {
+      const performed = await sessionModes(db, accountId, ctx.oidc.session?.amr ?? [], ctx.oidc.session?.loginTs);
+      const [evaluation, perUser] = await Promise.all([
+        evaluateSignIn({ db, userId: accountId, appId: clientId, ip: ctx.ip ?? null, userAgent: ctx.get?.('user-agent'), performed }),
+        perUserMfaState(db, accountId),
+      ]);
+      if (evaluation.decision.decision !== 'allow') return true;
+      return perUser !== 'disabled' && !satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, performed).satisfied;
+    } catch {
+      return true;
+    }
+  };
+}
