@@ -31,11 +31,21 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
   let authenticatorId: string;
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}onboarding-${name}.png` });
+  /** Signed in to My Security Info: the identity shows and the page's heading is there. */
+  const securityInfo = async (p: Page) => {
+    await p.getByTestId('my-identity').waitFor();
+    await p.getByRole('heading', { name: 'Security info' }).waitFor();
+  };
   const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { env, encoding: 'utf8' });
-  const adminApi = async (path: string) => {
+  const adminApi = async (path: string, init: { method?: string; body?: unknown } = {}) => {
     const token = cli('admin', 'token').stdout.trim();
-    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) as any };
+    const res = await fetch(`${base}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
   };
 
   beforeAll(async () => {
@@ -130,7 +140,7 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     expect(await page.getByRole('button', { name: /^Not now/ }).count()).toBe(0);
     await shot('register-required');
     await page.getByRole('button', { name: 'Set up now' }).click();
-    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    await securityInfo(page);
     expect(await page.getByTestId('my-identity').innerText()).toBe(ADMIN);
     await page
       .getByRole('list', { name: 'Sign-in methods' })
@@ -172,10 +182,55 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     await page.goto(`${base}/my`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     // The passkey answers the username field's autofill request (conditional UI): no name, no pass typed.
-    const heading = page.getByRole('heading', { name: 'Security info' });
-    await heading.waitFor();
+    await securityInfo(page);
     expect(await page.getByTestId('my-identity').innerText()).toBe(ADMIN);
     await shot('passkey-signin');
     expect(problems).toEqual([]);
+  });
+
+  it('the registration campaign nudges a password user without a passkey: "Not now (3 left)" lets them through', async () => {
+    const campaign = await adminApi('/api/v1/policies/authenticationMethodsPolicy', {
+      method: 'PATCH',
+      body: {
+        registrationEnforcement: {
+          authenticationMethodsRegistrationCampaign: {
+            state: 'enabled',
+            snoozeDurationInDays: 1,
+            includeTargets: [{ id: 'all_users', targetType: 'group', targetedAuthenticationMethod: 'fido2' }],
+          },
+        },
+      },
+    });
+    expect(campaign.status).toBeLessThan(300);
+    const user = (
+      await adminApi('/api/v1/users', {
+        body: { displayName: 'Ada Lovelace', userPrincipalName: 'ada@latchkey.local', accountEnabled: true, mailNickname: 'ada' },
+      })
+    ).body;
+    expect(user.id).toBeTruthy();
+    expect(
+      (
+        await adminApi(`/api/v1/users/${user.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`, {
+          body: { newPassword: 'Correct-Horse-42!' },
+        })
+      ).status,
+    ).toBe(202);
+    const other = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
+    const p = await other.newPage();
+    p.setDefaultTimeout(60_000);
+    await p.goto(`${base}/my`);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByLabel('Username').fill('ada@latchkey.local');
+    await p.getByRole('button', { name: 'Next' }).click();
+    await p.getByRole('button', { name: 'Use my password instead' }).click();
+    await p.getByLabel('Password').fill('Correct-Horse-42!');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'Sign in faster with a passkey' }).waitFor();
+    await p.getByRole('button', { name: 'Set up now' }).waitFor();
+    await p.screenshot({ path: `${SCREENSHOTS}onboarding-campaign.png` });
+    await p.getByRole('button', { name: 'Not now (3 left)' }).click();
+    await securityInfo(p);
+    expect(await p.getByTestId('my-identity').innerText()).toBe('ada@latchkey.local');
+    await other.close();
   });
 });
