@@ -19,6 +19,7 @@ export function SignInPage({ uid }: { uid: string }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const autofillStarted = useRef(false);
+  const startPosted = useRef(false); // StrictMode runs effects twice: post `start` once (a consent prompt must be answered once)
 
   useEffect(() => {
     document.title = 'Sign in · Latchkey';
@@ -78,6 +79,8 @@ export function SignInPage({ uid }: { uid: string }) {
   }, [run, uid]);
 
   useEffect(() => {
+    if (startPosted.current) return;
+    startPosted.current = true;
     void run(async () => {
       const view = await call(uid, 'start');
       const setup = sessionStorage.getItem(SETUP_KEY);
