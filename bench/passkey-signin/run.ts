@@ -12,6 +12,7 @@
  *   BENCH_BACKENDS=postgres BENCH_SECONDS=10 BENCH_POOL=5000 node bench/passkey-signin/run.ts
  *   BENCH_CPU_PROF=/tmp/prof …   the server child writes a .cpuprofile there (node --cpu-prof)
  *   BENCH_SQL_COUNT=50 …         PostgreSQL: statements per sign-in from the server log (0 = skip)
+ *   BENCH_WARMUP=500 BENCH_WARMUP_SECONDS=3   warm-up ceremonies and seconds of whole round trips (not counted)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -37,6 +38,7 @@ const IN_FLIGHT = env('BENCH_IN_FLIGHT', 64);
 const USERS = env('BENCH_USERS', 256);
 const POOL = env('BENCH_POOL', 15_000);
 const WARMUP = env('BENCH_WARMUP', 500);
+const WARMUP_SECONDS = env('BENCH_WARMUP_SECONDS', 3);
 const SQL_COUNT = env('BENCH_SQL_COUNT', 50);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'postgres,pglite').split(',') as StoreKind[];
 const PHASES = (process.env.BENCH_PHASES ?? 'ceremony,full').split(',');
@@ -91,7 +93,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
     const t: Target = { base: server.url, origin, authorizePath: new URL(disco.authorization_endpoint).pathname, tokenPath: new URL(disco.token_endpoint).pathname, clientId: app.clientId, clientSecret: app.clientSecret, redirectUri: REDIRECT_URI };
 
     // Warm-up (JIT, connection pools, caches): whole round trips, then ceremonies; not counted.
-    await phase('warm-up', pid, 3, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT));
+    await phase('warm-up', pid, WARMUP_SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT));
     const warm = await openPages(http, t, WARMUP, IN_FLIGHT);
     await phase('warm-up', pid, 30, IN_FLIGHT, ceremonySteps(warm, users, IN_FLIGHT));
 
