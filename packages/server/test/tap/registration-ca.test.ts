@@ -64,7 +64,8 @@ for (const kind of STORE_KINDS) {
       const o = await b.post('register/options');
       expect(o.status).toBe(200);
       const opts = o.body.options;
-      const response = createAuthenticator({ aaguid: '6c1d9a3e-5b7f-4e21-8d90-a1b2c3d4e5f6' }).makeCredential({
+      const auth = createAuthenticator({ aaguid: '6c1d9a3e-5b7f-4e21-8d90-a1b2c3d4e5f6' });
+      const response = auth.makeCredential({
         rpId: opts.rp.id,
         origin: server.config.publicUrl.origin,
         challenge: opts.challenge,
@@ -74,6 +75,23 @@ for (const kind of STORE_KINDS) {
       const done = await b.post('register/verify', { response });
       expect(done.status).toBe(200);
       expect(await db.selectFrom('passkey_credentials').select('id').where('user_id', '=', user.id).execute()).toHaveLength(1);
+      // Registering is not signing in with it: the app still needs phishing-resistant MFA, so the flow asks for the new passkey.
+      expect(done.body.redirectTo).toBeUndefined();
+      expect(done.body.state).toBe('chooseSecondFactor');
+      expect(done.body.methods).toContain('passkey');
+      const po = await b.post('passkey/options');
+      expect(po.status).toBe(200);
+      const assertion = auth.getAssertion({
+        rpId: po.body.options.rpId,
+        origin: server.config.publicUrl.origin,
+        challenge: po.body.options.challenge,
+        allowCredentials: po.body.options.allowCredentials,
+      });
+      const v2 = await b.post('passkey/verify', { response: assertion });
+      expect(v2.status).toBe(200);
+      expect(v2.body.state).toBe('complete');
+      const tokens = await b.finish(v2.body.redirectTo);
+      expect(tokens.claims()!.acr).toBe(PHISHING_RESISTANT);
     });
 
     it('when the registration action needs more than the sign-in gave, registering is refused with the reason', async () => {

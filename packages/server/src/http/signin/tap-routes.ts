@@ -67,7 +67,11 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
       const flow = await load(request, reply);
       if (flow.accountKey) take(perAccount, flow.accountKey);
       const done = await tapVerify(deps, ctxOf(request), flow, request.body.pass);
-      return answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), done, facts(request)), facts(request)));
+      return answer(
+        request,
+        reply,
+        await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), done, facts(request)), facts(request)),
+      );
     },
   );
 
@@ -116,7 +120,10 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
     },
     async (request, reply) => {
       const flow = await load(request, reply);
-      return answer(request, reply, await registrationVerify(deps, ctxOf(request), flow, request.body.response, facts(request)));
+      // The new passkey was registered, not used: the app's policies are evaluated again, so a sign-in the TAP alone
+      // could not complete now asks for the passkey (chooseSecondFactor) instead of finishing (no bypass by registering).
+      const registered = await registrationVerify(deps, ctxOf(request), flow, request.body.response, facts(request));
+      return answer(request, reply, await enforceAccess(deps, ctxOf(request), registered, facts(request)));
     },
   );
 
