@@ -86,7 +86,7 @@ export const TRANSITIONS: Record<SignInEvent['type'], { from: readonly SignInSta
   methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
   verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
   verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
   abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath'], checks: [] },
   // Issue 4 item 7: after verification, the registration interrupt (no method satisfies what is required)
   // or the registration campaign's nudge holds the flow until a passkey is registered (or, for the nudge, snoozed).
@@ -127,7 +127,8 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
       return ok({ ...flow, failures, failureReason: event.reason, state: failures >= MAX_FLOW_FAILURES ? 'failed' : flow.state });
     }
     case 'restart':
-      return ok({ ...flow, state: 'identify', userId: null, identified: false, methodsOffered: METHODS_BEFORE_IDENTIFY, failureReason: null });
+      // Methods already verified belong to the previous account: a second factor's "use another account" starts from nothing.
+      return ok({ ...flow, state: 'identify', userId: null, identified: false, methodsOffered: METHODS_BEFORE_IDENTIFY, methodsPerformed: [], failureReason: null });
     case 'interrupt':
       // entra-spec §7.6: the registration session lasts 15 minutes from the interrupt.
       return ok({ ...flow, state: event.state, expiresAt: new Date(now.getTime() + REGISTRATION_SESSION_MS) });

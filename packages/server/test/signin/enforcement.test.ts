@@ -126,6 +126,20 @@ for (const kind of STORE_KINDS) {
       expect((await b.finish(ok.body.redirectTo)).claims()!.acr).toBe(MFA);
     });
 
+    it('"use another account" at the second factor forgets the verified password', async () => {
+      const user = await userWithToken(server);
+      await setPerUserMfaState(server.runtime.store.db, ctx, user.id, 'enforced');
+      const b = await beginSignIn(server, await registerApp(server));
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      expect((await b.post('password', { password: PASSWORD })).body.state).toBe('chooseSecondFactor');
+      const r = await b.post('restart');
+      expect(r.body).toMatchObject({ state: 'identify' });
+      const row = await server.runtime.store.db.selectFrom('signin_flows').select(['methods_performed', 'user_id']).where('interaction_uid', '=', b.uid).executeTakeFirstOrThrow();
+      expect(typeof row.methods_performed === 'string' ? JSON.parse(row.methods_performed) : row.methods_performed).toEqual([]);
+      expect(row.user_id).toBeNull();
+    });
+
     it('a user without per-user MFA or a policy signs in with the password alone (acr 0)', async () => {
       const user = await userWithToken(server);
       const app = await registerApp(server);

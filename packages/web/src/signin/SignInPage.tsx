@@ -6,6 +6,7 @@ import { describeBrowserError, describeFailure } from './messages.ts';
 import { SETUP_KEY } from './setup.ts';
 import { TapStep } from './TapStep.tsx';
 import { RegistrationStep } from './RegistrationStep.tsx';
+import { SecondFactorStep } from './SecondFactorStep.tsx';
 
 /**
  * The sign-in page of an oidc-provider interaction (`/signin/{uid}`): username-first with a
@@ -204,6 +205,7 @@ export function SignInPage({ uid }: { uid: string }) {
         ) : null}
         {flow?.state === 'verifyTap' ? <TapStep uid={uid} busy={busy} run={run} account={<Account name={flow.username} onBack={restart} />} onPasskey={() => void passkey()} /> : null}
         {flow && (flow.state === 'registrationRequired' || flow.state === 'registrationCampaign') ? <RegistrationStep uid={uid} flow={flow} busy={busy} run={run} /> : null}
+        {flow && (flow.state === 'chooseSecondFactor' || flow.state === 'verifyOath') ? <SecondFactorStep uid={uid} flow={flow} busy={busy} run={run} account={<Account name={flow.username} onBack={restart} />} onPasskey={() => void passkey()} onTap={() => setFlow({ ...flow, state: 'verifyTap' })} /> : null}
         {flow?.state === 'complete' ? <p role="status">Signed in. Taking you back…</p> : null}
         {flow && (flow.state === 'failed' || flow.state === 'expired') ? <p>This sign-in has ended. Go back to the app and sign in again.</p> : null}
       </main>

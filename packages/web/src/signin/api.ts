@@ -1,6 +1,6 @@
 /** The sign-in page's calls to `/signin/{uid}/api/*` (same origin; the interaction cookie rides along). */
-export type SignInState = 'identify' | 'chooseMethod' | 'verifyPasskey' | 'verifyPassword' | 'verifyBootstrapLink' | 'verifyTap' | 'registrationRequired' | 'registrationCampaign' | 'complete' | 'failed' | 'expired';
-export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap';
+export type SignInState = 'identify' | 'chooseMethod' | 'verifyPasskey' | 'verifyPassword' | 'verifyBootstrapLink' | 'verifyTap' | 'registrationRequired' | 'registrationCampaign' | 'chooseSecondFactor' | 'verifyOath' | 'complete' | 'failed' | 'expired';
+export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap' | 'oath';
 
 /** Why the sign-in stops to set up a passkey (issue 4 item 7; `/register/status`). */
 export interface RegistrationNeed {
@@ -19,6 +19,8 @@ export interface FlowView {
   redirectTo?: string;
   options?: Record<string, unknown>;
   registration?: RegistrationNeed;
+  /** chooseSecondFactor / failed: why, in plain words (Conditional Access, per-user MFA). */
+  reason?: string | null;
 }
 
 /** A refused step: Graph code, the specific reason, and the server's safe message. */
