@@ -10,6 +10,7 @@ import { RolesPage } from './roles/RolesPage.tsx';
 import { AuditPage } from './audit/AuditPage.tsx';
 import { TokensPage } from './tokens/TokensPage.tsx';
 import { PoliciesPage } from './policies/PoliciesPage.tsx';
+import { SignInsPage } from './signins/SignInsPage.tsx';
 
 /** The navigation sections of the Control Center, in order. */
 export const SECTIONS = [
@@ -17,6 +18,7 @@ export const SECTIONS = [
   { id: 'groups', label: 'Groups', href: '/admin/groups' },
   { id: 'roles', label: 'Roles', href: '/admin/roles' },
   { id: 'audit', label: 'Audit', href: '/admin/audit' },
+  { id: 'signins', label: 'Sign-in logs', href: '/admin/signins' },
   { id: 'tokens', label: 'Hardware tokens', href: '/admin/tokens' },
   { id: 'policies', label: 'Conditional Access', href: '/admin/policies' },
 ] as const;
@@ -47,6 +49,7 @@ export function ControlCenter({ path }: { path: string }) {
       {section.id === 'roles' ? <RolesPage selectedId={id} /> : null}
       {section.id === 'audit' ? <AuditPage selectedId={id} /> : null}
       {section.id === 'tokens' ? <TokensPage /> : null}
+      {section.id === 'signins' ? <SignInsPage /> : null}
       {section.id === 'policies' ? <PoliciesPage selectedId={id} /> : null}
     </Shell>
   );
