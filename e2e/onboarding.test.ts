@@ -227,6 +227,7 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     await p.getByRole('button', { name: 'Sign in' }).click();
     await p.getByRole('heading', { name: 'Sign in faster with a passkey' }).waitFor();
     await p.getByRole('button', { name: 'Set up now' }).waitFor();
+    await p.getByRole('button', { name: 'Not now (3 left)' }).waitFor();
     await p.screenshot({ path: `${SCREENSHOTS}onboarding-campaign.png` });
     await p.getByRole('button', { name: 'Not now (3 left)' }).click();
     await securityInfo(p);

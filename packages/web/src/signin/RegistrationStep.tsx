@@ -52,7 +52,7 @@ export function RegistrationStep({
       <p className="muted">Your browser will ask where to save the passkey: this device, your phone, or a security key.</p>
       <div className="signin-actions">
         {campaign ? (
-          <button type="button" className="btn btn-secondary" disabled={busy} onClick={() => void later()}>
+          <button type="button" className="btn btn-secondary" disabled={busy || !need} onClick={() => void later()}>
             {typeof left === 'number' ? `Not now (${left} left)` : 'Not now'}
           </button>
         ) : null}
