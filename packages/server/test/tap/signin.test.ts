@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
+import * as oidc from 'openid-client';
 import { createAuthenticator } from '@latchkey/authenticator';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -132,6 +133,32 @@ for (const kind of STORE_KINDS) {
       const row = await db.selectFrom('tap_sign_ins').select(['auth_time']).where('user_id', '=', user.id).executeTakeFirstOrThrow();
       expect((await tapSessionOf(db, user.id, Number(row.auth_time))).kind).toBe('ended');
       await expect(tapAllowsMethodChange(db, user.id, Number(row.auth_time))).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('a refresh token from a TAP sign-in is refused once the TAP has ended (My Security Info client, offline_access)', async () => {
+      const user = await newUser(db);
+      const tap = await issueTemporaryAccessPass(db, ctx, user.id, {});
+      const origin = server.config.publicUrl.origin;
+      const config = await oidc.discovery(new URL(server.config.issuer), 'latchkey-my', undefined, oidc.None(), {
+        execute: [oidc.allowInsecureRequests],
+      });
+      const my = { appId: 'latchkey-my', config, redirectUri: `${origin}/my/callback` };
+      const b = await beginSignIn(server, my as never, { scope: 'openid profile offline_access', prompt: 'consent' });
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const v = await b.post('tap', { pass: tap.temporaryAccessPass });
+      expect(v.body.state).toBe('complete');
+      const tokens = await b.finish(v.body.redirectTo);
+      expect(tokens.refresh_token).toBeTruthy();
+      const again = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      expect(again.access_token).toBeTruthy();
+      // The pass ends (deleted here; expiry takes the same path): the refresh token stops working.
+      expect(
+        (await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods/${tap.id}`, { method: 'DELETE' })).status,
+      ).toBe(204);
+      await expect(oidc.refreshTokenGrant(config, again.refresh_token ?? tokens.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
     });
 
     it('registration campaign: a password user without a passkey is nudged, "Not now" counts down, after 3 it is required', async () => {
