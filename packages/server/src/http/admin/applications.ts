@@ -13,6 +13,7 @@ import {
 } from '../../applications/applications.ts';
 import { listApplications, passwordsOf } from '../../applications/repository.ts';
 import { toGraphApplication } from '../../applications/shapes.ts';
+import { idPagedQuery, idPagedResponse, nextLinkAfterId } from './id-paging.ts';
 
 /**
  * App registrations in Graph's shape (G `resources/application.md`):
@@ -36,12 +37,8 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
       schema: {
         tags,
         summary: 'List applications',
-        querystring: z.object({
-          $top: z.coerce.number().int().min(1).max(999).optional(),
-          $filter: z.string().max(300).optional().describe("appId eq '<guid>' or displayName eq '<name>'"),
-          $skiptoken: z.string().max(200).optional(),
-        }),
-        response: { 200: z.object({ value: z.array(application), '@odata.nextLink': z.string().optional() }) },
+        querystring: idPagedQuery("appId eq '<guid>' or displayName eq '<name>'"),
+        response: { 200: idPagedResponse(application) },
       },
     },
     async (request) => {
@@ -55,12 +52,7 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
       );
       const value = page.rows.map((a) => toGraphApplication(a, passwords));
       if (!page.more) return { value };
-      const next = [
-        `$top=${top}`,
-        ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]),
-        `$skiptoken=${Buffer.from(page.rows.at(-1)!.id).toString('base64url')}`,
-      ];
-      return { value, '@odata.nextLink': `${base}?${next.join('&')}` };
+      return { value, '@odata.nextLink': nextLinkAfterId(base, top, filter, page.rows.at(-1)!.id) };
     },
   );
 

@@ -6,6 +6,7 @@ import { ApiError } from '../../errors.ts';
 import { ROLE_DEFINITIONS } from '../../directory/roles.ts';
 import { listServicePrincipals } from '../../applications/service-principals-repository.ts';
 import { toGraphServicePrincipal } from '../../applications/shapes.ts';
+import { idPagedQuery, idPagedResponse, nextLinkAfterId } from './id-paging.ts';
 import {
   createServicePrincipal,
   deleteServicePrincipal,
@@ -41,12 +42,8 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
       schema: {
         tags,
         summary: 'List service principals',
-        querystring: z.object({
-          $top: z.coerce.number().int().min(1).max(999).optional(),
-          $filter: z.string().max(300).optional().describe("appId eq '<guid>'"),
-          $skiptoken: z.string().max(200).optional(),
-        }),
-        response: { 200: z.object({ value: z.array(servicePrincipal), '@odata.nextLink': z.string().optional() }) },
+        querystring: idPagedQuery("appId eq '<guid>'"),
+        response: { 200: idPagedResponse(servicePrincipal) },
       },
     },
     async (request) => {
@@ -63,12 +60,7 @@ export async function registerServicePrincipalRoutes(api: FastifyInstance, deps:
       const page = await listServicePrincipals(db, { top, ...(after ? { after } : {}), ...(appId ? { appId } : {}) });
       const value = page.rows.map(toGraphServicePrincipal);
       if (!page.more) return { value };
-      const next = [
-        `$top=${top}`,
-        ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]),
-        `$skiptoken=${Buffer.from(page.rows.at(-1)!.id).toString('base64url')}`,
-      ];
-      return { value, '@odata.nextLink': `${base}?${next.join('&')}` };
+      return { value, '@odata.nextLink': nextLinkAfterId(base, top, filter, page.rows.at(-1)!.id) };
     },
   );
 
