@@ -1,4 +1,4 @@
-import { BUILT_IN_STRENGTH } from './modes.ts';
+import { BUILT_IN_STRENGTH, MFA_COMBINATIONS } from './modes.ts';
 import type { AuthenticationStrength } from './types.ts';
 
 const EPOCH = '2021-12-01T00:00:00Z';
@@ -26,27 +26,7 @@ export const BUILT_IN_STRENGTHS: readonly AuthenticationStrength[] = [
     BUILT_IN_STRENGTH.mfa,
     'Multifactor authentication',
     'Combinations of methods that satisfy strong authentication, such as a password + SMS',
-    [
-      'windowsHelloForBusiness',
-      'fido2',
-      'x509CertificateMultiFactor',
-      'deviceBasedPush',
-      'temporaryAccessPassOneTime',
-      'temporaryAccessPassMultiUse',
-      'password,microsoftAuthenticatorPush',
-      'password,softwareOath',
-      'password,hardwareOath',
-      'password,x509CertificateSingleFactor',
-      'password,x509CertificateMultiFactor',
-      'password,sms',
-      'password,voice',
-      'federatedMultiFactor',
-      'microsoftAuthenticatorPush,federatedSingleFactor',
-      'softwareOath,federatedSingleFactor',
-      'hardwareOath,federatedSingleFactor',
-      'sms,federatedSingleFactor',
-      'voice,federatedSingleFactor',
-    ],
+    [...MFA_COMBINATIONS],
   ),
   builtIn(
     BUILT_IN_STRENGTH.passwordlessMfa,

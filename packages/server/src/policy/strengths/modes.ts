@@ -23,12 +23,8 @@ export const METHOD_MODES = [
 ] as const;
 export type MethodMode = (typeof METHOD_MODES)[number];
 
-/**
- * `GET …/authenticationStrength/combinations` (entra-spec §2.2), plus the two newer
- * `password,x509Certificate…` entries the built-in MFA strength carries (§2.3 ⚠; ADR 0008: we
- * accept them, since Entra exports made today contain them).
- */
-export const VALID_COMBINATIONS: readonly string[] = [
+/** The combinations that satisfy MFA: exactly the built-in MFA strength's `allowedCombinations` (§2.3). */
+export const MFA_COMBINATIONS: readonly string[] = [
   'windowsHelloForBusiness',
   'fido2',
   'x509CertificateMultiFactor',
@@ -48,6 +44,10 @@ export const VALID_COMBINATIONS: readonly string[] = [
   'hardwareOath,federatedSingleFactor',
   'sms,federatedSingleFactor',
   'voice,federatedSingleFactor',
+];
+
+/** The single-factor entries of the valid combinations (§2.2). */
+const SINGLE_FACTOR_COMBINATIONS: readonly string[] = [
   'x509CertificateSingleFactor',
   'sms',
   'password',
@@ -55,14 +55,15 @@ export const VALID_COMBINATIONS: readonly string[] = [
   'email',
 ];
 
+/**
+ * `GET …/authenticationStrength/combinations` (entra-spec §2.2), plus the two newer
+ * `password,x509Certificate…` entries the built-in MFA strength carries (§2.3 ⚠; ADR 0008: we
+ * accept them, since Entra exports made today contain them).
+ */
+export const VALID_COMBINATIONS: readonly string[] = [...MFA_COMBINATIONS, ...SINGLE_FACTOR_COMBINATIONS];
+
 /** Single-factor combinations: valid in a custom strength, but it then satisfies no MFA (§2.2). */
-export const SINGLE_FACTOR: ReadonlySet<string> = new Set([
-  'x509CertificateSingleFactor',
-  'sms',
-  'password',
-  'federatedSingleFactor',
-  'email',
-]);
+export const SINGLE_FACTOR: ReadonlySet<string> = new Set(SINGLE_FACTOR_COMBINATIONS);
 
 /** The comma-joined form in a canonical order (Entra's mode order), so `softwareOath,password` = `password,softwareOath`. */
 export function canonicalCombination(text: string): string {
