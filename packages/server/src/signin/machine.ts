@@ -23,6 +23,8 @@ export interface PerformedMethod {
   tap?: { id: string; endsAt: string; isUsableOnce: boolean };
   /** The authentication-strength mode proved when the method alone does not say (OATH: `hardwareOath`/`softwareOath`). */
   mode?: string;
+  /** Passkeys: the authenticator's AAGUID, for strengths that restrict fido2 to listed AAGUIDs (entra-spec §2.4). */
+  aaGuid?: string;
 }
 
 /** The persisted flow, as the machine sees it. */
@@ -42,7 +44,7 @@ export interface FlowSnapshot {
 export type SignInEvent =
   | { type: 'identified'; userId: string | null; methodsOffered: SignInMethod[] }
   | { type: 'methodChosen'; method: SignInMethod }
-  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[]; tap?: PerformedMethod['tap']; mode?: string }
+  | { type: 'verified'; method: SignInMethod; userId: string; amr: string[]; tap?: PerformedMethod['tap']; mode?: string; aaGuid?: string }
   | { type: 'verificationFailed'; method: SignInMethod; reason: string }
   | { type: 'restart' }
   | { type: 'interrupt'; state: 'registrationRequired' | 'registrationCampaign' }
@@ -119,7 +121,7 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
         state: 'complete',
         userId: event.userId,
         identified: true,
-        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr, ...(event.tap ? { tap: event.tap } : {}), ...(event.mode ? { mode: event.mode } : {}) }],
+        methodsPerformed: [...flow.methodsPerformed, { method: event.method, at: now.toISOString(), amr: event.amr, ...(event.tap ? { tap: event.tap } : {}), ...(event.mode ? { mode: event.mode } : {}), ...(event.aaGuid ? { aaGuid: event.aaGuid } : {}) }],
         failureReason: null,
       });
     case 'verificationFailed': {

@@ -50,7 +50,7 @@ export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow:
     throw new SignInError('passkeyFailed', err.message, { status: err.status, details: { passkeyReason: err.reason }, cause: err });
   }
   // The account (enabled, name) was read with the credential and checked by verifyAuthentication: no second read.
-  const done = await applyEvents(deps, flow, [{ type: 'verified', method: 'passkey', userId: verified.userId, amr: passkeyAmr(verified.passkeyType, verified.userVerified) }], {
+  const done = await applyEvents(deps, flow, [{ type: 'verified', method: 'passkey', userId: verified.userId, amr: passkeyAmr(verified.passkeyType, verified.userVerified), aaGuid: verified.aaguid }], {
     loginHint: flow.loginHint ?? verified.userPrincipalName ?? null,
   });
   await recordSuccess(deps, flow.accountKey);

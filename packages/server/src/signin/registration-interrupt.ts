@@ -105,6 +105,7 @@ export function modesOf(performed: readonly PerformedMethod[]): PerformedMode[] 
           : p.method === 'tap' && p.tap && !p.tap.isUsableOnce
             ? 'temporaryAccessPassMultiUse'
             : 'temporaryAccessPassOneTime'),
+    ...(p.aaGuid ? { aaGuid: p.aaGuid } : {}), // AAGUID-restricted strengths (entra-spec §2.4)
     at: p.at,
   }));
 }

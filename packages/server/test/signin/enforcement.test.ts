@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { setPerUserMfaState } from '../../src/methods/oath/perUserMfa.ts';
-import { beginSignIn, ctx, Jar, registerApp } from './support.ts';
-import { authorizeWithJar, caPolicy, logRowsOf, MFA, PASSWORD, PHISHING_RESISTANT, passwordHardwareOathStrength, userWithToken } from './enforcement-support.ts';
+import { AAGUID, beginSignIn, ctx, enableFido2, Jar, registerApp, registerPasskey } from './support.ts';
+import { authorizeWithJar, caPolicy, STRENGTHS, logRowsOf, MFA, PASSWORD, PHISHING_RESISTANT, passwordHardwareOathStrength, userWithToken } from './enforcement-support.ts';
 
 /**
  * Issue 4 item 4 and issue 5 ("password + hardware token satisfies a policy requiring
@@ -193,6 +193,38 @@ for (const kind of STORE_KINDS) {
       // Now the session satisfies MFA: the MFA app passes silently.
       const later = await visit(strict);
       expect(later.landed?.href.startsWith(strict.redirectUri)).toBe(true);
+    });
+
+        it('a strength restricted to AAGUIDs (entra-spec §2.4): the passkey of a listed authenticator passes, another one is refused with the reason', async () => {
+      await enableFido2(server);
+      const user = await userWithToken(server);
+      const auth = await registerPasskey(server, user.id);
+      const strength = async (aaguid: string) => {
+        const created = await server.api(STRENGTHS, { body: { displayName: `Keys ${aaguid.slice(0, 6)}`, allowedCombinations: ['fido2'] } });
+        expect(created.status).toBe(201);
+        const combo = await server.api(`${STRENGTHS}/${created.body.id}/combinationConfigurations`, {
+          body: { '@odata.type': '#microsoft.graph.fido2CombinationConfiguration', allowedAAGUIDs: [aaguid], appliesToCombinations: ['fido2'] },
+        });
+        expect(combo.status, JSON.stringify(combo.body)).toBe(201);
+        return created.body.id as string;
+      };
+      const signIn = async (app: Awaited<ReturnType<typeof registerApp>>) => {
+        const b = await beginSignIn(server, app);
+        await b.post('start');
+        const o = await b.post('passkey/options');
+        const response = auth.getAssertion({ rpId: o.body.options.rpId, origin: server.config.publicUrl.origin, challenge: o.body.options.challenge, allowCredentials: [] });
+        return b.post('passkey/verify', { response });
+      };
+      const listed = await registerApp(server);
+      await caPolicy(server, { name: 'Listed keys only', userId: user.id, appId: listed.appId, strength: await strength(AAGUID) });
+      const ok = await signIn(listed);
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      expect(ok.body.redirectTo).toBeTruthy();
+      const other = await registerApp(server);
+      await caPolicy(server, { name: 'Other keys only', userId: user.id, appId: other.appId, strength: await strength('00000000-1111-2222-3333-444444444444') });
+      const refused = await signIn(other);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain('Keys 000000');
     });
 
         it('rejected requests write nothing: a malformed code, and a code before the second-factor step', async () => {
