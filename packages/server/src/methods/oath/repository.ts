@@ -8,27 +8,7 @@ import type { OathTokenStatus } from './activate.ts';
  * opens it. Replay state is written with a conditional update so concurrent acceptances of one
  * step cannot both win (`acceptStep`).
  */
-export interface OathTokenRow {
-  id: string;
-  kind: 'hardware' | 'software';
-  serialNumber: string | null;
-  manufacturer: string | null;
-  model: string | null;
-  displayName: string | null;
-  secretSealed: string;
-  hashFunction: OathHash;
-  digits: 6 | 8;
-  timeInterval: 30 | 60;
-  status: OathTokenStatus;
-  userId: string | null;
-  lastStep: number | null;
-  drift: number;
-  failedAttempts: number;
-  lockedUntil: Date | null;
-  lastUsedAt: Date | null;
-  createdAt: Date;
-}
-
+/** The columns an insert sets; the rest start empty (no replay, drift or lockout state yet). */
 export interface NewOathToken {
   id: string;
   kind: 'hardware' | 'software';
@@ -42,6 +22,16 @@ export interface NewOathToken {
   timeInterval: 30 | 60;
   status: OathTokenStatus;
   userId: string | null;
+}
+
+/** A stored token: what was inserted plus its replay, drift and lockout state. */
+export interface OathTokenRow extends NewOathToken {
+  lastStep: number | null;
+  drift: number;
+  failedAttempts: number;
+  lockedUntil: Date | null;
+  lastUsedAt: Date | null;
+  createdAt: Date;
 }
 
 export function toRow(r: Selectable<OathTokensTable>): OathTokenRow {
