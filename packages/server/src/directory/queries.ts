@@ -24,9 +24,7 @@ export async function queryGroupMembers(
   transitive: boolean,
   q: ODataQuery,
 ): Promise<Page<DirectoryObject>> {
-  const group = await findGroupRow(db, groupId);
-  if (!group) throw notFound('group', groupId);
-  return listMembers(db, group.id, transitive, options(q));
+  return listMembers(db, await groupIdOrThrow(db, groupId), transitive, options(q));
 }
 
 /** `/users/{id}/memberOf` or `/transitiveMemberOf` (groups only); 404 for an unknown user. */
@@ -48,7 +46,12 @@ export async function queryGroupMemberOf(
   transitive: boolean,
   q: ODataQuery,
 ): Promise<Page<DirectoryObject>> {
+  return listMemberOf(db, await groupIdOrThrow(db, groupId), transitive, options(q));
+}
+
+/** The stored id of the group `groupId` names; 404 for an unknown group. */
+async function groupIdOrThrow(db: Kysely<DB>, groupId: string): Promise<string> {
   const group = await findGroupRow(db, groupId);
   if (!group) throw notFound('group', groupId);
-  return listMemberOf(db, group.id, transitive, options(q));
+  return group.id;
 }
