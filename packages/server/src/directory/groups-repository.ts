@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { GUID } from '../odata/filter.ts';
-import { filterToSql } from '../odata/sql.ts';
 import type { Page } from '../odata/response.ts';
 import { GROUPS_RESOURCE } from './filters.ts';
 import { toGraphGroup, type GraphGroup, type GroupRow } from './shapes.ts';
 import type { ListOptions } from './users-repository.ts';
+import { listByIdKeyset } from './id-keyset.ts';
 
 export interface GroupValues {
   display_name: string;
@@ -59,23 +59,7 @@ export async function deleteGroupRow(
 }
 
 export async function listGroups(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphGroup>> {
-  let q = db
-    .selectFrom('groups')
-    .selectAll()
-    .orderBy('id')
-    .limit(o.top + 1);
-  if (o.filter) q = q.where(filterToSql(o.filter, GROUPS_RESOURCE.filterable));
-  if (o.after) q = q.where('id', '>', o.after);
-  const rows = await q.execute();
-  const more = rows.length > o.top;
-  const page = more ? rows.slice(0, o.top) : rows;
-  let count: number | undefined;
-  if (o.count) {
-    let c = db.selectFrom('groups').select((eb) => eb.fn.countAll<string | number>().as('n'));
-    if (o.filter) c = c.where(filterToSql(o.filter, GROUPS_RESOURCE.filterable));
-    count = Number((await c.executeTakeFirstOrThrow()).n);
-  }
-  return { items: page.map(toGraphGroup), nextAfter: more ? page[page.length - 1]!.id : null, count };
+  return listByIdKeyset(db, 'groups', GROUPS_RESOURCE.filterable, o, toGraphGroup);
 }
 
 /** Groups whose displayName equals `name`, case-insensitively (for the CLI's name lookups; at most 2). */

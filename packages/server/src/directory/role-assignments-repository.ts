@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { GUID } from '../odata/filter.ts';
-import { filterToSql } from '../odata/sql.ts';
 import type { Page } from '../odata/response.ts';
 import { ROLE } from './roles.ts';
 import { ROLE_ASSIGNMENTS_RESOURCE } from './filters.ts';
 import { toGraphRoleAssignment, type GraphRoleAssignment, type RoleAssignmentRow } from './shapes.ts';
 import type { ListOptions } from './users-repository.ts';
+import { listByIdKeyset } from './id-keyset.ts';
 import { transitiveGroupIdsOfUser } from './membership-repository.ts';
 
 export interface RoleAssignmentValues {
@@ -57,23 +57,7 @@ export async function deleteRoleAssignmentRow(db: Kysely<DB>, id: string): Promi
 }
 
 export async function listRoleAssignments(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphRoleAssignment>> {
-  let q = db
-    .selectFrom('role_assignments')
-    .selectAll()
-    .orderBy('id')
-    .limit(o.top + 1);
-  if (o.filter) q = q.where(filterToSql(o.filter, ROLE_ASSIGNMENTS_RESOURCE.filterable));
-  if (o.after) q = q.where('id', '>', o.after);
-  const rows = await q.execute();
-  const more = rows.length > o.top;
-  const page = more ? rows.slice(0, o.top) : rows;
-  let count: number | undefined;
-  if (o.count) {
-    let c = db.selectFrom('role_assignments').select((eb) => eb.fn.countAll<string | number>().as('n'));
-    if (o.filter) c = c.where(filterToSql(o.filter, ROLE_ASSIGNMENTS_RESOURCE.filterable));
-    count = Number((await c.executeTakeFirstOrThrow()).n);
-  }
-  return { items: page.map(toGraphRoleAssignment), nextAfter: more ? page[page.length - 1]!.id : null, count };
+  return listByIdKeyset(db, 'role_assignments', ROLE_ASSIGNMENTS_RESOURCE.filterable, o, toGraphRoleAssignment);
 }
 
 /**

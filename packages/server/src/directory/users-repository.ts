@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { FilterExpr } from '../odata/filter.ts';
-import { filterToSql } from '../odata/sql.ts';
 import type { Page } from '../odata/response.ts';
 import { USERS_RESOURCE } from './filters.ts';
 import { toGraphUser, type GraphUser, type UserRow } from './shapes.ts';
 import { GUID } from '../odata/filter.ts';
+import { countByFilter, listByIdKeyset } from './id-keyset.ts';
 
 /** Columns a user write may set (snake_case, as stored). */
 export interface UserValues {
@@ -79,25 +79,9 @@ export async function deleteUserRow(db: Kysely<DB>, id: string): Promise<{ membe
 
 /** One keyset page ordered by id, optionally filtered; `count` counts all matches. */
 export async function listUsers(db: Kysely<DB>, o: ListOptions): Promise<Page<GraphUser>> {
-  let q = db
-    .selectFrom('users')
-    .selectAll()
-    .orderBy('id')
-    .limit(o.top + 1);
-  if (o.filter) q = q.where(filterToSql(o.filter, USERS_RESOURCE.filterable));
-  if (o.after) q = q.where('id', '>', o.after);
-  const rows = await q.execute();
-  const more = rows.length > o.top;
-  const page = more ? rows.slice(0, o.top) : rows;
-  return {
-    items: page.map(toGraphUser),
-    nextAfter: more ? page[page.length - 1]!.id : null,
-    count: o.count ? await countUsers(db, o.filter) : undefined,
-  };
+  return listByIdKeyset(db, 'users', USERS_RESOURCE.filterable, o, toGraphUser);
 }
 
 export async function countUsers(db: Kysely<DB>, filter?: FilterExpr): Promise<number> {
-  let q = db.selectFrom('users').select((eb) => eb.fn.countAll<string | number>().as('n'));
-  if (filter) q = q.where(filterToSql(filter, USERS_RESOURCE.filterable));
-  return Number((await q.executeTakeFirstOrThrow()).n);
+  return countByFilter(db, 'users', USERS_RESOURCE.filterable, filter);
 }
