@@ -2,6 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { rowCount } from '../support/counts.ts';
 import { ROLE } from '../../src/directory/roles.ts';
 import { newSecret, otpauthCode, csvOf } from './support.ts';
 import { buildPskc } from './pskc-builder.ts';
@@ -12,24 +13,8 @@ for (const kind of STORE_KINDS) {
   describe(`OATH admin API [${kind}]`, () => {
     let server: TestServer;
     let user: { id: string; upn: string };
-    const count = async () =>
-      Number(
-        (
-          await server.runtime.store.db
-            .selectFrom('oath_tokens')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    const audits = async () =>
-      Number(
-        (
-          await server.runtime.store.db
-            .selectFrom('audit_log')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const count = () => rowCount(server.runtime.store.db, 'oath_tokens');
+    const audits = () => rowCount(server.runtime.store.db, 'audit_log');
 
     beforeAll(async () => {
       server = await startTestServer(kind);

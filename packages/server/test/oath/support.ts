@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import type { Store } from '../../src/store/database.ts';
+import { rowCount } from '../support/counts.ts';
 import { createEnvelope } from '../../src/secrets/envelope.ts';
 import { systemContext } from '../../src/auth/principal.ts';
 import { createUser } from '../../src/directory/users.ts';
@@ -34,9 +35,5 @@ export function csvOf(rows: Array<[string, string, string, string | number, stri
 }
 
 export async function countTokens(store: Store): Promise<number> {
-  const r = await store.db
-    .selectFrom('oath_tokens')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return rowCount(store.db, 'oath_tokens');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import { rowCounts } from '../support/counts.ts';
 import { appRoleId } from '../../src/applications/app-roles.ts';
 import { ROLE } from '../../src/directory/roles.ts';
 
@@ -12,25 +13,14 @@ for (const kind of STORE_KINDS) {
     });
     afterAll(async () => server?.close());
 
-    const countRows = async () => {
-      const db = server.runtime.store.db;
-      const n = async (t: 'applications' | 'application_passwords' | 'service_principals' | 'app_role_assignments' | 'audit_log') =>
-        Number(
-          (
-            await db
-              .selectFrom(t)
-              .select((eb) => eb.fn.countAll<string>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
-      return {
-        apps: await n('applications'),
-        passwords: await n('application_passwords'),
-        sps: await n('service_principals'),
-        grants: await n('app_role_assignments'),
-        audit: await n('audit_log'),
-      };
-    };
+    const countRows = () =>
+      rowCounts(server.runtime.store.db, {
+        apps: 'applications',
+        passwords: 'application_passwords',
+        sps: 'service_principals',
+        grants: 'app_role_assignments',
+        audit: 'audit_log',
+      });
     const lastAudit = async () => (await server.api('/api/v1/auditLogs/directoryAudits?$top=1')).body.value[0];
 
     it('creates, reads, lists, filters, updates and deletes applications with audit entries', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/schema.ts';
+import { rowCount } from '../support/counts.ts';
 import type { RequestContext } from '../../src/auth/principal.ts';
 import { ROLE } from '../../src/directory/roles.ts';
 
@@ -74,11 +75,7 @@ export function adminContext(roles: string[] = [ROLE.globalAdministrator], id: s
 }
 
 export async function countRows(db: Kysely<DB>, table: 'audit_log' | 'auth_method_configurations' | 'user_passwords'): Promise<number> {
-  const r = await db
-    .selectFrom(table)
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return rowCount(db, table);
 }
 
 /** A snapshot of everything the policy stores, to prove a rejected write changed nothing. */
