@@ -46,6 +46,7 @@ describe('step-up in Chromium: password, then the hardware token code the policy
   let page: Page;
   let rp: Awaited<ReturnType<typeof startRelyingParty>>;
   const problems: string[] = [];
+  let upn = '';
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -57,7 +58,7 @@ describe('step-up in Chromium: password, then the hardware token code the policy
       return { appId: app.appId, secret };
     });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1000, height: 720 }, locale: 'en-GB', timezoneId: 'UTC' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -70,6 +71,7 @@ describe('step-up in Chromium: password, then the hardware token code the policy
 
   it('password → "Verify your identity" with the reason → code → the app, acr = MFA, amr pwd+otp+mfa', async () => {
     const user = await userWithToken(server);
+    upn = user.upn;
     await caPolicy(server, { name: 'Payroll needs MFA', userId: user.id, appId: rp.appId, strength: MFA });
     await page.goto(`${rp.base}/login`);
     await page.getByLabel('Username').fill(user.upn);
@@ -87,6 +89,26 @@ describe('step-up in Chromium: password, then the hardware token code the policy
     expect(claims.sub).toBe(user.id);
     expect(claims.acr).toBe(MFA);
     expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
+    expect(problems).toEqual([]);
+  });
+
+  it('the Control Center shows both attempts in Sign-in logs: interrupted for MFA, then success with the policy result', async () => {
+    await page.goto(`${server.url}/admin/signins`);
+    await page.getByLabel('Bearer token').fill(await server.token());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link', { name: 'Sign-in logs' }).click();
+    await page.getByRole('heading', { name: 'Sign-in logs', level: 1 }).waitFor();
+    await page.getByLabel('User').fill(upn);
+    const table = page.getByRole('table', { name: 'Sign-ins' });
+    await table.getByText('Interrupted').waitFor();
+    const rows = table.getByRole('row').filter({ hasText: upn });
+    expect(await rows.count()).toBe(2);
+    await rows.filter({ hasText: 'Success' }).first().click();
+    const details = page.getByTestId('signin-log-details');
+    await details.waitFor();
+    expect(await details.innerText()).toContain('Payroll needs MFA: success (RequireAuthenticationStrength)');
+    expect(await details.innerText()).toContain('Methods: Password (succeeded), OATH verification code (succeeded)');
+    await page.screenshot({ path: `${SCREENSHOTS}stepup-signin-logs.png` });
     expect(problems).toEqual([]);
   });
 });

@@ -71,7 +71,6 @@ export function SignInsPage() {
                 <th scope="col">Application</th>
                 <th scope="col">Status</th>
                 <th scope="col">Conditional Access</th>
-                <th scope="col">Methods</th>
               </tr>
             </thead>
             <tbody>
@@ -83,11 +82,10 @@ export function SignInsPage() {
                     <td>{s.appDisplayName ?? s.appId}</td>
                     <td>{statusBadge(s)}</td>
                     <td>{s.conditionalAccessStatus === 'notApplied' ? <span className="muted">Not applied</span> : s.conditionalAccessStatus === 'success' ? <Badge tone="success">Success</Badge> : <Badge tone="danger">Failure</Badge>}</td>
-                    <td>{s.authenticationDetails.map((d) => `${d.authenticationMethod}${d.succeeded ? '' : ' ✗'}`).join(', ')}</td>
                   </tr>
                   {open === s.id ? (
                     <tr>
-                      <td colSpan={6}>
+                      <td colSpan={5}>
                         <Details s={s} />
                       </td>
                     </tr>
@@ -112,11 +110,12 @@ function statusBadge(s: SignInEntry) {
 function Details({ s }: { s: SignInEntry }) {
   const applied = s.appliedConditionalAccessPolicies.filter((p) => p.result !== 'notApplied' && p.result !== 'notEnabled');
   return (
-    <div className="signin-log-details" data-testid="signin-log-details">
+    <div className="signin-log-details" data-testid="signin-log-details" style={{ overflowWrap: 'anywhere', whiteSpace: 'normal', maxWidth: '60rem' }}>
       <p>
         <strong>{ERRORS[s.status.errorCode] ?? (s.status.errorCode === 0 ? 'Signed in' : `Error ${s.status.errorCode}`)}</strong>
         {s.status.failureReason ? `: ${s.status.failureReason}` : null}
       </p>
+      <p>Methods: {s.authenticationDetails.map((d) => `${d.authenticationMethod} (${d.succeeded ? 'succeeded' : 'failed'})`).join(', ') || 'none'}</p>
       <p className="muted">
         IP {s.ipAddress ?? 'unknown'} · {s.clientAppUsed} · {s.authenticationRequirement === 'multiFactorAuthentication' ? 'Multifactor' : 'Single-factor'} · correlation {s.correlationId ?? '—'}
       </p>
