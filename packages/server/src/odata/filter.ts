@@ -188,6 +188,9 @@ export function parseFilter(text: string, fields: FilterFields, resource: string
 
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `s` is a GUID in its 8-4-4-4-12 hex form (any case). */
+export const isGuid = (s: string): boolean => GUID.test(s);
+
 /** Writes an expression back as OData text (canonical: fully parenthesised). */
 export function formatFilter(e: FilterExpr): string {
   const q = (s: string) => `'${s.replaceAll("'", "''")}'`;

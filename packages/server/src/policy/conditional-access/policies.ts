@@ -13,6 +13,7 @@ import { normalizePolicy } from './normalize.ts';
 import type { PolicyBody } from './schemas.ts';
 import { deletePolicy, findPolicy, insertPolicy, listPolicies, lockAndBumpGeneration, updatePolicy } from './repository.ts';
 import type { ConditionalAccessPolicy } from './types.ts';
+import { isGuid } from '../../odata/filter.ts';
 
 /** Read shape: the strength reference expanded to the whole strength (§1.5). */
 export async function expandPolicy(db: Kysely<DB>, p: ConditionalAccessPolicy): Promise<ConditionalAccessPolicy> {
@@ -119,8 +120,6 @@ async function validate(trx: Kysely<DB>, body: PolicyBody, policy: ConditionalAc
     locationExists: (lid) => locationIds.has(lid.toLowerCase()),
   });
 }
-
-const isGuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function audit(
   trx: Kysely<DB>,

@@ -15,6 +15,7 @@ import {
   upsertNamedLocation,
 } from './repository.ts';
 import { COUNTRY_TYPE, IP_TYPE, type NamedLocation } from './types.ts';
+import { isGuid } from '../../odata/filter.ts';
 
 /** Limits from CA-NET (entra-spec §1.4). */
 export const MAX_NAMED_LOCATIONS = 195;
@@ -118,8 +119,6 @@ export async function deleteLocation(db: Kysely<DB>, ctx: RequestContext, id: st
     await audit(trx, ctx, 'Delete named location', 'Delete', loc);
   });
 }
-
-const isGuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function audit(
   trx: Kysely<DB>,

@@ -20,6 +20,7 @@ import { listPolicies, lockAndBumpGeneration, policiesUsingStrength } from '../c
 import { guardLockout } from '../analysis/guard.ts';
 import type { AuthenticationStrength, Fido2CombinationConfiguration } from './types.ts';
 import type { ConditionalAccessPolicy } from '../conditional-access/types.ts';
+import { isGuid } from '../../odata/filter.ts';
 
 /** At most 15 custom strengths per tenant (entra-spec §2.1, AS-ADV). */
 export const MAX_CUSTOM_STRENGTHS = 15;
@@ -199,8 +200,6 @@ function fido2Config(c: { allowedAAGUIDs?: string[] }): Fido2CombinationConfigur
     appliesToCombinations: ['fido2'],
   };
 }
-
-const isGuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function audit(
   trx: Kysely<DB>,
