@@ -8,6 +8,7 @@ import { getHardwareMethod, listHardwareMethods } from '../../methods/oath/hardw
 import { verifyOathCode } from '../../methods/oath/verifyOathCode.ts';
 import { userIdOf } from '../../methods/oath/devices.ts';
 import { hardwareOathMethod, verificationBody } from '../../methods/oath/schemas.ts';
+import { methodParams, registerUserMethodCollection, userParams } from './user-method-routes.ts';
 
 /**
  * A user's hardware OATH tokens (Graph beta hardwareOathAuthenticationMethod, entra-spec §6.3):
@@ -26,22 +27,20 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
   const db = deps.store.db;
   const tags = ['hardwareOathMethods'];
   const base = '/users/:userId/authentication/hardwareOathMethods';
-  const userParams = z.object({ userId: z.string().min(1).max(320) });
-  const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
-
-  r.get(
-    base,
-    {
-      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
-      schema: {
-        tags,
-        summary: "List a user's hardware OATH tokens",
-        params: userParams,
-        response: { 200: z.object({ value: z.array(hardwareOathMethod) }) },
-      },
+  registerUserMethodCollection(api, deps, {
+    path: base,
+    tags,
+    item: hardwareOathMethod,
+    summaries: {
+      list: "List a user's hardware OATH tokens",
+      get: "Get one of a user's hardware OATH tokens",
+      delete: 'Unassign a hardware OATH token (it returns to the inventory as available)',
     },
-    async (request) => ({ value: await listHardwareMethods(db, request.params.userId) }),
-  );
+    deleted: 'Unassigned',
+    list: listHardwareMethods,
+    get: getHardwareMethod,
+    remove: (conn, ctx, userId, methodId) => unassignDevice(conn, ctx, methodId, userId),
+  });
 
   r.post(
     base,
@@ -58,32 +57,6 @@ export async function registerHardwareOathMethodRoutes(api: FastifyInstance, dep
     async (request, reply) => {
       await assignDevice(db, contextOf(request), request.body.device.id, request.params.userId);
       return reply.code(201).send(await getHardwareMethod(db, request.params.userId, request.body.device.id));
-    },
-  );
-
-  r.get(
-    `${base}/:methodId`,
-    {
-      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
-      schema: { tags, summary: "Get one of a user's hardware OATH tokens", params: methodParams, response: { 200: hardwareOathMethod } },
-    },
-    async (request) => getHardwareMethod(db, request.params.userId, request.params.methodId),
-  );
-
-  r.delete(
-    `${base}/:methodId`,
-    {
-      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
-      schema: {
-        tags,
-        summary: 'Unassign a hardware OATH token (it returns to the inventory as available)',
-        params: methodParams,
-        response: { 204: z.null().describe('Unassigned') },
-      },
-    },
-    async (request, reply) => {
-      await unassignDevice(db, contextOf(request), request.params.methodId, request.params.userId);
-      return reply.code(204).send(null);
     },
   );
 

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { contextOf, requires, type AppDeps } from '../context.ts';
+import type { AppDeps } from '../context.ts';
 import { deleteSoftwareMethod, getSoftwareMethod, listSoftwareMethods } from '../../methods/oath/enrollSoftwareToken.ts';
 import { softwareOathMethod } from '../../methods/oath/schemas.ts';
+import { registerUserMethodCollection } from './user-method-routes.ts';
 
 /**
  * A user's authenticator apps (Graph v1.0 softwareOathAuthenticationMethod: list/get/delete,
@@ -11,50 +10,18 @@ import { softwareOathMethod } from '../../methods/oath/schemas.ts';
  * is never returned here (`secretKey` is always null).
  */
 export async function registerSoftwareOathMethodRoutes(api: FastifyInstance, deps: AppDeps): Promise<void> {
-  const r = api.withTypeProvider<ZodTypeProvider>();
-  const db = deps.store.db;
-  const tags = ['softwareOathMethods'];
-  const base = '/users/:userId/authentication/softwareOathMethods';
-  const userParams = z.object({ userId: z.string().min(1).max(320) });
-  const methodParams = userParams.extend({ methodId: z.string().min(1).max(64) });
-
-  r.get(
-    base,
-    {
-      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
-      schema: {
-        tags,
-        summary: "List a user's authenticator apps (software OATH)",
-        params: userParams,
-        response: { 200: z.object({ value: z.array(softwareOathMethod) }) },
-      },
+  registerUserMethodCollection(api, deps, {
+    path: '/users/:userId/authentication/softwareOathMethods',
+    tags: ['softwareOathMethods'],
+    item: softwareOathMethod,
+    summaries: {
+      list: "List a user's authenticator apps (software OATH)",
+      get: "Get one of a user's authenticator apps",
+      delete: "Delete one of a user's authenticator apps",
     },
-    async (request) => ({ value: await listSoftwareMethods(db, request.params.userId) }),
-  );
-
-  r.get(
-    `${base}/:methodId`,
-    {
-      onRequest: requires(deps.tokens, 'userAuthMethods.read'),
-      schema: { tags, summary: "Get one of a user's authenticator apps", params: methodParams, response: { 200: softwareOathMethod } },
-    },
-    async (request) => getSoftwareMethod(db, request.params.userId, request.params.methodId),
-  );
-
-  r.delete(
-    `${base}/:methodId`,
-    {
-      onRequest: requires(deps.tokens, 'userAuthMethods.write'),
-      schema: {
-        tags,
-        summary: "Delete one of a user's authenticator apps",
-        params: methodParams,
-        response: { 204: z.null().describe('Deleted') },
-      },
-    },
-    async (request, reply) => {
-      await deleteSoftwareMethod(db, contextOf(request), request.params.userId, request.params.methodId);
-      return reply.code(204).send(null);
-    },
-  );
+    deleted: 'Deleted',
+    list: listSoftwareMethods,
+    get: getSoftwareMethod,
+    remove: deleteSoftwareMethod,
+  });
 }
