@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
-import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 
 /**
  * The Control Center in real Chromium against a real server (PGlite): token sign-in, the users
@@ -19,20 +19,9 @@ describe('Control Center in Chromium', () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
     browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 1360, height: 820 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
-      reducedMotion: 'reduce',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // Chromium logs every 4xx fetch; the 400 (bad UPN), 409 (duplicate UPN) and 401 (bad token)
-      // are provoked on purpose. Anything else (CSP violations, React errors, other failed loads) is a bug.
-      if (m.type() === 'error' && !/status of (400|401|409) /.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    // Chromium logs every 4xx fetch; the 400 (bad UPN), 409 (duplicate UPN) and 401 (bad token)
+    // are provoked on purpose. Anything else (CSP violations, React errors, other failed loads) is a bug.
+    page = await openConsolePage(browser, problems, { height: 820, timeout: 15_000, expectedStatus: /status of (400|401|409) / });
   }, 180_000);
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
-import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 
 /**
  * Conditional Access in the Control Center, in real Chromium against a real server (PGlite):
@@ -19,19 +19,8 @@ describe('Conditional Access console in Chromium', () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
     browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 1360, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'UTC',
-      reducedMotion: 'reduce',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     // The 409 (lockout risk) is provoked on purpose.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 409 /.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
+    page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of 409 / });
     const app = await server.api('/api/v1/applications', { body: { displayName: 'Payroll' } });
     expect(app.status).toBe(201);
   }, 180_000);

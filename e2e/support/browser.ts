@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Absolute path of the built web console. */
 export const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/', import.meta.url));
@@ -40,4 +40,29 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A Control Center page in a fresh context (en-GB, UTC, reduced motion, `height` px tall): page
+ * errors and console errors go to `problems`, except failed loads whose status matches
+ * `expectedStatus` (Chromium logs every 4xx fetch; tests provoke some on purpose).
+ */
+export async function openConsolePage(
+  browser: Browser,
+  problems: string[],
+  o: { height: number; timeout: number; expectedStatus: RegExp },
+): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: o.height },
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+    reducedMotion: 'reduce',
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(o.timeout);
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !o.expectedStatus.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
+  return page;
 }
