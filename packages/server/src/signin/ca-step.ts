@@ -69,7 +69,10 @@ export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow:
   const evaluate = (modes: readonly PerformedMode[]) =>
     evaluateSignIn({ db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now });
   const [evaluation, perUser, compiled] = await Promise.all([evaluate(performed), perUserMfaState(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
-  const perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
+  let perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
+  // entra-spec §7.1: an Enabled user is "prompted to register at next sign-in"; until they hold a
+  // second method they cannot do MFA and are not refused for it (Enforced users are: registration done).
+  if (perUserMissing && perUser === 'enabled' && (await candidatesOf(deps, flow)).length === 0) perUserMissing = false;
   const d = evaluation.decision;
   const log = (errorCode: number, failureReason: string | null) => logAttempt(deps.db, ctx, flow, { errorCode, failureReason, outcomes: evaluation.policies, compiled, now });
 
@@ -90,7 +93,7 @@ export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow:
   for (const c of await candidatesOf(deps, flow))
     for (const mode of c.modes) {
       const more = [...performed, { mode, at: now.toISOString() }];
-      if ((await evaluate(more)).decision.decision === 'allow' && (perUser === 'disabled' || mfaDone(more))) {
+      if ((await evaluate(more)).decision.decision === 'allow' && (!perUserMissing || mfaDone(more))) {
         offered.push(c.method);
         break;
       }

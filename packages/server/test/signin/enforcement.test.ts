@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { setPerUserMfaState } from '../../src/methods/oath/perUserMfa.ts';
-import { AAGUID, beginSignIn, ctx, enableFido2, Jar, registerApp, registerPasskey } from './support.ts';
+import { setPassword } from '../../src/methods/password/setPassword.ts';
+import { AAGUID, beginSignIn, ctx, enableFido2, Jar, newUser, registerApp, registerPasskey } from './support.ts';
 import { authorizeWithJar, caPolicy, STRENGTHS, logRowsOf, MFA, PASSWORD, PHISHING_RESISTANT, passwordHardwareOathStrength, userWithToken } from './enforcement-support.ts';
 
 /**
@@ -126,7 +127,36 @@ for (const kind of STORE_KINDS) {
       expect((await b.finish(ok.body.redirectTo)).claims()!.acr).toBe(MFA);
     });
 
-    it('"use another account" at the second factor forgets the verified password', async () => {
+    it('per-user MFA enabled (§7.1): with a token the code is required; without any second method the password still works (registration pending), enforced without one is refused', async () => {
+      const db = server.runtime.store.db;
+      const app = await registerApp(server);
+      const withToken = await userWithToken(server);
+      await setPerUserMfaState(db, ctx, withToken.id, 'enabled');
+      let b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: withToken.upn });
+      expect((await b.post('password', { password: PASSWORD })).body).toMatchObject({ state: 'chooseSecondFactor', methods: ['oath'] });
+
+      const bare = await newUser(server);
+      await setPassword(db, ctx, bare.id, PASSWORD);
+      await setPerUserMfaState(db, ctx, bare.id, 'enabled');
+      b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: bare.upn });
+      const pending = await b.post('password', { password: PASSWORD });
+      expect(pending.status).toBe(200);
+      expect(pending.body.redirectTo).toBeTruthy();
+
+      await setPerUserMfaState(db, ctx, bare.id, 'enforced');
+      b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: bare.upn });
+      const refused = await b.post('password', { password: PASSWORD });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toContain('Multifactor authentication');
+    });
+
+        it('"use another account" at the second factor forgets the verified password', async () => {
       const user = await userWithToken(server);
       await setPerUserMfaState(server.runtime.store.db, ctx, user.id, 'enforced');
       const b = await beginSignIn(server, await registerApp(server));
