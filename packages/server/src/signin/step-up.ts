@@ -8,6 +8,8 @@ import { builtInStrength } from '../policy/strengths/builtins.ts';
 import { BUILT_IN_STRENGTH } from '../policy/strengths/modes.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
 import { perUserMfaState } from '../methods/oath/perUserMfa.ts';
+import { listUserTokens } from '../methods/oath/repository.ts';
+import { listUserCredentialDescriptors } from '../methods/passkey/credentials-repository.ts';
 
 /** What the check reads of oidc-provider's context (its KoaContextWithOIDC). */
 type OidcCtx = { ip?: string; get?(h: string): string; oidc: { client?: { clientId: string }; session?: { accountId?: string; amr?: string[]; loginTs?: number } } };
@@ -47,7 +49,11 @@ export function createStepUpCheck(db: Kysely<DB>): (ctx: OidcCtx) => Promise<boo
         perUserMfaState(db, accountId),
       ]);
       if (evaluation.decision.decision !== 'allow') return true;
-      return perUser !== 'disabled' && !satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, performed).satisfied;
+      if (perUser === 'disabled' || satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, performed).satisfied) return false;
+      if (perUser === 'enforced') return true;
+      // Enabled (§7.1): only once the user holds a second method (as ca-step.ts decides).
+      const [tokens, passkeys] = await Promise.all([listUserTokens(db, accountId), listUserCredentialDescriptors(db, accountId)]);
+      return passkeys.length > 0 || tokens.some((t) => t.status === 'activated');
     } catch {
       return true;
     }
