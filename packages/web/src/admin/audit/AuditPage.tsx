@@ -2,9 +2,10 @@ import { useCallback, useState } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { audit, type AuditFilter } from '../../api/audit.ts';
 import type { DirectoryAudit } from '../../api/types.ts';
-import { EmptyState, ErrorAlert, Spinner } from '../../components/feedback.tsx';
+import { ErrorAlert } from '../../components/feedback.tsx';
 import { formatDateTime, identityName } from '../../components/format.ts';
-import { Badge, ListFooter } from '../../components/ListToolbar.tsx';
+import { Badge } from '../../components/ListToolbar.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useDebounced } from '../../components/useDebounced.ts';
 import { usePagedList } from '../../components/usePagedList.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -46,51 +47,31 @@ export function AuditPage({ selectedId }: { selectedId: string | null }) {
       </div>
       <AuditFilters filter={filter} onChange={setFilter} onClear={() => setFilter(NO_FILTER)} />
       {list.error && !list.loading ? <ErrorAlert title="Could not load the audit log" error={list.error} onRetry={list.reload} /> : null}
-      <div className="table-card">
-        {list.loading ? (
-          <Spinner label="Loading audit entries…" />
-        ) : list.items.length === 0 && !list.error ? (
-          <EmptyState title={filtered ? 'No entries match these filters.' : 'No audit entries yet.'} />
-        ) : list.items.length > 0 ? (
-          <table className="table" aria-label="Audit entries">
-            <thead>
-              <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Activity</th>
-                <th scope="col">Category</th>
-                <th scope="col">Initiated by</th>
-                <th scope="col">Target</th>
-                <th scope="col">Result</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((e) => (
-                <tr key={e.id} className={e.id === selectedId ? 'selected' : undefined} onClick={() => navigate(`/admin/audit/${e.id}`)}>
-                  <td className="nowrap">{formatDateTime(e.activityDateTime)}</td>
-                  <td>
-                    <Link href={`/admin/audit/${e.id}`} className="row-link" onClick={(ev) => ev.stopPropagation()}>
-                      {e.activityDisplayName}
-                    </Link>
-                  </td>
-                  <td>{e.category}</td>
-                  <td>{identityName(e.initiatedBy.user) ?? identityName(e.initiatedBy.app) ?? <span className="muted">—</span>}</td>
-                  <td>{targetSummary(e)}</td>
-                  <td>{e.result === 'success' ? <Badge tone="success">Success</Badge> : <Badge tone="danger">{e.result}</Badge>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {!list.loading && list.items.length > 0 ? (
-          <ListFooter
-            shown={list.items.length}
-            noun="entries"
-            hasMore={list.hasMore}
-            loadingMore={list.loadingMore}
-            onLoadMore={list.loadMore}
-          />
-        ) : null}
-      </div>
+      <PagedTable
+        list={list}
+        label="Audit entries"
+        noun="entries"
+        loadingLabel="Loading audit entries…"
+        empty={{ title: filtered ? 'No entries match these filters.' : 'No audit entries yet.' }}
+        headers={['Date', 'Activity', 'Category', 'Initiated by', 'Target', 'Result']}
+        selectedId={selectedId}
+        hrefOf={(e) => `/admin/audit/${e.id}`}
+        counted={false}
+        cells={(e) => (
+          <>
+            <td className="nowrap">{formatDateTime(e.activityDateTime)}</td>
+            <td>
+              <Link href={`/admin/audit/${e.id}`} className="row-link" onClick={(ev) => ev.stopPropagation()}>
+                {e.activityDisplayName}
+              </Link>
+            </td>
+            <td>{e.category}</td>
+            <td>{identityName(e.initiatedBy.user) ?? identityName(e.initiatedBy.app) ?? <span className="muted">—</span>}</td>
+            <td>{targetSummary(e)}</td>
+            <td>{e.result === 'success' ? <Badge tone="success">Success</Badge> : <Badge tone="danger">{e.result}</Badge>}</td>
+          </>
+        )}
+      />
       {selectedId ? <AuditDrawer id={selectedId} known={selected} onClose={() => navigate('/admin/audit')} /> : null}
     </section>
   );

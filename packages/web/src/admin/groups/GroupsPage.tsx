@@ -2,9 +2,10 @@ import { useCallback, useState } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { directory } from '../../api/directory.ts';
 import type { Group } from '../../api/types.ts';
-import { EmptyState, ErrorAlert, Spinner } from '../../components/feedback.tsx';
+import { ErrorAlert } from '../../components/feedback.tsx';
 import { formatDate } from '../../components/format.ts';
-import { Badge, ListFooter, ListToolbar } from '../../components/ListToolbar.tsx';
+import { Badge, ListToolbar } from '../../components/ListToolbar.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useDebounced } from '../../components/useDebounced.ts';
 import { usePagedList } from '../../components/usePagedList.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -35,54 +36,35 @@ export function GroupsPage({ selectedId }: { selectedId: string | null }) {
       </div>
       <ListToolbar search={search} onSearch={setSearch} searchLabel="Search groups" placeholder="Search by group name" />
       {list.error && !list.loading ? <ErrorAlert title="Could not load groups" error={list.error} onRetry={list.reload} /> : null}
-      <div className="table-card">
-        {list.loading ? (
-          <Spinner label="Loading groups…" />
-        ) : list.items.length === 0 && !list.error ? (
-          <EmptyState title={term ? `No groups start with “${term}”.` : 'No groups yet.'}>
-            {term ? null : (
-              <>
-                Create one with <code>npx latchkey groups create</code> or <code>POST /api/v1/groups</code>.
-              </>
-            )}
-          </EmptyState>
-        ) : list.items.length > 0 ? (
-          <table className="table" aria-label="Groups">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Type</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((g) => (
-                <tr key={g.id} className={g.id === selectedId ? 'selected' : undefined} onClick={() => navigate(`/admin/groups/${g.id}`)}>
-                  <td>
-                    <Link href={`/admin/groups/${g.id}`} className="row-link" onClick={(e) => e.stopPropagation()}>
-                      {g.displayName}
-                    </Link>
-                  </td>
-                  <td>{g.description || <span className="muted">—</span>}</td>
-                  <td>{g.securityEnabled === false ? <Badge tone="neutral">Distribution</Badge> : <Badge tone="info">Security</Badge>}</td>
-                  <td>{formatDate(g.createdDateTime)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {!list.loading && list.items.length > 0 ? (
-          <ListFooter
-            shown={list.items.length}
-            total={list.total}
-            noun="groups"
-            hasMore={list.hasMore}
-            loadingMore={list.loadingMore}
-            onLoadMore={list.loadMore}
-          />
-        ) : null}
-      </div>
+      <PagedTable
+        list={list}
+        label="Groups"
+        noun="groups"
+        loadingLabel="Loading groups…"
+        empty={{
+          title: term ? `No groups start with “${term}”.` : 'No groups yet.',
+          body: term ? null : (
+            <>
+              Create one with <code>npx latchkey groups create</code> or <code>POST /api/v1/groups</code>.
+            </>
+          ),
+        }}
+        headers={['Name', 'Description', 'Type', 'Created']}
+        selectedId={selectedId}
+        hrefOf={(g) => `/admin/groups/${g.id}`}
+        cells={(g) => (
+          <>
+            <td>
+              <Link href={`/admin/groups/${g.id}`} className="row-link" onClick={(e) => e.stopPropagation()}>
+                {g.displayName}
+              </Link>
+            </td>
+            <td>{g.description || <span className="muted">—</span>}</td>
+            <td>{g.securityEnabled === false ? <Badge tone="neutral">Distribution</Badge> : <Badge tone="info">Security</Badge>}</td>
+            <td>{formatDate(g.createdDateTime)}</td>
+          </>
+        )}
+      />
       {selectedId ? <GroupPanel groupId={selectedId} onClose={() => navigate('/admin/groups')} /> : null}
     </section>
   );

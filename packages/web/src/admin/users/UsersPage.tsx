@@ -2,9 +2,10 @@ import { useCallback, useState } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { directory } from '../../api/directory.ts';
 import type { User } from '../../api/types.ts';
-import { EmptyState, ErrorAlert, Spinner } from '../../components/feedback.tsx';
+import { ErrorAlert } from '../../components/feedback.tsx';
 import { formatDate } from '../../components/format.ts';
-import { Badge, ListFooter, ListToolbar } from '../../components/ListToolbar.tsx';
+import { Badge, ListToolbar } from '../../components/ListToolbar.tsx';
+import { PagedTable } from '../../components/PagedTable.tsx';
 import { useDebounced } from '../../components/useDebounced.ts';
 import { usePagedList } from '../../components/usePagedList.ts';
 import { Link, navigate } from '../../router.tsx';
@@ -50,52 +51,32 @@ export function UsersPage({ selectedId }: { selectedId: string | null }) {
         </div>
       ) : null}
       {list.error && !list.loading ? <ErrorAlert title="Could not load users" error={list.error} onRetry={list.reload} /> : null}
-      <div className="table-card">
-        {list.loading ? (
-          <Spinner label="Loading users…" />
-        ) : list.items.length === 0 && !list.error ? (
-          <EmptyState title={term ? `No users start with “${term}”.` : 'No users yet.'}>
-            {term ? 'Try another name or clear the search.' : 'Create the first one with New user.'}
-          </EmptyState>
-        ) : list.items.length > 0 ? (
-          <table className="table" aria-label="Users">
-            <thead>
-              <tr>
-                <th scope="col">Display name</th>
-                <th scope="col">User principal name</th>
-                <th scope="col">Mail</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((u) => (
-                <tr key={u.id} className={u.id === selectedId ? 'selected' : undefined} onClick={() => navigate(`/admin/users/${u.id}`)}>
-                  <td>
-                    <Link href={`/admin/users/${u.id}`} className="row-link" onClick={(e) => e.stopPropagation()}>
-                      {u.displayName}
-                    </Link>
-                  </td>
-                  <td className="mono">{u.userPrincipalName}</td>
-                  <td>{u.mail ?? <span className="muted">—</span>}</td>
-                  <td>{u.accountEnabled ? <Badge tone="success">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}</td>
-                  <td>{formatDate(u.createdDateTime)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        {!list.loading && list.items.length > 0 ? (
-          <ListFooter
-            shown={list.items.length}
-            total={list.total}
-            noun="users"
-            hasMore={list.hasMore}
-            loadingMore={list.loadingMore}
-            onLoadMore={list.loadMore}
-          />
-        ) : null}
-      </div>
+      <PagedTable
+        list={list}
+        label="Users"
+        noun="users"
+        loadingLabel="Loading users…"
+        empty={{
+          title: term ? `No users start with “${term}”.` : 'No users yet.',
+          body: term ? 'Try another name or clear the search.' : 'Create the first one with New user.',
+        }}
+        headers={['Display name', 'User principal name', 'Mail', 'Status', 'Created']}
+        selectedId={selectedId}
+        hrefOf={(u) => `/admin/users/${u.id}`}
+        cells={(u) => (
+          <>
+            <td>
+              <Link href={`/admin/users/${u.id}`} className="row-link" onClick={(e) => e.stopPropagation()}>
+                {u.displayName}
+              </Link>
+            </td>
+            <td className="mono">{u.userPrincipalName}</td>
+            <td>{u.mail ?? <span className="muted">—</span>}</td>
+            <td>{u.accountEnabled ? <Badge tone="success">Enabled</Badge> : <Badge tone="neutral">Disabled</Badge>}</td>
+            <td>{formatDate(u.createdDateTime)}</td>
+          </>
+        )}
+      />
       {creating ? (
         <CreateUserDialog
           onClose={() => setCreating(false)}
