@@ -60,7 +60,21 @@ for (const kind of STORE_KINDS) {
       expect(new Date(row.createdDateTime).toISOString()).toBe(row.createdDateTime);
     });
 
-    it('pages newest first with @odata.nextLink, and filters on createdDateTime, appId and status/errorCode', async () => {
+    it('a wrong password for an unknown name is logged as typed (userId null, 50126), findable by userPrincipalName', async () => {
+      const app = await registerApp(server);
+      const name = `nobody-${crypto.randomUUID().slice(0, 6)}@latchkey.test`;
+      const b = await beginSignIn(server, app);
+      await b.post('start');
+      await b.post('identify', { username: name });
+      expect((await b.post('password', { password: 'Wrong-1-abc' })).status).toBe(400);
+      const res = await server.api(`${URL_}?$filter=${encodeURIComponent(`userPrincipalName eq '${name.toUpperCase()}'`)}`);
+      expect(res.status).toBe(200);
+      expect(res.body.value).toHaveLength(1);
+      expect(res.body.value[0]).toMatchObject({ userId: null, userPrincipalName: name, appId: app.appId, status: { errorCode: 50126, failureReason: 'invalidCredentials' }, conditionalAccessStatus: 'notApplied' });
+      expect(res.body.value[0].authenticationDetails).toEqual([expect.objectContaining({ authenticationMethod: 'Password', succeeded: false })]);
+    });
+
+        it('pages newest first with @odata.nextLink, and filters on createdDateTime, appId and status/errorCode', async () => {
       const userId = crypto.randomUUID();
       const t0 = Date.parse('2026-01-10T12:00:00Z');
       for (let i = 0; i < 5; i++)
