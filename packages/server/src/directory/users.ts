@@ -5,22 +5,13 @@ import { recordAudit } from '../audit/record.ts';
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { deleteUserRow, findUserRowByKey, findUserRowByUpn, insertUser, updateUserRow, type UserValues } from './users-repository.ts';
 import { countActiveGlobalAdmins, lockRoleAssignments } from './role-assignments-repository.ts';
-import { toGraphUser, type GraphUser } from './shapes.ts';
+import { toGraphUser, USER_PROPERTIES, type GraphUser } from './shapes.ts';
 import { assertMayManageUser } from './privileged-targets.ts';
 import { isUniqueViolation, modifiedProperties } from './audit-values.ts';
 import type { UserCreateInput, UserPatchInput } from './schemas.ts';
 
-const AUDITED = [
-  'userPrincipalName',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'mailNickname',
-  'jobTitle',
-  'department',
-  'accountEnabled',
-] as const;
+/** The properties an audit entry lists as modified: all but the server-assigned id and creation time. */
+const AUDITED: readonly string[] = USER_PROPERTIES.filter((p) => p !== 'id' && p !== 'createdDateTime');
 
 /**
  * Graph answers 400 Request_BadRequest with details [{target, code: "ObjectConflict"}] (seen in
