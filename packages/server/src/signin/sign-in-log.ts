@@ -3,7 +3,7 @@ import type { DB } from '../store/schema.ts';
 import type { RequestContext } from '../auth/principal.ts';
 import { recordAuditGrouped } from '../audit/group-commit.ts';
 import type { StoredFlow } from './repository.ts';
-import { errorCodeOf, logAttempt } from './signin-log-entry.ts';
+import { errorCodeOf, failureTextOf, logAttempt } from './signin-log-entry.ts';
 
 /**
  * Writes a sign-in attempt to the audit trail (category Authentication, Entra's "Sign-in
@@ -27,5 +27,5 @@ export async function logSignIn(db: Kysely<DB>, ctx: RequestContext, flow: Store
     },
   });
   // The sign-in log (GET /auditLogs/signIns): failed verifications here; outcomes after Conditional Access in ca-step.ts.
-  if (e.result === 'failure') await logAttempt(db, ctx, flow, { errorCode: errorCodeOf(e.reason), failureReason: e.reason ?? null, failed: { method: e.method }, now: new Date() });
+  if (e.result === 'failure') await logAttempt(db, ctx, flow, { errorCode: errorCodeOf(e.reason), failureReason: failureTextOf(e.reason), failed: { method: e.method }, now: new Date() });
 }

@@ -31,6 +31,19 @@ export function errorCodeOf(reason: string | undefined): number {
   return SIGNIN_ERROR.invalidCredentials;
 }
 
+/** `status.failureReason` of a failed verification: Entra-like words, with Latchkey's reason in brackets. */
+export function failureTextOf(reason: string | undefined): string {
+  const text: Record<string, string> = {
+    invalidCredentials: 'Invalid username or password.',
+    accountLocked: 'The account is locked after too many failed attempts.',
+    OathCodeIncorrect: 'The verification code is not correct.',
+    OathCodeDuplicate: 'The verification code was already used.',
+    OathCodeOld: 'The verification code is older than one already used.',
+    OathCodeFailedMaxAllowedRetryReached: 'Too many wrong verification codes: the token is locked.',
+  };
+  return reason ? `${text[reason] ?? 'The sign-in method was refused.'} (${reason})` : 'The sign-in method was refused.';
+}
+
 /** The flow's verified methods as authentication details, plus the one that just failed. */
 export function detailsOf(flow: StoredFlow, failed?: { method: string; at: Date }): AuthenticationDetail[] {
   const done = flow.methodsPerformed.map((p) => ({ authenticationMethod: METHOD_LABEL[p.method] ?? p.method, succeeded: true, authenticationStepDateTime: p.at }));

@@ -70,7 +70,7 @@ for (const kind of STORE_KINDS) {
       const res = await server.api(`${URL_}?$filter=${encodeURIComponent(`userPrincipalName eq '${name.toUpperCase()}'`)}`);
       expect(res.status).toBe(200);
       expect(res.body.value).toHaveLength(1);
-      expect(res.body.value[0]).toMatchObject({ userId: null, userPrincipalName: name, appId: app.appId, status: { errorCode: 50126, failureReason: 'invalidCredentials' }, conditionalAccessStatus: 'notApplied' });
+      expect(res.body.value[0]).toMatchObject({ userId: null, userPrincipalName: name, appId: app.appId, status: { errorCode: 50126, failureReason: 'Invalid username or password. (invalidCredentials)' }, conditionalAccessStatus: 'notApplied' });
       expect(res.body.value[0].authenticationDetails).toEqual([expect.objectContaining({ authenticationMethod: 'Password', succeeded: false })]);
     });
 
