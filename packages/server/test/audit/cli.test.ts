@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { openTestStore } from '../support/stores.ts';
 import { recordAudit } from '../../src/audit/record.ts';
@@ -15,22 +14,9 @@ import { createLogger } from '../../src/logger.ts';
 import { startServer } from '../../src/server.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../src/store/schema.ts';
+import { BIN, runCli } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/latchkey.mjs', import.meta.url));
-
-/** Runs the real CLI in a child process; never rejects, returns the exit code and output. */
-function latchkey(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
+const latchkey = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 async function seed(db: Kysely<DB>, n: number): Promise<void> {
   for (let i = 1; i <= n; i++) {

@@ -1,31 +1,16 @@
 import { describe, expect, it, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer } from '../../src/server.ts';
 import { transitiveGroupIdsOfUser } from '../../src/directory/membership-repository.ts';
 import { findUserRowByUpn } from '../../src/directory/users-repository.ts';
+import { runCli } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/latchkey.mjs', import.meta.url));
-
-/** The real CLI in a child process; resolves with the exit code and output. */
-function latchkey(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
+const latchkey = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -1,29 +1,15 @@
 import { describe, expect, it, afterAll, beforeAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { openTestStore } from '../support/stores.ts';
 import type { Store } from '../../src/store/database.ts';
 import { csvOf, makeUser, newSecret } from './support.ts';
 import { buildPskc } from './pskc-builder.ts';
+import { runCli } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/latchkey.mjs', import.meta.url));
-
-function latchkey(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
+const latchkey = (args: string[], env: Record<string, string>) => runCli(args, env, 60_000);
 
 describe('latchkey tokens [postgres, real CLI process]', () => {
   let store: Store & { url?: string };

@@ -1,10 +1,8 @@
 import { describe, expect, it, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { openTestStore } from '../support/stores.ts';
 import { freePort } from '../support/server.ts';
@@ -12,23 +10,11 @@ import { loadConfig } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { ROLE } from '../../src/directory/roles.ts';
+import { runCli } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/latchkey.mjs', import.meta.url));
 const JWT = /^[\w-]+\.[\w-]+\.[\w-]+\n$/;
 
-/** Runs the real CLI in a child process; never rejects. */
-function latchkey(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
+const latchkey = (args: string[], env: Record<string, string>) => runCli(args, env, 60_000);
 
 const dirs: string[] = [];
 const tempDir = () => {

@@ -1,28 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { openTestStore } from '../support/stores.ts';
 import { getMethodConfiguration } from '../../src/policy/authentication-methods/read.ts';
 import { insertGroup, insertUser, policySnapshot } from './fixtures.ts';
+import { runCli } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/latchkey.mjs', import.meta.url));
-
-function latchkey(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }, timeout: 30_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
-}
+const latchkey = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 const dir = mkdtempSync(join(tmpdir(), 'latchkey-authmethods-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
