@@ -31,8 +31,8 @@ export function amrOf(performed: readonly PerformedMethod[]): string[] {
 /**
  * The strongest built-in authentication strength the performed methods satisfy, as its id
  * (entra-spec §2.1): a passkey (`fido2`) satisfies phishing-resistant MFA (and so the weaker
- * two); a setup link counts as a one-time Temporary Access Pass (`temporaryAccessPassOneTime`),
- * which satisfies MFA only; password + OATH code satisfies MFA; a password alone satisfies none.
+ * two); a one-time Temporary Access Pass (`temporaryAccessPassOneTime`) satisfies MFA only;
+ * password + OATH code satisfies MFA; a password alone satisfies none.
  */
 export function acrOf(performed: readonly PerformedMethod[]): string {
   // Through the strengths' own `satisfies` (issue 4 item 4): the strongest built-in the performed modes complete.

@@ -52,7 +52,7 @@ function requiredText(evaluation: Evaluation, perUserMissing: boolean): string {
   return [...names].join(' or ') || 'a stronger sign-in';
 }
 
-const USED: Record<string, string> = { password: 'a password', passkey: 'a passkey', tap: 'a Temporary Access Pass', oath: 'a verification code', bootstrapLink: 'a setup link' };
+const USED: Record<string, string> = { password: 'a password', passkey: 'a passkey', tap: 'a Temporary Access Pass', oath: 'a verification code' };
 
 /**
  * Conditional Access after each verification (issue 4 item 4): evaluates the app being signed

@@ -16,7 +16,6 @@ export type SignInFailure =
   | 'accountDisabled' // the user is disabled (403)
   | 'tooManyAttempts' // per-IP or per-account rate limit (429)
   | 'conflict' // another request moved the flow first (409)
-  | 'setupLinkInvalid' // first-start link unknown, used or expired (400)
   | 'tapRefused' // Temporary Access Pass wrong, used, expired, not yet valid or out of policy; `tapReason` says which (400)
   | 'registrationRefused' // the registration interrupt cannot go on (policy, freshness, 15-minute session) (400/403)
   | 'oathRefused' // OATH code wrong, reused, old or token locked; `oathReason` says which (400)
@@ -34,7 +33,6 @@ const CODES: Record<SignInFailure, ErrorCode> = {
   accountDisabled: 'Authorization_RequestDenied',
   tooManyAttempts: 'Request_ThrottledTemporarily',
   conflict: 'Request_Conflict',
-  setupLinkInvalid: 'Request_BadRequest',
   tapRefused: 'Request_BadRequest',
   registrationRefused: 'Authorization_RequestDenied',
   accessBlocked: 'Authorization_RequestDenied',

@@ -1,7 +1,7 @@
 /**
  * entra-spec §7.6: adding or removing a sign-in method needs a fresh sign-in — within the last
  * 5 minutes — with MFA when the user already has an MFA-capable method (a passkey); a user
- * with none may proceed with the first factor (e.g. a password or the first-start setup link),
+ * with none may proceed with the first factor (e.g. a password or a Temporary Access Pass),
  * still within 5 minutes. Pure: takes the token's `auth_time`/`amr` and what the user has.
  */
 export const FRESH_SIGNIN_SECONDS = 300;

@@ -7,11 +7,11 @@
  * Later issues add states (conditional access evaluation, TAP, registration interrupt) by adding
  * rows to TRANSITIONS and checks to CHECKS; nothing else here changes.
  */
-export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath', 'complete', 'failed', 'expired'] as const;
+export const SIGNIN_STATES = ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath', 'complete', 'failed', 'expired'] as const;
 export type SignInState = (typeof SIGNIN_STATES)[number];
 
 /** Methods a flow can verify; each is a strategy in `methods/`. */
-export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap' | 'oath';
+export type SignInMethod = 'passkey' | 'password' | 'tap' | 'oath';
 
 export interface PerformedMethod {
   method: SignInMethod;
@@ -61,7 +61,7 @@ export const REGISTRATION_SESSION_MS = 15 * 60_000;
 /** Failed verifications within one flow before it ends; above the lockout threshold (10), so people see the lockout first. */
 export const MAX_FLOW_FAILURES = 20;
 
-const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', bootstrapLink: 'verifyBootstrapLink', tap: 'verifyTap', oath: 'verifyOath' };
+const VERIFY_STATE: Record<SignInMethod, SignInState> = { passkey: 'verifyPasskey', password: 'verifyPassword', tap: 'verifyTap', oath: 'verifyOath' };
 const TERMINAL: ReadonlySet<SignInState> = new Set(['complete', 'failed', 'expired']);
 
 type Ctx = { flow: FlowSnapshot; event: SignInEvent; now: Date };
@@ -85,11 +85,11 @@ export type SignInCheck = keyof typeof CHECKS;
 /** Which checks guard each event, in order. */
 export const TRANSITIONS: Record<SignInEvent['type'], { from: readonly SignInState[]; checks: readonly SignInCheck[] }> = {
   identified: { from: ['identify', 'chooseMethod'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
-  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
-  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
-  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyBootstrapLink', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath'], checks: [] },
+  methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
+  verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
+  verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath'], checks: [] },
   // Issue 4 item 7: after verification, the registration interrupt (no method satisfies what is required)
   // or the registration campaign's nudge holds the flow until a passkey is registered (or, for the nudge, snoozed).
   interrupt: { from: ['complete'], checks: ['flowNotExpired', 'verifiedUser'] },

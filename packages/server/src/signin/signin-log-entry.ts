@@ -14,7 +14,6 @@ const METHOD_LABEL: Record<SignInMethod, string> = {
   passkey: 'Passkey',
   tap: 'Temporary Access Pass',
   oath: 'OATH verification code',
-  bootstrapLink: 'Setup link',
 };
 
 /**

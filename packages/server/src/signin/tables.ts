@@ -28,12 +28,3 @@ export interface SigninLockoutsTable {
   locked_until: Timestamp | null;
   last_failure_at: Timestamp;
 }
-
-export interface SigninBootstrapLinksTable {
-  id: string;
-  user_id: string;
-  secret_hash: string;
-  expires_at: Timestamp;
-  used_at: Timestamp | null;
-  created_at: Timestamp;
-}

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { SigninBootstrapLinksTable, SigninFlowsTable, SigninLockoutsTable } from '../signin/tables.ts';
+import type { SigninFlowsTable, SigninLockoutsTable } from '../signin/tables.ts';
 import type { SigninLogTable } from '../signin/log-tables.ts';
 import type { CaAuthenticationStrengthsTable, CaGenerationTable, CaNamedLocationsTable, CaPoliciesTable } from '../policy/conditional-access/tables.ts';
 import type { RegistrationCampaignSnoozesTable, TapMethodsTable, TapSignInsTable } from '../methods/tap/tables.ts';
@@ -307,7 +307,6 @@ export interface DB {
   passkey_trust_anchors: PasskeyTrustAnchorsTable;
   signin_flows: SigninFlowsTable;
   signin_lockouts: SigninLockoutsTable;
-  signin_bootstrap_links: SigninBootstrapLinksTable;
   signin_log: SigninLogTable;
   oath_tokens: OathTokensTable;
   oath_user_lockouts: OathUserLockoutsTable;

@@ -15,7 +15,8 @@ import { BUILT_IN_STRENGTH } from '../../src/policy/strengths/modes.ts';
  * Issue 5 "sign-in with password + hardware token satisfies password,hardwareOath (and the MFA
  * built-in); it does not satisfy phishing-resistant" — at the domain level: the real password
  * check and the real OATH check on a real database, their methods fed to the strength evaluator
- * of issue 4. (The sign-in flow has no second-factor step yet; see docs/oath.md.)
+ * of issue 4. (The sign-in flow's own second-factor step, `signin/oath-step.ts`, is tested in
+ * test/signin/enforcement.test.ts; see docs/signin.md.)
  */
 describeEachStore('OATH methods against authentication strengths', (store) => {
   it('password + hardware token satisfies password,hardwareOath and MFA, not passwordless or phishing-resistant; an authenticator app proves softwareOath', async () => {

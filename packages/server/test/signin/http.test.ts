@@ -6,7 +6,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { AAGUID, beginSignIn, ctx, enableFido2, newUser, registerApp, registerPasskey } from './support.ts';
 import { STRENGTH } from '../../src/signin/amr.ts';
-import { issueBootstrapLink } from '../../src/signin/bootstrap-link.ts';
 
 const count = async (s: TestServer, table: 'signin_flows' | 'signin_lockouts' | 'passkey_challenges') =>
   Number((await s.runtime.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -131,7 +130,6 @@ for (const kind of STORE_KINDS) {
         await b.post('identify', '{not json'),
         await b.post('password', { password: 'x' }), // before a name: wrong step
         await b.post('passkey/verify', { response: { id: 'a', rawId: 'a', response: { clientDataJSON: '!!!' } } }),
-        await b.post('setup-link', { secret: 'short' }),
       ];
       for (const r of bad) {
         expect(r.status).toBeGreaterThanOrEqual(400);
@@ -160,22 +158,6 @@ for (const kind of STORE_KINDS) {
       const v = await b.post('passkey/verify', { response });
       expect(v.status).toBe(400);
       expect(v.body.error.details.reason).toBe('passkeyFailed');
-    });
-
-    it('first-start setup link: signs its user in once (parallel redemptions: one wins), then is refused', async () => {
-      const user = await newUser(server);
-      const { secret } = await issueBootstrapLink(server.runtime.store.db, ctx, user.id);
-      expect(JSON.stringify(await server.runtime.store.db.selectFrom('signin_bootstrap_links').selectAll().execute())).not.toContain(secret);
-      const [a, b2] = [await beginSignIn(server, rp), await beginSignIn(server, rp)];
-      await a.post('start');
-      await b2.post('start');
-      const results = await Promise.all([a.post('setup-link', { secret }), b2.post('setup-link', { secret })]);
-      expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
-      const won = results.find((r) => r.status === 200)!;
-      expect(won.body.state).toBe('complete');
-      expect(results.find((r) => r.status === 400)!.body.error.details.reason).toBe('setupLinkInvalid');
-      const claims = (await (won === results[0] ? a : b2).finish(won.body.redirectTo)).claims()!;
-      expect(claims).toMatchObject({ sub: user.id, amr: ['otp'], acr: STRENGTH.mfa });
     });
   });
 }

@@ -22,7 +22,7 @@ const rows: Row[] = [
   ['password cannot verify from identify', flow({ methodsOffered: ['passkey', 'password'] }), { type: 'verified', method: 'password', userId: U, amr: ['pwd'] }, 'refused:verifyingThatMethod'],
   ['choose passkey', chosen(), { type: 'methodChosen', method: 'passkey' }, 'verifyPasskey'],
   ['choose password', chosen(), { type: 'methodChosen', method: 'password' }, 'verifyPassword'],
-  ['a method not offered is refused', chosen(), { type: 'methodChosen', method: 'bootstrapLink' }, 'refused:methodOffered'],
+  ['a method not offered is refused', chosen(), { type: 'methodChosen', method: 'tap' }, 'refused:methodOffered'],
   ['passkey verified', chosen({ state: 'verifyPasskey' }), { type: 'verified', method: 'passkey', userId: U, amr: ['hwk', 'user'] }, 'complete'],
   ["another account's passkey is refused", chosen({ state: 'verifyPasskey' }), { type: 'verified', method: 'passkey', userId: OTHER, amr: ['hwk'] }, 'refused:sameUserAsIdentified'],
   ['an unknown name never verifies', chosen({ state: 'verifyPasskey', userId: null }), { type: 'verified', method: 'passkey', userId: U, amr: ['hwk'] }, 'refused:sameUserAsIdentified'],
@@ -87,7 +87,6 @@ describe('amr and acr', () => {
     ['passkey without UV is one factor', [{ method: 'passkey' as const, at, amr: passkeyAmr('deviceBound', false) }], ['hwk'], STRENGTH.phishingResistantMfa],
     ['password', [{ method: 'password' as const, at, amr: ['pwd'] }], ['pwd'], ACR_NONE],
     ['password then passkey', [{ method: 'password' as const, at, amr: ['pwd'] }, { method: 'passkey' as const, at, amr: ['hwk', 'user'] }], ['hwk', 'mfa', 'pwd', 'user'], STRENGTH.phishingResistantMfa],
-    ['setup link', [{ method: 'bootstrapLink' as const, at, amr: ['otp'] }], ['otp'], STRENGTH.mfa],
   ])('%s', (_n, performed, amr, acr) => {
     expect(amrOf(performed)).toEqual(amr);
     expect(acrOf(performed)).toBe(acr);

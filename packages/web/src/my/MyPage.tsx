@@ -2,7 +2,6 @@ import { useCallback, useEffect, useState } from 'react';
 import { startRegistration } from '@simplewebauthn/browser';
 import { Logo } from '../components/Logo.tsx';
 import { navigate } from '../router.tsx';
-import { SETUP_KEY } from '../signin/setup.ts';
 import { describeBrowserError } from '../signin/messages.ts';
 import { beginSignIn, completeSignIn, currentSession, signOut, type OidcClient, type Session } from './oidc.ts';
 import { meApi, needsReauth, type MyMethod } from './api.ts';
@@ -13,8 +12,7 @@ export const MY_CLIENT: OidcClient = { clientId: 'latchkey-my', base: '/my' };
 
 /**
  * My Security Info (`/my`): signs in through Latchkey's OIDC provider (`latchkey-my`), lists
- * my methods, adds a passkey, renames and deletes. Also `/my/setup#<secret>` (first start:
- * the setup link signs the first administrator in) and `/my/callback` (the OIDC redirect).
+ * my methods, adds a passkey, renames and deletes. Also `/my/callback` (the OIDC redirect).
  */
 export function MyPage({ path }: { path: string }) {
   const [session, setSession] = useState<Session | null>(() => currentSession(MY_CLIENT));
@@ -22,12 +20,7 @@ export function MyPage({ path }: { path: string }) {
 
   useEffect(() => {
     document.title = 'My Security Info · Latchkey';
-    if (path === '/my/setup') {
-      const secret = location.hash.slice(1);
-      history.replaceState(null, '', '/my/setup');
-      if (secret) sessionStorage.setItem(SETUP_KEY, secret);
-      void beginSignIn(MY_CLIENT, { returnTo: '/my?welcome=1' });
-    } else if (path === '/my/callback') {
+    if (path === '/my/callback') {
       completeSignIn(MY_CLIENT, new URL(location.href)).then(
         (to) => {
           setSession(currentSession(MY_CLIENT));
@@ -60,7 +53,7 @@ export function MyPage({ path }: { path: string }) {
             <p className="alert-message">{error}</p>
           </div>
         ) : null}
-        {path === '/my/callback' || path === '/my/setup' ? <p role="status">Signing you in…</p> : session ? <Methods session={session} /> : <SignedOut />}
+        {path === '/my/callback' ? <p role="status">Signing you in…</p> : session ? <Methods session={session} /> : <SignedOut />}
       </main>
     </div>
   );
@@ -86,7 +79,7 @@ function Methods({ session }: { session: Session }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const reload = useCallback(() => api.methods().then(setMethods, (e: unknown) => setError(e instanceof Error ? e.message : String(e))), [session.accessToken]); // eslint-disable-line react-hooks/exhaustive-deps
+  const reload = useCallback(() => api.methods().then(setMethods, (e: unknown) => setError(e instanceof Error ? e.message : String(e))), [session.accessToken]);
   useEffect(() => void reload(), [reload]);
 
   const guarded = async (fn: () => Promise<void>) => {
@@ -119,7 +112,7 @@ function Methods({ session }: { session: Session }) {
       history.replaceState(null, '', '/my');
       void add();
     }
-  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+  }, []);
 
   const passkeys = methods?.filter((m) => m['@odata.type'].endsWith('fido2AuthenticationMethod')) ?? [];
   const password = methods?.some((m) => m['@odata.type'].endsWith('passwordAuthenticationMethod')) ?? false;

@@ -3,7 +3,6 @@ import { browserSupportsWebAuthnAutofill, startAuthentication } from '@simpleweb
 import { Logo } from '../components/Logo.tsx';
 import { call, SignInFailure, type FlowView } from './api.ts';
 import { describeBrowserError, describeFailure } from './messages.ts';
-import { SETUP_KEY } from './setup.ts';
 import { TapStep } from './TapStep.tsx';
 import { RegistrationStep } from './RegistrationStep.tsx';
 import { SecondFactorStep } from './SecondFactorStep.tsx';
@@ -84,11 +83,6 @@ export function SignInPage({ uid }: { uid: string }) {
     startPosted.current = true;
     void run(async () => {
       const view = await call(uid, 'start');
-      const setup = sessionStorage.getItem(SETUP_KEY);
-      if (setup && view.state === 'identify') {
-        sessionStorage.removeItem(SETUP_KEY);
-        return call(uid, 'setup-link', { secret: setup });
-      }
       if (view.loginHint && view.state === 'identify') {
         // The app named the account (login_hint): go straight to its methods, no autofill.
         autofillStarted.current = true;

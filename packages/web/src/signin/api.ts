@@ -1,6 +1,6 @@
 /** The sign-in page's calls to `/signin/{uid}/api/*` (same origin; the interaction cookie rides along). */
-export type SignInState = 'identify' | 'chooseMethod' | 'verifyPasskey' | 'verifyPassword' | 'verifyBootstrapLink' | 'verifyTap' | 'registrationRequired' | 'registrationCampaign' | 'chooseSecondFactor' | 'verifyOath' | 'complete' | 'failed' | 'expired';
-export type SignInMethod = 'passkey' | 'password' | 'bootstrapLink' | 'tap' | 'oath';
+export type SignInState = 'identify' | 'chooseMethod' | 'verifyPasskey' | 'verifyPassword' | 'verifyTap' | 'registrationRequired' | 'registrationCampaign' | 'chooseSecondFactor' | 'verifyOath' | 'complete' | 'failed' | 'expired';
+export type SignInMethod = 'passkey' | 'password' | 'tap' | 'oath';
 
 /** Why the sign-in stops to set up a passkey (issue 4 item 7; `/register/status`). */
 export interface RegistrationNeed {

@@ -13,7 +13,6 @@ const REASONS: Record<string, string> = {
   accountMismatch: 'That passkey belongs to a different account than the one you entered.',
   accountDisabled: 'Your account is disabled. Contact your administrator.',
   conflict: 'This sign-in changed in another tab. Reload the page.',
-  setupLinkInvalid: 'This setup link is invalid, already used, or expired. Restart Latchkey to print a new one.',
   network: 'Latchkey could not be reached. Check your connection and try again.',
 };
 

@@ -10,7 +10,6 @@ import { startFlow, applyEvents } from '../../signin/flows.ts';
 import { identify } from '../../signin/identify.ts';
 import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
 import { passwordVerify } from '../../signin/password-step.ts';
-import { redeemBootstrapLink } from '../../signin/bootstrap-link.ts';
 import { finishLogin, grantConsent, interactionOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { forProvider } from '../../oidc/mount.ts';
@@ -100,14 +99,6 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     verifying(l.flow);
     const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
     return answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), await passwordVerify(deps, ctxOf(request), l.flow, request.body.password), facts), facts));
-  });
-
-  r.post('/signin/:uid/api/setup-link', {
-    schema: { tags, summary: 'Redeem the first-start setup link', params: uidParams, body: z.object({ secret: z.string().regex(/^[A-Za-z0-9_-]{20,128}$/) }).strict(), response },
-  }, async (request, reply) => {
-    const l = await load(request, reply);
-    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    return answer(request, reply, await redeemBootstrapLink(deps, ctxOf(request), l.flow, request.body.secret));
   });
 
   await registerTapSignInRoutes(app, deps); // TAP and the registration interrupt (issue 4)

@@ -7,7 +7,7 @@ export const uidParams = z.object({ uid: z.string().regex(/^[A-Za-z0-9_-]{10,64}
 /** What the sign-in page sees of a flow (never the user id of an entered name). */
 export const flowViewSchema = z.object({
   state: z.enum(SIGNIN_STATES),
-  methods: z.array(z.enum(['passkey', 'password', 'bootstrapLink', 'tap', 'oath'])),
+  methods: z.array(z.enum(['passkey', 'password', 'tap', 'oath'])),
   reason: z.string().nullable().optional().describe('chooseSecondFactor / failed: why, in plain words (Conditional Access, per-user MFA)'),
   username: z.string().nullable(),
   failures: z.number().int(),

@@ -109,7 +109,7 @@ export function analyzeTarget(
       target,
       status: 'noSignInMethod',
       reasons: [
-        'no policy stands in the way, but the user has no method to sign in with yet (issue a Temporary Access Pass or a setup link)',
+        'no policy stands in the way, but the user has no method to sign in with yet (issue a Temporary Access Pass)',
       ],
     };
   }

@@ -10,6 +10,7 @@ import * as m0008 from './0008_oath.ts';
 import * as m0009 from './0009_conditional_access.ts';
 import * as m0010 from './0010_tap.ts';
 import * as m0011 from './0011_signin_log.ts';
+import * as m0012 from './0012_drop_setup_links.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_conditional_access': m0009,
   '0010_tap': m0010,
   '0011_signin_log': m0011,
+  '0012_drop_setup_links': m0012,
 };
