@@ -13,6 +13,7 @@ const PHISHING_RESISTANT = '00000000-0000-0000-0000-000000000004';
 /** A tiny relying party: openid-client, auth code + PKCE, prints the verified ID token claims as JSON. */
 async function startRelyingParty(issuer: string, register: (redirectUri: string) => Promise<{ appId: string; secret: string }>) {
   const pending = new Map<string, { verifier: string; nonce: string }>();
+  // eslint-disable-next-line prefer-const -- assigned once discovery has run, after the server that reads it exists
   let config: oidc.Configuration;
   const server: Server = createServer((req, res) => {
     void (async () => {

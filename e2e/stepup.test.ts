@@ -10,6 +10,7 @@ import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support
 /** A tiny relying party (openid-client, code + PKCE) that shows the verified ID token claims. */
 async function startRelyingParty(issuer: string, register: (redirectUri: string) => Promise<{ appId: string; secret: string }>) {
   const pending = new Map<string, { verifier: string; nonce: string }>();
+  // eslint-disable-next-line prefer-const -- assigned once discovery has run, after the server that reads it exists
   let config: oidc.Configuration;
   const server: Server = createServer((req, res) => {
     void (async () => {
