@@ -1,46 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
 import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+import { startRelyingParty, type RelyingParty } from './support/relying-party.ts';
 
 const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
 const PHISHING_RESISTANT = '00000000-0000-0000-0000-000000000004';
-
-/** A tiny relying party: openid-client, auth code + PKCE, prints the verified ID token claims as JSON. */
-async function startRelyingParty(issuer: string, register: (redirectUri: string) => Promise<{ appId: string; secret: string }>) {
-  const pending = new Map<string, { verifier: string; nonce: string }>();
-  // eslint-disable-next-line prefer-const -- assigned once discovery has run, after the server that reads it exists
-  let config: oidc.Configuration;
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url!, base);
-      if (url.pathname === '/login') {
-        const verifier = oidc.randomPKCECodeVerifier();
-        const state = oidc.randomState();
-        const nonce = oidc.randomNonce();
-        pending.set(state, { verifier, nonce });
-        const hint = url.searchParams.get('login_hint');
-        const to = oidc.buildAuthorizationUrl(config, { redirect_uri: `${base}/cb`, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...(hint ? { login_hint: hint } : {}) });
-        res.writeHead(302, { location: to.href }).end();
-      } else if (url.pathname === '/cb') {
-        const p = pending.get(url.searchParams.get('state') ?? '');
-        const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: p!.verifier, expectedState: url.searchParams.get('state')!, expectedNonce: p!.nonce });
-        idTokens.push(tokens.id_token!);
-        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed in to the test app</h1><pre id="claims">${JSON.stringify(tokens.claims())}</pre>`);
-      } else res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
-    })().catch((e: unknown) => res.writeHead(500).end(String(e)));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await register(`${base}/cb`);
-  config = await oidc.discovery(new URL(issuer), app.appId, undefined, oidc.ClientSecretBasic(app.secret), { execute: [oidc.allowInsecureRequests] });
-  const idTokens: string[] = [];
-  return { base, appId: app.appId, idTokens, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe('passkey sign-in in Chromium: My Security Info, a relying party on openid-client, enumeration, lockout', () => {
   let server: TestServer;
@@ -49,7 +15,7 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
   let page: Page;
   let cdp: CDPSession;
   let authenticatorId: string;
-  let rp: Awaited<ReturnType<typeof startRelyingParty>>;
+  let rp: RelyingParty;
   let user: { id: string; userPrincipalName: string };
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}signin-${name}.png` });
@@ -65,12 +31,7 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     user = (await server.api('/api/v1/users', { body: { displayName: 'Grace Hopper', userPrincipalName: 'grace@latchkey.test', accountEnabled: true, mailNickname: 'grace' } })).body;
     expect(user.id).toBeTruthy();
     expect((await server.api(`/api/v1/users/${user.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: 'Correct-Horse-42!' } })).status).toBe(202);
-    rp = await startRelyingParty(server.config.issuer, async (redirectUri) => {
-      const app = (await server.api('/api/v1/applications', { body: { displayName: 'Test RP', web: { redirectUris: [redirectUri] } } })).body;
-      await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
-      const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText;
-      return { appId: app.appId, secret };
-    });
+    rp = await startRelyingParty(server, 'Test RP', 'the test app');
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
     page = await context.newPage();

@@ -1,40 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
 import { caPolicy, MFA, PASSWORD, userWithToken } from '../packages/server/test/signin/enforcement-support.ts';
 import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
-
-/** A tiny relying party (openid-client, code + PKCE) that shows the verified ID token claims. */
-async function startRelyingParty(issuer: string, register: (redirectUri: string) => Promise<{ appId: string; secret: string }>) {
-  const pending = new Map<string, { verifier: string; nonce: string }>();
-  // eslint-disable-next-line prefer-const -- assigned once discovery has run, after the server that reads it exists
-  let config: oidc.Configuration;
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url!, base);
-      if (url.pathname === '/login') {
-        const verifier = oidc.randomPKCECodeVerifier();
-        const state = oidc.randomState();
-        const nonce = oidc.randomNonce();
-        pending.set(state, { verifier, nonce });
-        const to = oidc.buildAuthorizationUrl(config, { redirect_uri: `${base}/cb`, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-        res.writeHead(302, { location: to.href }).end();
-      } else if (url.pathname === '/cb') {
-        const p = pending.get(url.searchParams.get('state') ?? '');
-        const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: p!.verifier, expectedState: url.searchParams.get('state')!, expectedNonce: p!.nonce });
-        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed in to the payroll app</h1><pre id="claims">${JSON.stringify(tokens.claims())}</pre>`);
-      } else res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
-    })().catch((e: unknown) => res.writeHead(500).end(String(e)));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const app = await register(`${base}/cb`);
-  config = await oidc.discovery(new URL(issuer), app.appId, undefined, oidc.ClientSecretBasic(app.secret), { execute: [oidc.allowInsecureRequests] });
-  return { base, appId: app.appId, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { startRelyingParty, type RelyingParty } from './support/relying-party.ts';
 
 /**
  * Issue 4 item 4 / issue 5 in Chromium: an app whose Conditional Access policy needs MFA; the
@@ -45,19 +14,14 @@ describe('step-up in Chromium: password, then the hardware token code the policy
   let server: TestServer;
   let browser: Browser;
   let page: Page;
-  let rp: Awaited<ReturnType<typeof startRelyingParty>>;
+  let rp: RelyingParty;
   const problems: string[] = [];
   let upn = '';
 
   beforeAll(async () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
-    rp = await startRelyingParty(server.config.issuer, async (redirectUri) => {
-      const app = (await server.api('/api/v1/applications', { body: { displayName: 'Payroll', web: { redirectUris: [redirectUri] } } })).body;
-      await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
-      const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText;
-      return { appId: app.appId, secret };
-    });
+    rp = await startRelyingParty(server, 'Payroll', 'the payroll app');
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
     page = await context.newPage();

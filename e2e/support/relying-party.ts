@@ -1,0 +1,52 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import type { TestServer } from '../../packages/server/test/support/server.ts';
+
+export interface RelyingParty {
+  /** Where the app listens; `/login[?login_hint=…]` starts a sign-in. */
+  base: string;
+  /** The application (client) id, which Conditional Access policies target. */
+  appId: string;
+  /** Every ID token the app received, newest last. */
+  idTokens: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A tiny relying party on openid-client (auth code + PKCE): registered through the admin API as
+ * `displayName` with a client secret, it answers `/cb` with a heading "Signed in to <heading>" and
+ * the verified ID token claims as JSON.
+ */
+export async function startRelyingParty(server: TestServer, displayName: string, heading: string): Promise<RelyingParty> {
+  const pending = new Map<string, { verifier: string; nonce: string }>();
+  const idTokens: string[] = [];
+  // eslint-disable-next-line prefer-const -- assigned once discovery has run, after the server that reads it exists
+  let config: oidc.Configuration;
+  const http: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url!, base);
+      if (url.pathname === '/login') {
+        const verifier = oidc.randomPKCECodeVerifier();
+        const state = oidc.randomState();
+        const nonce = oidc.randomNonce();
+        pending.set(state, { verifier, nonce });
+        const hint = url.searchParams.get('login_hint');
+        const to = oidc.buildAuthorizationUrl(config, { redirect_uri: `${base}/cb`, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...(hint ? { login_hint: hint } : {}) });
+        res.writeHead(302, { location: to.href }).end();
+      } else if (url.pathname === '/cb') {
+        const p = pending.get(url.searchParams.get('state') ?? '');
+        const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: p!.verifier, expectedState: url.searchParams.get('state')!, expectedNonce: p!.nonce });
+        idTokens.push(tokens.id_token!);
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed in to ${heading}</h1><pre id="claims">${JSON.stringify(tokens.claims())}</pre>`);
+      } else res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
+    })().catch((e: unknown) => res.writeHead(500).end(String(e)));
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const app = (await server.api('/api/v1/applications', { body: { displayName, web: { redirectUris: [`${base}/cb`] } } })).body;
+  await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
+  const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText as string;
+  config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
+  return { base, appId: app.appId, idTokens, close: () => new Promise<void>((r) => http.close(() => r())) };
+}
