@@ -2,16 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contextOf, requires, type AppDeps } from '../context.ts';
-import { notFound } from '../../errors.ts';
+import { badRequest, notFound } from '../../errors.ts';
 import { importMetadataBlob } from '../../methods/passkey/metadata/import.ts';
 import { MAX_BLOB_BYTES } from '../../methods/passkey/metadata/blob.ts';
-import { lastMetadataImport } from '../../methods/passkey/metadata/repository.ts';
+import { lastMetadataImport, metadataDescriptions } from '../../methods/passkey/metadata/repository.ts';
 import { addTrustAnchor, getTrustAnchors, removeTrustAnchor, type TrustAnchor } from '../../methods/passkey/metadata/trust-anchors.ts';
 
 /**
  * Attestation trust for passkeys (Latchkey resources, Graph conventions; docs/passkeys.md):
  *   POST   /passkeys/metadata          body: the FIDO MDS3 BLOB file (application/jwt or text/plain)
  *   GET    /passkeys/metadata          the last import
+ *   GET    /passkeys/metadata/entries?aaguids=a,b  the imported model names of those AAGUIDs (console)
  *   GET    /passkeys/trustAnchors      custom roots (attestation chains, MDS BLOB signers)
  *   POST   /passkeys/trustAnchors      {displayName, certificatePem, usage} → 201
  *   DELETE /passkeys/trustAnchors/{id} → 204
@@ -46,6 +47,21 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
       return { no: last.no, nextUpdate: last.nextUpdate, entryCount: last.entryCount, signerSubject: last.signerSubject, importedDateTime: last.importedAt.toISOString() };
     });
 
+    r.get('/passkeys/metadata/entries', {
+      onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
+      schema: {
+        tags,
+        summary: 'Model names (metadata descriptions) of the listed AAGUIDs; AAGUIDs no imported BLOB lists are left out',
+        querystring: z.object({ aaguids: z.string().max(20_000).describe('Comma-separated AAGUIDs (at most 500)') }),
+        response: { 200: z.object({ value: z.array(z.object({ aaguid: z.string(), description: z.string() })) }) },
+      },
+    }, async (request) => {
+      const aaguids = request.query.aaguids.split(',').map((a) => a.trim()).filter((a) => UUID.test(a));
+      if (aaguids.length > 500) throw badRequest('At most 500 AAGUIDs per request.');
+      const names = await metadataDescriptions(db, aaguids);
+      return { value: [...names].map(([aaguid, description]) => ({ aaguid, description })) };
+    });
+
     r.get('/passkeys/trustAnchors', {
       onRequest: requires(deps.tokens, 'authMethodsPolicy.read'),
       schema: { tags, summary: 'List custom passkey trust anchors', querystring: z.object({ usage: z.enum(['attestation', 'metadata']).optional() }), response: { 200: z.object({ value: z.array(trustAnchor) }) } },
@@ -75,6 +91,7 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
   });
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const metadataImport = z.object({ no: z.int(), nextUpdate: z.string().nullable(), entryCount: z.int(), signerSubject: z.string() });
 const trustAnchor = z.object({
   id: z.string(),
