@@ -11,6 +11,7 @@ import { AuditPage } from './audit/AuditPage.tsx';
 import { TokensPage } from './tokens/TokensPage.tsx';
 import { PoliciesPage } from './policies/PoliciesPage.tsx';
 import { SignInsPage } from './signins/SignInsPage.tsx';
+import { AppsPage } from './apps/AppsPage.tsx';
 
 /** The navigation sections of the Control Center, in order. */
 export const SECTIONS = [
@@ -21,6 +22,7 @@ export const SECTIONS = [
   { id: 'signins', label: 'Sign-in logs', href: '/admin/signins' },
   { id: 'tokens', label: 'Hardware tokens', href: '/admin/tokens' },
   { id: 'policies', label: 'Conditional Access', href: '/admin/policies' },
+  { id: 'apps', label: 'Applications', href: '/admin/apps' },
 ] as const;
 
 export type SectionId = (typeof SECTIONS)[number]['id'];
@@ -51,6 +53,7 @@ export function ControlCenter({ path }: { path: string }) {
       {section.id === 'tokens' ? <TokensPage /> : null}
       {section.id === 'signins' ? <SignInsPage /> : null}
       {section.id === 'policies' ? <PoliciesPage selectedId={id} /> : null}
+      {section.id === 'apps' ? <AppsPage selectedId={id} /> : null}
     </Shell>
   );
 }
