@@ -6,6 +6,7 @@ import type { CompiledPolicies } from '../policy/conditional-access/compile.ts';
 import type { SignInMethod } from './machine.ts';
 import type { StoredFlow } from './repository.ts';
 import { amrOf } from './amr.ts';
+import { clientAppUsedOf, userAgentOf } from './client-app.ts';
 import { appendSignInLog, type AppliedPolicy, type AuthenticationDetail, type SignInLogEntry } from './signin-log-repository.ts';
 
 /** Graph `authenticationMethod` labels of Latchkey's methods (Entra's words where it has them). */
@@ -79,6 +80,7 @@ export async function logAttempt(
     userPrincipalName: flow.loginHint,
     appId: flow.clientId,
     ipAddress: ctx.ipAddress ?? null,
+    clientAppUsed: clientAppUsedOf(userAgentOf(ctx)),
     errorCode: e.errorCode,
     failureReason: e.failureReason ?? null,
     conditionalAccessStatus: status,

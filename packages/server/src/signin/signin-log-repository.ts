@@ -27,6 +27,8 @@ export interface SignInLogEntry {
   userPrincipalName: string | null;
   appId: string;
   ipAddress: string | null;
+  /** Graph `clientAppUsed` ("Browser", "Mobile Apps and Desktop clients"; client-app.ts); the column defaults to "Browser". */
+  clientAppUsed?: string | undefined;
   /** 0 = success; Entra's AADSTS numbers otherwise (docs/signin-logs.md). */
   errorCode: number;
   failureReason: string | null;
@@ -71,6 +73,7 @@ export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promis
       app_id: e.appId,
       app_display_name: app?.display_name ?? FIRST_PARTY[e.appId] ?? null,
       ip_address: e.ipAddress,
+      ...(e.clientAppUsed ? { client_app_used: e.clientAppUsed } : {}),
       error_code: e.errorCode,
       failure_reason: e.failureReason,
       conditional_access_status: e.conditionalAccessStatus,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RequestContext } from '../../auth/principal.ts';
+import type { SignInContext } from '../../signin/client-app.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
 import { oathVerify } from '../../signin/oath-step.ts';
@@ -45,6 +45,6 @@ export async function registerOathSignInRoutes(app: FastifyInstance, deps: SignI
   );
 }
 
-function ctxOf(request: FastifyRequest): RequestContext {
-  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null };
+function ctxOf(request: FastifyRequest): SignInContext {
+  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null, userAgent: request.headers['user-agent'] };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import type { RequestContext } from '../../auth/principal.ts';
+import type { SignInContext } from '../../signin/client-app.ts';
 import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
 import type { SignInDeps } from '../../signin/deps.ts';
 import { SignInError } from '../../signin/errors.ts';
@@ -112,6 +112,6 @@ function take(limiter: RateLimiter, key: string): void {
 }
 
 /** Sign-in requests act as nobody yet: audit entries name the sign-in service and the client IP. */
-function ctxOf(request: FastifyRequest): RequestContext {
-  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null };
+function ctxOf(request: FastifyRequest): SignInContext {
+  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null, userAgent: request.headers['user-agent'] };
 }

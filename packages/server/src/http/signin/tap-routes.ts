@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { RequestContext } from '../../auth/principal.ts';
+import type { SignInContext } from '../../signin/client-app.ts';
 import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { startFlow } from '../../signin/flows.ts';
@@ -150,10 +150,11 @@ function take(limiter: RateLimiter, key: string): void {
     });
 }
 
-function ctxOf(request: FastifyRequest): RequestContext {
+function ctxOf(request: FastifyRequest): SignInContext {
   return {
     principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] },
     correlationId: String(request.id),
     ipAddress: request.ip ?? null,
+    userAgent: request.headers['user-agent'], // the sign-in log's clientAppUsed (signin/client-app.ts)
   };
 }

@@ -7,6 +7,7 @@ import { evaluate, type Evaluation } from './evaluate.ts';
 import { loadCompiledPolicies } from './load.ts';
 import { platformFromUserAgent } from './platform.ts';
 import { REGISTER_SECURITY_INFO } from './types.ts';
+import { CLIENT_APP_TYPE, clientAppUsedOf } from '../../signin/client-app.ts';
 
 export interface SignInRequest {
   db: Kysely<DB>;
@@ -21,7 +22,7 @@ export interface SignInRequest {
   /** Methods performed in this session, as modes (`LATCHKEY_METHOD_MODES`), with `at` for sign-in frequency. */
   performed: readonly PerformedMode[];
   now?: Date | undefined;
-  /** Default `browser` (Latchkey's sign-in is a web flow). */
+  /** Default: from the User-Agent (`signin/client-app.ts`): `browser`, or `mobileAppsAndDesktopClients` for an app's web view. */
   clientAppType?: string | undefined;
   /** Only when a risk signal exists; otherwise `none`. */
   signInRiskLevel?: string | undefined;
@@ -50,7 +51,7 @@ export async function evaluateSignIn(r: SignInRequest): Promise<Evaluation> {
       target: r.appId ? { kind: 'application', appId: r.appId } : { kind: 'userAction', action: r.userAction ?? REGISTER_SECURITY_INFO },
       ipAddress: r.ip,
       devicePlatform: platformFromUserAgent(r.userAgent),
-      clientAppType: r.clientAppType ?? 'browser',
+      clientAppType: r.clientAppType ?? CLIENT_APP_TYPE[clientAppUsedOf(r.userAgent)], // as the sign-in log's clientAppUsed
       signInRiskLevel: r.signInRiskLevel ?? 'none',
       userRiskLevel: 'none',
       country: r.country ?? 'unknown',
