@@ -12,6 +12,7 @@
  *   BENCH_BACKENDS=postgres BENCH_SECONDS=10 BENCH_POOL=5000 node bench/passkey-signin/run.ts
  *   BENCH_CPU_PROF=/tmp/prof …   the server child writes a .cpuprofile there (node --cpu-prof)
  *   BENCH_SQL_COUNT=50 …         PostgreSQL: statements per sign-in from the server log (0 = skip)
+ *   BENCH_SQL_DUMP=<file>         append every counted statement to <file> (to see which they are)
  *   BENCH_WARMUP=500 BENCH_WARMUP_SECONDS=3   warm-up ceremonies and seconds of whole round trips (not counted)
  */
 import { mkdtempSync, rmSync } from 'node:fs';

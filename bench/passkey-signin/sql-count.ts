@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Target } from './browser.ts';
@@ -34,6 +34,7 @@ export async function countStatements(pgServer: { url: string; dir: string }, ht
     const byKind = new Map<string, number>();
     for (const l of lines) {
       const sql = l.replace(/^.*?LOG: {2}(statement|execute [^:]*): /, '').trim();
+      if (process.env.BENCH_SQL_DUMP) appendFileSync(process.env.BENCH_SQL_DUMP, `${sql}\n`);
       const verb = /^\w+/.exec(sql)?.[0]?.toLowerCase() ?? '?';
       const table = /(?:from|into|update)\s+"?(\w+)"?/i.exec(sql)?.[1] ?? '';
       const k = `${verb}${table ? ` ${table}` : ''}`;

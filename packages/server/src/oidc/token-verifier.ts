@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
 import { ACCESS_TOKEN_TYP } from './access-token.ts';
 import { findServicePrincipalById, findUserById } from './principals-repository.ts';
+import { createVerifiedTokenCache } from './verified-token-cache.ts';
 
 /** Algorithms accepted on admin-API tokens; anything else (`none`, HS*) is refused (RFC 8725 §3.1). */
 export const ACCEPTED_ALGS = ['ES256', 'RS256'];
@@ -20,6 +21,8 @@ export interface TokenVerifierDeps {
   loadPublicKey(kid: string): Promise<JWK | undefined>;
   /** Reload everything at least this often, should a key-change NOTIFY be missed (default 60 s). */
   cacheTtlMs?: number;
+  /** Verified tokens remembered (by their exact text) until they expire; default 10,000. */
+  verifiedCacheSize?: number;
 }
 
 export interface CachingTokenVerifier extends TokenVerifier {
@@ -38,6 +41,7 @@ type KeyCache = Map<string, { alg: string; key: CryptoKey | Uint8Array }>;
  */
 export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifier {
   let cache: { keys: KeyCache; loadedAt: number } | undefined;
+  const verified = createVerifiedTokenCache(deps.verifiedCacheSize ?? 10_000);
   let loading: Promise<KeyCache> | undefined;
   const ttl = deps.cacheTtlMs ?? 60_000;
   const importKey = async (jwk: JWK) =>
@@ -77,9 +81,11 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
   return {
     invalidate() {
       cache = undefined;
+      verified.clear();
     },
     async verify(token) {
-      let payload: JWTPayload;
+      let payload = verified.get(token, Date.now());
+      if (payload) return principalFor(deps.db, payload);
       try {
         ({ payload } = await jwtVerify(token, keyFor, {
           issuer: deps.issuer,
@@ -92,6 +98,7 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
       } catch (err) {
         throw toAuthError(err);
       }
+      verified.set(token, payload);
       return principalFor(deps.db, payload);
     },
   };
