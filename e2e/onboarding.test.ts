@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../packages/server/test/support/server.ts';
 import { ensureWebBuild, launchChromium, SCREENSHOTS } from './support/browser.ts';
+import { addVirtualAuthenticator, type VirtualAuthenticator } from './support/virtual-authenticator.ts';
 
 const CLI = fileURLToPath(new URL('../packages/server/bin/latchkey.mjs', import.meta.url));
 const ADMIN = 'admin@latchkey.local';
@@ -27,8 +28,7 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let cdp: CDPSession;
-  let authenticatorId: string;
+  let authenticator: VirtualAuthenticator;
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}onboarding-${name}.png` });
   /** Signed in to My Security Info: the identity shows and the page's heading is there. */
@@ -81,18 +81,7 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
     page.on('response', (r) => {
       if (r.status() >= 500) problems.push(`${r.status()}: ${r.url()}`);
     });
-    cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    authenticator = await addVirtualAuthenticator(context, page);
   }, 300_000);
 
   afterAll(async () => {
@@ -148,9 +137,7 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
       .first()
       .waitFor();
     await shot('my-security-info');
-    const { credentials } = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as {
-      credentials: Array<{ isResidentCredential: boolean }>;
-    };
+    const credentials = await authenticator.credentials();
     expect(credentials).toHaveLength(1);
     expect(credentials[0]!.isResidentCredential).toBe(true);
   });
