@@ -11,6 +11,7 @@ import { AuditPage } from './audit/AuditPage.tsx';
 import { TokensPage } from './tokens/TokensPage.tsx';
 import { PoliciesPage } from './policies/PoliciesPage.tsx';
 import { SignInsPage } from './signins/SignInsPage.tsx';
+import { MethodsPage } from './methods/MethodsPage.tsx';
 import { AppsPage } from './apps/AppsPage.tsx';
 
 /** The navigation sections of the Control Center, in order. */
@@ -22,6 +23,7 @@ export const SECTIONS = [
   { id: 'signins', label: 'Sign-in logs', href: '/admin/signins' },
   { id: 'tokens', label: 'Hardware tokens', href: '/admin/tokens' },
   { id: 'policies', label: 'Conditional Access', href: '/admin/policies' },
+  { id: 'methods', label: 'Authentication methods', href: '/admin/methods' },
   { id: 'apps', label: 'Applications', href: '/admin/apps' },
 ] as const;
 
@@ -53,6 +55,7 @@ export function ControlCenter({ path }: { path: string }) {
       {section.id === 'tokens' ? <TokensPage /> : null}
       {section.id === 'signins' ? <SignInsPage /> : null}
       {section.id === 'policies' ? <PoliciesPage selectedId={id} /> : null}
+      {section.id === 'methods' ? <MethodsPage selectedId={id} /> : null}
       {section.id === 'apps' ? <AppsPage selectedId={id} /> : null}
     </Shell>
   );

@@ -8,6 +8,7 @@ const PATHS: Record<SectionId, string> = {
   signins: 'M8 3.5h-4v13h4m4-9.5l3.5 3-3.5 3m3.5-3h-9',
   tokens: 'M6 2.5h8v15h-8zm2 3h4v3h-4zm0 6h1m2 0h1m-4 2.5h1m2 0h1',
   policies: 'M10 2.5l6.5 3v4.5c0 3.8-2.7 6.5-6.5 7.5-3.8-1-6.5-3.7-6.5-7.5v-4.5zm-3 8h6m-3-3v6',
+  methods: 'M6.5 3.5a3.5 3.5 0 1 1 0 7 3.5 3.5 0 0 1 0-7zm2.5 5.5l7.5 7.5m-3-3l2-2m-4.5-0.5l2-2',
   apps: 'M3 3h6v6h-6zm8 0h6v6h-6zm-8 8h6v6h-6zm11 0v6m-3-3h6',
 };
 
