@@ -9,8 +9,9 @@ import { Switch } from '../../components/Switch.tsx';
 import { useResource } from '../../components/useResource.ts';
 import { Link } from '../../router.tsx';
 import { EditUserForm } from './EditUserForm.tsx';
+import { UserMethods } from './UserMethods.tsx';
 
-/** The user detail drawer: properties (editable), enable/disable, group memberships (memberOf), delete. */
+/** The user detail drawer: properties (editable), enable/disable, group memberships (memberOf), authentication methods, delete. */
 export function UserPanel({
   userId,
   onClose,
@@ -124,6 +125,7 @@ export function UserPanel({
               ))}
             </ul>
           ) : null}
+          <UserMethods userId={u.id} />
           <div className="danger-zone">
             {confirmDelete ? (
               <>
