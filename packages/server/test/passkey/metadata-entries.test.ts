@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 const KNOWN = '6c1d9a3e-5b7f-4e21-8d90-a1b2c3d4e5f6';
 const UNKNOWN = '11111111-2222-4333-8444-555555555555';
 
-/** `GET /passkeys/metadata/entries?aaguids=…`: the model names the console shows beside AAGUIDs. */
+/** `GET /passkeys/metadata/entries?aaguids=…`: the model names the console shows beside AAGUIDs; the import's legal header. */
 for (const kind of STORE_KINDS) {
   describe(`passkey metadata names [${kind}]`, () => {
     let server: TestServer;
@@ -21,7 +21,10 @@ for (const kind of STORE_KINDS) {
       const signer = await root.issue('C=US, O=Test MDS, CN=names.test');
       expect((await server.api('/api/v1/passkeys/trustAnchors', { body: { displayName: 'root', certificatePem: root.pem, usage: 'metadata' } })).status).toBe(201);
       const blob = signMdsBlob({ entries: [mdsEntry({ aaguid: KNOWN, description: 'Acme Key 5', attestationRootCertificates: [] })], signerKey: signer.privateKey, signerChainPem: [signer.pem], no: 2 });
-      expect((await server.api('/api/v1/passkeys/metadata', { body: blob, headers: { 'content-type': 'application/jwt' } })).status).toBe(200);
+      const imported = await server.api('/api/v1/passkeys/metadata', { body: blob, headers: { 'content-type': 'application/jwt' } });
+      expect(imported.status).toBe(200);
+      // The import answer carries the BLOB's legal header for the console to show (not stored).
+      expect(imported.body).toMatchObject({ no: 2, entryCount: 1, legalHeader: expect.stringContaining('fidoalliance.org/metadata/metadata-legal-terms') });
 
       const r = await server.api(`/api/v1/passkeys/metadata/entries?aaguids=${KNOWN.toUpperCase()},${UNKNOWN},not-a-guid`);
       expect(r.status).toBe(200);

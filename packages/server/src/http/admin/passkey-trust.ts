@@ -34,7 +34,7 @@ export async function registerPasskeyTrustRoutes(api: FastifyInstance, deps: App
         summary: 'Import a FIDO Metadata Service (MDS3) BLOB file; its signature chain must reach the FIDO root or a metadata trust anchor',
         consumes: ['application/jwt', 'text/plain', 'application/octet-stream'],
         body: z.string().min(1).describe('The BLOB as downloaded from https://mds3.fidoalliance.org (a JWS)'),
-        response: { 200: metadataImport },
+        response: { 200: metadataImport.extend({ legalHeader: z.string().nullable() }) },
       },
     }, async (request) => importMetadataBlob(db, contextOf(request), request.body));
 

@@ -15,6 +15,8 @@ export interface MdsEntry {
 export interface VerifiedBlob {
   no: number;
   nextUpdate: string | null;
+  /** The BLOB's `legalHeader` (the FIDO terms of use it was downloaded under), shown to the administrator. */
+  legalHeader: string | null;
   signerSubject: string;
   entries: MdsEntry[];
 }
@@ -64,7 +66,7 @@ export async function verifyMdsBlob(jwt: string, rootsPem: readonly string[]): P
 }
 
 function parsePayload(bytes: Uint8Array): Omit<VerifiedBlob, 'signerSubject'> {
-  let payload: { no?: unknown; nextUpdate?: unknown; entries?: unknown };
+  let payload: { no?: unknown; nextUpdate?: unknown; legalHeader?: unknown; entries?: unknown };
   try {
     payload = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
@@ -84,5 +86,6 @@ function parsePayload(bytes: Uint8Array): Omit<VerifiedBlob, 'signerSubject'> {
       statusReports: Array.isArray(raw.statusReports) ? raw.statusReports.filter((r: any) => typeof r?.status === 'string').map((r: any) => ({ status: r.status, ...(typeof r.effectiveDate === 'string' ? { effectiveDate: r.effectiveDate } : {}) })) : [],
     });
   }
-  return { no: payload.no as number, nextUpdate: typeof payload.nextUpdate === 'string' ? payload.nextUpdate : null, entries };
+  const legalHeader = typeof payload.legalHeader === 'string' ? payload.legalHeader.slice(0, 1000) : null;
+  return { no: payload.no as number, nextUpdate: typeof payload.nextUpdate === 'string' ? payload.nextUpdate : null, legalHeader, entries };
 }

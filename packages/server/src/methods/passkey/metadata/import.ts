@@ -11,6 +11,8 @@ import { latestBlobNo, listTrustAnchors, replaceMetadata } from './repository.ts
 export interface MetadataImportResult {
   no: number;
   nextUpdate: string | null;
+  /** The BLOB's legal header (not stored; only the import answer carries it). */
+  legalHeader: string | null;
   entryCount: number;
   signerSubject: string;
 }
@@ -45,6 +47,6 @@ export async function importMetadataBlob(db: Kysely<DB>, ctx: RequestContext, jw
       targets: [{ id: `mds:${blob.no}`, displayName: 'FIDO metadata BLOB', type: 'Policy' }],
       details: { blobNo: String(blob.no), entryCount: String(blob.entries.length), nextUpdate: blob.nextUpdate ?? '', signer: blob.signerSubject },
     });
-    return { no: blob.no, nextUpdate: blob.nextUpdate, entryCount: blob.entries.length, signerSubject: blob.signerSubject };
+    return { no: blob.no, nextUpdate: blob.nextUpdate, legalHeader: blob.legalHeader, entryCount: blob.entries.length, signerSubject: blob.signerSubject };
   });
 }
