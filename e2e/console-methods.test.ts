@@ -137,6 +137,7 @@ describe('Authentication methods console in Chromium', () => {
     const result = page.getByTestId('mds-result');
     await result.waitFor();
     expect(await result.innerText()).toContain('1 FIDO2 entry, next update 2027-01-15');
+    expect(await result.innerText()).toContain('Legal header: Retrieval and use of this BLOB');
 
     const vendor = await createTestAttestationCa({ aaguid: ACME, name: 'Acme Keys' });
     const form = page.getByRole('form', { name: 'Add a trust anchor' });
@@ -193,6 +194,42 @@ describe('Authentication methods console in Chromium', () => {
     expect(await problem.innerText()).toContain('is used by Conditional Access policies (Pilot needs Acme keys) and cannot be deleted');
     expect((await server.api(`${STRENGTHS}/${custom[0].id}`)).status).toBe(200);
     await shot('methods-strengths');
+  });
+
+  it('narrowing a strength an enabled policy enforces is guarded: 409 lockout risk, applied only after "Apply anyway"', async () => {
+    const pilot = await server.api('/api/v1/users', { body: { userPrincipalName: 'pia.pilot@latchkey.local', displayName: 'Pia Pilot', accountEnabled: true } });
+    expect(pilot.status).toBe(201);
+    const pw = await server.api(`/api/v1/users/${pilot.body.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`, {
+      body: { newPassword: 'Correct-Horse-Battery-9' },
+    });
+    expect(pw.status).toBe(202);
+    const ref = await server.api(`/api/v1/groups/${groupId}/members/$ref`, { body: { '@odata.id': `${server.url}/api/v1/directoryObjects/${pilot.body.id}` } });
+    expect(ref.status).toBe(204);
+    const strength = await server.api(STRENGTHS, { body: { displayName: 'Password for pilots', allowedCombinations: ['password', 'password,hardwareOath'] } });
+    expect(strength.status).toBe(201);
+    const policy = await server.api('/api/v1/identity/conditionalAccess/policies', {
+      body: {
+        displayName: 'Pilots sign in with a password',
+        state: 'enabled',
+        conditions: { users: { includeGroups: [groupId] }, applications: { includeApplications: ['All'] } },
+        grantControls: { operator: 'OR', authenticationStrength: { id: strength.body.id } },
+      },
+    });
+    expect(policy.status).toBe(201);
+
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByRole('button', { name: 'Edit Password for pilots' }).click();
+    const form = page.getByRole('form', { name: 'Edit Password for pilots' });
+    await form.getByLabel('password', { exact: true }).uncheck();
+    await form.getByRole('button', { name: 'Save strength' }).click();
+    const risk = form.getByTestId('lockout-risk');
+    await risk.waitFor();
+    expect(await risk.innerText()).toContain('This change would lock people out');
+    expect((await server.api(`${STRENGTHS}/${strength.body.id}`)).body.allowedCombinations).toEqual(['password', 'password,hardwareOath']);
+    await shot('methods-strength-lockout');
+    await risk.getByRole('button', { name: 'Apply anyway' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect((await server.api(`${STRENGTHS}/${strength.body.id}`)).body.allowedCombinations).toEqual(['password,hardwareOath']);
   });
 
   it('adds a trusted named location', async () => {

@@ -95,6 +95,11 @@ export function MetadataUpload() {
               BLOB no. {result.no}, {result.entryCount} FIDO2 entr{result.entryCount === 1 ? 'y' : 'ies'}, next update {result.nextUpdate ?? 'not given'},
               signed by {result.signerSubject}.
             </p>
+            {result.legalHeader ? (
+              <p className="small" style={{ margin: '6px 0 0' }}>
+                <strong>Legal header:</strong> {result.legalHeader}
+              </p>
+            ) : null}
           </div>
         </div>
       ) : null}

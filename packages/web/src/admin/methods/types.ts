@@ -104,6 +104,8 @@ export interface MetadataImport {
   nextUpdate: string | null;
   entryCount: number;
   signerSubject: string;
+  /** Only in the import answer. */
+  legalHeader?: string | null;
   importedDateTime?: string;
 }
 
