@@ -12,6 +12,10 @@ export interface InteractionInfo {
   loginHint: string | null;
   /** The session's user when the interaction is a consent (or step-up) prompt. */
   accountId: string | null;
+  /** Why oidc-provider asked (`prompt.reasons`, e.g. `no_session`, `login_prompt`, `max_age`, `conditional_access`). */
+  reasons: string[];
+  /** The SSO session's id (its cookie value), when the browser has one. */
+  sessionId: string | null;
 }
 
 /** The interaction each request loaded (`interactionOf`), so finishing it does not read it again. */
@@ -36,6 +40,8 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
     clientId: String(params.client_id),
     loginHint: typeof params.login_hint === 'string' ? params.login_hint.slice(0, 256) : null,
     accountId: (details.session as { accountId?: string } | undefined)?.accountId ?? null,
+    reasons: details.prompt.reasons ?? [],
+    sessionId: (details.session as { cookie?: string } | undefined)?.cookie ?? null,
   };
 }
 

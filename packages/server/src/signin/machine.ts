@@ -47,6 +47,8 @@ export type SignInEvent =
   | { type: 'verified'; method: SignInMethod; userId: string; amr: string[]; tap?: PerformedMethod['tap']; mode?: string; aaGuid?: string }
   | { type: 'verificationFailed'; method: SignInMethod; reason: string }
   | { type: 'restart' }
+  // Step-up inside an SSO session (session-step-up.ts): the session's verified methods carried into a fresh flow.
+  | { type: 'sessionCarried'; userId: string; methods: PerformedMethod[] }
   | { type: 'interrupt'; state: 'registrationRequired' | 'registrationCampaign' }
   | { type: 'registered' }
   | { type: 'snoozed' }
@@ -77,6 +79,9 @@ export const CHECKS = {
   // A verified user must be the identified one (username-first); an unknown name never verifies.
   sameUserAsIdentified: (c) => c.event.type !== 'verified' || !c.flow.identified || c.flow.userId === c.event.userId,
   verifiedUser: (c) => c.flow.userId !== null && c.flow.methodsPerformed.length > 0,
+  // Only a flow nobody has entered a name in, or verified anything in, takes over a session's methods.
+  nothingVerifiedYet: (c) => !c.flow.identified && c.flow.userId === null && c.flow.methodsPerformed.length === 0,
+  carriesMethods: (c) => c.event.type === 'sessionCarried' && c.event.methods.length > 0,
   verifyingThatMethod: (c) => 'method' in c.event && (c.flow.state === VERIFY_STATE[c.event.method] || (c.flow.state === 'identify' && c.event.method === 'passkey')),
 } satisfies Record<string, Check>;
 
@@ -88,6 +93,7 @@ export const TRANSITIONS: Record<SignInEvent['type'], { from: readonly SignInSta
   methodChosen: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'methodUsableBeforeIdentify'] },
   verified: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished', 'methodOffered', 'verifyingThatMethod', 'sameUserAsIdentified'] },
   verificationFailed: { from: ['identify', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
+  sessionCarried: { from: ['identify'], checks: ['flowNotExpired', 'flowNotFinished', 'nothingVerifiedYet', 'carriesMethods'] },
   restart: { from: ['chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'chooseSecondFactor', 'verifyOath'], checks: ['flowNotExpired', 'flowNotFinished'] },
   abort: { from: ['identify', 'chooseMethod', 'verifyPasskey', 'verifyPassword', 'verifyTap', 'registrationRequired', 'registrationCampaign', 'chooseSecondFactor', 'verifyOath'], checks: [] },
   // Issue 4 item 7: after verification, the registration interrupt (no method satisfies what is required)
@@ -128,6 +134,9 @@ export function transition(flow: FlowSnapshot, event: SignInEvent, now: Date): T
       const failures = flow.failures + 1;
       return ok({ ...flow, failures, failureReason: event.reason, state: failures >= MAX_FLOW_FAILURES ? 'failed' : flow.state });
     }
+    case 'sessionCarried':
+      // Like a verification that already happened: Conditional Access (ca-step.ts) runs next and asks only for what is missing.
+      return ok({ ...flow, state: 'complete', userId: event.userId, identified: true, methodsPerformed: event.methods, failureReason: null });
     case 'restart':
       // Methods already verified belong to the previous account: a second factor's "use another account" starts from nothing.
       return ok({ ...flow, state: 'identify', userId: null, identified: false, methodsOffered: METHODS_BEFORE_IDENTIFY, methodsPerformed: [], failureReason: null });

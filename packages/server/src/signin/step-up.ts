@@ -15,17 +15,28 @@ import { listUserCredentialDescriptors } from '../methods/passkey/credentials-re
 type OidcCtx = { ip?: string; get?(h: string): string; oidc: { client?: { clientId: string }; session?: { accountId?: string; amr?: string[]; loginTs?: number } } };
 
 /**
- * The methods behind an SSO session: those of the user's last completed sign-in flow whose last
- * method is the session's login time; otherwise what the session's `amr` proves (RFC 8176:
- * `pwd` → password, `hwk`/`swk` → fido2; `otp` alone is not attributed).
+ * The verified methods of the sign-in flow that created an SSO session: the user's last
+ * completed flows whose last method is the session's login time (`finishLogin` sets `ts` from
+ * it). Undefined when none matches (an older session, or one made elsewhere).
  */
-async function sessionModes(db: Kysely<DB>, accountId: string, amr: readonly string[], loginTs: number | undefined): Promise<PerformedMode[]> {
+export async function sessionMethods(db: Kysely<DB>, accountId: string, loginTs: number | undefined): Promise<PerformedMethod[] | undefined> {
+  if (loginTs === undefined) return undefined;
   const flows = await db.selectFrom('signin_flows').select('methods_performed').where('user_id', '=', accountId).where('state', '=', 'complete').orderBy('updated_at', 'desc').limit(5).execute();
   for (const f of flows) {
     const performed = (typeof f.methods_performed === 'string' ? JSON.parse(f.methods_performed) : f.methods_performed) as PerformedMethod[];
     const last = performed.at(-1);
-    if (last && loginTs !== undefined && Math.floor(new Date(last.at).getTime() / 1000) === loginTs) return modesOf(performed);
+    if (last && Math.floor(new Date(last.at).getTime() / 1000) === loginTs) return performed;
   }
+  return undefined;
+}
+
+/**
+ * The methods behind an SSO session as modes: those of `sessionMethods`; otherwise what the
+ * session's `amr` proves (RFC 8176: `pwd` → password, `hwk`/`swk` → fido2; `otp` alone is not attributed).
+ */
+async function sessionModes(db: Kysely<DB>, accountId: string, amr: readonly string[], loginTs: number | undefined): Promise<PerformedMode[]> {
+  const performed = await sessionMethods(db, accountId, loginTs);
+  if (performed) return modesOf(performed);
   return [...(amr.includes('pwd') ? [{ mode: 'password' }] : []), ...(amr.includes('hwk') || amr.includes('swk') ? [{ mode: 'fido2' }] : [])];
 }
 
@@ -33,8 +44,9 @@ async function sessionModes(db: Kysely<DB>, accountId: string, amr: readonly str
  * Step-up within the session (issue 4 item 4): an interaction-policy check on oidc-provider's
  * `login` prompt. When a browser with an SSO session asks for an app whose Conditional Access
  * (or the user's per-user MFA) is not satisfied by the session's methods — or blocks — the
- * login prompt is requested instead of silently passing; the sign-in page then asks again and
- * the flow's Conditional Access step offers the second factor or explains the refusal.
+ * login prompt is requested instead of silently passing (reason `conditional_access`); the
+ * sign-in flow then carries the session's methods over and asks only for what is missing
+ * (session-step-up.ts), or explains the refusal.
  * Evaluation errors request the prompt (fail closed).
  */
 export function createStepUpCheck(db: Kysely<DB>): (ctx: OidcCtx) => Promise<boolean> {

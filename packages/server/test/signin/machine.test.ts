@@ -36,6 +36,12 @@ const rows: Row[] = [
   ['a failed flow refuses verification', chosen({ state: 'failed' }), { type: 'verified', method: 'password', userId: U, amr: ['pwd'] }, 'refused:flowNotFinished'],
   ['abort of an expired flow → expired', chosen({ expiresAt: new Date(NOW.getTime() - 1) }), { type: 'abort', reason: 'timeout' }, 'expired'],
   ['abort of a live flow → failed', chosen(), { type: 'abort', reason: 'cancelled' }, 'failed'],
+  // Step-up inside an SSO session (session-step-up.ts): a fresh flow takes over the session's methods, once.
+  ['a fresh flow carries the session', flow(), { type: 'sessionCarried', userId: U, methods: [{ method: 'password', at: NOW.toISOString(), amr: ['pwd'] }] }, 'complete'],
+  ['nothing to carry is refused', flow(), { type: 'sessionCarried', userId: U, methods: [] }, 'refused:carriesMethods'],
+  ['a flow with a name entered does not carry', chosen({ state: 'identify' }), { type: 'sessionCarried', userId: U, methods: [{ method: 'password', at: NOW.toISOString(), amr: ['pwd'] }] }, 'refused:nothingVerifiedYet'],
+  ['a flow past identify does not carry', chosen(), { type: 'sessionCarried', userId: U, methods: [{ method: 'password', at: NOW.toISOString(), amr: ['pwd'] }] }, 'refused:nothingVerifiedYet'],
+  ['an expired flow does not carry', flow({ expiresAt: new Date(NOW.getTime() - 1) }), { type: 'sessionCarried', userId: U, methods: [{ method: 'password', at: NOW.toISOString(), amr: ['pwd'] }] }, 'refused:flowNotExpired'],
 ];
 
 describe('sign-in state machine (pure)', () => {

@@ -6,7 +6,8 @@ import type { SignInContext } from '../../signin/client-app.ts';
 import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
 import type { SignInDeps } from '../../signin/deps.ts';
 import { SignInError } from '../../signin/errors.ts';
-import { startFlow, applyEvents } from '../../signin/flows.ts';
+import { applyEvents } from '../../signin/flows.ts';
+import { startFlowForInteraction } from '../../signin/session-step-up.ts';
 import { identify } from '../../signin/identify.ts';
 import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
 import { passwordVerify } from '../../signin/password-step.ts';
@@ -47,7 +48,9 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     take(perIp, `ip:${request.ip}`);
     const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
     if (info.prompt === 'consent') return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
-    return { flow: await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId }), loginHint: info.loginHint };
+    // A step-up inside an SSO session starts from the session's methods and asks only for what is missing (signin/session-step-up.ts).
+    const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
+    return { flow, loginHint: info.loginHint };
   };
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state !== 'complete') return flowView(flow);
