@@ -166,6 +166,8 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     const tap = methods().getByRole('listitem', { name: 'Temporary Access Pass: One-time pass' });
     await tap.getByText('Used', { exact: true }).waitFor();
     expect(await tap.innerText()).toContain('OneTimeUsed');
+    // The used pass is no longer shown.
+    expect(await panel().getByTestId('one-time-secret').count()).toBe(0);
     await passkey.scrollIntoViewIfNeeded();
     await shot('list');
   });
@@ -201,6 +203,7 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     await alert.waitFor();
     expect(await alert.innerText()).toContain('No pass was issued');
     expect(await alert.innerText()).toContain('HTTP 403');
+    expect(await form.innerText()).toContain('Nobody may issue a pass to themselves');
     await alert.scrollIntoViewIfNeeded();
     await shot('self-issue');
     expect(await tapsOf(admin.id)).toEqual([]);

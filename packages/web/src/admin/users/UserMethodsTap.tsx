@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api/client.ts';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { ErrorAlert } from '../../components/feedback.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -24,7 +25,13 @@ export function IssueTap({ userId, current, onIssued }: { userId: string; curren
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [issued, setIssued] = useState<TapMethod | null>(null);
+  const [listed, setListed] = useState(false);
   const forcedOnce = p?.isUsableOnce === true;
+  // The pass stays on screen until the list has shown it and it is then used up, expired, replaced or deleted.
+  useEffect(() => {
+    if (issued && current?.id === issued.id) setListed(true);
+  }, [issued, current]);
+  const gone = listed && (current?.id !== issued?.id || current?.methodUsabilityReason === 'OneTimeUsed' || current?.methodUsabilityReason === 'Expired');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -37,6 +44,7 @@ export function IssueTap({ userId, current, onIssued }: { userId: string; curren
         ...(start ? { startDateTime: new Date(start).toISOString() } : {}),
       });
       setIssued(tap);
+      setListed(false);
       setOpen(false);
       setLifetime('');
       setOnce(false);
@@ -67,7 +75,12 @@ export function IssueTap({ userId, current, onIssued }: { userId: string; curren
           </button>
         )}
       </div>
-      {issued?.temporaryAccessPass ? (
+      {!open && !(issued?.temporaryAccessPass && !gone) ? (
+        <p className="hint" style={{ marginTop: -4 }}>
+          A time-limited pass to sign in and set up a passkey (onboarding, a lost device). A new pass replaces the current one.
+        </p>
+      ) : null}
+      {issued?.temporaryAccessPass && !gone ? (
         <OneTimeSecret
           label="Temporary Access Pass"
           value={issued.temporaryAccessPass}
@@ -77,6 +90,12 @@ export function IssueTap({ userId, current, onIssued }: { userId: string; curren
       {open ? (
         <form className="panel-section" onSubmit={submit} noValidate aria-label="Issue a Temporary Access Pass">
           {error ? <ErrorAlert title="No pass was issued" error={error} /> : null}
+          {error instanceof ApiError && error.status === 403 ? (
+            <p className="hint" style={{ margin: '-6px 0 12px' }}>
+              Nobody may issue a pass to themselves; an Authentication Administrator may not issue one to an administrator. Ask another
+              administrator.
+            </p>
+          ) : null}
           {current ? (
             <p className="alert alert-info" style={{ margin: '0 0 12px' }}>
               The user already has a pass; issuing a new one replaces it.
