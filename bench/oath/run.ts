@@ -22,7 +22,8 @@ import { startBenchServer, type BenchServer } from '../support/server.ts';
 import { machineLines } from '../directory/machine.ts';
 import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
-import { baselineOverHttp, verifyOverHttp } from './http-verify.ts';
+import { baselineOverHttp, verifyOverHttp, type HttpPhase } from './http-verify.ts';
+import { postgresCpuSeconds } from '../support/stats.ts';
 import { verifyInProcessWithDb } from './domain-verify.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   );
   process.stderr.write(`in-process: ${Math.round(inProc.verifyPerSecond)}/s (HMAC ${Math.round(inProc.hmacPerSecond)}/s)\n`);
 
-  let pgServer: { url: string; stop(): void } | undefined;
+  let pgServer: { url: string; dir: string; stop(): void } | undefined;
   let server: BenchServer | undefined;
   const stop = () => {
     server?.child.kill('SIGKILL');
@@ -102,17 +103,20 @@ async function main(): Promise<void> {
 
     server = await startBenchServer({ LATCHKEY_DATABASE_URL: u.toString(), LATCHKEY_MASTER_KEY: masterKey.toString('base64') });
     const token = server.token();
+    const pgDir = join(pgServer!.dir, 'data');
+    const probe = { serverPid: server.child.pid!, dbCpu: () => postgresCpuSeconds(pgDir) };
+    const cpu = (p: HttpPhase) => `server ${Math.round(p.serverUs)} µs + PostgreSQL ${Math.round(p.dbUs ?? NaN)} µs CPU per request`;
     // Warm-up on a few users (their results are not counted).
     const warm = users.slice(0, 200).map((x, i) => ({ id: x.id, secret: assigned.secrets[i]! }));
-    await verifyOverHttp(server.url, token, warm, CLIENTS);
+    await verifyOverHttp(server.url, token, warm, CLIENTS, probe);
     const rest = users.slice(200).map((x, i) => ({ id: x.id, secret: assigned.secrets[i + 200]! }));
-    const http = await verifyOverHttp(server.url, token, rest, CLIENTS);
-    const baseline = await baselineOverHttp(server.url, token, Math.min(5_000, rest.length), CLIENTS);
+    const http = await verifyOverHttp(server.url, token, rest, CLIENTS, probe);
+    const baseline = await baselineOverHttp(server.url, token, Math.min(20_000, rest.length), CLIENTS, probe);
     lines.push(
-      `| HTTP baseline: GET /oathSettings (same harness, token check + one query) | ${Math.round(baseline).toLocaleString('en')}/s | — | the server's request ceiling on this machine during the run |`,
+      `| HTTP baseline: GET /oathSettings (same harness, token check + one query) | ${Math.round(baseline.perSecond).toLocaleString('en')}/s | — | the server's request ceiling on this machine during the run; ${cpu(baseline)} |`,
     );
     lines.push(
-      `| HTTP verifyOathCode, replay state in PostgreSQL (${CLIENTS} clients, ${rest.length.toLocaleString('en')} users) | ${Math.round(http.perSecond).toLocaleString('en')}/s | ≥ 3,000/s | ${http.ok} accepted, ${http.failed} refused, ${http.seconds.toFixed(1)} s |`,
+      `| HTTP verifyOathCode, replay state in PostgreSQL (${CLIENTS} clients, ${rest.length.toLocaleString('en')} users) | ${Math.round(http.perSecond).toLocaleString('en')}/s | ≥ 3,000/s | ${http.ok} accepted, ${http.failed} refused, ${http.seconds.toFixed(1)} s; ${cpu(http)} |`,
     );
   } finally {
     if (server) await server.stop();

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SoftAuthenticator } from '@latchkey/authenticator';
-import { Jar, type Client } from './http-client.ts';
+import { Jar, type Client } from '../support/http-client.ts';
 
 /** What the bench knows about the server and its registered app. */
 export interface Target {

@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Browser, type Target } from './browser.ts';
-import type { Client } from './http-client.ts';
+import type { Client } from '../support/http-client.ts';
 import type { SeededUser } from './seed.ts';
 import { cpuSeconds, rssMiB, summarize } from '../support/stats.ts';
 
@@ -95,24 +93,6 @@ export async function phase(name: string, pid: number, seconds: number, inFlight
     clientCores: (c.user + c.system) / 1e6 / elapsed,
     serverRssMiB: await rssMiB(pid),
   };
-}
-
-/** CPU seconds of a PostgreSQL cluster: the postmaster and every process it started (backends, writers), from /proc. */
-export function postgresCpuSeconds(dataDir: string): number {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  let ticks = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    if (Number(d) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks / 100;
 }
 
 /** Ceremony phase: options + verify on pages opened beforehand (the passkey endpoints only). */

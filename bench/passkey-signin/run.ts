@@ -25,11 +25,11 @@ import { migrateToLatest } from '../../packages/server/src/store/migrate.ts';
 import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
 import { startBenchServer, type BenchServer } from '../support/server.ts';
 import { machineLines } from '../directory/machine.ts';
-import { progress } from '../support/stats.ts';
-import { createClient } from './http-client.ts';
+import { postgresCpuSeconds, progress } from '../support/stats.ts';
+import { createClient } from '../support/http-client.ts';
 import type { Target } from './browser.ts';
 import { seedUsers, registerApp } from './seed.ts';
-import { ceremonySteps, fullSteps, openPages, phase, postgresCpuSeconds, type PhaseResult } from './load.ts';
+import { ceremonySteps, fullSteps, openPages, phase, type PhaseResult } from './load.ts';
 import { ecdsaVerifiesPerSecond } from './ecdsa.ts';
 import { countStatements } from './sql-count.ts';
 

@@ -2,7 +2,7 @@ import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Target } from './browser.ts';
-import type { Client } from './http-client.ts';
+import type { Client } from '../support/http-client.ts';
 import type { SeededUser } from './seed.ts';
 import { openPages } from './load.ts';
 import { Browser } from './browser.ts';

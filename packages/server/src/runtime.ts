@@ -32,6 +32,7 @@ export async function openRuntime(config: Config, logger: Logger, options: OpenR
     dataDir: config.dataDir,
     poolMax: config.databasePoolMax,
     statementTimeoutMs: config.databaseStatementTimeoutMs,
+    preparedStatements: config.databasePreparedStatements,
     ssl: config.databaseSsl,
     sslCaFile: config.databaseSslCa,
     ...(options.pgliteDataDir ? { pgliteDataDir: options.pgliteDataDir } : {}),

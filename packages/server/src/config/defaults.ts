@@ -36,6 +36,10 @@ export const OPTIONS = [
   { env: 'LATCHKEY_DATABASE_POOL_MAX', key: 'databasePoolMax', kind: 'int', default: '10', description: 'Maximum PostgreSQL connections per node.' },
   { env: 'LATCHKEY_DATABASE_STATEMENT_TIMEOUT_MS', key: 'databaseStatementTimeoutMs', kind: 'int', default: '15000', description: 'PostgreSQL statement_timeout for every connection, in milliseconds (0 disables).' },
   {
+    env: 'LATCHKEY_DATABASE_PREPARED_STATEMENTS', key: 'databasePreparedStatements', kind: 'int', default: '500',
+    description: 'PostgreSQL: how many distinct SQL texts run as prepared statements (parsed and planned once per connection). 0 turns them off, e.g. behind PgBouncer before 1.21 in transaction pooling mode.',
+  },
+  {
     env: 'LATCHKEY_DATABASE_SSL', key: 'databaseSsl', kind: 'string', default: 'prefer-url',
     description: "TLS to PostgreSQL: `prefer-url` (whatever `sslmode` in the URL says), `disable`, `require` (encrypt, don't verify), `verify-full` (verify with the system CAs or LATCHKEY_DATABASE_SSL_CA).",
   },

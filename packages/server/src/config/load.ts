@@ -16,6 +16,7 @@ export interface Config {
   databaseUrl: string | undefined;
   databasePoolMax: number;
   databaseStatementTimeoutMs: number;
+  databasePreparedStatements: number;
   databaseSsl: 'prefer-url' | 'disable' | 'require' | 'verify-full';
   databaseSslCa: string | undefined;
   masterKey: string | undefined;
@@ -126,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl,
     databasePoolMax: int('databasePoolMax', 1, 1000),
     databaseStatementTimeoutMs: int('databaseStatementTimeoutMs', 0, 3_600_000),
+    databasePreparedStatements: int('databasePreparedStatements', 0, 10_000),
     databaseSsl,
     databaseSslCa: str('databaseSslCa'),
     masterKey,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type { DB } from './schema.ts';
 import { pglitePool } from './pglite-pool.ts';
+import { usePreparedStatements } from './prepared-statements.ts';
 
 export type StoreKind = 'pglite' | 'postgres';
 
@@ -12,6 +13,8 @@ export interface StoreOptions {
   dataDir: string;
   poolMax?: number;
   statementTimeoutMs?: number;
+  /** PostgreSQL: how many distinct SQL texts may run as prepared statements (0 = none); see prepared-statements.ts. */
+  preparedStatements?: number;
   ssl?: 'prefer-url' | 'disable' | 'require' | 'verify-full';
   sslCaFile?: string | undefined;
   /** For tests: an in-memory PGlite (`memory://`) instead of files. */
@@ -74,6 +77,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     types,
   } as import('pg').PoolConfig);
+  usePreparedStatements(pool, options.preparedStatements ?? 500);
   pool.on('error', () => {
     /* idle client errors are surfaced on the next query; never crash the process */
   });
