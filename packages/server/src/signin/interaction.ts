@@ -46,15 +46,16 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
 }
 
 /**
- * Finishes a completed flow's login prompt: oidc-provider stores `amr`, `acr` and the time of
+ * Finishes a completed flow's login prompt: oidc-provider stores `amr`, `acr` (default: the
+ * strongest built-in strength; `signin/acr.ts` decides when a custom one applies) and the time of
  * the last method in the session; ID tokens then carry them (with `auth_time`). Returns the URL
  * the browser goes to next (the provider's resume endpoint).
  */
-export async function finishLogin(provider: Provider, req: IncomingMessage, res: ServerResponse, flow: StoredFlow): Promise<string> {
+export async function finishLogin(provider: Provider, req: IncomingMessage, res: ServerResponse, flow: StoredFlow, acr: string = acrOf(flow.methodsPerformed)): Promise<string> {
   if (flow.state !== 'complete' || !flow.userId) throw new SignInError('wrongStep', 'This sign-in is not complete yet.');
   const last = flow.methodsPerformed.at(-1);
   const ts = Math.floor(new Date(last?.at ?? Date.now()).getTime() / 1000);
-  const result = { login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr: acrOf(flow.methodsPerformed), ts, remember: true } };
+  const result = { login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr, ts, remember: true } };
   // What provider.interactionResult does (mergeWithLastSubmission: false), on the interaction this request already loaded.
   const loaded = loadedInteractions.get(req);
   if (loaded) {

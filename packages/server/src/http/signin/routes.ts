@@ -8,6 +8,7 @@ import type { SignInDeps } from '../../signin/deps.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { applyEvents } from '../../signin/flows.ts';
 import { startFlowForInteraction } from '../../signin/session-step-up.ts';
+import { acrForFlow } from '../../signin/acr.ts';
 import { identify } from '../../signin/identify.ts';
 import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
 import { passwordVerify } from '../../signin/password-step.ts';
@@ -54,7 +55,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   };
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state !== 'complete') return flowView(flow);
-    return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, flow) };
+    const acr = await acrForFlow(deps, flow, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
+    return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, flow, acr) };
   };
   const verifying = (flow: StoredFlow) => flow.accountKey && take(perAccount, flow.accountKey);
 

@@ -6,6 +6,7 @@ import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { startFlow } from '../../signin/flows.ts';
 import { finishLogin, interactionOf } from '../../signin/interaction.ts';
+import { acrForFlow } from '../../signin/acr.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { tapVerify } from '../../signin/tap-step.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
@@ -47,7 +48,7 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
   /** After verification: maybe the registration interrupt; a complete flow answers `redirectTo`. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state === 'complete')
-      return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow) };
+      return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow, await acrForFlow(deps, flow, facts(request))) };
     const need = await registrationStatus(deps, flow, facts(request));
     return { ...flowView(flow), ...(need.kind === 'none' ? {} : { registration: need }) };
   };
