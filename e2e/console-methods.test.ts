@@ -131,12 +131,13 @@ describe('Authentication methods console in Chromium', () => {
     await page.getByRole('button', { name: 'Import metadata' }).click();
     await page.getByText('Signature check failed').waitFor();
     expect(await page.getByTestId('problem').innerText()).toContain('The metadata BLOB signature does not verify.');
+    await shot('methods-trust-error');
 
     await file.setInputFiles({ name: 'mds.jwt', mimeType: 'application/jwt', buffer: Buffer.from(blob(6)) });
     await page.getByRole('button', { name: 'Import metadata' }).click();
     const result = page.getByTestId('mds-result');
     await result.waitFor();
-    expect(await result.innerText()).toContain('1 FIDO2 entry, next update 2027-01-15');
+    expect(await result.innerText()).toContain('1 FIDO2 entry, next update 15 Jan 2027');
     expect(await result.innerText()).toContain('Legal header: Retrieval and use of this BLOB');
 
     const vendor = await createTestAttestationCa({ aaguid: ACME, name: 'Acme Keys' });
@@ -225,6 +226,7 @@ describe('Authentication methods console in Chromium', () => {
     const risk = form.getByTestId('lockout-risk');
     await risk.waitFor();
     expect(await risk.innerText()).toContain('This change would lock people out');
+    expect(await risk.getByRole('list', { name: 'Newly locked out' }).innerText()).toContain('pia.pilot@latchkey.local');
     expect((await server.api(`${STRENGTHS}/${strength.body.id}`)).body.allowedCombinations).toEqual(['password', 'password,hardwareOath']);
     await shot('methods-strength-lockout');
     await risk.getByRole('button', { name: 'Apply anyway' }).click();

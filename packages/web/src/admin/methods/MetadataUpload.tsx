@@ -81,18 +81,13 @@ export function MetadataUpload() {
           {busy ? 'Verifying and importing…' : 'Import metadata'}
         </button>
       </div>
-      {error ? (
-        <>
-          {reason ? <p className="field-error">{reason}</p> : null}
-          <ProblemAlert error={error} />
-        </>
-      ) : null}
+      {error ? <ProblemAlert error={error} title={reason} /> : null}
       {result ? (
         <div role="status" className="alert alert-success" data-testid="mds-result">
           <div>
             <strong className="alert-title">Imported: signature and certificate chain verified</strong>
             <p className="alert-message">
-              BLOB no. {result.no}, {result.entryCount} FIDO2 entr{result.entryCount === 1 ? 'y' : 'ies'}, next update {result.nextUpdate ?? 'not given'},
+              BLOB no. {result.no}, {result.entryCount} FIDO2 entr{result.entryCount === 1 ? 'y' : 'ies'}, next update {result.nextUpdate ? formatDate(result.nextUpdate) : 'not given'},
               signed by {result.signerSubject}.
             </p>
             {result.legalHeader ? (

@@ -43,7 +43,10 @@ export function StrengthsTab() {
   return (
     <>
       <div className="toolbar">
-        <button type="button" className="btn btn-primary" onClick={() => setEditing('new')} disabled={editing !== null}>
+        <button type="button" className="btn btn-primary" onClick={() => {
+            setProblem(null);
+            setEditing('new');
+          }} disabled={editing !== null}>
           New custom strength
         </button>
         <button type="button" className="btn btn-secondary" onClick={list.reload} disabled={list.loading}>
@@ -105,7 +108,10 @@ export function StrengthsTab() {
                   <td className="nowrap">
                     {s.policyType === 'custom' ? (
                       <>
-                        <button type="button" className="btn btn-secondary btn-small" aria-label={`Edit ${s.displayName}`} onClick={() => setEditing(s)} disabled={editing !== null}>
+                        <button type="button" className="btn btn-secondary btn-small" aria-label={`Edit ${s.displayName}`} onClick={() => {
+                            setProblem(null);
+                            setEditing(s);
+                          }} disabled={editing !== null}>
                           Edit
                         </button>{' '}
                         <button type="button" className="btn btn-danger-outline btn-small" aria-label={`Delete ${s.displayName}`} onClick={() => void remove(s)}>
