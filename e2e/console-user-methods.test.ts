@@ -5,6 +5,8 @@ import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST 
 
 const TAP_CONFIG = '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
 const FIDO2_CONFIG = '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2';
+const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
+const DEVICES = '/api/v1/directory/authenticationMethodDevices/hardwareOathDevices';
 
 /**
  * A user's authentication methods in the Control Center's user panel, in real Chromium against a
@@ -190,6 +192,36 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     expect(await select.inputValue()).toBe('enforced');
     await select.scrollIntoViewIfNeeded();
     await shot('mfa');
+  });
+
+  it('lists a password and a hardware token; turns the password off and unassigns the token after confirmations', async () => {
+    const reset = await server.api(`/api/v1/users/${grace.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
+      body: { newPassword: 'Correct-Horse-42!' },
+    });
+    expect(reset.status).toBe(202);
+    const device = await server.api(DEVICES, {
+      body: { serialNumber: 'YK-0042', secretKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', manufacturer: 'Yubico', model: 'YubiKey 5', assignTo: { id: grace.id } },
+    });
+    expect(device.status, JSON.stringify(device.body)).toBe(201);
+    await panel().getByRole('button', { name: 'Refresh' }).click();
+    const password = methods().getByRole('listitem', { name: 'Password: Password' });
+    const token = methods().getByRole('listitem', { name: /^Hardware token: / });
+    await password.waitFor();
+    expect(await token.innerText()).toMatch(/serial YK-0042 · Yubico YubiKey 5/);
+    expect(await token.innerText()).toContain('Not activated');
+    await token.scrollIntoViewIfNeeded();
+    await shot('password-and-token');
+
+    await password.getByRole('button', { name: /^Turn off password/ }).click();
+    await password.getByRole('button', { name: 'Turn off password' }).click();
+    await password.waitFor({ state: 'detached' });
+    expect((await server.api(`/api/v1/users/${grace.id}/authentication/passwordMethods`)).body.value).toEqual([]);
+
+    await token.getByRole('button', { name: /^Unassign hardware token/ }).click();
+    expect(await token.innerText()).toContain('The token goes back to the inventory');
+    await token.getByRole('button', { name: 'Unassign hardware token' }).click();
+    await token.waitFor({ state: 'detached' });
+    expect((await server.api(`${DEVICES}/${device.body.id}`)).body).toMatchObject({ status: 'available', assignedTo: null });
   });
 
   it('an administrator may not issue themselves a pass: the API says so, nothing is issued', async () => {

@@ -143,7 +143,9 @@ export function UserMethods({ userId }: { userId: string }) {
       </div>
       {methods.loading && !m ? <Spinner inline label="Loading methods…" /> : null}
       {methods.error ? <ErrorAlert title="Could not load the methods" error={methods.error} onRetry={methods.reload} /> : null}
-      {m?.errors.map((e, i) => <ErrorAlert key={i} title="Some methods could not be loaded" error={e} />)}
+      {m && m.errors.length > 0 ? (
+        <ErrorAlert title={`${m.errors.length} of 5 kinds of methods could not be loaded`} error={m.errors[0]} onRetry={methods.reload} />
+      ) : null}
       {error ? <ErrorAlert title="The method was not removed" error={error} /> : null}
       {m && rows.length === 0 ? <EmptyState compact title="No authentication methods yet." /> : null}
       {rows.length > 0 ? (
