@@ -76,4 +76,36 @@ describe('step-up in Chromium: password, then the hardware token code the policy
     await page.screenshot({ path: `${SCREENSHOTS}stepup-signin-logs.png` });
     expect(problems).toEqual([]);
   });
+
+  it('inside an SSO session made with a password, the payroll app asks only for the code (no name, no password again)', async () => {
+    const user = await userWithToken(server);
+    await caPolicy(server, { name: 'Payroll needs MFA (session)', userId: user.id, appId: rp.appId, strength: MFA });
+    const wiki = await startRelyingParty(server, 'Wiki', 'the wiki');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
+    const p = await context.newPage();
+    p.setDefaultTimeout(20_000);
+    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    try {
+      await p.goto(`${wiki.base}/login?login_hint=${encodeURIComponent(user.upn)}`);
+      await p.getByRole('button', { name: 'Use my password instead' }).click();
+      await p.getByLabel('Password').fill(PASSWORD);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Signed in to the wiki' }).waitFor();
+      // Same browser, the MFA app: the page opens at the second step, with the account already known.
+      await p.goto(`${rp.base}/login`);
+      await p.getByRole('heading', { name: 'Verify your identity' }).waitFor();
+      expect(await p.getByText(user.upn).count()).toBeGreaterThan(0);
+      expect(await p.getByLabel('Password').count()).toBe(0);
+      await p.screenshot({ path: `${SCREENSHOTS}stepup-in-session.png` });
+      await p.getByLabel('Code from your token or authenticator app').fill(user.code());
+      await p.getByRole('button', { name: 'Verify' }).click();
+      await p.getByRole('heading', { name: 'Signed in to the payroll app' }).waitFor();
+      const claims = JSON.parse(await p.locator('#claims').innerText()) as { sub: string; acr: string; amr: string[] };
+      expect(claims).toMatchObject({ sub: user.id, acr: MFA, amr: ['mfa', 'otp', 'pwd'] });
+    } finally {
+      await context.close();
+      await wiki.close();
+    }
+    expect(problems).toEqual([]);
+  });
 });
