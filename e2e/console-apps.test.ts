@@ -70,7 +70,9 @@ describe('Applications console in Chromium', () => {
     const clientId = panel().getByTestId('app-client-id');
     expect(await clientId.innerText()).toContain(app.appId);
     expect(await clientId.innerText()).toContain('Conditional Access');
-    await panel().getByRole('switch', { name: /Enabled — the app can get tokens/ }).waitFor();
+    await panel()
+      .getByRole('switch', { name: /Enabled — the app can get tokens/ })
+      .waitFor();
     await shot('panel');
     await page.keyboard.press('Escape');
     const row = page.getByRole('table', { name: 'Applications' }).getByRole('row', { name: /Payroll/ });
@@ -126,7 +128,9 @@ describe('Applications console in Chromium', () => {
     await form.getByRole('button', { name: 'Save redirect URIs' }).click();
     const alert = form.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.innerText()).toMatch(/Invalid redirect URI http:\/\/payroll\.example\.com\/insecure: it must be an absolute https URL[\s\S]*HTTP 400/);
+    expect(await alert.innerText()).toMatch(
+      /Invalid redirect URI http:\/\/payroll\.example\.com\/insecure: it must be an absolute https URL[\s\S]*HTTP 400/,
+    );
     await shot('redirect-error');
     expect((await server.api(`/api/v1/applications/${app.id}`)).body.web.redirectUris).toEqual(['https://payroll.example.com/callback']);
 
@@ -143,11 +147,15 @@ describe('Applications console in Chromium', () => {
 
   it('disabling the app stops its tokens; enabling it again restores them', async () => {
     await panel().getByRole('switch').click();
-    await panel().getByRole('switch', { name: /Disabled — the app gets no tokens/ }).waitFor();
+    await panel()
+      .getByRole('switch', { name: /Disabled — the app gets no tokens/ })
+      .waitFor();
     await panel().locator('[role=switch]:not([disabled])').waitFor();
     expect((await clientCredentials(app.appId, secret)).status).toBe(401);
     await panel().getByRole('switch').click();
-    await panel().getByRole('switch', { name: /Enabled — the app can get tokens/ }).waitFor();
+    await panel()
+      .getByRole('switch', { name: /Enabled — the app can get tokens/ })
+      .waitFor();
     await panel().locator('[role=switch]:not([disabled])').waitFor();
     expect((await clientCredentials(app.appId, secret)).status).toBe(200);
   });

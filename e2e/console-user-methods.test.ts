@@ -27,7 +27,8 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
   const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SCREENSHOTS}user-methods-${name}.png`, fullPage: false });
   const panel = () => page.getByRole('dialog', { name: 'Grace Hopper' });
   const methods = () => panel().getByRole('list', { name: 'Authentication methods' });
-  const tapsOf = async (userId: string) => (await server.api(`/api/v1/users/${userId}/authentication/temporaryAccessPassMethods`)).body.value;
+  const tapsOf = async (userId: string) =>
+    (await server.api(`/api/v1/users/${userId}/authentication/temporaryAccessPassMethods`)).body.value;
   /** Issues a pass from the open panel's form and returns what the console showed once. */
   const issue = async (o: { lifetime?: string; once: boolean }) => {
     await panel().getByRole('button', { name: 'Issue a pass' }).click();
@@ -107,7 +108,9 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
   it('a second pass (one-time) replaces the first', async () => {
     const before = (await tapsOf(grace.id))[0].id;
     await panel().getByRole('button', { name: 'Issue a pass' }).click();
-    expect(await panel().getByRole('form', { name: 'Issue a Temporary Access Pass' }).innerText()).toContain('issuing a new one replaces it');
+    expect(await panel().getByRole('form', { name: 'Issue a Temporary Access Pass' }).innerText()).toContain(
+      'issuing a new one replaces it',
+    );
     await panel().getByRole('button', { name: 'Cancel' }).click();
     await issue({ once: true });
     const once = panel().getByRole('status', { name: 'Temporary Access Pass' });
@@ -115,7 +118,11 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     secondPass = await once.getByTestId('one-time-secret').inputValue();
     expect(secondPass).not.toBe(firstPass);
     await methods().getByRole('listitem', { name: 'Temporary Access Pass: One-time pass' }).waitFor();
-    expect(await methods().getByRole('listitem', { name: /Temporary Access Pass/ }).count()).toBe(1);
+    expect(
+      await methods()
+        .getByRole('listitem', { name: /Temporary Access Pass/ })
+        .count(),
+    ).toBe(1);
     const taps = await tapsOf(grace.id);
     expect(taps).toHaveLength(1);
     expect(taps[0]).toMatchObject({ isUsableOnce: true, lifetimeInMinutes: 60, isUsable: true });
@@ -154,7 +161,11 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     await user.getByRole('button', { name: 'Set up now' }).click();
     await user.getByRole('heading', { name: 'Security info' }).waitFor();
     expect(await user.getByTestId('my-identity').innerText()).toBe(grace.userPrincipalName);
-    await user.getByRole('list', { name: 'Sign-in methods' }).getByText(/passkey/i).first().waitFor();
+    await user
+      .getByRole('list', { name: 'Sign-in methods' })
+      .getByText(/passkey/i)
+      .first()
+      .waitFor();
   });
 
   it('the console lists the passkey (device-bound, AAGUID, dates) and the used pass', async () => {
@@ -200,7 +211,13 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     });
     expect(reset.status).toBe(202);
     const device = await server.api(DEVICES, {
-      body: { serialNumber: 'YK-0042', secretKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', manufacturer: 'Yubico', model: 'YubiKey 5', assignTo: { id: grace.id } },
+      body: {
+        serialNumber: 'YK-0042',
+        secretKey: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+        manufacturer: 'Yubico',
+        model: 'YubiKey 5',
+        assignTo: { id: grace.id },
+      },
     });
     expect(device.status, JSON.stringify(device.body)).toBe(201);
     await panel().getByRole('button', { name: 'Refresh' }).click();

@@ -137,8 +137,7 @@ export function AppSecrets({ app, onChanged }: { app: Application; onChanged(): 
                 <td>{p.displayName ?? <span className="muted">—</span>}</td>
                 <td className="mono">{p.hint}…</td>
                 <td className="nowrap">
-                  {formatDate(p.endDateTime)}{' '}
-                  {new Date(p.endDateTime).getTime() <= now ? <Badge tone="danger">Expired</Badge> : null}
+                  {formatDate(p.endDateTime)} {new Date(p.endDateTime).getTime() <= now ? <Badge tone="danger">Expired</Badge> : null}
                 </td>
                 <td className="nowrap" style={{ textAlign: 'right' }}>
                   {confirming === p.keyId ? (

@@ -31,8 +31,8 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
             Applications
           </h1>
           <p className="page-lead">
-            Apps that sign people in with Latchkey (OpenID Connect) or call its API with a client secret. Conditional Access policies
-            target an app by its application (client) id.
+            Apps that sign people in with Latchkey (OpenID Connect) or call its API with a client secret. Conditional Access policies target
+            an app by its application (client) id.
           </p>
         </div>
         <button type="button" className="btn btn-primary" onClick={() => setRegistering(true)}>

@@ -28,7 +28,10 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
     setError(null);
     let app: Application | null = null;
     try {
-      app = await appsApi.create(api, { displayName: displayName.trim(), web: { redirectUris: kind === 'web' ? parseUriLines(uris) : [] } });
+      app = await appsApi.create(api, {
+        displayName: displayName.trim(),
+        web: { redirectUris: kind === 'web' ? parseUriLines(uris) : [] },
+      });
       await appsApi.createServicePrincipal(api, app.appId);
       onRegistered(app);
     } catch (err) {
@@ -79,8 +82,8 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
             Service or script (confidential: client credentials with a secret, no redirect URI)
           </label>
           <p className="hint">
-            Public clients (single-page and native apps without a secret) are not supported yet: every Latchkey client authenticates with
-            a secret at the token endpoint.
+            Public clients (single-page and native apps without a secret) are not supported yet: every Latchkey client authenticates with a
+            secret at the token endpoint.
           </p>
         </fieldset>
         {kind === 'web' ? (

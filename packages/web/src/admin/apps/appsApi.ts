@@ -1,6 +1,5 @@
 import type { ApiClient } from '../../api/client.ts';
 import { literal, query } from '../../api/odata.ts';
-import type { Page } from '../../api/types.ts';
 
 /** Graph `passwordCredential` (a client secret). `secretText` is set only in the addPassword answer. */
 export interface PasswordCredential {
@@ -67,5 +66,12 @@ export const appsApi = {
 
 /** Each non-empty line, trimmed, without duplicates (the redirect URI text boxes). */
 export function parseUriLines(text: string): string[] {
-  return [...new Set(text.split('\n').map((l) => l.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -54,7 +54,11 @@ function rowsOf(m: UserMethodSet): Row[] {
       id: o.id,
       type: 'Authenticator app',
       name: o.displayName ?? 'Authenticator app',
-      meta: <>Software OATH (TOTP) · added {when(o.createdDateTime)} · last used {when(o.lastUsedDateTime)}</>,
+      meta: (
+        <>
+          Software OATH (TOTP) · added {when(o.createdDateTime)} · last used {when(o.lastUsedDateTime)}
+        </>
+      ),
       badge: o.status === 'activated' ? <Badge tone="success">Active</Badge> : <Badge tone="warning">Pending</Badge>,
       removeLabel: 'Delete',
       confirm: 'Codes from this app stop working.',

@@ -112,7 +112,10 @@ export const userMethodsApi = {
   /** The tenant's TAP limits, or null when the caller may not read the policy. */
   async tapPolicy(api: ApiClient, signal?: AbortSignal): Promise<TapPolicy | null> {
     try {
-      return await api.get<TapPolicy>('/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass', signal);
+      return await api.get<TapPolicy>(
+        '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass',
+        signal,
+      );
     } catch (e) {
       if (signal?.aborted) throw e;
       return null;

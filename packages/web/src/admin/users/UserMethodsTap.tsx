@@ -31,7 +31,9 @@ export function IssueTap({ userId, current, onIssued }: { userId: string; curren
   useEffect(() => {
     if (issued && current?.id === issued.id) setListed(true);
   }, [issued, current]);
-  const gone = listed && (current?.id !== issued?.id || current?.methodUsabilityReason === 'OneTimeUsed' || current?.methodUsabilityReason === 'Expired');
+  const gone =
+    listed &&
+    (current?.id !== issued?.id || current?.methodUsabilityReason === 'OneTimeUsed' || current?.methodUsabilityReason === 'Expired');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
