@@ -122,6 +122,45 @@ describe('Authentication methods console in Chromium', () => {
     await shot('methods-tap-error');
   });
 
+  it('passkey profiles: synced for everyone by default, an attested allow-list profile granted to the pilot group', async () => {
+    await page.getByRole('link', { name: 'Back to methods' }).click();
+    await page.getByRole('link', { name: 'Passkeys (FIDO2)' }).click();
+    await page.getByRole('button', { name: 'Use passkey profiles' }).click();
+    const def = page.getByRole('group', { name: 'Passkey profile Default passkey profile' });
+    await def.getByLabel('Passkey types').selectOption('deviceBound,synced');
+    await def.getByLabel('Attestation').selectOption('disabled');
+    await page.getByRole('button', { name: 'Add profile' }).click();
+    await page.getByRole('group', { name: 'Passkey profile Profile 2' }).getByLabel('Profile name').fill('Pilot keys');
+    const pilot = page.getByRole('group', { name: 'Passkey profile Pilot keys' });
+    await pilot.getByLabel('Attestation').selectOption('registrationOnly');
+    await pilot.getByRole('switch', { name: 'Enforce key restrictions in Pilot keys' }).click();
+    await pilot.getByLabel('Listed authenticators are').selectOption('allow');
+    await pilot.getByLabel('Add AAGUID').fill(ACME);
+    await pilot.getByRole('button', { name: 'Add', exact: true }).click();
+    await pilot.getByText('Acme Key 5 NFC').waitFor();
+    await page.getByRole('group', { name: 'Passkey profiles for Security key pilot' }).getByLabel('Pilot keys').check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await shot('methods-fido2-profiles');
+
+    const stored = (await server.api(FIDO2)).body;
+    expect(stored.passkeyProfiles).toHaveLength(2);
+    const pilotProfile = stored.passkeyProfiles.find((p: { name: string }) => p.name === 'Pilot keys');
+    expect(pilotProfile).toMatchObject({ passkeyTypes: 'deviceBound', attestationEnforcement: 'registrationOnly', keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: [ACME] } });
+    expect(stored.passkeyProfiles.find((p: { id: string }) => p.id === '00000000-0000-0000-0000-000000000001')).toMatchObject({ passkeyTypes: 'deviceBound,synced', attestationEnforcement: 'disabled' });
+    expect(stored.includeTargets).toMatchObject([{ id: groupId, allowedPasskeyProfiles: [pilotProfile.id] }]);
+
+    // A profile a target still grants cannot be removed: the server's check says why, nothing changes.
+    await pilot.getByRole('button', { name: 'Remove Pilot keys' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    const problem = page.getByTestId('problem');
+    await problem.waitFor();
+    expect(await problem.innerText()).toContain("Passkey profile 'Pilot keys'");
+    expect((await server.api(FIDO2)).body.passkeyProfiles).toHaveLength(2);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await pilot.waitFor();
+  });
+
   it('refuses a forged MDS3 blob with the reason, imports a good one, and adds a trust anchor PEM', async () => {
     await page.getByRole('link', { name: 'Passkey trust' }).click();
     await page.getByRole('heading', { name: 'FIDO metadata (MDS3)' }).waitFor();

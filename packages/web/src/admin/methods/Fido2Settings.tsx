@@ -1,10 +1,9 @@
 import { Switch } from '../../components/Switch.tsx';
 import { AaguidList } from './AaguidList.tsx';
+import { PasskeyProfiles } from './PasskeyProfiles.tsx';
 import type { Fido2Configuration, KeyRestrictions } from './types.ts';
 
-const TYPES = { deviceBound: 'Device-bound', synced: 'Synced', 'deviceBound,synced': 'Device-bound and synced' } as const;
-
-/** Passkey settings: self-service registration, attestation enforcement, key restrictions (allow/block AAGUIDs), profiles (read-only). */
+/** Passkey settings: self-service registration, attestation enforcement, key restrictions (allow/block AAGUIDs), passkey profiles. */
 export function Fido2Settings({ value, onChange }: { value: Fido2Configuration; onChange(next: Fido2Configuration): void }) {
   const kr = value.keyRestrictions;
   const setKr = (patch: Partial<KeyRestrictions>) => onChange({ ...value, keyRestrictions: { ...kr, ...patch } });
@@ -25,6 +24,9 @@ export function Fido2Settings({ value, onChange }: { value: Fido2Configuration; 
       </div>
       <h3 className="section-title">Key restrictions</h3>
       <div className="panel-section">
+        <p className="hint" style={{ margin: '0 0 10px' }}>
+          These settings apply to every passkey, on top of the restrictions of any passkey profile below.
+        </p>
         <Switch label="Enforce key restrictions" checked={kr.isEnforced} onChange={(v) => setKr({ isEnforced: v })} />
         <fieldset style={{ border: 'none', padding: 0, margin: '12px 0' }}>
           <legend className="label">Listed authenticators are</legend>
@@ -41,36 +43,7 @@ export function Fido2Settings({ value, onChange }: { value: Fido2Configuration; 
         {!kr.isEnforced && kr.aaGuids.length ? <p className="hint">The list is kept but not enforced until you turn enforcement on.</p> : null}
       </div>
       <h3 className="section-title">Passkey profiles</h3>
-      {value.passkeyProfiles.length === 0 ? (
-        <p className="muted">
-          No passkey profiles: the settings above apply to everyone included. Profiles are edited through the API (<code>passkeyProfiles</code>).
-        </p>
-      ) : (
-        <table className="table table-compact" aria-label="Passkey profiles">
-          <thead>
-            <tr>
-              <th scope="col">Profile</th>
-              <th scope="col">Passkey types</th>
-              <th scope="col">Attestation</th>
-              <th scope="col">Key restrictions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {value.passkeyProfiles.map((p) => (
-              <tr key={p.id}>
-                <td>{p.name}</td>
-                <td>{TYPES[p.passkeyTypes]}</td>
-                <td>{p.attestationEnforcement === 'registrationOnly' ? 'Enforced at registration' : 'Not enforced'}</td>
-                <td>
-                  {p.keyRestrictions.isEnforced
-                    ? `${p.keyRestrictions.enforcementType === 'allow' ? 'Allow' : 'Block'} ${p.keyRestrictions.aaGuids.length} AAGUID(s)`
-                    : 'None'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <PasskeyProfiles value={value} onChange={onChange} />
     </>
   );
 }

@@ -8,8 +8,9 @@ import { Fido2Settings } from './Fido2Settings.tsx';
 import { useRawApi } from './methodsApi.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { TapSettings } from './TapSettings.tsx';
+import { TargetProfiles } from './TargetProfiles.tsx';
 import { TargetsEditor } from './TargetsEditor.tsx';
-import { METHODS, type Fido2Configuration, type MethodConfiguration, type MethodId, type TapConfiguration } from './types.ts';
+import { METHODS, type Fido2Configuration, type IncludeTarget, type MethodConfiguration, type MethodId, type TapConfiguration } from './types.ts';
 
 const path = (id: string) => `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/${encodeURIComponent(id)}`;
 
@@ -86,6 +87,13 @@ export function MethodEditor({ id }: { id: MethodId }) {
         include={draft.includeTargets}
         exclude={draft.excludeTargets}
         onChange={(includeTargets, excludeTargets) => setDraft({ ...draft, includeTargets, excludeTargets })}
+        {...(draft.id === 'Fido2' && (draft as Fido2Configuration).passkeyProfiles.length
+          ? {
+              includeExtra: (t: IncludeTarget, change: (next: IncludeTarget) => void, name: string) => (
+                <TargetProfiles target={t} profiles={(draft as Fido2Configuration).passkeyProfiles} name={name} onChange={change} />
+              ),
+            }
+          : {})}
       />
       {draft.id === 'Fido2' ? <Fido2Settings value={draft as Fido2Configuration} onChange={setDraft} /> : null}
       {draft.id === 'TemporaryAccessPass' ? <TapSettings value={draft as TapConfiguration} onChange={setDraft} /> : null}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { directory } from '../../api/directory.ts';
 import { useResource } from '../../components/useResource.ts';
@@ -27,10 +27,12 @@ interface Props {
   exclude: ExcludeTarget[];
   onChange(include: IncludeTarget[], exclude: ExcludeTarget[]): void;
   disabled?: boolean;
+  /** More settings under an include target (Fido2: its passkey profiles). */
+  includeExtra?: (target: IncludeTarget, change: (next: IncludeTarget) => void, name: string) => ReactNode;
 }
 
 /** Include and exclude targets of a method: groups by name (or All users), registration required per include. Exclude wins. */
-export function TargetsEditor({ include, exclude, onChange, disabled = false }: Props) {
+export function TargetsEditor({ include, exclude, onChange, disabled = false, includeExtra }: Props) {
   const [picked, setPicked] = useState<Record<string, string>>({});
   const names = { ...picked, ...useTargetNames([...include, ...exclude]) };
   const nameOf = (id: string) => names[id] ?? picked[id] ?? id;
@@ -65,6 +67,7 @@ export function TargetsEditor({ include, exclude, onChange, disabled = false }: 
               >
                 Remove
               </button>
+              {includeExtra ? includeExtra(t, (next) => onChange(include.map((x, j) => (j === i ? next : x)), exclude), nameOf(t.id)) : null}
             </li>
           ))}
         </ul>
