@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
+import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
 import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+
+const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
+const PASSWORD = 'Correct-Horse-42!';
+/** The app's callback; the browser's request to it is intercepted (nothing listens there). */
+const CALLBACK = 'http://localhost:3000/callback';
 
 /**
  * The Applications section of the Control Center in real Chromium against a real server (PGlite):
@@ -16,6 +22,7 @@ describe('Applications console in Chromium', () => {
   let page: Page;
   let app: { id: string; appId: string };
   let secret: string;
+  let person: { id: string; userPrincipalName: string };
   const problems: string[] = [];
   const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}apps-${name}.png`, fullPage: false });
   /** POST /oidc/token with client credentials (client_secret_basic). */
@@ -39,6 +46,21 @@ describe('Applications console in Chromium', () => {
     // The 400 (bad redirect URI) is provoked on purpose.
     page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of 400 / });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    // A person who signs in to the app with a password (authorization code test).
+    const fido2 = await server.api('/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2', {
+      method: 'PATCH',
+      body: { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', state: 'enabled', isAttestationEnforced: false },
+    });
+    expect(fido2.status).toBeLessThan(300);
+    person = (
+      await server.api('/api/v1/users', {
+        body: { displayName: 'Katherine Johnson', userPrincipalName: 'katherine@latchkey.test', accountEnabled: true, mailNickname: 'kj' },
+      })
+    ).body;
+    const reset = await server.api(`/api/v1/users/${person.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
+      body: { newPassword: PASSWORD },
+    });
+    expect(reset.status).toBe(202);
   }, 180_000);
 
   afterAll(async () => {
@@ -143,6 +165,49 @@ describe('Applications console in Chromium', () => {
       'https://payroll.example.com/callback',
       'http://localhost:3000/callback',
     ]);
+  });
+
+  it('the edited redirect URI and the secret complete an authorization-code sign-in (openid-client, PKCE)', async () => {
+    const config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const authorize = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: 'openid profile',
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      login_hint: person.userPrincipalName,
+    });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
+    try {
+      let callback: string | undefined;
+      await context.route(`${CALLBACK}**`, (route) => {
+        callback = route.request().url();
+        return route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Payroll</h1>' });
+      });
+      const user = await context.newPage();
+      user.setDefaultTimeout(20_000);
+      user.on('pageerror', (e) => problems.push(`user pageerror: ${e.message}`));
+      await user.goto(authorize.href);
+      await user.getByRole('button', { name: 'Use my password instead' }).click();
+      await user.getByLabel('Password').fill(PASSWORD);
+      await user.getByRole('button', { name: 'Sign in' }).click();
+      await user.getByRole('heading', { name: 'Payroll' }).waitFor();
+      expect(callback).toBeDefined();
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(callback!), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+      });
+      expect(tokens.claims()).toMatchObject({ sub: person.id, aud: app.appId });
+    } finally {
+      await context.close();
+    }
   });
 
   it('disabling the app stops its tokens; enabling it again restores them', async () => {
