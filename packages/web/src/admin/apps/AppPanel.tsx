@@ -5,8 +5,7 @@ import { formatDateTime } from '../../components/format.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { Switch } from '../../components/Switch.tsx';
 import { useResource } from '../../components/useResource.ts';
-import { appsApi, type Application } from './appsApi.ts';
-import { audienceLabel } from './AppsPage.tsx';
+import { appsApi, audienceLabel, type Application } from './appsApi.ts';
 import { AppSecrets } from './AppSecrets.tsx';
 import { RedirectUris } from './RedirectUris.tsx';
 

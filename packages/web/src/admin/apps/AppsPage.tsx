@@ -5,7 +5,7 @@ import { formatDate } from '../../components/format.ts';
 import { PagedTable } from '../../components/PagedTable.tsx';
 import { usePagedList } from '../../components/usePagedList.ts';
 import { Link, navigate } from '../../router.tsx';
-import { appsApi, type Application } from './appsApi.ts';
+import { appsApi, audienceLabel, type Application } from './appsApi.ts';
 import { AppPanel } from './AppPanel.tsx';
 import { RegisterAppDialog } from './RegisterAppDialog.tsx';
 
@@ -87,7 +87,7 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
           onClose={() => setRegistering(false)}
           onRegistered={(app) => {
             setRegistering(false);
-            setNotice(`Registered ${app.displayName}. Add a client secret in its panel if it is a confidential client.`);
+            setNotice(`Registered ${app.displayName}. Add a client secret in its panel; the app needs one to get tokens.`);
             list.reload();
             navigate(`/admin/apps/${app.id}`);
           }}
@@ -107,9 +107,4 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
       ) : null}
     </section>
   );
-}
-
-/** Graph's signInAudience in words (Latchkey has one tenant). */
-export function audienceLabel(audience: string): string {
-  return audience === 'AzureADMyOrg' ? 'This directory only' : audience;
 }

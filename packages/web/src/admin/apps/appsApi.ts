@@ -75,3 +75,8 @@ export function parseUriLines(text: string): string[] {
     ),
   ];
 }
+
+/** Graph's signInAudience in words (Latchkey has one tenant). */
+export function audienceLabel(audience: string): string {
+  return audience === 'AzureADMyOrg' ? 'This directory only' : audience;
+}
