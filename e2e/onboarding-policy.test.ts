@@ -173,6 +173,37 @@ describe('onboarding under Conditional Access in Chromium: multi-use TAP → pas
     // Only the passkey is offered; no second pass, no password, and the app was not reached.
     expect(await p.getByRole('button', { name: 'Continue with passkey' }).count()).toBe(1);
     expect(await p.getByRole('button', { name: 'Use a Temporary Access Pass' }).count()).toBe(0);
+    await shot(p, 'tap-needs-passkey');
+    expect(rp.idTokens.length).toBe(before);
+    await other.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('an administrator outside the onboarding group, with only a TAP, is refused in plain words (the catch-22 at the page)', async () => {
+    const late = `late-admin-${crypto.randomUUID().slice(0, 6)}@latchkey.test`;
+    const lateId = (await ok(server.api('/api/v1/users', { body: { displayName: 'Late Admin', userPrincipalName: late, accountEnabled: true, mailNickname: late.split('@')[0] } }), 201)).id;
+    await ok(server.api('/api/v1/roleManagement/directory/roleAssignments', { body: { principalId: lateId, roleDefinitionId: GLOBAL_ADMINISTRATOR, directoryScopeId: '/' } }), 201);
+    const latePass = (await ok(server.api(`/api/v1/users/${lateId}/authentication/temporaryAccessPassMethods`, { body: { isUsableOnce: false } }), 201)).temporaryAccessPass;
+    const analysis = (await ok(server.api(ANALYZE, { method: 'POST' }), 200)).lockedOutUsers as LockedOut[];
+    expect(analysis.find((u) => u.id === lateId)?.isGlobalAdministrator).toBe(true);
+
+    const other = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
+    const p = await other.newPage();
+    watch(p);
+    const before = rp.idTokens.length;
+    await p.goto(`${rp.base}/login?login_hint=${encodeURIComponent(late)}`);
+    await p.getByRole('button', { name: 'Use a Temporary Access Pass' }).click();
+    await p.getByRole('textbox', { name: 'Temporary Access Pass' }).fill(latePass);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    const alert = p.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    expect(text).toContain('This app requires Phishing-resistant MFA');
+    expect(text).toContain('Temporary Access Pass does not satisfy it');
+    // Not invited to a passkey registration that Conditional Access would refuse, nor to type the pass again: the sign-in has ended.
+    await p.getByText('This sign-in has ended. Go back to the app and sign in again.').waitFor();
+    expect(await p.getByRole('heading', { name: 'Set up your passkey' }).count()).toBe(0);
+    expect(await p.getByRole('textbox', { name: 'Temporary Access Pass' }).count()).toBe(0);
     await shot(p, 'tap-refused');
     expect(rp.idTokens.length).toBe(before);
     await other.close();

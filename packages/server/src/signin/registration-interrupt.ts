@@ -10,6 +10,7 @@ import { loadPolicy } from '../policy/authentication-methods/repository.ts';
 import { transitiveGroupIdsOfUser } from '../directory/membership-repository.ts';
 import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
+import { REGISTER_SECURITY_INFO } from '../policy/conditional-access/types.ts';
 
 /** Why the flow stops for registration, or that it does not. */
 export type RegistrationNeed =
@@ -173,7 +174,25 @@ export async function registrationNeedOf(deps: SignInDeps, flow: StoredFlow, req
       now,
     ),
   };
-  return decideRegistration(facts);
+  const need = decideRegistration(facts);
+  // The catch-22 (entra-spec §2.5, §1.3): no interrupt that Conditional Access would refuse at "Set up now"
+  // (assertMayRegister in registration-step.ts); the caller then refuses the sign-in in plain words instead.
+  if (need.kind !== 'none' && (await registrationPermitted(deps, flow, req)) === false) return { kind: 'none' };
+  return need;
+}
+
+/**
+ * Whether Conditional Access lets this flow register security info (`urn:user:registersecurityinfo`,
+ * strengths on the action preferred over All-resources ones) with the methods performed: the
+ * same evaluation `registration-step.ts` enforces. Undefined when the engine fails (not enforced there either).
+ */
+async function registrationPermitted(deps: SignInDeps, flow: StoredFlow, req: RequestFacts): Promise<boolean | undefined> {
+  try {
+    const e = await evaluateSignIn({ db: deps.db, userId: flow.userId!, userAction: REGISTER_SECURITY_INFO, ip: req.ip, userAgent: req.userAgent, performed: modesOf(flow.methodsPerformed), now: nowOf(deps) });
+    return e.decision.decision === 'allow';
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -46,7 +46,7 @@ for (const kind of STORE_KINDS) {
       expect(ok.body.redirectTo).toBeTruthy();
       const claims = (await b.finish(ok.body.redirectTo)).claims()!;
       expect(claims.sub).toBe(user.id);
-      expect(claims.acr).toBe(MFA);
+      expect(claims.acr).toBe(strength); // the custom strength the app's only policy required (ADR 0010)
       expect(claims.amr).toEqual(['mfa', 'otp', 'pwd']);
 
       const rows = await logRowsOf(server, user.id);

@@ -42,7 +42,11 @@ export function SignInPage({ uid }: { uid: string }) {
         const view = await fn();
         if (view) apply(view);
       } catch (e) {
-        if (e instanceof SignInFailure) setError(describeFailure(e));
+        if (e instanceof SignInFailure) {
+          setError(describeFailure(e));
+          // Conditional Access refused the sign-in: the flow has ended (server state `failed`), so no form invites another try.
+          if (e.reason === 'accessBlocked') setFlow((f) => (f ? { ...f, state: 'failed' } : f));
+        }
         else {
           const m = describeBrowserError(e);
           if (m) setError(m);
