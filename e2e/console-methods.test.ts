@@ -31,7 +31,13 @@ describe('Authentication methods console in Chromium', () => {
     await page.setViewportSize({ width: 1360, height: 900 });
   };
   const blob = (no: number, key = signer.privateKey) =>
-    signMdsBlob({ entries: [mdsEntry({ aaguid: ACME, description: 'Acme Key 5 NFC', attestationRootCertificates: [] })], signerKey: key, signerChainPem: [signer.pem], no, nextUpdate: '2027-01-15' });
+    signMdsBlob({
+      entries: [mdsEntry({ aaguid: ACME, description: 'Acme Key 5 NFC', attestationRootCertificates: [] })],
+      signerKey: key,
+      signerChainPem: [signer.pem],
+      no,
+      nextUpdate: '2027-01-15',
+    });
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -40,15 +46,27 @@ describe('Authentication methods console in Chromium', () => {
     // 400 (validation), 409 (in use), 412 (stale If-Match) are provoked on purpose.
     page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of (400|409|412) / });
     page.on('dialog', (d) => void d.accept());
-    const group = await server.api('/api/v1/groups', { body: { displayName: 'Security key pilot', mailEnabled: false, mailNickname: 'sk-pilot', securityEnabled: true } });
+    const group = await server.api('/api/v1/groups', {
+      body: { displayName: 'Security key pilot', mailEnabled: false, mailNickname: 'sk-pilot', securityEnabled: true },
+    });
     expect(group.status).toBe(201);
     groupId = group.body.id;
-    expect((await server.api(FIDO2, { method: 'PATCH', body: { '@odata.type': FIDO2_TYPE, isAttestationEnforced: false } })).status).toBe(204);
+    expect((await server.api(FIDO2, { method: 'PATCH', body: { '@odata.type': FIDO2_TYPE, isAttestationEnforced: false } })).status).toBe(
+      204,
+    );
     // Metadata names the Acme AAGUID, so the key restriction list can show it.
     mdsRoot = await createTestCa('C=US, O=Console Test MDS, CN=Console MDS Root');
     signer = await mdsRoot.issue('C=US, O=Console Test MDS, CN=mds.console.test');
-    expect((await server.api('/api/v1/passkeys/trustAnchors', { body: { displayName: 'Console MDS root', certificatePem: mdsRoot.pem, usage: 'metadata' } })).status).toBe(201);
-    expect((await server.api('/api/v1/passkeys/metadata', { body: blob(5), headers: { 'content-type': 'application/jwt' } })).status).toBe(200);
+    expect(
+      (
+        await server.api('/api/v1/passkeys/trustAnchors', {
+          body: { displayName: 'Console MDS root', certificatePem: mdsRoot.pem, usage: 'metadata' },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await server.api('/api/v1/passkeys/metadata', { body: blob(5), headers: { 'content-type': 'application/jwt' } })).status).toBe(
+      200,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -101,7 +119,14 @@ describe('Authentication methods console in Chromium', () => {
 
   it('a change made elsewhere meanwhile is a 412 with a reload; a bad TAP lifetime is the API message', async () => {
     await page.getByRole('switch', { name: /Allow self-service registration/ }).click();
-    expect((await server.api(FIDO2, { method: 'PATCH', body: { '@odata.type': FIDO2_TYPE, isSelfServiceRegistrationAllowed: true, excludeTargets: [] , isAttestationEnforced: false } })).status).toBe(204);
+    expect(
+      (
+        await server.api(FIDO2, {
+          method: 'PATCH',
+          body: { '@odata.type': FIDO2_TYPE, isSelfServiceRegistrationAllowed: true, excludeTargets: [], isAttestationEnforced: false },
+        })
+      ).status,
+    ).toBe(204);
     await page.getByRole('button', { name: 'Save' }).click();
     const problem = page.getByTestId('problem');
     await problem.waitFor();
@@ -146,8 +171,15 @@ describe('Authentication methods console in Chromium', () => {
     const stored = (await server.api(FIDO2)).body;
     expect(stored.passkeyProfiles).toHaveLength(2);
     const pilotProfile = stored.passkeyProfiles.find((p: { name: string }) => p.name === 'Pilot keys');
-    expect(pilotProfile).toMatchObject({ passkeyTypes: 'deviceBound', attestationEnforcement: 'registrationOnly', keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: [ACME] } });
-    expect(stored.passkeyProfiles.find((p: { id: string }) => p.id === '00000000-0000-0000-0000-000000000001')).toMatchObject({ passkeyTypes: 'deviceBound,synced', attestationEnforcement: 'disabled' });
+    expect(pilotProfile).toMatchObject({
+      passkeyTypes: 'deviceBound',
+      attestationEnforcement: 'registrationOnly',
+      keyRestrictions: { isEnforced: true, enforcementType: 'allow', aaGuids: [ACME] },
+    });
+    expect(stored.passkeyProfiles.find((p: { id: string }) => p.id === '00000000-0000-0000-0000-000000000001')).toMatchObject({
+      passkeyTypes: 'deviceBound,synced',
+      attestationEnforcement: 'disabled',
+    });
     expect(stored.includeTargets).toMatchObject([{ id: groupId, allowedPasskeyProfiles: [pilotProfile.id] }]);
 
     // A profile a target still grants cannot be removed: the server's check says why, nothing changes.
@@ -192,13 +224,24 @@ describe('Authentication methods console in Chromium', () => {
     expect(await anchors.getByRole('row', { name: /Acme attestation root/ }).innerText()).toContain('Attestation root');
     const listed = (await server.api('/api/v1/passkeys/trustAnchors?usage=attestation')).body.value;
     expect(listed).toHaveLength(1);
-    expect(listed[0].subject).toBe((await anchors.getByRole('row', { name: /Acme attestation root/ }).locator('td').nth(2).innerText()).trim());
+    expect(listed[0].subject).toBe(
+      (
+        await anchors
+          .getByRole('row', { name: /Acme attestation root/ })
+          .locator('td')
+          .nth(2)
+          .innerText()
+      ).trim(),
+    );
     await shot('methods-trust');
   });
 
   it('creates a custom strength (validation shown), and refuses to delete it while a policy uses it', async () => {
     await page.getByRole('link', { name: 'Authentication strengths' }).click();
-    await page.getByRole('table', { name: 'Authentication strengths' }).getByRole('row', { name: /Phishing-resistant MFA/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'Authentication strengths' })
+      .getByRole('row', { name: /Phishing-resistant MFA/ })
+      .waitFor();
     await page.getByRole('button', { name: 'New custom strength' }).click();
     const form = page.getByRole('form', { name: 'New custom strength' });
     await form.getByLabel('Name').fill('Acme keys only');
@@ -215,7 +258,11 @@ describe('Authentication methods console in Chromium', () => {
     await row.waitFor();
     const custom = (await server.api(`${STRENGTHS}?$filter=policyType eq 'custom'`)).body.value;
     expect(custom).toHaveLength(1);
-    expect(custom[0]).toMatchObject({ displayName: 'Acme keys only', allowedCombinations: ['fido2'], combinationConfigurations: [{ allowedAAGUIDs: [ACME] }] });
+    expect(custom[0]).toMatchObject({
+      displayName: 'Acme keys only',
+      allowedCombinations: ['fido2'],
+      combinationConfigurations: [{ allowedAAGUIDs: [ACME] }],
+    });
 
     const policy = await server.api('/api/v1/identity/conditionalAccess/policies', {
       body: {
@@ -237,15 +284,24 @@ describe('Authentication methods console in Chromium', () => {
   });
 
   it('narrowing a strength an enabled policy enforces is guarded: 409 lockout risk, applied only after "Apply anyway"', async () => {
-    const pilot = await server.api('/api/v1/users', { body: { userPrincipalName: 'pia.pilot@latchkey.local', displayName: 'Pia Pilot', accountEnabled: true } });
-    expect(pilot.status).toBe(201);
-    const pw = await server.api(`/api/v1/users/${pilot.body.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`, {
-      body: { newPassword: 'Correct-Horse-Battery-9' },
+    const pilot = await server.api('/api/v1/users', {
+      body: { userPrincipalName: 'pia.pilot@latchkey.local', displayName: 'Pia Pilot', accountEnabled: true },
     });
+    expect(pilot.status).toBe(201);
+    const pw = await server.api(
+      `/api/v1/users/${pilot.body.id}/authentication/methods/28c10230-6103-485e-b985-444c60001490/resetPassword`,
+      {
+        body: { newPassword: 'Correct-Horse-Battery-9' },
+      },
+    );
     expect(pw.status).toBe(202);
-    const ref = await server.api(`/api/v1/groups/${groupId}/members/$ref`, { body: { '@odata.id': `${server.url}/api/v1/directoryObjects/${pilot.body.id}` } });
+    const ref = await server.api(`/api/v1/groups/${groupId}/members/$ref`, {
+      body: { '@odata.id': `${server.url}/api/v1/directoryObjects/${pilot.body.id}` },
+    });
     expect(ref.status).toBe(204);
-    const strength = await server.api(STRENGTHS, { body: { displayName: 'Password for pilots', allowedCombinations: ['password', 'password,hardwareOath'] } });
+    const strength = await server.api(STRENGTHS, {
+      body: { displayName: 'Password for pilots', allowedCombinations: ['password', 'password,hardwareOath'] },
+    });
     expect(strength.status).toBe(201);
     const policy = await server.api('/api/v1/identity/conditionalAccess/policies', {
       body: {
@@ -285,8 +341,33 @@ describe('Authentication methods console in Chromium', () => {
     await row.waitFor();
     expect(await row.innerText()).toContain('Trusted');
     const stored = (await server.api('/api/v1/identity/conditionalAccess/namedLocations')).body.value;
-    expect(stored).toMatchObject([{ displayName: 'Head office', isTrusted: true, ipRanges: [{ cidrAddress: '198.51.100.0/24' }, { cidrAddress: '2001:db8::/48' }] }]);
+    expect(stored).toMatchObject([
+      { displayName: 'Head office', isTrusted: true, ipRanges: [{ cidrAddress: '198.51.100.0/24' }, { cidrAddress: '2001:db8::/48' }] },
+    ]);
     await shot('methods-locations');
+  });
+
+  it('fits a narrow window without sideways scrolling of the page', async () => {
+    for (const path of ['/admin/methods/Fido2', '/admin/methods/strengths', '/admin/methods/trust']) {
+      await page.setViewportSize({ width: 420, height: 860 });
+      await page.goto(`${server.url}${path}`);
+      await page.getByRole('heading', { name: 'Authentication methods' }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Loading/ })
+        .waitFor({ state: 'detached' });
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll('main *')]
+          .filter((e) => e.getBoundingClientRect().right > 421 && !e.closest('.table-card, .methods-scroll'))
+          .slice(0, 5)
+          .map((e) => `${e.tagName}.${e.className}`),
+      );
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${path} ${wide.join(' ')}`).toBeLessThanOrEqual(420);
+    }
+    await page.goto(`${server.url}/admin/methods/Fido2`);
+    await page.getByRole('switch', { name: 'Enable this method' }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}methods-narrow.png` });
+    await page.setViewportSize({ width: 1360, height: 900 });
     expect(problems).toEqual([]);
   });
 });

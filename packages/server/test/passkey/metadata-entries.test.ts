@@ -19,12 +19,24 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(`/api/v1/passkeys/metadata/entries?aaguids=${KNOWN}`)).body).toEqual({ value: [] });
       const root = await createTestCa('C=US, O=Test MDS, CN=Names Test Root');
       const signer = await root.issue('C=US, O=Test MDS, CN=names.test');
-      expect((await server.api('/api/v1/passkeys/trustAnchors', { body: { displayName: 'root', certificatePem: root.pem, usage: 'metadata' } })).status).toBe(201);
-      const blob = signMdsBlob({ entries: [mdsEntry({ aaguid: KNOWN, description: 'Acme Key 5', attestationRootCertificates: [] })], signerKey: signer.privateKey, signerChainPem: [signer.pem], no: 2 });
+      expect(
+        (await server.api('/api/v1/passkeys/trustAnchors', { body: { displayName: 'root', certificatePem: root.pem, usage: 'metadata' } }))
+          .status,
+      ).toBe(201);
+      const blob = signMdsBlob({
+        entries: [mdsEntry({ aaguid: KNOWN, description: 'Acme Key 5', attestationRootCertificates: [] })],
+        signerKey: signer.privateKey,
+        signerChainPem: [signer.pem],
+        no: 2,
+      });
       const imported = await server.api('/api/v1/passkeys/metadata', { body: blob, headers: { 'content-type': 'application/jwt' } });
       expect(imported.status).toBe(200);
       // The import answer carries the BLOB's legal header for the console to show (not stored).
-      expect(imported.body).toMatchObject({ no: 2, entryCount: 1, legalHeader: expect.stringContaining('fidoalliance.org/metadata/metadata-legal-terms') });
+      expect(imported.body).toMatchObject({
+        no: 2,
+        entryCount: 1,
+        legalHeader: expect.stringContaining('fidoalliance.org/metadata/metadata-legal-terms'),
+      });
 
       const r = await server.api(`/api/v1/passkeys/metadata/entries?aaguids=${KNOWN.toUpperCase()},${UNKNOWN},not-a-guid`);
       expect(r.status).toBe(200);

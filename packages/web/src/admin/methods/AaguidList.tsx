@@ -16,7 +16,17 @@ export function useAuthenticatorNames(aaguids: string[]): Record<string, string>
 }
 
 /** An editable AAGUID list; each AAGUID shows the authenticator's name when the imported metadata knows it. */
-export function AaguidList({ label, value, onChange, disabled = false }: { label: string; value: string[]; onChange(next: string[]): void; disabled?: boolean }) {
+export function AaguidList({
+  label,
+  value,
+  onChange,
+  disabled = false,
+}: {
+  label: string;
+  value: string[];
+  onChange(next: string[]): void;
+  disabled?: boolean;
+}) {
   const id = useId();
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);

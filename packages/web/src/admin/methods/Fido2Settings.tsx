@@ -31,16 +31,28 @@ export function Fido2Settings({ value, onChange }: { value: Fido2Configuration; 
         <fieldset style={{ border: 'none', padding: 0, margin: '12px 0' }}>
           <legend className="label">Listed authenticators are</legend>
           <label className="checkbox" style={{ marginRight: 16 }}>
-            <input type="radio" name="enforcementType" checked={kr.enforcementType === 'allow'} onChange={() => setKr({ enforcementType: 'allow' })} />{' '}
+            <input
+              type="radio"
+              name="enforcementType"
+              checked={kr.enforcementType === 'allow'}
+              onChange={() => setKr({ enforcementType: 'allow' })}
+            />{' '}
             Allowed (all others refused)
           </label>
           <label className="checkbox">
-            <input type="radio" name="enforcementType" checked={kr.enforcementType === 'block'} onChange={() => setKr({ enforcementType: 'block' })} />{' '}
+            <input
+              type="radio"
+              name="enforcementType"
+              checked={kr.enforcementType === 'block'}
+              onChange={() => setKr({ enforcementType: 'block' })}
+            />{' '}
             Blocked (all others allowed)
           </label>
         </fieldset>
         <AaguidList label="Key restriction AAGUIDs" value={kr.aaGuids} onChange={(aaGuids) => setKr({ aaGuids })} />
-        {!kr.isEnforced && kr.aaGuids.length ? <p className="hint">The list is kept but not enforced until you turn enforcement on.</p> : null}
+        {!kr.isEnforced && kr.aaGuids.length ? (
+          <p className="hint">The list is kept but not enforced until you turn enforcement on.</p>
+        ) : null}
       </div>
       <h3 className="section-title">Passkey profiles</h3>
       <PasskeyProfiles value={value} onChange={onChange} />

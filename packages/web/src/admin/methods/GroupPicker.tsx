@@ -6,7 +6,17 @@ import { useResource } from '../../components/useResource.ts';
 import { ALL_USERS } from './types.ts';
 
 /** Search groups by name (or pick All users) and add one: a labelled search box with a result list. */
-export function GroupPicker({ label, exclude, onPick, allowAllUsers }: { label: string; exclude: string[]; onPick(id: string, name: string): void; allowAllUsers: boolean }) {
+export function GroupPicker({
+  label,
+  exclude,
+  onPick,
+  allowAllUsers,
+}: {
+  label: string;
+  exclude: string[];
+  onPick(id: string, name: string): void;
+  allowAllUsers: boolean;
+}) {
   const api = useApi();
   const id = useId();
   const [search, setSearch] = useState('');

@@ -37,7 +37,10 @@ export function MetadataUpload() {
     setResult(null);
     try {
       const text = await file.text();
-      const r = await raw.request<MetadataImport>('/passkeys/metadata', { method: 'POST', rawBody: { text: text.trim(), contentType: 'application/jwt' } });
+      const r = await raw.request<MetadataImport>('/passkeys/metadata', {
+        method: 'POST',
+        rawBody: { text: text.trim(), contentType: 'application/jwt' },
+      });
       setResult(r.body);
       last.reload();
     } catch (err) {
@@ -50,12 +53,13 @@ export function MetadataUpload() {
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="mds-heading">
-      <h2 id="mds-heading" className="section-title" style={{ marginTop: 0 }}>
+      <h2 id="mds-heading" className="section-title methods-card-title">
         FIDO metadata (MDS3)
       </h2>
       <p className="muted">
-        Upload the BLOB file downloaded from the FIDO Alliance Metadata Service. Its signature must verify and its certificate chain must reach
-        the FIDO root (or a <em>metadata</em> trust anchor below). Its entries name authenticators by AAGUID and anchor their attestation.
+        Upload the BLOB file downloaded from the FIDO Alliance Metadata Service. Its signature must verify and its certificate chain must
+        reach the FIDO root (or a <em>metadata</em> trust anchor below). Its entries name authenticators by AAGUID and anchor their
+        attestation.
       </p>
       {last.loading ? (
         <Spinner label="Loading the last import…" inline />
@@ -74,7 +78,12 @@ export function MetadataUpload() {
       )}
       <label className="field" style={{ display: 'block', margin: '12px 0' }}>
         <span className="label">MDS3 BLOB file</span>{' '}
-        <input type="file" accept=".jwt,.blob,.txt,application/jwt" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={busy} />
+        <input
+          type="file"
+          accept=".jwt,.blob,.txt,application/jwt"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          disabled={busy}
+        />
       </label>
       <div className="button-row">
         <button type="submit" className="btn btn-primary" disabled={!file || busy}>
@@ -87,8 +96,8 @@ export function MetadataUpload() {
           <div>
             <strong className="alert-title">Imported: signature and certificate chain verified</strong>
             <p className="alert-message">
-              BLOB no. {result.no}, {result.entryCount} FIDO2 entr{result.entryCount === 1 ? 'y' : 'ies'}, next update {result.nextUpdate ? formatDate(result.nextUpdate) : 'not given'},
-              signed by {result.signerSubject}.
+              BLOB no. {result.no}, {result.entryCount} FIDO2 entr{result.entryCount === 1 ? 'y' : 'ies'}, next update{' '}
+              {result.nextUpdate ? formatDate(result.nextUpdate) : 'not given'}, signed by {result.signerSubject}.
             </p>
             {result.legalHeader ? (
               <p className="small" style={{ margin: '6px 0 0' }}>

@@ -10,7 +10,14 @@ import { ProblemAlert } from './ProblemAlert.tsx';
 import { TapSettings } from './TapSettings.tsx';
 import { TargetProfiles } from './TargetProfiles.tsx';
 import { TargetsEditor } from './TargetsEditor.tsx';
-import { METHODS, type Fido2Configuration, type IncludeTarget, type MethodConfiguration, type MethodId, type TapConfiguration } from './types.ts';
+import {
+  METHODS,
+  type Fido2Configuration,
+  type IncludeTarget,
+  type MethodConfiguration,
+  type MethodId,
+  type TapConfiguration,
+} from './types.ts';
 
 const path = (id: string) => `/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/${encodeURIComponent(id)}`;
 
@@ -71,7 +78,9 @@ export function MethodEditor({ id }: { id: MethodId }) {
         <h2 id="method-heading" className="section-title" style={{ margin: 0 }}>
           {meta.label}
         </h2>
-        <Badge tone={loaded.data.body.state === 'enabled' ? 'success' : 'neutral'}>{loaded.data.body.state === 'enabled' ? 'Enabled' : 'Disabled'}</Badge>
+        <Badge tone={loaded.data.body.state === 'enabled' ? 'success' : 'neutral'}>
+          {loaded.data.body.state === 'enabled' ? 'Enabled' : 'Disabled'}
+        </Badge>
         {meta.available ? null : <Badge tone="warning">Stored for Entra parity; Latchkey does not send these</Badge>}
         <span className="muted small" style={{ marginLeft: 'auto' }}>
           Version {etag?.replace(/^W\/"|"$/g, '') ?? '—'}
@@ -81,7 +90,11 @@ export function MethodEditor({ id }: { id: MethodId }) {
         {meta.note}
       </p>
       <div className="panel-section">
-        <Switch label="Enable this method" checked={draft.state === 'enabled'} onChange={(on) => setDraft({ ...draft, state: on ? 'enabled' : 'disabled' })} />
+        <Switch
+          label="Enable this method"
+          checked={draft.state === 'enabled'}
+          onChange={(on) => setDraft({ ...draft, state: on ? 'enabled' : 'disabled' })}
+        />
       </div>
       <TargetsEditor
         include={draft.includeTargets}
@@ -113,7 +126,13 @@ export function MethodEditor({ id }: { id: MethodId }) {
         <Link href="/admin/methods" className="btn btn-secondary">
           Back to methods
         </Link>
-        <button type="button" className="btn btn-danger-outline" style={{ marginLeft: 'auto' }} onClick={() => void revert()} disabled={busy}>
+        <button
+          type="button"
+          className="btn btn-danger-outline"
+          style={{ marginLeft: 'auto' }}
+          onClick={() => void revert()}
+          disabled={busy}
+        >
           Revert to default
         </button>
       </div>

@@ -11,7 +11,9 @@ const count = (n: number, noun: string) => (n ? `${n} ${noun}${n === 1 ? '' : 's
 function targetsText(c: MethodConfiguration): string {
   const groups = c.includeTargets.filter((t) => t.targetType === 'group').length;
   const users = c.includeTargets.length - groups;
-  const inc = c.includeTargets.some((t) => t.id === ALL_USERS) ? 'All users' : [count(groups, 'group'), count(users, 'user')].filter(Boolean).join(', ') || 'No one';
+  const inc = c.includeTargets.some((t) => t.id === ALL_USERS)
+    ? 'All users'
+    : [count(groups, 'group'), count(users, 'user')].filter(Boolean).join(', ') || 'No one';
   return c.excludeTargets.length ? `${inc}, ${c.excludeTargets.length} excluded` : inc;
 }
 
@@ -23,7 +25,9 @@ export function MethodList() {
 
   return (
     <>
-      {policy.error && !policy.loading ? <ErrorAlert title="Could not load the policy" error={policy.error} onRetry={policy.reload} /> : null}
+      {policy.error && !policy.loading ? (
+        <ErrorAlert title="Could not load the policy" error={policy.error} onRetry={policy.reload} />
+      ) : null}
       <div className="table-card">
         {policy.loading ? (
           <Spinner label="Loading the authentication methods policy…" />
@@ -64,7 +68,8 @@ export function MethodList() {
       </div>
       {policy.data ? (
         <p className="muted small" style={{ marginTop: 10 }}>
-          Policy last changed {formatDateTime(policy.data.lastModifiedDateTime)} · migration state <code>{policy.data.policyMigrationState}</code>
+          Policy last changed {formatDateTime(policy.data.lastModifiedDateTime)} · migration state{' '}
+          <code>{policy.data.policyMigrationState}</code>
         </p>
       ) : null}
     </>

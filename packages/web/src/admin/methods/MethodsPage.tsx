@@ -1,4 +1,5 @@
 import { Link } from '../../router.tsx';
+import './methods.css';
 import { MethodEditor } from './MethodEditor.tsx';
 import { MethodList } from './MethodList.tsx';
 import { NamedLocations } from './NamedLocations.tsx';
@@ -18,16 +19,18 @@ export function MethodsPage({ selectedId }: { selectedId: string | null }) {
   const tab = TABS.find((t) => t.id === selectedId)?.id ?? null;
   const method = selectedId && selectedId in METHODS ? (selectedId as MethodId) : null;
   return (
-    <section aria-labelledby="methods-heading">
+    <section aria-labelledby="methods-heading" className="methods-page">
       <div className="page-head">
         <div>
           <h1 id="methods-heading" className="page-title">
             Authentication methods
           </h1>
-          <p className="page-lead">Which methods people may use and register, which passkeys are trusted, and the strengths policies can require.</p>
+          <p className="page-lead">
+            Which methods people may use and register, which passkeys are trusted, and the strengths policies can require.
+          </p>
         </div>
       </div>
-      <nav aria-label="Authentication methods" className="button-row" style={{ marginBottom: '1rem' }}>
+      <nav aria-label="Authentication methods" className="button-row methods-tabs">
         {TABS.map((t) => (
           <Link
             key={t.label}

@@ -36,7 +36,10 @@ export function NamedLocations() {
   };
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    const ipRanges = ranges.split(/[\s,]+/).filter(Boolean).map((cidrAddress) => ({ cidrAddress }));
+    const ipRanges = ranges
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((cidrAddress) => ({ cidrAddress }));
     if (await act(() => raw.send('POST', BASE, { '@odata.type': IP, displayName: name.trim(), isTrusted: trusted, ipRanges }))) {
       setName('');
       setRanges('');
@@ -52,7 +55,9 @@ export function NamedLocations() {
         {list.loading ? (
           <Spinner label="Loading named locations…" />
         ) : !list.data?.value.length ? (
-          <EmptyState title="No named locations yet.">Add your office networks below; Conditional Access policies can then include or exclude them.</EmptyState>
+          <EmptyState title="No named locations yet.">
+            Add your office networks below; Conditional Access policies can then include or exclude them.
+          </EmptyState>
         ) : (
           <table className="table" aria-label="Named locations">
             <thead>
@@ -69,7 +74,11 @@ export function NamedLocations() {
               {list.data.value.map((l) => (
                 <tr key={l.id}>
                   <td>{l.displayName}</td>
-                  <td className="small mono">{l['@odata.type'] === IP ? (l.ipRanges ?? []).map((r) => r.cidrAddress).join(', ') : (l.countriesAndRegions ?? []).join(', ')}</td>
+                  <td className="small mono">
+                    {l['@odata.type'] === IP
+                      ? (l.ipRanges ?? []).map((r) => r.cidrAddress).join(', ')
+                      : (l.countriesAndRegions ?? []).join(', ')}
+                  </td>
                   <td>{l.isTrusted ? <Badge tone="success">Trusted</Badge> : <span className="muted">No</span>}</td>
                   <td className="nowrap">
                     {l['@odata.type'] === IP ? (
@@ -99,10 +108,15 @@ export function NamedLocations() {
         )}
       </div>
       <form className="card" onSubmit={create} aria-label="New IP location" style={{ marginTop: 16 }}>
-        <h2 className="section-title" style={{ marginTop: 0 }}>New IP location</h2>
-        <div style={{ display: 'grid', gridTemplateColumns: '1fr 2fr', gap: 12 }}>
+        <h2 className="section-title methods-card-title">New IP location</h2>
+        <div className="methods-fields-wide">
           <TextField label="Name" value={name} onChange={setName} required maxLength={256} />
-          <TextField label="IP ranges (CIDR, separated by spaces or commas)" value={ranges} onChange={setRanges} placeholder="198.51.100.0/24, 2001:db8::/48" />
+          <TextField
+            label="IP ranges (CIDR, separated by spaces or commas)"
+            value={ranges}
+            onChange={setRanges}
+            placeholder="198.51.100.0/24, 2001:db8::/48"
+          />
         </div>
         <label className="checkbox">
           <input type="checkbox" checked={trusted} onChange={(e) => setTrusted(e.target.checked)} /> Mark as trusted location

@@ -35,7 +35,11 @@ export function PasskeyProfiles({ value, onChange }: { value: Fido2Configuration
           No passkey profiles: the settings above apply to everyone included. Profiles let groups have different rules (for example synced
           passkeys for most people, attested device-bound keys for administrators).
         </p>
-        <button type="button" className="btn btn-secondary btn-small" onClick={() => set([fresh(DEFAULT_PROFILE_ID, 'Default passkey profile', true)])}>
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          onClick={() => set([fresh(DEFAULT_PROFILE_ID, 'Default passkey profile', true)])}
+        >
           Use passkey profiles
         </button>
       </div>
@@ -45,13 +49,18 @@ export function PasskeyProfiles({ value, onChange }: { value: Fido2Configuration
     <>
       {profiles.map((p, i) => (
         <fieldset key={p.id} className="panel-section" style={{ border: 'none' }} aria-label={`Passkey profile ${p.name}`}>
-          <div style={{ display: 'grid', gridTemplateColumns: '2fr 1fr 1fr', gap: 12, alignItems: 'start' }}>
+          <div className="methods-fields">
             <TextField label="Profile name" value={p.name} onChange={(name) => update(i, { name })} maxLength={128} />
             <div className="form-row">
               <label className="label" htmlFor={`types-${p.id}`}>
                 Passkey types
               </label>
-              <select id={`types-${p.id}`} className="input" value={p.passkeyTypes} onChange={(e) => update(i, { passkeyTypes: e.target.value as PasskeyProfile['passkeyTypes'] })}>
+              <select
+                id={`types-${p.id}`}
+                className="input"
+                value={p.passkeyTypes}
+                onChange={(e) => update(i, { passkeyTypes: e.target.value as PasskeyProfile['passkeyTypes'] })}
+              >
                 {Object.entries(TYPES).map(([k, label]) => (
                   <option key={k} value={k}>
                     {label}
@@ -88,13 +97,19 @@ export function PasskeyProfiles({ value, onChange }: { value: Fido2Configuration
               className="input"
               style={{ maxWidth: 320 }}
               value={p.keyRestrictions.enforcementType}
-              onChange={(e) => update(i, { keyRestrictions: { ...p.keyRestrictions, enforcementType: e.target.value as 'allow' | 'block' } })}
+              onChange={(e) =>
+                update(i, { keyRestrictions: { ...p.keyRestrictions, enforcementType: e.target.value as 'allow' | 'block' } })
+              }
             >
               <option value="allow">Allowed (all others refused)</option>
               <option value="block">Blocked (all others allowed)</option>
             </select>
           </div>
-          <AaguidList label={`AAGUIDs of ${p.name}`} value={p.keyRestrictions.aaGuids} onChange={(aaGuids) => update(i, { keyRestrictions: { ...p.keyRestrictions, aaGuids } })} />
+          <AaguidList
+            label={`AAGUIDs of ${p.name}`}
+            value={p.keyRestrictions.aaGuids}
+            onChange={(aaGuids) => update(i, { keyRestrictions: { ...p.keyRestrictions, aaGuids } })}
+          />
           <div className="button-row" style={{ marginTop: 8 }}>
             {p.id === DEFAULT_PROFILE_ID ? (
               <span className="muted small">The Default profile applies to include targets that name no profile.</span>
@@ -118,7 +133,13 @@ export function PasskeyProfiles({ value, onChange }: { value: Fido2Configuration
         <button
           type="button"
           className="btn btn-secondary btn-small"
-          onClick={() => onChange({ ...value, passkeyProfiles: [], includeTargets: value.includeTargets.map((t) => ({ ...t, allowedPasskeyProfiles: [] })) })}
+          onClick={() =>
+            onChange({
+              ...value,
+              passkeyProfiles: [],
+              includeTargets: value.includeTargets.map((t) => ({ ...t, allowedPasskeyProfiles: [] })),
+            })
+          }
         >
           Stop using profiles
         </button>

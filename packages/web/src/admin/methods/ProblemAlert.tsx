@@ -26,7 +26,9 @@ export function ProblemAlert({
       <div className="alert alert-error" role="alert" data-testid="problem">
         <div>
           <strong className="alert-title">Someone else changed this since you opened it</strong>
-          <p className="alert-message">{error.message} Nothing was saved. Reload to see the current settings, then make your change again.</p>
+          <p className="alert-message">
+            {error.message} Nothing was saved. Reload to see the current settings, then make your change again.
+          </p>
         </div>
         {onReload ? (
           <button type="button" className="btn btn-secondary btn-small" onClick={onReload}>
@@ -37,12 +39,16 @@ export function ProblemAlert({
     );
   }
   if (isLockoutRisk(error)) {
-    const who = Array.isArray(error.details?.newlyLockedOut) ? (error.details.newlyLockedOut as Array<{ userPrincipalName: string; reasons: string[] }>) : [];
+    const who = Array.isArray(error.details?.newlyLockedOut)
+      ? (error.details.newlyLockedOut as Array<{ userPrincipalName: string; reasons: string[] }>)
+      : [];
     return (
       <div className="alert alert-error" role="alert" data-testid="lockout-risk">
         <div>
           <strong className="alert-title">This change would lock people out</strong>
-          <p className="alert-message">{error.message.replace(/ Review details, then repeat with \?confirmLockout=true to apply it anyway\.$/, '')}</p>
+          <p className="alert-message">
+            {error.message.replace(/ Review details, then repeat with \?confirmLockout=true to apply it anyway\.$/, '')}
+          </p>
           {who.length ? (
             <ul className="small" aria-label="Newly locked out">
               {who.slice(0, 10).map((u) => (
@@ -68,7 +74,9 @@ export function ProblemAlert({
   return (
     <div className="alert alert-error" role="alert" data-testid="problem">
       <div>
-        <strong className="alert-title">{title ?? (error.status === 400 || error.status === 409 ? 'The server refused this' : 'The change failed')}</strong>
+        <strong className="alert-title">
+          {title ?? (error.status === 400 || error.status === 409 ? 'The server refused this' : 'The change failed')}
+        </strong>
         <p className="alert-message">{error.message}</p>
         {failures.length > 1 ? (
           <ul className="small">

@@ -13,7 +13,17 @@ const FIDO2_CONFIG = '#microsoft.graph.fido2CombinationConfiguration';
  * optional AAGUID list for fido2. The server validates (its messages are shown); changes to a
  * strength a policy uses go through the lockout guard, which needs an explicit "apply anyway".
  */
-export function StrengthForm({ existing, combinations, onDone, onCancel }: { existing: Strength | null; combinations: string[]; onDone(): void; onCancel(): void }) {
+export function StrengthForm({
+  existing,
+  combinations,
+  onDone,
+  onCancel,
+}: {
+  existing: Strength | null;
+  combinations: string[];
+  onDone(): void;
+  onCancel(): void;
+}) {
   const raw = useRawApi();
   const [name, setName] = useState(existing?.displayName ?? '');
   const [description, setDescription] = useState(existing?.description ?? '');
@@ -34,19 +44,26 @@ export function StrengthForm({ existing, combinations, onDone, onCancel }: { exi
           displayName: name,
           description: description || null,
           allowedCombinations: chosen,
-          ...(allowedAAGUIDs.length ? { combinationConfigurations: [{ '@odata.type': FIDO2_CONFIG, allowedAAGUIDs, appliesToCombinations: ['fido2'] }] } : {}),
+          ...(allowedAAGUIDs.length
+            ? { combinationConfigurations: [{ '@odata.type': FIDO2_CONFIG, allowedAAGUIDs, appliesToCombinations: ['fido2'] }] }
+            : {}),
         });
       } else {
         const path = `${BASE}/${existing.id}`;
         const now = await raw.get<Strength>(path);
-        if (now.displayName !== name || (now.description ?? '') !== description) await raw.send('PATCH', path, { displayName: name, description: description || null });
+        if (now.displayName !== name || (now.description ?? '') !== description)
+          await raw.send('PATCH', path, { displayName: name, description: description || null });
         const config = now.combinationConfigurations[0];
         const aaguidsChanged = JSON.stringify(config?.allowedAAGUIDs ?? []) !== JSON.stringify(allowedAAGUIDs);
         if (config && aaguidsChanged) await raw.send('DELETE', `${path}/combinationConfigurations/${config.id}`);
         if (JSON.stringify(now.allowedCombinations) !== JSON.stringify(chosen))
           await raw.send('POST', `${path}/updateAllowedCombinations${q}`, { allowedCombinations: chosen });
         if (aaguidsChanged && allowedAAGUIDs.length)
-          await raw.send('POST', `${path}/combinationConfigurations${q}`, { '@odata.type': FIDO2_CONFIG, allowedAAGUIDs, appliesToCombinations: ['fido2'] });
+          await raw.send('POST', `${path}/combinationConfigurations${q}`, {
+            '@odata.type': FIDO2_CONFIG,
+            allowedAAGUIDs,
+            appliesToCombinations: ['fido2'],
+          });
       }
       onDone();
     } catch (e) {
@@ -61,15 +78,20 @@ export function StrengthForm({ existing, combinations, onDone, onCancel }: { exi
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-label={existing ? `Edit ${existing.displayName}` : 'New custom strength'} style={{ marginBottom: 16 }}>
-      <h2 className="section-title" style={{ marginTop: 0 }}>{existing ? `Edit “${existing.displayName}”` : 'New custom strength'}</h2>
-      <div style={{ display: 'grid', gridTemplateColumns: '1fr 2fr', gap: 12 }}>
+    <form
+      className="card"
+      onSubmit={submit}
+      aria-label={existing ? `Edit ${existing.displayName}` : 'New custom strength'}
+      style={{ marginBottom: 16 }}
+    >
+      <h2 className="section-title methods-card-title">{existing ? `Edit “${existing.displayName}”` : 'New custom strength'}</h2>
+      <div className="methods-fields-wide">
         <TextField label="Name" value={name} onChange={setName} required maxLength={30} hint="Up to 30 characters, unique" />
         <TextField label="Description" value={description} onChange={setDescription} maxLength={256} />
       </div>
       <fieldset style={{ border: 'none', padding: 0, margin: '8px 0' }}>
         <legend className="label">Allowed combinations (any one satisfies the strength)</legend>
-        <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: '4px 16px' }}>
+        <div className="methods-checks">
           {combinations.map((c) => (
             <label key={c} className="checkbox small">
               <input

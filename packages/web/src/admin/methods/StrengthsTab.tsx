@@ -43,10 +43,15 @@ export function StrengthsTab() {
   return (
     <>
       <div className="toolbar">
-        <button type="button" className="btn btn-primary" onClick={() => {
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => {
             setProblem(null);
             setEditing('new');
-          }} disabled={editing !== null}>
+          }}
+          disabled={editing !== null}
+        >
           New custom strength
         </button>
         <button type="button" className="btn btn-secondary" onClick={list.reload} disabled={list.loading}>
@@ -76,10 +81,14 @@ export function StrengthsTab() {
           <table className="table" aria-label="Authentication strengths">
             <thead>
               <tr>
-                <th scope="col" style={{ width: '24%' }}>Name</th>
+                <th scope="col" style={{ width: '24%' }}>
+                  Name
+                </th>
                 <th scope="col">Type</th>
                 <th scope="col">Allowed combinations</th>
-                <th scope="col" style={{ width: 170 }}>Used by</th>
+                <th scope="col" style={{ width: 170 }}>
+                  Used by
+                </th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -93,8 +102,12 @@ export function StrengthsTab() {
                     {s.description ? <div className="muted small">{s.description}</div> : null}
                   </td>
                   <td className="nowrap">
-                    <Badge tone={s.policyType === 'builtIn' ? 'neutral' : 'info'}>{s.policyType === 'builtIn' ? 'Built-in' : 'Custom'}</Badge>{' '}
-                    <Badge tone={s.requirementsSatisfied === 'mfa' ? 'success' : 'warning'}>{s.requirementsSatisfied === 'mfa' ? 'MFA' : 'Single factor'}</Badge>
+                    <Badge tone={s.policyType === 'builtIn' ? 'neutral' : 'info'}>
+                      {s.policyType === 'builtIn' ? 'Built-in' : 'Custom'}
+                    </Badge>{' '}
+                    <Badge tone={s.requirementsSatisfied === 'mfa' ? 'success' : 'warning'}>
+                      {s.requirementsSatisfied === 'mfa' ? 'MFA' : 'Single factor'}
+                    </Badge>
                   </td>
                   <td className="small">
                     {s.allowedCombinations.map((c) => c.split(',').join(' + ')).join(' · ')}
@@ -108,13 +121,24 @@ export function StrengthsTab() {
                   <td className="nowrap">
                     {s.policyType === 'custom' ? (
                       <>
-                        <button type="button" className="btn btn-secondary btn-small" aria-label={`Edit ${s.displayName}`} onClick={() => {
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-small"
+                          aria-label={`Edit ${s.displayName}`}
+                          onClick={() => {
                             setProblem(null);
                             setEditing(s);
-                          }} disabled={editing !== null}>
+                          }}
+                          disabled={editing !== null}
+                        >
                           Edit
                         </button>{' '}
-                        <button type="button" className="btn btn-danger-outline btn-small" aria-label={`Delete ${s.displayName}`} onClick={() => void remove(s)}>
+                        <button
+                          type="button"
+                          className="btn btn-danger-outline btn-small"
+                          aria-label={`Delete ${s.displayName}`}
+                          onClick={() => void remove(s)}
+                        >
                           Delete
                         </button>
                       </>

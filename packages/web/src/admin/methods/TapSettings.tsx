@@ -16,7 +16,7 @@ export function TapSettings({ value, onChange }: { value: TapConfiguration; onCh
     <>
       <h3 className="section-title">Pass settings</h3>
       <div className="panel-section">
-        <div style={{ display: 'grid', gridTemplateColumns: 'repeat(4, minmax(0, 1fr))', gap: 12 }}>
+        <div className="methods-fields">
           {FIELDS.map(([key, label, hint]) => (
             <TextField
               key={key}
@@ -29,7 +29,11 @@ export function TapSettings({ value, onChange }: { value: TapConfiguration; onCh
             />
           ))}
         </div>
-        <Switch label="One-time use (the pass works for a single sign-in)" checked={value.isUsableOnce} onChange={(v) => onChange({ ...value, isUsableOnce: v })} />
+        <Switch
+          label="One-time use (the pass works for a single sign-in)"
+          checked={value.isUsableOnce}
+          onChange={(v) => onChange({ ...value, isUsableOnce: v })}
+        />
       </div>
     </>
   );

@@ -9,11 +9,16 @@ import { ALL_USERS, type ExcludeTarget, type IncludeTarget } from './types.ts';
 function useTargetNames(targets: ExcludeTarget[]): Record<string, string> {
   const api = useApi();
   const unique = [...new Map(targets.filter((t) => t.id !== ALL_USERS).map((t) => [`${t.targetType}:${t.id}`, t])).values()];
-  const key = unique.map((t) => `${t.targetType}:${t.id}`).sort().join(',');
+  const key = unique
+    .map((t) => `${t.targetType}:${t.id}`)
+    .sort()
+    .join(',');
   const names = useResource(key ? `target-names:${key}` : null, async (signal) => {
     const pairs = await Promise.all(
       unique.map(async (t) => {
-        const o = await (t.targetType === 'group' ? directory.getGroup(api, t.id, signal) : directory.getUser(api, t.id, signal)).catch(() => null);
+        const o = await (t.targetType === 'group' ? directory.getGroup(api, t.id, signal) : directory.getUser(api, t.id, signal)).catch(
+          () => null,
+        );
         return [t.id, o ? (o.displayName ?? t.id) : `${t.id} (deleted)`] as const;
       }),
     );
@@ -39,7 +44,7 @@ export function TargetsEditor({ include, exclude, onChange, disabled = false, in
   const remember = (id: string, name: string) => setPicked((p) => ({ ...p, [id]: name }));
 
   return (
-    <div className="grid-2" style={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 20 }}>
+    <div className="methods-columns">
       <div>
         <h3 className="section-title">Include</h3>
         <ul className="object-list" aria-label="Included targets">
@@ -54,7 +59,12 @@ export function TargetsEditor({ include, exclude, onChange, disabled = false, in
                   type="checkbox"
                   checked={t.isRegistrationRequired}
                   disabled={disabled}
-                  onChange={(e) => onChange(include.map((x, j) => (j === i ? { ...x, isRegistrationRequired: e.target.checked } : x)), exclude)}
+                  onChange={(e) =>
+                    onChange(
+                      include.map((x, j) => (j === i ? { ...x, isRegistrationRequired: e.target.checked } : x)),
+                      exclude,
+                    )
+                  }
                 />{' '}
                 Registration required
               </label>
@@ -63,11 +73,26 @@ export function TargetsEditor({ include, exclude, onChange, disabled = false, in
                 className="btn btn-secondary btn-small"
                 disabled={disabled}
                 aria-label={`Remove ${nameOf(t.id)} from included`}
-                onClick={() => onChange(include.filter((_, j) => j !== i), exclude)}
+                onClick={() =>
+                  onChange(
+                    include.filter((_, j) => j !== i),
+                    exclude,
+                  )
+                }
               >
                 Remove
               </button>
-              {includeExtra ? includeExtra(t, (next) => onChange(include.map((x, j) => (j === i ? next : x)), exclude), nameOf(t.id)) : null}
+              {includeExtra
+                ? includeExtra(
+                    t,
+                    (next) =>
+                      onChange(
+                        include.map((x, j) => (j === i ? next : x)),
+                        exclude,
+                      ),
+                    nameOf(t.id),
+                  )
+                : null}
             </li>
           ))}
         </ul>
@@ -98,7 +123,12 @@ export function TargetsEditor({ include, exclude, onChange, disabled = false, in
                 style={{ marginLeft: 'auto' }}
                 disabled={disabled}
                 aria-label={`Remove ${nameOf(t.id)} from excluded`}
-                onClick={() => onChange(include, exclude.filter((_, j) => j !== i))}
+                onClick={() =>
+                  onChange(
+                    include,
+                    exclude.filter((_, j) => j !== i),
+                  )
+                }
               >
                 Remove
               </button>

@@ -36,7 +36,8 @@ export function TrustAnchors() {
     }
   };
   const remove = async (a: TrustAnchor) => {
-    if (!window.confirm(`Delete the trust anchor “${a.displayName}”? Passkeys whose attestation chains only to it stop being trusted.`)) return;
+    if (!window.confirm(`Delete the trust anchor “${a.displayName}”? Passkeys whose attestation chains only to it stop being trusted.`))
+      return;
     setProblem(null);
     try {
       await raw.send('DELETE', `/passkeys/trustAnchors/${encodeURIComponent(a.id)}`);
@@ -49,55 +50,64 @@ export function TrustAnchors() {
 
   return (
     <div className="card" aria-labelledby="anchors-heading" style={{ marginTop: 16 }}>
-      <h2 id="anchors-heading" className="section-title" style={{ marginTop: 0 }}>
+      <h2 id="anchors-heading" className="section-title methods-card-title">
         Custom trust anchors
       </h2>
-      <p className="muted">Root certificates you trust in addition to the FIDO metadata: vendor attestation roots, or the signer of a private metadata service.</p>
+      <p className="muted">
+        Root certificates you trust in addition to the FIDO metadata: vendor attestation roots, or the signer of a private metadata service.
+      </p>
       {list.error ? <ErrorAlert title="Could not load the trust anchors" error={list.error} onRetry={list.reload} /> : null}
       {list.loading ? (
         <Spinner label="Loading trust anchors…" />
       ) : !list.data?.value.length ? (
         <EmptyState compact title="No custom trust anchors." />
       ) : (
-        <table className="table table-compact" aria-label="Trust anchors">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Used for</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.value.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  {a.displayName}
-                  <div className="muted small mono" title={a.thumbprintSha256}>
-                    SHA-256 {a.thumbprintSha256.slice(0, 16)}…
-                  </div>
-                </td>
-                <td>{USAGE[a.usage]}</td>
-                <td className="small">{a.subject}</td>
-                <td className="nowrap">
-                  {formatDate(a.notAfterDateTime)} {Date.parse(a.notAfterDateTime) < now ? <Badge tone="danger">Expired</Badge> : null}
-                </td>
-                <td>
-                  <button type="button" className="btn btn-danger-outline btn-small" aria-label={`Delete ${a.displayName}`} onClick={() => void remove(a)}>
-                    Delete
-                  </button>
-                </td>
+        <div className="methods-scroll">
+          <table className="table table-compact" aria-label="Trust anchors">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Used for</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Expires</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.data.value.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    {a.displayName}
+                    <div className="muted small mono" title={a.thumbprintSha256}>
+                      SHA-256 {a.thumbprintSha256.slice(0, 16)}…
+                    </div>
+                  </td>
+                  <td>{USAGE[a.usage]}</td>
+                  <td className="small">{a.subject}</td>
+                  <td className="nowrap">
+                    {formatDate(a.notAfterDateTime)} {Date.parse(a.notAfterDateTime) < now ? <Badge tone="danger">Expired</Badge> : null}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-danger-outline btn-small"
+                      aria-label={`Delete ${a.displayName}`}
+                      onClick={() => void remove(a)}
+                    >
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <form onSubmit={add} aria-label="Add a trust anchor">
         <h3 className="section-title">Add a trust anchor</h3>
-        <div style={{ display: 'grid', gridTemplateColumns: '2fr 1fr', gap: 12 }}>
+        <div className="methods-fields-wide">
           <TextField label="Name" value={name} onChange={setName} required maxLength={200} />
           <div className="form-row">
             <label className="label" htmlFor="anchor-usage">

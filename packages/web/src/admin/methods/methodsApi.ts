@@ -12,7 +12,8 @@ export class DetailedApiError extends ApiError {
 }
 
 /** `409` whose details say the lockout guard refused the change (`?confirmLockout=true` applies it anyway). */
-export const isLockoutRisk = (e: unknown): boolean => e instanceof DetailedApiError && e.status === 409 && e.details?.code === 'LockoutRisk';
+export const isLockoutRisk = (e: unknown): boolean =>
+  e instanceof DetailedApiError && e.status === 409 && e.details?.code === 'LockoutRisk';
 
 export interface RawOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -50,7 +51,12 @@ export function useRawApi() {
       }
       let res: Response;
       try {
-        res = await fetch(`/api/v1${path}`, { method: o.method ?? 'GET', headers, signal: o.signal ?? null, ...(body === undefined ? {} : { body }) });
+        res = await fetch(`/api/v1${path}`, {
+          method: o.method ?? 'GET',
+          headers,
+          signal: o.signal ?? null,
+          ...(body === undefined ? {} : { body }),
+        });
       } catch (cause) {
         if (o.signal?.aborted) throw cause;
         throw new ApiError(0, 'NetworkError', 'The server could not be reached. Check that Latchkey is running.');
@@ -77,8 +83,8 @@ export function useRawApi() {
       }
       return { body: json as T, etag };
     }
-    const get = async <T,>(path: string, signal?: AbortSignal) => (await request<T>(path, signal ? { signal } : {})).body;
-    const send = async <T,>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
+    const get = async <T>(path: string, signal?: AbortSignal) => (await request<T>(path, signal ? { signal } : {})).body;
+    const send = async <T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
       (await request<T>(path, { method, ...(body === undefined ? {} : { body }) })).body;
     return { request, get, send };
   }, [token, signOut]);

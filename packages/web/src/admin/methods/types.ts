@@ -1,15 +1,7 @@
 /** Graph JSON of the authentication methods policy, as the API returns it (entra-spec §4, §7.7). */
 
 export type MethodId =
-  | 'Fido2'
-  | 'MicrosoftAuthenticator'
-  | 'Sms'
-  | 'TemporaryAccessPass'
-  | 'Email'
-  | 'SoftwareOath'
-  | 'HardwareOath'
-  | 'Voice'
-  | 'Password';
+  'Fido2' | 'MicrosoftAuthenticator' | 'Sms' | 'TemporaryAccessPass' | 'Email' | 'SoftwareOath' | 'HardwareOath' | 'Voice' | 'Password';
 
 /** The group id that stands for every user. */
 export const ALL_USERS = 'all_users';
