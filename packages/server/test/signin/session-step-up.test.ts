@@ -140,6 +140,21 @@ for (const kind of STORE_KINDS) {
       expect(claims.amr).toContain('mfa');
     });
 
+    it('a session meeting an app that blocks the user: the first answer is the refusal in plain words, nothing to type', async () => {
+      const user = await userWithToken(server);
+      const kiosk = await registerApp(server);
+      await caPolicy(server, { name: 'No kiosk for contractors', userId: user.id, appId: kiosk.appId, block: true });
+      const jar = await passwordSession(user.upn);
+      const step = await authorize(server, kiosk, jar);
+      expect(step.uid, 'the sign-in page').toBeTruthy();
+      const start = await step.post('start');
+      expect(start.status).toBe(403);
+      expect(start.body.error.details.reason).toBe('accessBlocked');
+      expect(start.body.error.message).toContain('No kiosk for contractors');
+      const rows = (await logRowsOf(server, user.id)).filter((r) => r.app_id === kiosk.appId);
+      expect(rows.map((r) => [r.error_code, r.user_principal_name])).toEqual([[53003, user.upn]]);
+    });
+
     it('prompt=login is a fresh sign-in (nothing carried); "Use another account" forgets the carried methods for good', async () => {
       const user = await userWithToken(server);
       const strict = await registerApp(server);

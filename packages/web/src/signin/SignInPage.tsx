@@ -45,7 +45,8 @@ export function SignInPage({ uid }: { uid: string }) {
         if (e instanceof SignInFailure) {
           setError(describeFailure(e));
           // Conditional Access refused the sign-in: the flow has ended (server state `failed`), so no form invites another try.
-          if (e.reason === 'accessBlocked') setFlow((f) => (f ? { ...f, state: 'failed' } : f));
+          // (Also at the first step: a step-up inside the session can be blocked before anything is shown.)
+          if (e.reason === 'accessBlocked') setFlow((f) => ({ ...(f ?? { methods: [], username: null, failures: 0 }), state: 'failed' }));
         }
         else {
           const m = describeBrowserError(e);
