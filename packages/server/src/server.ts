@@ -7,7 +7,7 @@ import { openRuntime, type Runtime } from './runtime.ts';
 import type { Store } from './store/database.ts';
 import { buildApp } from './http/app.ts';
 import { acquireLock, socketPathFor, startControlServer } from './cli/control.ts';
-import { createOidc } from './oidc/index.ts';
+import { createOidc, type Oidc } from './oidc/index.ts';
 import { mountSignIn } from './signin/index.ts';
 import { ensureFirstAdmin, type BootstrapResult } from './bootstrap.ts';
 import { startHousekeeping } from './jobs/housekeeping.ts';
@@ -45,15 +45,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const socket = embedded ? socketPathFor(config.dataDir) : null;
   const releaseLock = embedded ? acquireLock(config.dataDir, socket) : () => {};
   let runtime: Runtime | undefined;
+  let oidc: Oidc | undefined;
   try {
     runtime = await openRuntime(config, logger, { ...(options.pgliteDataDir ? { pgliteDataDir: options.pgliteDataDir } : {}), ...(options.store ? { store: options.store } : {}) });
     if (runtime.masterKey.origin === 'generated') logger.warn({ path: runtime.masterKey.path }, 'generated a new master key file; back it up');
-    const oidc = await createOidc(runtime);
+    const o = (oidc = await createOidc(runtime));
     const bootstrap = await ensureFirstAdmin(runtime.store.db, config.bootstrapAdminUpn);
     const webDist = options.webDist === null ? undefined : (options.webDist ?? (existsSync(DEFAULT_WEB_DIST) ? DEFAULT_WEB_DIST : undefined));
     const app = await buildApp(
-      { config, store: runtime.store, envelope: runtime.envelope, logger, tokens: oidc.tokens },
-      { extend: [(a) => oidc.mount(a), mountSignIn(runtime, oidc.provider)], webDist },
+      { config, store: runtime.store, envelope: runtime.envelope, logger, tokens: o.tokens },
+      { extend: [(a) => o.mount(a), mountSignIn(runtime, o.provider)], webDist },
     );
     let url = config.publicUrl.origin;
     if (options.listen !== false) {
@@ -75,11 +76,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
         control?.close();
         await stopHousekeeping();
         await app.close();
+        o.close();
         await rt.close();
         releaseLock();
       },
     };
   } catch (err) {
+    oidc?.close();
     await runtime?.close().catch(() => {});
     releaseLock();
     throw err;

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { principalChanged } from '../auth/principal-changes.ts';
 import type { AppRoleAssignmentsTable, DB, ServicePrincipalsTable } from '../store/schema.ts';
 
 export type ServicePrincipalRow = Selectable<ServicePrincipalsTable>;
@@ -50,6 +51,7 @@ export async function updateServicePrincipalRow(
   id: string,
   v: { accountEnabled?: boolean; displayName?: string },
 ): Promise<void> {
+  principalChanged(id);
   await db
     .updateTable('service_principals')
     .set({
@@ -65,6 +67,7 @@ export async function updateServicePrincipalRow(
 export async function deleteServicePrincipalRow(db: Kysely<DB>, id: string): Promise<void> {
   await db.deleteFrom('role_assignments').where('principal_id', '=', id).where('principal_type', '=', 'servicePrincipal').execute();
   await db.deleteFrom('service_principals').where('id', '=', id).execute();
+  principalChanged(id);
 }
 
 export async function appRoleAssignmentsOf(db: Kysely<DB>, principalId: string): Promise<AppRoleAssignmentRow[]> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
+import { principalChanged } from '../auth/principal-changes.ts';
 import type { FilterExpr } from '../odata/filter.ts';
 import type { Page } from '../odata/response.ts';
 import { USERS_RESOURCE } from './filters.ts';
@@ -61,6 +62,7 @@ export async function findUserRowByKey(db: Kysely<DB>, key: string): Promise<Use
 }
 
 export async function updateUserRow(db: Kysely<DB>, id: string, v: Partial<UserValues>): Promise<UserRow> {
+  principalChanged(id);
   return db
     .updateTable('users')
     .set({ ...v, updated_at: new Date() })
@@ -74,6 +76,7 @@ export async function deleteUserRow(db: Kysely<DB>, id: string): Promise<{ membe
   const m = await db.deleteFrom('group_members').where('member_id', '=', id).executeTakeFirst();
   const r = await db.deleteFrom('role_assignments').where('principal_id', '=', id).executeTakeFirst();
   await db.deleteFrom('users').where('id', '=', id).execute();
+  principalChanged(id);
   return { memberships: Number(m.numDeletedRows), roleAssignments: Number(r.numDeletedRows) };
 }
 

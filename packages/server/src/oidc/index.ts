@@ -7,6 +7,8 @@ import { ensureSigningKeys, KEYS_CHANGED_CHANNEL, loadSigningKeys } from './keys
 import { findActiveSigningKey, listSigningKeys } from './keys-repository.ts';
 import { adminApiAudience } from './access-token.ts';
 import { createTokenVerifier } from './token-verifier.ts';
+import { onPrincipalChanged } from '../auth/principal-changes.ts';
+import { PRINCIPAL_CHANGED_CHANNEL } from '../store/migrations/0014_principal_changes.ts';
 import { createAdapterClass } from './adapter.ts';
 import { appTokenClaims, createClientSource, verifyClientSecret } from './clients.ts';
 import { createFindAccount } from './accounts.ts';
@@ -20,6 +22,8 @@ import { createStepUpCheck } from '../signin/step-up.ts';
 export interface Oidc {
   /** Verifies admin-API bearer tokens (CLI tokens and client-credentials tokens alike). */
   tokens: TokenVerifier;
+  /** Stops listening for in-process principal changes (the node is closing). */
+  close(): void;
   /** Mounts the provider: discovery, JWKS, token, authorization, userinfo, logout. */
   mount(app: FastifyInstance): Promise<void>;
   /**
@@ -72,6 +76,9 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
     return p;
   };
   let provider = await build();
+  // A user or service principal changed: here at once, on other nodes at commit (migration 0014's NOTIFY).
+  const unsubscribe = onPrincipalChanged((id) => tokens.forgetPrincipal(id));
+  await rt.store.listen(PRINCIPAL_CHANGED_CHANNEL, (id) => tokens.forgetPrincipal(id));
   await rt.store.listen(KEYS_CHANGED_CHANNEL, () => {
     tokens.invalidate();
     build().then(
@@ -81,6 +88,7 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
   });
   return {
     tokens,
+    close: unsubscribe,
     provider: () => provider,
     raw: (request) => forProvider(request, config.publicUrl),
     mount: (app) => mountProvider(app, () => provider, { db, logger: rt.logger, publicUrl: config.publicUrl }),

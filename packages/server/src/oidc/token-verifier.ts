@@ -5,7 +5,8 @@ import type { TokenVerifier } from '../http/context.ts';
 import type { Principal } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
 import { ACCESS_TOKEN_TYP } from './access-token.ts';
-import { findServicePrincipalById, findUserById } from './principals-repository.ts';
+import { findServicePrincipalById, findUserById, type SubjectRecord } from './principals-repository.ts';
+import { createPrincipalCache } from './principal-cache.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
 
 /** Algorithms accepted on admin-API tokens; anything else (`none`, HS*) is refused (RFC 8725 §3.1). */
@@ -23,11 +24,15 @@ export interface TokenVerifierDeps {
   cacheTtlMs?: number;
   /** Verified tokens remembered (by their exact text) until they expire; default 10,000. */
   verifiedCacheSize?: number;
+  /** How long a token subject's read may be reused when no change was signalled (default 30 s; 0 = read every request). */
+  principalTtlMs?: number;
 }
 
 export interface CachingTokenVerifier extends TokenVerifier {
   /** Drop the key cache (called when keys change on any node). */
   invalidate(): void;
+  /** Forget the cached read of this user or service principal (it changed, on this node or another). */
+  forgetPrincipal(id: string): void;
 }
 
 type KeyCache = Map<string, { alg: string; key: CryptoKey | Uint8Array }>;
@@ -37,11 +42,16 @@ type KeyCache = Map<string, { alg: string; key: CryptoKey | Uint8Array }>;
  * signature by an active key (cached; an unknown kid is looked up by primary key, e.g. a key
  * rotated in on another node), `typ` at+jwt (RFC 9068 §4 — an ID token is not an access
  * token), `iss`, `aud`, `exp`/`nbf`, alg allowlist. Then the subject must still exist and be
- * enabled. Claims map to a Principal: `wids` → roles, `scp` (users) or `roles` (apps) → scopes.
+ * enabled (its read is cached until it changes: principal-cache.ts, ADR 0011). Claims map to a Principal: `wids` → roles, `scp` (users) or `roles` (apps) → scopes.
  */
 export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifier {
   let cache: { keys: KeyCache; loadedAt: number } | undefined;
   const verified = createVerifiedTokenCache(deps.verifiedCacheSize ?? 10_000);
+  const subjects = createPrincipalCache({ ttlMs: deps.principalTtlMs ?? 30_000, maxEntries: 10_000 });
+  const lookups: SubjectLookups = {
+    user: (id) => cachedSubject(subjects, `user:${id}`, () => findUserById(deps.db, id)),
+    servicePrincipal: (id) => cachedSubject(subjects, `servicePrincipal:${id}`, () => findServicePrincipalById(deps.db, id)),
+  };
   let loading: Promise<KeyCache> | undefined;
   const ttl = deps.cacheTtlMs ?? 60_000;
   const importKey = async (jwk: JWK) =>
@@ -83,9 +93,12 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
       cache = undefined;
       verified.clear();
     },
+    forgetPrincipal(id) {
+      subjects.evict(id);
+    },
     async verify(token) {
       let payload = verified.get(token, Date.now());
-      if (payload) return principalFor(deps.db, payload);
+      if (payload) return principalFor(lookups, payload);
       try {
         ({ payload } = await jwtVerify(token, keyFor, {
           issuer: deps.issuer,
@@ -99,19 +112,31 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
         throw toAuthError(err);
       }
       verified.set(token, payload);
-      return principalFor(deps.db, payload);
+      return principalFor(lookups, payload);
     },
   };
 }
 
-async function principalFor(db: Kysely<DB>, p: JWTPayload): Promise<Principal> {
+type SubjectLookups = Record<'user' | 'servicePrincipal', (id: string) => Promise<SubjectRecord | undefined>>;
+
+async function cachedSubject(cache: ReturnType<typeof createPrincipalCache>, key: string, read: () => Promise<SubjectRecord | undefined>): Promise<SubjectRecord | undefined> {
+  const hit = cache.get(key, Date.now());
+  if (hit) return hit.subject;
+  const at = Date.now();
+  const mark = cache.mark;
+  const subject = await read();
+  cache.set(key, subject, at, mark);
+  return subject;
+}
+
+async function principalFor(lookups: SubjectLookups, p: JWTPayload): Promise<Principal> {
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const oid = typeof p.oid === 'string' ? p.oid : p.sub!;
   const appId = typeof p.azp === 'string' ? p.azp : typeof p.appid === 'string' ? p.appid : undefined;
   const roles = strings(p.wids);
   if (!/^[0-9a-f-]{36}$/i.test(oid)) throw new ApiError('InvalidAuthenticationToken', 'Access token validation failure: invalid subject.');
   if (p.idtyp === 'app') {
-    const sp = await findServicePrincipalById(db, oid);
+    const sp = await lookups.servicePrincipal(oid);
     if (!sp || !sp.enabled)
       throw new ApiError('InvalidAuthenticationToken', 'The service principal of this token does not exist or is disabled.');
     return {
@@ -123,7 +148,7 @@ async function principalFor(db: Kysely<DB>, p: JWTPayload): Promise<Principal> {
       scopes: strings(p.roles),
     };
   }
-  const user = await findUserById(db, oid);
+  const user = await lookups.user(oid);
   if (!user || !user.enabled) throw new ApiError('InvalidAuthenticationToken', 'The user of this token does not exist or is disabled.');
   return {
     kind: 'user',

@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { decodeJwt, decodeProtectedHeader, SignJWT, generateKeyPair, base64url } from 'jose';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -188,14 +188,16 @@ for (const kind of STORE_KINDS) {
       const token = await server.token({ userPrincipalName: 'reader@latchkey.local' });
       expect(decodeJwt(token)).toMatchObject({ sub: id, upn: 'Reader@Latchkey.local', wids: [ROLE.reportsReader] });
       expect((await server.api(AUDITS, { token })).status).toBe(200);
+      // Changed by hand in SQL, past Latchkey's repositories: the trigger's NOTIFY (migration 0014) reaches the
+      // token verifier at commit, asynchronously — so the refusal is awaited, not assumed on the very next request.
       await db.updateTable('users').set({ account_enabled: false }).where('id', '=', id).execute();
-      expect((await expect401(token)).body.error.message).toMatch(/disabled/);
+      await vi.waitFor(async () => expect((await expect401(token)).body.error.message).toMatch(/disabled/), { timeout: 5_000, interval: 50 });
       await expect(server.token({ userPrincipalName: 'reader@latchkey.local' })).rejects.toMatchObject({
         code: 'Authorization_RequestDenied',
       });
       await db.deleteFrom('role_assignments').where('principal_id', '=', id).execute();
       await db.deleteFrom('users').where('id', '=', id).execute();
-      await expect401(token);
+      await vi.waitFor(() => expect401(token), { timeout: 5_000, interval: 50 });
     });
 
     it('rejects unknown roles, scopes and users with 4xx ApiErrors', async () => {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config/load.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import type { StoreKind } from '../../src/store/database.ts';
+import type { Store, StoreKind } from '../../src/store/database.ts';
 import { findOp } from '../../src/cli/ops.ts';
 import { openTestStore } from './stores.ts';
 import { createServer } from 'node:net';
@@ -34,8 +34,9 @@ export interface TestServer extends RunningServer {
  * A real Latchkey server on a loopback port over a fresh test database of `kind`.
  * The web console is not served unless `webDist` is given.
  */
-export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}, opts: { webDist?: string } = {}): Promise<TestServer> {
-  const store = await openTestStore(kind);
+export async function startTestServer(kind: StoreKind, env: Record<string, string> = {}, opts: { webDist?: string; store?: Store } = {}): Promise<TestServer> {
+  // opts.store: a second node on another node's database (bring the same LATCHKEY_MASTER_KEY).
+  const store = opts.store ?? (await openTestStore(kind));
   const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-test-'));
   const config = loadConfig({
     LATCHKEY_PORT: String(await freePort()),

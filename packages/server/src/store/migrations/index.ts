@@ -11,6 +11,7 @@ import * as m0009 from './0009_conditional_access.ts';
 import * as m0010 from './0010_tap.ts';
 import * as m0011 from './0011_signin_log.ts';
 import * as m0012 from './0012_drop_setup_links.ts';
+import * as m0014 from './0014_principal_changes.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_tap': m0010,
   '0011_signin_log': m0011,
   '0012_drop_setup_links': m0012,
+  '0014_principal_changes': m0014,
 };
