@@ -3,7 +3,7 @@ import type { SignInDeps } from './deps.ts';
 import { nowOf } from './deps.ts';
 import { applyEvents, startFlow } from './flows.ts';
 import type { PerformedMethod } from './machine.ts';
-import { findFlowByInteraction, type StoredFlow } from './repository.ts';
+import type { StoredFlow } from './repository.ts';
 import type { InteractionInfo } from './interaction.ts';
 import { SignInError } from './errors.ts';
 import { sessionMethods } from './step-up.ts';
@@ -13,6 +13,9 @@ import { modesOf, registrationInterrupt, type RequestFacts } from './registratio
 import type { SignInContext } from './client-app.ts';
 import { findUserById } from '../oidc/principals-repository.ts';
 import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
+
+/** `signin_flows.version` of a row as inserted (migration 0007: default 1; every save bumps it). */
+const INSERTED_VERSION = 1;
 
 /** The login-prompt reason of the step-up check (oidc/provider.ts `stepUpPolicy`). */
 export const STEP_UP_REASON = 'conditional_access';
@@ -44,13 +47,15 @@ async function carriedMethods(deps: SignInDeps, provider: Provider, info: Intera
  * nothing (machine event `sessionCarried` → `complete`), and Conditional Access then asks only
  * for what is missing — a session with a password gets the OATH code step, a session with a TAP
  * the passkey — or refuses in plain words, or lets the registration interrupt take over. The
- * carry happens once, when the flow is created: "Use another account" (`restart`) forgets it.
+ * carry happens while the flow is as inserted (before any step was saved), so "Use another
+ * account" (`restart`) forgets it for good. Other interactions cost nothing extra (no I/O before
+ * the prompt-reason check).
  * A sign-in frequency demand (`reauthenticate`) is not carried: the person signs in afresh.
  */
 export async function startFlowForInteraction(deps: SignInDeps, provider: Provider, ctx: SignInContext, info: InteractionInfo, facts: RequestFacts): Promise<StoredFlow> {
-  const existing = await findFlowByInteraction(deps.db, info.uid);
-  if (existing) return existing;
   const flow = await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId });
+  // Only a flow never saved since its insertion (version 1: nothing entered, verified or restarted) takes the session over.
+  if (flow.version !== INSERTED_VERSION || flow.state !== 'identify') return flow;
   const carry = await carriedMethods(deps, provider, info);
   if (!carry) return flow;
   const check = await evaluateSignIn({ db: deps.db, userId: carry.userId, appId: info.clientId, ip: facts.ip, userAgent: facts.userAgent, performed: modesOf(carry.methods), now: nowOf(deps) });
