@@ -278,6 +278,7 @@ describe('Authentication methods console in Chromium', () => {
     await row.getByRole('button', { name: 'Delete Acme keys only' }).click();
     const problem = page.getByTestId('problem');
     await problem.waitFor();
+    expect(await problem.innerText()).toContain('“Acme keys only” was not deleted');
     expect(await problem.innerText()).toContain('is used by Conditional Access policies (Pilot needs Acme keys) and cannot be deleted');
     expect((await server.api(`${STRENGTHS}/${custom[0].id}`)).status).toBe(200);
     await shot('methods-strengths');

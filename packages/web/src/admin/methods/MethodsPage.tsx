@@ -1,5 +1,4 @@
 import { Link } from '../../router.tsx';
-import './methods.css';
 import { MethodEditor } from './MethodEditor.tsx';
 import { MethodList } from './MethodList.tsx';
 import { NamedLocations } from './NamedLocations.tsx';

@@ -26,7 +26,7 @@ export function StrengthsTab() {
   const list = useResource('strengths', (signal) => raw.get<{ value: Strength[] }>(`${BASE}/policies`, signal));
   const combos = useResource('strength-combinations', (signal) => raw.get<{ value: string[] }>(`${BASE}/combinations`, signal));
   const [editing, setEditing] = useState<Strength | 'new' | null>(null);
-  const [problem, setProblem] = useState<unknown>(null);
+  const [problem, setProblem] = useState<{ error: unknown; title: string } | null>(null);
 
   const remove = async (s: Strength) => {
     if (!window.confirm(`Delete the authentication strength “${s.displayName}”?`)) return;
@@ -35,7 +35,7 @@ export function StrengthsTab() {
       await raw.send('DELETE', `${BASE}/policies/${s.id}`);
       list.reload();
     } catch (e) {
-      setProblem(e);
+      setProblem({ error: e, title: `“${s.displayName}” was not deleted` });
     }
   };
 
@@ -70,7 +70,7 @@ export function StrengthsTab() {
           onCancel={() => setEditing(null)}
         />
       ) : null}
-      {problem ? <ProblemAlert error={problem} /> : null}
+      {problem ? <ProblemAlert error={problem.error} title={problem.title} /> : null}
       {list.error && !list.loading ? <ErrorAlert title="Could not load the strengths" error={list.error} onRetry={list.reload} /> : null}
       <div className="table-card">
         {list.loading ? (
