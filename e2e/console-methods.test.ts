@@ -145,6 +145,19 @@ describe('Authentication methods console in Chromium', () => {
     expect(await problem.innerText()).toMatch(/minimum|maximum|lifetime/i);
     expect(await problem.innerText()).toContain('HTTP 400');
     await shot('methods-tap-error');
+
+    // A valid change saves; Revert to default puts Entra's default back (DELETE with If-Match).
+    const TAP = '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
+    await page.getByLabel('Minimum lifetime (minutes)').fill('60');
+    await page.getByLabel('Maximum lifetime (minutes)').fill('240');
+    await page.getByRole('switch', { name: /One-time use/ }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await server.api(TAP)).body).toMatchObject({ minimumLifetimeInMinutes: 60, maximumLifetimeInMinutes: 240, isUsableOnce: true });
+    await page.getByRole('button', { name: 'Revert to default' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reverted to the default configuration.' }).waitFor();
+    expect((await server.api(TAP)).body).toMatchObject({ maximumLifetimeInMinutes: 480, isUsableOnce: false });
+    expect(await page.getByLabel('Maximum lifetime (minutes)').inputValue()).toBe('480');
   });
 
   it('passkey profiles: synced for everyone by default, an attested allow-list profile granted to the pilot group', async () => {
@@ -234,6 +247,10 @@ describe('Authentication methods console in Chromium', () => {
       ).trim(),
     );
     await shot('methods-trust');
+
+    await anchors.getByRole('button', { name: 'Delete Acme attestation root' }).click();
+    await anchors.getByRole('row', { name: /Acme attestation root/ }).waitFor({ state: 'detached' });
+    expect((await server.api('/api/v1/passkeys/trustAnchors?usage=attestation')).body.value).toEqual([]);
   });
 
   it('creates a custom strength (validation shown), and refuses to delete it while a policy uses it', async () => {
@@ -346,6 +363,15 @@ describe('Authentication methods console in Chromium', () => {
       { displayName: 'Head office', isTrusted: true, ipRanges: [{ cidrAddress: '198.51.100.0/24' }, { cidrAddress: '2001:db8::/48' }] },
     ]);
     await shot('methods-locations');
+
+    // A trusted location must be untrusted before it can be deleted (the API's rule, said plainly).
+    await row.getByRole('button', { name: 'Delete Head office' }).click();
+    await page.getByTestId('problem').getByText('A trusted named location cannot be deleted').waitFor();
+    await row.getByRole('button', { name: 'Untrust' }).click();
+    await row.getByRole('button', { name: 'Trust', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Delete Head office' }).click();
+    await page.getByText('No named locations yet.').waitFor();
+    expect((await server.api('/api/v1/identity/conditionalAccess/namedLocations')).body.value).toEqual([]);
   });
 
   it('fits a narrow window without sideways scrolling of the page', async () => {
