@@ -7,7 +7,7 @@ const MAX_TEXT = 8_000;
 /**
  * Decides which SQL texts run as named (prepared) statements. PostgreSQL then parses and plans a
  * text once per connection instead of on every execution — half of its CPU for a primary-key
- * select on this machine (docs/benchmarks/passkey-signin.md; ADR 0010). A text is named on its
+ * select on this machine (docs/benchmarks/passkey-signin.md; ADR 0011). A text is named on its
  * second use, so one-off and generated texts (OData filters, IN lists of every length) do not take
  * the slots; at most `maxNames` texts ever get a name (the server keeps a plan per name per
  * connection), the rest run unnamed as before.

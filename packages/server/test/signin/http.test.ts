@@ -109,14 +109,14 @@ for (const kind of STORE_KINDS) {
         expect(locked.body.error.details).toMatchObject({ reason: 'accountLocked' });
         expect(locked.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
       }
-      // Each failed attempt is in the audit trail (category Authentication), for the known and the unknown name.
+      // Each failed attempt is in the sign-in log, for the known and the unknown name (and not in the directory audit trail: ADR 0012).
       const rows = await server.runtime.store.db
-        .selectFrom('audit_log')
-        .select(['result'])
-        .where('category', '=', 'Authentication')
-        .where('activity_display_name', '=', 'Sign-in activity')
-        .where('result', '=', 'failure')
+        .selectFrom('signin_log')
+        .select(['error_code'])
+        .where('error_code', '!=', 0)
+        .where((eb) => eb.or([eb('user_id', '=', user.id), eb('user_principal_name', '=', 'ghost@latchkey.test')]))
         .execute();
+      expect((await server.runtime.store.db.selectFrom('audit_log').select('seq').where('category', '=', 'Authentication').execute()).length).toBe(0);
       expect(rows.length).toBeGreaterThanOrEqual(20);
     });
 
