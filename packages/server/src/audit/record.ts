@@ -46,8 +46,8 @@ export async function recordAudit(trx: Transaction<DB> | Kysely<DB>, ctx: Reques
 
 /**
  * Appends several entries in one transaction — one lock, one read of the chain's head, one
- * multi-row insert — in the given order (group commit for hot paths such as the sign-in log,
- * `audit/group-commit.ts`). Same rules as `recordAudit`.
+ * multi-row insert — in the given order (bulk changes that audit each item). Same rules as
+ * `recordAudit`.
  */
 export async function recordAuditMany(trx: Transaction<DB> | Kysely<DB>, items: ReadonlyArray<{ ctx: RequestContext; event: AuditEvent }>): Promise<void> {
   if (!items.length) return;
