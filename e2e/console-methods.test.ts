@@ -43,8 +43,8 @@ describe('Authentication methods console in Chromium', () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
     browser = await launchChromium();
-    // 400 (validation), 409 (in use), 412 (stale If-Match) are provoked on purpose.
-    page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of (400|409|412) / });
+    // 400 (validation), 404 (unknown user), 409 (in use), 412 (stale If-Match) are provoked on purpose.
+    page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of (400|404|409|412) / });
     page.on('dialog', (d) => void d.accept());
     const group = await server.api('/api/v1/groups', {
       body: { displayName: 'Security key pilot', mailEnabled: false, mailNickname: 'sk-pilot', securityEnabled: true },
@@ -345,6 +345,22 @@ describe('Authentication methods console in Chromium', () => {
     await risk.getByRole('button', { name: 'Apply anyway' }).click();
     await form.waitFor({ state: 'detached' });
     expect((await server.api(`${STRENGTHS}/${strength.body.id}`)).body.allowedCombinations).toEqual(['password,hardwareOath']);
+  });
+
+  it('checks which methods one user may use and why', async () => {
+    await page.getByRole('navigation', { name: 'Authentication methods' }).getByRole('link', { name: 'Methods' }).click();
+    const form = page.getByRole('form', { name: 'Check a user' });
+    await form.getByLabel('User (id or user principal name)').fill('nobody@latchkey.local');
+    await form.getByRole('button', { name: 'Check' }).click();
+    await form.getByText('Could not check that user').waitFor();
+    await form.getByLabel('User (id or user principal name)').fill('pia.pilot@latchkey.local');
+    await form.getByRole('button', { name: 'Check' }).click();
+    const table = form.getByRole('table', { name: 'Methods for pia.pilot@latchkey.local' });
+    await table.waitFor();
+    expect(await table.getByRole('row', { name: /Passkeys \(FIDO2\)/ }).innerText()).toMatch(/Yes/);
+    expect(await table.getByRole('row', { name: /Hardware OATH tokens/ }).innerText()).toMatch(/\bNo\b/);
+    expect(await form.innerText()).toContain('Passkey profiles: Pilot keys');
+    await shot('methods-user-check');
   });
 
   it('adds a trusted named location', async () => {

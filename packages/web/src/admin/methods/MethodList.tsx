@@ -4,6 +4,7 @@ import { Badge } from '../../components/ListToolbar.tsx';
 import { useResource } from '../../components/useResource.ts';
 import { Link } from '../../router.tsx';
 import { useRawApi } from './methodsApi.ts';
+import { UserCheck } from './UserCheck.tsx';
 import { ALL_USERS, METHOD_ORDER, METHODS, type MethodConfiguration, type MethodsPolicy } from './types.ts';
 
 const count = (n: number, noun: string) => (n ? `${n} ${noun}${n === 1 ? '' : 's'}` : '');
@@ -72,6 +73,7 @@ export function MethodList() {
           <code>{policy.data.policyMigrationState}</code>
         </p>
       ) : null}
+      <UserCheck />
     </>
   );
 }
