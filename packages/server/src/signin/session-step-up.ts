@@ -12,6 +12,7 @@ import { enforceAccess } from './ca-step.ts';
 import { modesOf, registrationInterrupt, type RequestFacts } from './registration-interrupt.ts';
 import type { SignInContext } from './client-app.ts';
 import { findUserById } from '../oidc/principals-repository.ts';
+import { findTapOfUser } from '../methods/tap/repository.ts';
 import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
 
 /** `signin_flows.version` of a row as inserted (migration 0007: default 1; every save bumps it). */
@@ -28,7 +29,7 @@ type SessionModel = { find(id: string): Promise<{ accountId?: string; loginTs?: 
  * prompt was asked *only* because Conditional Access needs more (not `prompt=login`, `max_age`,
  * an ID token hint or a missing session, which all demand a fresh sign-in); the session is the
  * interaction's user, enabled, and made by a Latchkey flow we can read back; TAP methods whose
- * pass has ended are dropped (a TAP session ends with the pass, entra-spec §3.3).
+ * pass has ended, was deleted or replaced are dropped (a TAP session ends with the pass, entra-spec §3.3).
  */
 async function carriedMethods(deps: SignInDeps, provider: Provider, info: InteractionInfo): Promise<{ userId: string; upn: string; methods: PerformedMethod[] } | undefined> {
   if (!info.accountId || !info.sessionId || info.reasons.length !== 1 || info.reasons[0] !== STEP_UP_REASON) return undefined;
@@ -37,7 +38,9 @@ async function carriedMethods(deps: SignInDeps, provider: Provider, info: Intera
   const [user, performed] = await Promise.all([findUserById(deps.db, info.accountId), sessionMethods(deps.db, info.accountId, session.loginTs)]);
   if (!user?.enabled || !performed) return undefined;
   const now = nowOf(deps).getTime();
-  const methods = performed.filter((p) => !p.tap || new Date(p.tap.endsAt).getTime() > now);
+  // A TAP counts only while that very pass lives: not ended, not deleted, not replaced by a newer one (one per user).
+  const liveTap = performed.some((p) => p.tap) ? await findTapOfUser(deps.db, user.id) : undefined;
+  const methods = performed.filter((p) => !p.tap || (liveTap?.id === p.tap.id && new Date(p.tap.endsAt).getTime() > now));
   return methods.length ? { userId: user.id, upn: user.userPrincipalName ?? user.id, methods } : undefined;
 }
 

@@ -140,6 +140,26 @@ for (const kind of STORE_KINDS) {
       expect(claims.amr).toContain('mfa');
     });
 
+    it('a TAP deleted since the session began is not carried: the step-up is a fresh sign-in', async () => {
+      const user = await userWithToken(server);
+      await registerPasskey(server, user.id);
+      const tap = (await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods`, { body: { isUsableOnce: false } })).body as { id: string; temporaryAccessPass: string };
+      const jar = new Jar();
+      const first = await authorize(server, plain, jar);
+      await first.post('start');
+      await first.post('identify', { username: user.upn });
+      const tapped = await first.post('tap', { pass: tap.temporaryAccessPass });
+      expect(tapped.body.redirectTo, JSON.stringify(tapped.body)).toBeTruthy();
+      await first.finish(tapped.body.redirectTo);
+      expect((await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods/${tap.id}`, { method: 'DELETE' })).status).toBe(204);
+
+      const strict = await registerApp(server);
+      await caPolicy(server, { name: 'Vault phishing-resistant', userId: user.id, appId: strict.appId, strength: PHISHING_RESISTANT });
+      const step = await authorize(server, strict, jar);
+      expect(step.uid, 'the sign-in page').toBeTruthy();
+      expect((await step.post('start')).body).toMatchObject({ state: 'identify', username: null });
+    });
+
     it('a session meeting an app that blocks the user: the first answer is the refusal in plain words, nothing to type', async () => {
       const user = await userWithToken(server);
       const kiosk = await registerApp(server);
