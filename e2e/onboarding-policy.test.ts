@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
-import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 import { startRelyingParty, type RelyingParty } from './support/relying-party.ts';
 import { addVirtualAuthenticator, type VirtualAuthenticator } from './support/virtual-authenticator.ts';
 
@@ -28,6 +28,7 @@ describe('onboarding under Conditional Access in Chromium: multi-use TAP → pas
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let consolePage: Page;
   let authenticator: VirtualAuthenticator;
   const problems: string[] = [];
   const upn = `new-admin-${crypto.randomUUID().slice(0, 6)}@latchkey.test`;
@@ -46,6 +47,24 @@ describe('onboarding under Conditional Access in Chromium: multi-use TAP → pas
     p.on('response', (r) => {
       if (r.status() >= 500) problems.push(`${r.status()}: ${r.url()}`);
     });
+  };
+  /** The Control Center's lockout analysis page (signed in with an admin bearer token): runs it, returns the result's text. */
+  const consoleAnalysis = async (name: string): Promise<{ all: string; lockedOut: string }> => {
+    if (!consolePage) {
+      consolePage = await openConsolePage(browser, problems, { height: 900, timeout: 30_000, expectedStatus: /^$/ });
+      await consolePage.goto(`${server.url}/admin/signin?next=${encodeURIComponent('/admin/policies')}`);
+      await consolePage.getByLabel('Bearer token').fill(await server.token());
+      await consolePage.getByRole('button', { name: 'Sign in' }).click();
+      await consolePage.getByRole('heading', { name: 'Conditional Access' }).waitFor();
+    }
+    await consolePage.getByRole('link', { name: 'Lockout analysis' }).click();
+    await consolePage.getByRole('button', { name: 'Run lockout analysis' }).click();
+    const result = consolePage.getByTestId('analysis-result');
+    await result.waitFor();
+    await consolePage.waitForFunction(() => !document.querySelector('[data-testid="analysis-result"]')?.closest('[aria-busy="true"]'));
+    await shot(consolePage, name);
+    const list = consolePage.getByRole('list', { name: 'Locked out' });
+    return { all: await result.innerText(), lockedOut: (await list.count()) ? await list.innerText() : '' };
   };
   const lockedOut = async (): Promise<LockedOut | undefined> => ((await ok(server.api(ANALYZE, { method: 'POST' }), 200)).lockedOutUsers as LockedOut[]).find((u) => u.id === adminId);
 
@@ -91,6 +110,10 @@ describe('onboarding under Conditional Access in Chromium: multi-use TAP → pas
     const chain = locked!.unreachable.find((v) => v.target.displayName === 'Payroll')!.reasons.join('; ');
     expect(chain).toContain('CA999 admins phishing-resistant needs Phishing-resistant MFA');
     expect(chain).toContain('registering a passkey requires the registration action, which CA999 admins phishing-resistant also covers');
+    // The same in the Control Center (the console's own token user is a Global Administrator without methods: locked out too).
+    const shown = await consoleAnalysis('analysis-catch-22');
+    expect(shown.lockedOut).toContain(upn);
+    expect(shown.lockedOut).toContain('registering a passkey requires the registration action, which CA999 admins phishing-resistant also covers');
   });
 
   it('an onboarding group whose registration policy requires a custom strength with a multi-use TAP clears it', async () => {
@@ -113,6 +136,10 @@ describe('onboarding under Conditional Access in Chromium: multi-use TAP → pas
       201,
     );
     expect(await lockedOut()).toBeUndefined();
+    const shown = await consoleAnalysis('analysis-cleared');
+    expect(shown.lockedOut).not.toContain(upn);
+    expect(shown.all).toContain('Get in only after onboarding');
+    expect(shown.all).toContain(upn);
     pass = (await ok(server.api(`/api/v1/users/${adminId}/authentication/temporaryAccessPassMethods`, { body: { isUsableOnce: false, lifetimeInMinutes: 120 } }), 201)).temporaryAccessPass;
     expect(pass).toMatch(/^\S{8,}$/);
   });
