@@ -8,6 +8,7 @@ import type { Store } from './store/database.ts';
 import { buildApp } from './http/app.ts';
 import { acquireLock, socketPathFor, startControlServer } from './cli/control.ts';
 import { createOidc, type Oidc } from './oidc/index.ts';
+import { listenForConditionalAccessChanges } from './policy/conditional-access/changes.ts';
 import { mountSignIn } from './signin/index.ts';
 import { ensureFirstAdmin, type BootstrapResult } from './bootstrap.ts';
 import { startHousekeeping } from './jobs/housekeeping.ts';
@@ -66,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const keyCache = await installKeyCache();
     if (!keyCache.installed) logger.warn('passkey public-key cache unavailable (SimpleWebAuthn internals changed); verifications run uncached');
     const stopHousekeeping = startHousekeeping(runtime.store.db, logger);
+    await listenForConditionalAccessChanges(runtime.store); // other nodes' policy changes (migration 0015)
     const rt = runtime;
     return {
       app,

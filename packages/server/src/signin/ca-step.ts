@@ -14,7 +14,7 @@ import { satisfies } from '../policy/strengths/satisfies.ts';
 import { builtInStrength } from '../policy/strengths/builtins.ts';
 import { BUILT_IN_STRENGTH } from '../policy/strengths/modes.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
-import { perUserMfaState } from '../methods/oath/perUserMfa.ts';
+import { readSignInSubject } from '../policy/conditional-access/subject-repository.ts';
 import { listUserTokens } from '../methods/oath/repository.ts';
 import { listUserCredentialDescriptors } from '../methods/passkey/credentials-repository.ts';
 import { hasUsableTap } from '../methods/tap/redeem.ts';
@@ -66,9 +66,12 @@ export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow:
   if (flow.state !== 'complete' || !flow.userId) return flow;
   const now = nowOf(deps);
   const performed = modesOf(flow.methodsPerformed);
+  // One read of the user's groups, roles and per-user MFA state for every evaluation below.
+  const [subject, compiled] = await Promise.all([readSignInSubject(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
+  const perUser = subject.perUserMfaState;
   const evaluate = (modes: readonly PerformedMode[]) =>
-    evaluateSignIn({ db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now });
-  const [evaluation, perUser, compiled] = await Promise.all([evaluate(performed), perUserMfaState(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
+    evaluateSignIn({ db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now, subject });
+  const evaluation = await evaluate(performed);
   let perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
   // entra-spec §7.1: an Enabled user is "prompted to register at next sign-in"; until they hold a
   // second method they cannot do MFA and are not refused for it (Enforced users are: registration done).

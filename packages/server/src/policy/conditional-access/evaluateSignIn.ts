@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
-import { transitiveGroupIdsOfUser } from '../../directory/membership-repository.ts';
-import { effectiveRoleTemplateIds } from '../../directory/role-assignments-repository.ts';
+import { readSignInSubject, type SignInSubject } from './subject-repository.ts';
 import type { PerformedMode } from '../strengths/types.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { loadCompiledPolicies } from './load.ts';
@@ -28,6 +27,8 @@ export interface SignInRequest {
   signInRiskLevel?: string | undefined;
   country?: string | undefined;
   deviceIsCompliant?: boolean | undefined;
+  /** The user's groups and roles when the caller read them already (`readSignInSubject`); else read here. */
+  subject?: Pick<SignInSubject, 'groupIds' | 'roleIds'> | undefined;
 }
 
 /**
@@ -38,11 +39,7 @@ export interface SignInRequest {
  * result for the sign-in log, with reasons.
  */
 export async function evaluateSignIn(r: SignInRequest): Promise<Evaluation> {
-  const [compiled, groupIds, roleIds] = await Promise.all([
-    loadCompiledPolicies(r.db),
-    transitiveGroupIdsOfUser(r.db, r.userId),
-    effectiveRoleTemplateIds(r.db, r.userId),
-  ]);
+  const [compiled, { groupIds, roleIds }] = await Promise.all([loadCompiledPolicies(r.db), r.subject ?? readSignInSubject(r.db, r.userId)]);
   return evaluate(
     {
       userId: r.userId,

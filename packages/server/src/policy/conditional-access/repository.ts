@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { ConditionalAccessPolicy } from './types.ts';
+import { conditionalAccessChanged } from './changes.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -63,9 +64,11 @@ export async function policiesUsingStrength(db: Db, strengthId: string): Promise
 
 /**
  * Serialises every CA write (policies, strengths, locations) and bumps the generation counter,
- * so the lockout guard compares against a stable "before" and caches on every node reload.
+ * so the lockout guard compares against a stable "before" and caches on every node reload
+ * (this node at once; the others at commit, through migration 0015's NOTIFY).
  */
 export async function lockAndBumpGeneration(trx: Transaction<DB>): Promise<void> {
+  conditionalAccessChanged();
   await sql`select pg_advisory_xact_lock(7460912)`.execute(trx);
   await trx
     .updateTable('ca_generation')

@@ -1,4 +1,5 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import { describeEachStore } from '../../support/stores.ts';
 import {
   currentGeneration,
@@ -13,6 +14,7 @@ import {
 import { countCustomStrengths, findCustomStrength, insertStrength, strengthNameTaken } from '../../../src/policy/strengths/repository.ts';
 import { policiesUsingLocation, upsertNamedLocation, listNamedLocations } from '../../../src/policy/locations/repository.ts';
 import { loadCompiledPolicies } from '../../../src/policy/conditional-access/load.ts';
+import { listenForConditionalAccessChanges } from '../../../src/policy/conditional-access/changes.ts';
 import type { AuthenticationStrength } from '../../../src/policy/strengths/types.ts';
 import { policy } from './helpers.ts';
 
@@ -88,6 +90,20 @@ describeEachStore('Conditional Access repositories', (store) => {
     expect(second).not.toBe(first);
     expect(second.policies).toHaveLength(0);
     expect(await listPolicies(db())).toEqual([]);
+  });
+
+  it('a change made elsewhere (another node, or SQL by hand) reaches the cache through NOTIFY, not a read per sign-in', async () => {
+    const stop = await listenForConditionalAccessChanges(store());
+    try {
+      const first = await loadCompiledPolicies(db());
+      await insertPolicy(db(), policy({ id: 'ca000000-0000-4000-8000-0000000000f1', displayName: 'Made elsewhere', grantControls: { operator: 'OR', builtInControls: ['block'] } } as never));
+      // Another node's write: a plain generation bump, not through lockAndBumpGeneration on this node.
+      await sql`update ca_generation set generation = generation + 1 where id = 1`.execute(db());
+      await vi.waitFor(async () => expect((await loadCompiledPolicies(db())).policies.map((p) => p.policy.id)).toContain('ca000000-0000-4000-8000-0000000000f1'), { timeout: 3_000, interval: 20 }); // under the 5 s re-check: only the NOTIFY can do it
+      expect(await loadCompiledPolicies(db())).not.toBe(first);
+    } finally {
+      await stop();
+    }
   });
 
   it('a rolled-back write leaves the generation alone', async () => {
