@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../store/schema.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,10 +58,15 @@ export interface SignInLogRow {
   correlationId: string | null;
 }
 
-/** Appends one row (the log is append-only: nothing updates or deletes rows). The app's name is copied at write time. */
+/**
+ * Appends one row (the log is append-only: nothing updates or deletes rows). The app's name is
+ * copied at write time, by a subselect in the same statement (one round trip on the sign-in path).
+ */
 export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promise<void> {
   // applications.app_id is a uuid; Latchkey's own clients (latchkey-console, latchkey-my) are named, not registered.
-  const app = GUID.test(e.appId) ? await db.selectFrom('applications').select('display_name').where('app_id', '=', e.appId).executeTakeFirst() : undefined;
+  const appName = GUID.test(e.appId)
+    ? sql<string | null>`(select display_name from applications where app_id = ${e.appId}::uuid)`
+    : (FIRST_PARTY[e.appId] ?? null);
   await db
     .insertInto('signin_log')
     .values({
@@ -71,7 +76,7 @@ export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promis
       user_id: e.userId,
       user_principal_name: e.userPrincipalName?.slice(0, 256) ?? null,
       app_id: e.appId,
-      app_display_name: app?.display_name ?? FIRST_PARTY[e.appId] ?? null,
+      app_display_name: appName,
       ip_address: e.ipAddress,
       ...(e.clientAppUsed ? { client_app_used: e.clientAppUsed } : {}),
       error_code: e.errorCode,
