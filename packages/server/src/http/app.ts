@@ -1,5 +1,4 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +11,8 @@ import { registerAdminApi } from './admin/index.ts';
 import { registerWebApp } from './web.ts';
 import { createRateLimiter, rateLimitHook } from './rate-limit.ts';
 import { rejectNulCharacters } from './input-guards.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+import { lazyChildLogger } from './lazy-child-logger.ts';
 
 export interface BuildAppOptions {
   /** Extra route registrations (OIDC provider mount, later modules) run inside the app. */
@@ -29,6 +30,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    childLoggerFactory: lazyChildLogger as never,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustedProxies.length ? config.trustedProxies : false,
     genReqId: (req) => {
@@ -61,7 +63,7 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
   app.removeContentTypeParser('text/plain');
   app.addHook('preValidation', rejectNulCharacters);
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: true,
       directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"] },
