@@ -60,6 +60,24 @@ export async function findApplication(
   return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/**
+ * What an OAuth client lookup needs, in one statement: the application's name and redirect URIs
+ * and whether its service principal exists and is enabled (the provider asks for a client several
+ * times per sign-in; docs/benchmarks/passkey-signin.md).
+ */
+export async function findClientRow(
+  db: Kysely<DB>,
+  appId: string,
+): Promise<{ app_id: string; display_name: string; web_redirect_uris: string[]; sp_enabled: boolean | null } | undefined> {
+  const r = await db
+    .selectFrom('applications as a')
+    .leftJoin('service_principals as s', 's.app_id', 'a.app_id')
+    .select(['a.app_id', 'a.display_name', 'a.web_redirect_uris', 's.account_enabled as sp_enabled'])
+    .where('a.app_id', '=', appId.toLowerCase())
+    .executeTakeFirst();
+  return r && { ...r, web_redirect_uris: r.web_redirect_uris as unknown as string[] };
+}
+
 /** One page ordered by id, after `after` (keyset); filter on appId or displayName equality. */
 export async function listApplications(
   db: Kysely<DB>,

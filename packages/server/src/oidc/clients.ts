@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AdapterPayload } from 'oidc-provider';
 import type { DB } from '../store/schema.ts';
-import { findApplication, validSecretHashes } from '../applications/repository.ts';
+import { findClientRow, validSecretHashes } from '../applications/repository.ts';
 import { matchesAnyHash } from '../applications/client-secrets.ts';
 import {
   appRoleAssignmentsOf,
@@ -23,9 +23,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
   return async (clientId: string): Promise<AdapterPayload | undefined> => {
     if (!UUID.test(clientId)) return undefined;
-    const app = await findApplication(db, clientId, 'appId');
-    const sp = app && (await findServicePrincipal(db, app.app_id, 'appId'));
-    if (!app || !sp || !sp.account_enabled) return undefined;
+    const app = await findClientRow(db, clientId);
+    if (!app || !app.sp_enabled) return undefined;
     const redirectUris = app.web_redirect_uris;
     return {
       client_id: app.app_id,
