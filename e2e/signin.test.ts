@@ -123,6 +123,46 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     expect(claims.amr).toEqual(['hwk', 'mfa', 'user']);
   });
 
+  it('signs in usernameless with the "Sign in with a passkey" button (autofill pending, then aborted for the modal request)', async () => {
+    // Presence off: the conditional (autofill) request started at page load stays pending, as when
+    // a person ignores the autofill list; the button must abort it and run a modal request.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    await context.clearCookies();
+    const before = rp.idTokens.length;
+    const challenges: string[] = [];
+    const verified: string[] = [];
+    const onResponse = async (r: import('playwright-core').Response) => {
+      if (r.url().endsWith('/api/passkey/options') && r.ok()) challenges.push(((await r.json()) as { options: { challenge: string } }).options.challenge);
+    };
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (r.url().endsWith('/api/passkey/verify')) {
+        const body = r.postDataJSON() as { response: { response: { clientDataJSON: string } } };
+        verified.push((JSON.parse(Buffer.from(body.response.response.clientDataJSON, 'base64url').toString()) as { challenge: string }).challenge);
+      }
+    };
+    page.on('response', onResponse);
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${rp.base}/login`);
+      await page.getByLabel('Username').waitFor();
+      await expect.poll(() => challenges.length).toBe(1); // the autofill request's options
+      await page.waitForTimeout(300); // the autofill request is now waiting in the browser
+      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true }); // the person will touch the key
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
+    } finally {
+      page.off('response', onResponse);
+      page.off('request', onRequest);
+      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
+    }
+    // The assertion that signed in answered the button's challenge, not the autofill one.
+    expect(verified).toEqual([challenges[1]]);
+    expect(rp.idTokens.length).toBe(before + 1);
+    const claims = JSON.parse(await page.locator('#claims').innerText()) as Record<string, unknown>;
+    expect(claims.sub).toBe(user.id);
+    expect(claims.amr).toEqual(['hwk', 'mfa', 'user']);
+  });
+
   it('switches to a browser profile whose authenticator holds no passkey (so autofill stays quiet)', async () => {
     await context.close();
     context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
