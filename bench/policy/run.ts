@@ -174,7 +174,7 @@ const lines = [
   "The row of samples not preempted is the evaluator's own cost; on an idle machine the two should be close (not measured: no idle machine was available).",
   '',
   'Not included: reading the directory from the database (`loadDirectoryFacts`: six set queries and an in-memory',
-  'nesting walk), and the per-sign-in reads `evaluateSignIn` does (transitive groups, roles, one generation check).',
+  'nesting walk), and the per-sign-in read `evaluateSignIn` does (`readSignInSubject`: groups, roles and per-user MFA in one statement; the policy generation is re-read only after a change is signalled).',
   '',
 ];
 process.stdout.write(lines.join('\n'));
