@@ -38,8 +38,13 @@ async function freePort() {
   });
 }
 
-/** Starts a server; returns { url, dir, stop() }. */
-export async function startThrowawayPostgres() {
+/**
+ * Starts a server; returns { url, dir, stop() }. Tests want speed, so by default the cluster does
+ * not make commits durable (fsync, synchronous_commit and full_page_writes off). Benchmarks pass
+ * `{ durable: process.env.BENCH_DURABLE === '1' }` to measure PostgreSQL's defaults instead (a WAL
+ * flush on every commit), what a production server pays.
+ */
+export async function startThrowawayPostgres({ durable = false } = {}) {
   const bin = bindir();
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-pg-'));
   chmodSync(dir, 0o777);
@@ -47,7 +52,8 @@ export async function startThrowawayPostgres() {
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   const port = await freePort();
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=256MB`;
+  const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast} -c max_connections=300 -c shared_buffers=256MB`;
   run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return { url, dir, stop: () => stopThrowawayPostgres(dir) };

@@ -23,7 +23,7 @@ import { machineLines } from '../directory/machine.ts';
 import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
 import { baselineOverHttp, verifyOverHttp, type HttpPhase } from './http-verify.ts';
-import { postgresCpuSeconds } from '../support/stats.ts';
+import { postgresCpuSeconds, postgresDurabilityLine } from '../support/stats.ts';
 import { verifyInProcessWithDb } from './domain-verify.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    pgServer = await startThrowawayPostgres();
+    pgServer = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1' });
     const admin = new pg.Client({ connectionString: pgServer!.url });
     await admin.connect();
     await admin.query('create database latchkey_bench');
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     pgServer?.stop();
   }
 
-  const out = ['| measurement | result | target | notes |', '|---|---|---|---|', ...lines, '', ...(await machineLines())].join('\n');
+  const out = ['| measurement | result | target | notes |', '|---|---|---|---|', ...lines, '', ...(await machineLines()), postgresDurabilityLine()].join('\n');
   process.stdout.write(out + '\n');
 }
 

@@ -25,7 +25,7 @@ import { migrateToLatest } from '../../packages/server/src/store/migrate.ts';
 import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
 import { startBenchServer, type BenchServer } from '../support/server.ts';
 import { machineLines } from '../directory/machine.ts';
-import { postgresCpuSeconds, progress } from '../support/stats.ts';
+import { postgresCpuSeconds, postgresDurabilityLine, progress } from '../support/stats.ts';
 import { createClient } from '../support/http-client.ts';
 import type { Target } from './browser.ts';
 import { seedUsers, registerApp } from './seed.ts';
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   const results: BackendResult[] = [];
   try {
     for (const kind of BACKENDS) {
-      if (kind === 'postgres') pgServer = await startThrowawayPostgres();
+      if (kind === 'postgres') pgServer = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1' });
       try {
         results.push(await benchBackend(kind, kind === 'postgres' ? pgServer : null));
       } finally {
@@ -158,6 +158,7 @@ async function main(): Promise<void> {
     `load averages (1/5/15 min) before / after each backend: ${loads.map((l) => l.map((x) => x.toFixed(1)).join('/')).join(' → ')}`,
     '',
     ...(await machineLines()),
+    postgresDurabilityLine(),
   ];
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -11,11 +11,11 @@ import pg from 'pg';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM script without types
 import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
-import { postgresCpuSeconds } from '../support/stats.ts';
+import { postgresCpuSeconds, postgresDurabilityLine } from '../support/stats.ts';
 import { machineLines } from '../directory/machine.ts';
 
 const N = Number(process.env.BENCH_STATEMENTS ?? 20_000);
-const server = await startThrowawayPostgres();
+const server = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1' });
 const pool = new pg.Pool({ connectionString: server.url, max: 16 });
 const rows: string[] = [];
 try {
@@ -37,11 +37,11 @@ try {
     rows.length = 0;
     await run('select by primary key, unnamed (parse + plan each time)', (i) => pool.query('select * from t where id = $1', [(i % 100000) + 1]));
     await run('select by primary key, prepared', (i) => pool.query({ name: 'by_id', text: 'select * from t where id = $1', values: [(i % 100000) + 1] }));
-    await run('update one row, autocommit (WAL flush)', (i) => pool.query('update t set v = v + 1 where id = $1', [(i % 100000) + 1]));
+    await run('update one row, autocommit', (i) => pool.query('update t set v = v + 1 where id = $1', [(i % 100000) + 1]));
     await run('select 1', () => pool.query('select 1'));
   }
 } finally {
   await pool.end();
   server.stop();
 }
-process.stdout.write(['| statement (32 in flight) | per second | PostgreSQL CPU per statement | client (node-postgres) CPU per statement |', '|---|---|---|---|', ...rows, '', ...(await machineLines())].join('\n') + '\n');
+process.stdout.write(['| statement (32 in flight) | per second | PostgreSQL CPU per statement | client (node-postgres) CPU per statement |', '|---|---|---|---|', ...rows, '', ...(await machineLines()), postgresDurabilityLine()].join('\n') + '\n');

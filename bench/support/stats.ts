@@ -64,3 +64,10 @@ export function postgresCpuSeconds(dataDir: string): number {
   }
   return ticks / 100;
 }
+
+/** How the benchmark's throwaway PostgreSQL treats commits (BENCH_DURABLE=1 → PostgreSQL's defaults). */
+export function postgresDurabilityLine(): string {
+  return process.env.BENCH_DURABLE === '1'
+    ? '- PostgreSQL durability: defaults (fsync on, synchronous_commit on: every commit waits for its WAL flush), `BENCH_DURABLE=1`'
+    : '- PostgreSQL durability: throwaway settings (fsync, synchronous_commit and full_page_writes off: commits do not wait for the disk); `BENCH_DURABLE=1` measures the defaults';
+}
