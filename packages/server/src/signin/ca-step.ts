@@ -54,6 +54,9 @@ function requiredText(evaluation: Evaluation, perUserMissing: boolean): string {
 
 const USED: Record<string, string> = { password: 'a password', passkey: 'a passkey', tap: 'a Temporary Access Pass', oath: 'a verification code' };
 
+/** The methods performed so far, in plain words ("a password and a verification code"). */
+const usedMethods = (flow: StoredFlow): string => [...new Set(flow.methodsPerformed.map((p) => USED[p.method] ?? p.method))].join(' and ');
+
 /**
  * Conditional Access after each verification (issue 4 item 4): evaluates the app being signed
  * into (the interaction's client id) with the methods performed so far, and per-user MFA
@@ -102,7 +105,7 @@ export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow:
       }
     }
   if (offered.length) {
-    const reason = `This app requires ${required}. Verify your identity once more to continue.`;
+    const reason = `This app requires ${required}; signing in with ${usedMethods(flow)} is not enough. Verify your identity once more to continue.`;
     await log(SIGNIN_ERROR.strongAuthRequired, reason);
     return applyEvents(deps, flow, [{ type: 'secondFactorRequired', methodsOffered: offered, reason }]);
   }
@@ -111,8 +114,7 @@ export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow:
     await log(SIGNIN_ERROR.strongAuthRequired, `This app requires ${required}; the user must register a passkey first.`);
     return flow;
   }
-  const used = [...new Set(flow.methodsPerformed.map((p) => USED[p.method] ?? p.method))].join(' and ');
-  const reason = `This app requires ${required}. Signing in with ${used} does not satisfy it, and you have no other sign-in method that does. Ask your administrator for help.`;
+  const reason = `This app requires ${required}. Signing in with ${usedMethods(flow)} does not satisfy it, and you have no other sign-in method that does. Ask your administrator for help.`;
   await log(SIGNIN_ERROR.blockedByCa, reason);
   await applyEvents(deps, flow, [{ type: 'denied', reason }]);
   throw new SignInError('accessBlocked', reason, { details: { policies: d.decision === 'needs' ? d.needs.map((n) => n.policyId) : [] } });

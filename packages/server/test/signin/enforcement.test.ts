@@ -32,6 +32,7 @@ for (const kind of STORE_KINDS) {
       expect(p.status).toBe(200);
       expect(p.body).toMatchObject({ state: 'chooseSecondFactor', methods: ['oath'] });
       expect(p.body.reason).toContain('Pwd + hw token');
+      expect(p.body.reason).toContain('signing in with a password is not enough');
       expect(p.body.redirectTo).toBeUndefined();
 
       const wrong = await b.post('oath', { code: user.code(Date.now() - 10 * 60_000) });
