@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
 import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+import { addVirtualAuthenticator } from './support/virtual-authenticator.ts';
 
 const TAP_CONFIG = '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
 const FIDO2_CONFIG = '/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2';
@@ -134,18 +135,7 @@ describe('user authentication methods in the Control Center, in Chromium', () =>
     const user = await userContext.newPage();
     user.setDefaultTimeout(20_000);
     user.on('pageerror', (e) => problems.push(`user pageerror: ${e.message}`));
-    const cdp = await userContext.newCDPSession(user);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addVirtualAuthenticator(userContext, user);
     await user.goto(`${server.config.issuer}/my`);
     await user.getByRole('button', { name: 'Sign in' }).click();
     await user.getByLabel('Username').fill(grace.userPrincipalName);

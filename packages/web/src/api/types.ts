@@ -111,3 +111,25 @@ export interface DirectoryAudit {
   targetResources: TargetResource[];
   additionalDetails: Array<{ key: string; value: string }>;
 }
+
+/** Graph `softwareOathAuthenticationMethod` (an authenticator app), for the user (My Security Info) and for admins. */
+export interface SoftwareOathMethod {
+  id: string;
+  displayName: string | null;
+  status: 'pending' | 'activated';
+  createdDateTime: string;
+  lastUsedDateTime: string | null;
+}
+
+/** Graph beta `hardwareOathAuthenticationMethod`: the method id is the token's device id. */
+export interface HardwareOathMethod {
+  id: string;
+  displayName: string | null;
+  device: {
+    serialNumber: string;
+    manufacturer: string | null;
+    model: string | null;
+    status: 'available' | 'assigned' | 'activated' | 'failedActivation';
+    lastUsedDateTime: string | null;
+  };
+}

@@ -65,3 +65,18 @@ export function Modal({ title, subtitle, onClose, children, footer, variant = 'd
     </dialog>
   );
 }
+
+/** The footer of a form dialog: Cancel, and the submit button of form `formId` with a spinner while saving. */
+export function FormDialogFooter({ formId, saving, label, savingLabel, onCancel }: { formId: string; saving: boolean; label: string; savingLabel: string; onCancel(): void }) {
+  return (
+    <>
+      <button type="button" className="btn btn-secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" form={formId} className="btn btn-primary" disabled={saving} aria-busy={saving}>
+        {saving ? <span className="spinner-ring spinner-ring-small" aria-hidden="true" /> : null}
+        {saving ? savingLabel : label}
+      </button>
+    </>
+  );
+}

@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { ErrorAlert } from '../../components/feedback.tsx';
-import { Modal } from '../../components/Modal.tsx';
+import { FormDialogFooter, Modal } from '../../components/Modal.tsx';
 import { TextField } from '../../components/TextField.tsx';
 import { appsApi, parseUriLines, type Application } from './appsApi.ts';
 
@@ -47,17 +47,7 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
       title="Register an application"
       subtitle="You get its application (client) id; add a client secret afterwards in its panel."
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="register-app" className="btn btn-primary" disabled={saving} aria-busy={saving}>
-            {saving ? <span className="spinner-ring spinner-ring-small" aria-hidden="true" /> : null}
-            {saving ? 'Registering…' : 'Register'}
-          </button>
-        </>
-      }
+      footer={<FormDialogFooter formId="register-app" saving={saving} label="Register" savingLabel="Registering…" onCancel={onClose} />}
     >
       <form id="register-app" onSubmit={submit} noValidate aria-label="Register an application">
         {error ? <ErrorAlert title="The application was not registered" error={error} /> : null}

@@ -1,10 +1,10 @@
-import { Link } from '../../router.tsx';
 import { MethodEditor } from './MethodEditor.tsx';
 import { MethodList } from './MethodList.tsx';
 import { NamedLocations } from './NamedLocations.tsx';
 import { PasskeyTrust } from './PasskeyTrust.tsx';
 import { StrengthsTab } from './StrengthsTab.tsx';
 import { METHODS, type MethodId } from './types.ts';
+import { TabNav } from '../../components/TabNav.tsx';
 
 const TABS = [
   { id: null, label: 'Methods', href: '/admin/methods' },
@@ -29,18 +29,7 @@ export function MethodsPage({ selectedId }: { selectedId: string | null }) {
           </p>
         </div>
       </div>
-      <nav aria-label="Authentication methods" className="button-row methods-tabs">
-        {TABS.map((t) => (
-          <Link
-            key={t.label}
-            href={t.href}
-            className={`btn btn-small ${t.id === tab ? 'btn-primary' : 'btn-secondary'}`}
-            aria-current={t.id === tab ? 'page' : undefined}
-          >
-            {t.label}
-          </Link>
-        ))}
-      </nav>
+      <TabNav label="Authentication methods" tabs={TABS} current={tab} />
       {tab === 'trust' ? (
         <PasskeyTrust />
       ) : tab === 'strengths' ? (

@@ -8,6 +8,7 @@ import { LockoutAnalysis } from './LockoutAnalysis.tsx';
 import { PolicyEditor } from './PolicyEditor.tsx';
 import { policiesApi, STATE_LABEL, STATE_TONE } from './policiesApi.ts';
 import { WhatIfForm } from './WhatIfForm.tsx';
+import { TabNav } from '../../components/TabNav.tsx';
 
 const TABS = [
   { id: null, label: 'Policies', href: '/admin/policies' },
@@ -28,18 +29,7 @@ export function PoliciesPage({ selectedId }: { selectedId: string | null }) {
           <p className="page-lead">Who may reach which app, with which methods — checked against lockouts before anything is enforced.</p>
         </div>
       </div>
-      <nav aria-label="Conditional Access" className="button-row" style={{ marginBottom: '1rem' }}>
-        {TABS.map((t) => (
-          <Link
-            key={t.label}
-            href={t.href}
-            className={`btn btn-small ${t.id === tab ? 'btn-primary' : 'btn-secondary'}`}
-            aria-current={t.id === tab ? 'page' : undefined}
-          >
-            {t.label}
-          </Link>
-        ))}
-      </nav>
+      <TabNav label="Conditional Access" tabs={TABS} current={tab} />
       {tab === 'what-if' ? (
         <WhatIfForm />
       ) : tab === 'analysis' ? (

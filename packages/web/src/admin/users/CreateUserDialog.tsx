@@ -3,7 +3,7 @@ import { useApi } from '../../auth/AuthContext.tsx';
 import { directory } from '../../api/directory.ts';
 import type { NewUser, User } from '../../api/types.ts';
 import { ErrorAlert } from '../../components/feedback.tsx';
-import { Modal } from '../../components/Modal.tsx';
+import { FormDialogFooter, Modal } from '../../components/Modal.tsx';
 import { TextField } from '../../components/TextField.tsx';
 
 type FieldErrors = Partial<Record<'displayName' | 'userPrincipalName', string>>;
@@ -50,17 +50,7 @@ export function CreateUserDialog({ onClose, onCreated }: { onClose(): void; onCr
       title="New user"
       subtitle="The user signs in with a passkey; there is no password to set."
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="create-user" className="btn btn-primary" disabled={saving} aria-busy={saving}>
-            {saving ? <span className="spinner-ring spinner-ring-small" aria-hidden="true" /> : null}
-            {saving ? 'Creating…' : 'Create user'}
-          </button>
-        </>
-      }
+      footer={<FormDialogFooter formId="create-user" saving={saving} label="Create user" savingLabel="Creating…" onCancel={onClose} />}
     >
       <form id="create-user" onSubmit={submit} noValidate>
         {error ? <ErrorAlert title="The user was not created" error={error} /> : null}

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../api/client.ts';
+import type { HardwareOathMethod, SoftwareOathMethod } from '../../api/types.ts';
 
 /** Graph `fido2AuthenticationMethod`; `model` is the authenticator's name from FIDO metadata, when known. */
 export interface Fido2Method {
@@ -10,28 +11,6 @@ export interface Fido2Method {
   attestationLevel: 'attested' | 'notAttested';
   passkeyType: 'deviceBound' | 'synced';
   lastUsedDateTime: string | null;
-}
-
-/** Graph `softwareOathAuthenticationMethod` (an authenticator app). */
-export interface SoftwareOathMethod {
-  id: string;
-  displayName: string | null;
-  status: 'pending' | 'activated';
-  createdDateTime: string;
-  lastUsedDateTime: string | null;
-}
-
-/** Graph beta `hardwareOathAuthenticationMethod`: the method id is the token's device id. */
-export interface HardwareOathMethod {
-  id: string;
-  displayName: string | null;
-  device: {
-    serialNumber: string;
-    manufacturer: string | null;
-    model: string | null;
-    status: 'available' | 'assigned' | 'activated' | 'failedActivation';
-    lastUsedDateTime: string | null;
-  };
 }
 
 export type TapUsabilityReason = 'EnabledByPolicy' | 'DisabledByPolicy' | 'Expired' | 'NotYetValid' | 'OneTimeUsed';

@@ -1,19 +1,8 @@
 import { MeError } from '../api.ts';
+import type { HardwareOathMethod, SoftwareOathMethod } from '../../api/types.ts';
 
 /** `/api/v1/me/authentication/{software,hardware}OathMethods` with the My Security Info token. */
-export interface SoftwareOathMethod {
-  id: string;
-  displayName: string | null;
-  status: 'pending' | 'activated';
-  createdDateTime: string;
-  lastUsedDateTime: string | null;
-}
-
-export interface HardwareOathMethod {
-  id: string;
-  displayName: string | null;
-  device: { serialNumber: string; manufacturer: string | null; model: string | null; status: string; lastUsedDateTime: string | null };
-}
+export type { HardwareOathMethod, SoftwareOathMethod };
 
 export interface Enrolment {
   method: SoftwareOathMethod;
