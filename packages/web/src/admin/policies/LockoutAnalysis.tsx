@@ -36,13 +36,15 @@ export function LockoutAnalysis() {
   const r = job?.result ?? null;
   return (
     <div className="card">
-      <p className="hint">
+      <p className="muted">
         Every user × every application and the security-info registration action, given the methods they have, the methods they could
         register, Temporary Access Pass availability and every policy.
       </p>
-      <button type="button" className="btn btn-primary" onClick={() => void run()} disabled={job?.status === 'running'}>
-        Run lockout analysis
-      </button>
+      <div className="lockout-run">
+        <button type="button" className="btn btn-primary" onClick={() => void run()} disabled={job?.status === 'running'}>
+          Run lockout analysis
+        </button>
+      </div>
       {job?.status === 'running' ? (
         <p role="status">
           <progress max={job.totalUsers || 1} value={job.processedUsers} aria-label="Analysis progress" /> {job.processedUsers} /{' '}
