@@ -16,7 +16,7 @@ export async function verifyInProcessWithDb(
   envelope: Envelope,
   users: Array<{ id: string; secret: string }>,
   concurrency: number,
-): Promise<{ perSecond: number; ok: number }> {
+): Promise<{ perSecond: number; ok: number; cpuUs: number }> {
   let next = 0;
   let ok = 0;
   const worker = async () => {
@@ -29,6 +29,8 @@ export async function verifyInProcessWithDb(
     }
   };
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { perSecond: users.length / ((performance.now() - t) / 1000), ok };
+  const cpu = process.cpuUsage(cpu0);
+  return { perSecond: users.length / ((performance.now() - t) / 1000), ok, cpuUs: (cpu.user + cpu.system) / users.length };
 }

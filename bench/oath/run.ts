@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const direct = users.slice(users.length - tenth).map((x, i) => ({ id: x.id, secret: assigned.secrets[users.length - tenth + i]! }));
     const dom = await verifyInProcessWithDb(store.db, envelope, direct, CLIENTS);
     lines.push(
-      `| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each |`,
+      `| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each; ${Math.round(dom.cpuUs)} µs of this process's CPU per code (domain + Kysely + node-postgres) |`,
     );
     users.splice(users.length - tenth, tenth);
     await store.close();

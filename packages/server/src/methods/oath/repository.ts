@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, OathTokensTable } from '../../store/schema.ts';
+import { queryTemplate } from '../../store/query-template.ts';
 import type { OathHash } from './hotp.ts';
 import type { OathTokenStatus } from './activate.ts';
 
@@ -144,23 +145,23 @@ export async function acceptStep(
   id: string,
   v: { step: number; drift: number; status?: OathTokenStatus; now: Date },
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('oath_tokens')
-    .set({
-      last_step: v.step,
-      drift: v.drift,
-      failed_attempts: 0,
-      locked_until: null,
-      last_used_at: v.now,
-      updated_at: v.now,
-      ...(v.status ? { status: v.status } : {}),
-    })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', String(v.step))]))
-    .returning('id')
-    .executeTakeFirst();
-  return !!r;
+  const args = { id, step: v.step, stepText: String(v.step), drift: v.drift, now: v.now };
+  const r = v.status ? await acceptWithStatus.execute(db, { ...args, status: v.status }) : await accept.execute(db, args);
+  return r.rows.length > 0;
 }
+
+type AcceptArgs = { id: string; step: number; stepText: string; drift: number; now: Date };
+/** The conditional replay-state write (`last_step` only moves forward), built once per variant (store/query-template.ts). */
+const acceptUpdate = (db: Kysely<DB>, a: AcceptArgs, status?: OathTokenStatus) =>
+  db
+    .updateTable('oath_tokens')
+    .set({ last_step: a.step, drift: a.drift, failed_attempts: 0, locked_until: null, last_used_at: a.now, updated_at: a.now, ...(status ? { status } : {}) })
+    .where('id', '=', a.id)
+    .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', a.stepText)]))
+    .returning('id');
+const ACCEPT_ARGS = ['id', 'step', 'stepText', 'drift', 'now'] as const;
+const accept = queryTemplate([...ACCEPT_ARGS], (db, a: AcceptArgs) => acceptUpdate(db, a));
+const acceptWithStatus = queryTemplate([...ACCEPT_ARGS, 'status'], (db, a: AcceptArgs & { status: OathTokenStatus }) => acceptUpdate(db, a, a.status));
 
 /** Counts one more consecutive failure; returns the new count. */
 export async function recordTokenFailure(db: Kysely<DB>, id: string, status?: OathTokenStatus): Promise<number> {
@@ -284,12 +285,9 @@ export interface VerificationState {
   };
 }
 
-/**
- * Everything a sign-in check needs in one round trip: the user's activated tokens, the user's
- * lockout row and the tenant settings (the hot path of `verifyOathCode`).
- */
-export async function loadVerificationState(db: Kysely<DB>, userId: string): Promise<VerificationState> {
-  const rows = await db
+/** Built once (store/query-template.ts): the verification read runs on every code checked. */
+const verificationStateQuery = queryTemplate(['userId'], (db, { userId }: { userId: string }) =>
+  db
     .selectFrom('oath_settings as s')
     .leftJoin('oath_tokens as t', (j) => j.on('t.user_id', '=', userId).on('t.status', '=', 'activated'))
     .leftJoin('oath_user_lockouts as l', (j) => j.on('l.user_id', '=', userId))
@@ -305,8 +303,15 @@ export async function loadVerificationState(db: Kysely<DB>, userId: string): Pro
       'l.user_id as lock_user_id',
     ])
     .where('s.id', '=', 'default')
-    .orderBy('t.created_at')
-    .execute();
+    .orderBy('t.created_at'),
+);
+
+/**
+ * Everything a sign-in check needs in one round trip: the user's activated tokens, the user's
+ * lockout row and the tenant settings (the hot path of `verifyOathCode`).
+ */
+export async function loadVerificationState(db: Kysely<DB>, userId: string): Promise<VerificationState> {
+  const { rows } = await verificationStateQuery.execute(db, { userId });
   const first = rows[0];
   if (!first) throw new Error('oath_settings row missing (migration 0008)');
   return {
