@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/schema.ts';
+import { queryTemplate } from '../store/query-template.ts';
 import type { FlowSnapshot, PerformedMethod, SignInMethod, SignInState } from './machine.ts';
 import type { LockoutState } from './lockout.ts';
 
@@ -64,36 +65,78 @@ export async function insertFlow(db: Db, f: Omit<StoredFlow, 'version'>): Promis
 }
 
 export async function findFlowByInteraction(db: Db, interactionUid: string): Promise<StoredFlow | undefined> {
-  const r = await db.selectFrom('signin_flows').selectAll().where('interaction_uid', '=', interactionUid).executeTakeFirst();
+  const r = (await findByInteractionQuery.execute(db, { interactionUid })).rows[0];
   return r && toFlow(r as Row);
 }
+
+/** Built once (store/query-template.ts): every request of the sign-in page reads its flow. */
+const findByInteractionQuery = queryTemplate(['interactionUid'], (db, { interactionUid }: { interactionUid: string }) =>
+  db.selectFrom('signin_flows').selectAll().where('interaction_uid', '=', interactionUid),
+);
 
 /**
  * Saves `next` only if the row still has `expectedVersion` (optimistic concurrency); returns
  * the saved flow with its new version, or undefined when another request moved it first.
  */
 export async function saveFlow(db: Db, next: StoredFlow, expectedVersion: number): Promise<StoredFlow | undefined> {
-  const r = await db
-    .updateTable('signin_flows')
-    .set({
+  const r = (
+    await saveQuery.execute(db, {
+      id: next.id,
       state: next.state,
-      user_id: next.userId,
-      login_hint: next.loginHint,
-      account_key: next.accountKey,
-      methods_offered: JSON.stringify(next.methodsOffered),
-      methods_performed: JSON.stringify(next.methodsPerformed),
+      userId: next.userId,
+      loginHint: next.loginHint,
+      accountKey: next.accountKey,
+      offered: JSON.stringify(next.methodsOffered),
+      performed: JSON.stringify(next.methodsPerformed),
       failures: next.failures,
-      failure_reason: next.failureReason,
-      expires_at: next.expiresAt, // the registration interrupt extends the flow to 15 minutes (docs/tap.md)
+      failureReason: next.failureReason,
+      expiresAt: next.expiresAt, // the registration interrupt extends the flow to 15 minutes (docs/tap.md)
+      expectedVersion,
       version: expectedVersion + 1,
-      updated_at: new Date(),
+      now: new Date(),
     })
-    .where('id', '=', next.id)
-    .where('version', '=', expectedVersion)
-    .returningAll()
-    .executeTakeFirst();
+  ).rows[0];
   return r && toFlow(r as Row);
 }
+
+type SaveArgs = {
+  id: string;
+  state: string;
+  userId: string | null;
+  loginHint: string | null;
+  accountKey: string | null;
+  offered: string;
+  performed: string;
+  failures: number;
+  failureReason: string | null;
+  expiresAt: Date;
+  expectedVersion: number;
+  version: number;
+  now: Date;
+};
+/** Built once (store/query-template.ts): the flow is saved after every step. */
+const saveQuery = queryTemplate(
+  ['id', 'state', 'userId', 'loginHint', 'accountKey', 'offered', 'performed', 'failures', 'failureReason', 'expiresAt', 'expectedVersion', 'version', 'now'],
+  (db, a: SaveArgs) =>
+    db
+      .updateTable('signin_flows')
+      .set({
+        state: a.state as SignInState,
+        user_id: a.userId,
+        login_hint: a.loginHint,
+        account_key: a.accountKey,
+        methods_offered: a.offered,
+        methods_performed: a.performed,
+        failures: a.failures,
+        failure_reason: a.failureReason,
+        expires_at: a.expiresAt,
+        version: a.version,
+        updated_at: a.now,
+      })
+      .where('id', '=', a.id)
+      .where('version', '=', a.expectedVersion)
+      .returningAll(),
+);
 
 /** Deletes flows that expired before `now` minus a day (kept a day for support questions). */
 export async function sweepFlows(db: Db, now = new Date()): Promise<number> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { queryTemplate } from '../store/query-template.ts';
 import type { DB } from '../store/schema.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,32 +64,54 @@ export interface SignInLogRow {
  * copied at write time, by a subselect in the same statement (one round trip on the sign-in path).
  */
 export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promise<void> {
+  const row: LogRow = {
+    id: randomUUID(),
+    created_at: e.at,
+    flow_id: e.flowId,
+    user_id: e.userId,
+    user_principal_name: e.userPrincipalName?.slice(0, 256) ?? null,
+    app_id: e.appId,
+    ip_address: e.ipAddress,
+    client_app_used: e.clientAppUsed ?? 'Browser', // the column's default (migration 0011)
+    error_code: e.errorCode,
+    failure_reason: e.failureReason,
+    conditional_access_status: e.conditionalAccessStatus,
+    applied_policies: JSON.stringify(e.appliedConditionalAccessPolicies),
+    authentication_details: JSON.stringify(e.authenticationDetails),
+    authentication_requirement: e.authenticationRequirement,
+    correlation_id: e.correlationId,
+  };
   // applications.app_id is a uuid; Latchkey's own clients (latchkey-console, latchkey-my) are named, not registered.
-  const appName = GUID.test(e.appId)
-    ? sql<string | null>`(select display_name from applications where app_id = ${e.appId}::uuid)`
-    : (FIRST_PARTY[e.appId] ?? null);
-  await db
-    .insertInto('signin_log')
-    .values({
-      id: randomUUID(),
-      created_at: e.at,
-      flow_id: e.flowId,
-      user_id: e.userId,
-      user_principal_name: e.userPrincipalName?.slice(0, 256) ?? null,
-      app_id: e.appId,
-      app_display_name: appName,
-      ip_address: e.ipAddress,
-      ...(e.clientAppUsed ? { client_app_used: e.clientAppUsed } : {}),
-      error_code: e.errorCode,
-      failure_reason: e.failureReason,
-      conditional_access_status: e.conditionalAccessStatus,
-      applied_policies: JSON.stringify(e.appliedConditionalAccessPolicies),
-      authentication_details: JSON.stringify(e.authenticationDetails),
-      authentication_requirement: e.authenticationRequirement,
-      correlation_id: e.correlationId,
-    })
-    .execute();
+  if (GUID.test(e.appId)) await insertForRegisteredApp.execute(db, row);
+  else await insertNamed.execute(db, { ...row, app_display_name: FIRST_PARTY[e.appId] ?? null });
 }
+
+type LogRow = {
+  id: string;
+  created_at: Date;
+  flow_id: string | null;
+  user_id: string | null;
+  user_principal_name: string | null;
+  app_id: string;
+  ip_address: string | null;
+  client_app_used: string;
+  error_code: number;
+  failure_reason: string | null;
+  conditional_access_status: string;
+  applied_policies: string;
+  authentication_details: string;
+  authentication_requirement: string;
+  correlation_id: string | null;
+};
+const LOG_COLUMNS = [
+  'id', 'created_at', 'flow_id', 'user_id', 'user_principal_name', 'app_id', 'ip_address', 'client_app_used', 'error_code',
+  'failure_reason', 'conditional_access_status', 'applied_policies', 'authentication_details', 'authentication_requirement', 'correlation_id',
+] as const;
+/** Built once each (store/query-template.ts): a row per sign-in attempt. */
+const insertForRegisteredApp = queryTemplate([...LOG_COLUMNS], (db, row: LogRow) =>
+  db.insertInto('signin_log').values({ ...row, app_display_name: sql<string | null>`(select display_name from applications where app_id = ${row.app_id}::uuid)` }),
+);
+const insertNamed = queryTemplate([...LOG_COLUMNS, 'app_display_name'], (db, row: LogRow & { app_display_name: string | null }) => db.insertInto('signin_log').values(row));
 
 type Row = { [K in keyof DB['signin_log']]: any };
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import { PasskeyError } from './errors.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
+import { queryTemplate } from '../../store/query-template.ts';
 
 export type ChallengePurpose = 'registration' | 'authentication';
 
@@ -25,12 +26,13 @@ export interface IssuedChallenge {
 export async function issueChallenge(db: Kysely<DB>, input: { purpose: ChallengePurpose; userId: string | null; flowId?: string | null; rpId: string; ttlMs?: number }): Promise<IssuedChallenge> {
   const challenge = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + (input.ttlMs ?? PASSKEY_LIMITS.challengeTtlMs));
-  await db
-    .insertInto('passkey_challenges')
-    .values({ challenge, purpose: input.purpose, user_id: input.userId, flow_id: input.flowId ?? null, rp_id: input.rpId, expires_at: expiresAt })
-    .execute();
+  await insertChallenge.execute(db, { challenge, purpose: input.purpose, user_id: input.userId, flow_id: input.flowId ?? null, rp_id: input.rpId, expires_at: expiresAt });
   return { challenge, purpose: input.purpose, userId: input.userId, flowId: input.flowId ?? null, rpId: input.rpId, expiresAt };
 }
+
+type ChallengeRow = { challenge: string; purpose: ChallengePurpose; user_id: string | null; flow_id: string | null; rp_id: string; expires_at: Date };
+/** Built once (store/query-template.ts): one per ceremony. */
+const insertChallenge = queryTemplate(['challenge', 'purpose', 'user_id', 'flow_id', 'rp_id', 'expires_at'], (db, row: ChallengeRow) => db.insertInto('passkey_challenges').values(row));
 
 /**
  * Consumes a challenge exactly once: `delete … returning` is atomic, so of two concurrent

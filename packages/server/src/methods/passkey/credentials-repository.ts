@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB, PasskeyCredentialsTable } from '../../store/schema.ts';
+import { queryTemplate } from '../../store/query-template.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -102,14 +103,16 @@ export async function listUserCredentialDescriptors(db: Db, userId: string): Pro
  */
 export async function recordUse(db: Db, id: string, u: { newSignCount: number; backedUp: boolean; at: Date }): Promise<boolean> {
   // WebAuthn L3 §7.2 step 22: the new counter must be greater than the stored one, unless both are 0.
-  const r = await db
-    .updateTable('passkey_credentials')
-    .set({ sign_count: u.newSignCount, backed_up: u.backedUp, last_used_at: u.at })
-    .where('id', '=', id)
-    .where('sign_count', u.newSignCount === 0 ? '=' : '<', u.newSignCount)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const r = await (u.newSignCount === 0 ? recordUseNoCounter : recordUseCounting).execute(db, { id, count: u.newSignCount, backedUp: u.backedUp, at: u.at });
+  return Number(r.numAffectedRows) === 1;
 }
+
+type UseArgs = { id: string; count: number; backedUp: boolean; at: Date };
+/** The counter update of every sign-in, built once per comparison (store/query-template.ts). */
+const recordUseQuery = (op: '=' | '<') => (db: Kysely<DB>, a: UseArgs) =>
+  db.updateTable('passkey_credentials').set({ sign_count: a.count, backed_up: a.backedUp, last_used_at: a.at }).where('id', '=', a.id).where('sign_count', op, a.count);
+const recordUseNoCounter = queryTemplate(['id', 'count', 'backedUp', 'at'], recordUseQuery('='));
+const recordUseCounting = queryTemplate(['id', 'count', 'backedUp', 'at'], recordUseQuery('<'));
 
 /** Renames one of a user's passkeys; returns the row before the change, or undefined. */
 export async function renameUserCredential(db: Db, userId: string, id: string, displayName: string): Promise<PasskeyCredential | undefined> {
