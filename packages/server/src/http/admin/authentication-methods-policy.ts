@@ -9,6 +9,7 @@ import { updateAuthenticationMethodsPolicy } from '../../policy/authentication-m
 import { METHOD_IDS, ODATA_TYPE } from '../../policy/authentication-methods/types.ts';
 import { explainMethodsForUser } from '../../policy/authentication-methods/explain.ts';
 import { revertMethodConfiguration } from '../../policy/authentication-methods/revert.ts';
+import { confirmQuerySchema } from '../../policy/conditional-access/schemas.ts';
 
 /**
  * The authentication methods policy in Graph's shape (entra-spec §4, §7.7):
@@ -71,15 +72,17 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
       onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
-        summary: "Revert one method's configuration to Entra's default",
+        summary: "Revert one method's configuration to Entra's default (refused with 409 LockoutRisk if it would lock people out, unless ?confirmLockout=true)",
         params,
         headers,
+        querystring: confirmQuerySchema,
         response: { 204: z.null().describe('Reverted') },
       },
     },
     async (request, reply) => {
       const result = await revertMethodConfiguration(db, contextOf(request), request.params.id, {
         ifMatchVersion: parseIfMatch(request.headers['if-match']),
+        confirmLockout: request.query.confirmLockout === 'true',
       });
       return reply.code(204).header('etag', etagOf(result.version)).send(null);
     },
@@ -118,9 +121,10 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
       onRequest: requires(deps.tokens, 'authMethodsPolicy.write'),
       schema: {
         tags,
-        summary: 'Update one authentication method configuration (must include its @odata.type)',
+        summary: 'Update one authentication method configuration (must include its @odata.type; refused with 409 LockoutRisk if it would lock people out, unless ?confirmLockout=true)',
         params,
         headers,
+        querystring: confirmQuerySchema,
         body: configurationPatchSchema,
         response: { 204: z.null().describe('Updated') },
       },
@@ -128,6 +132,7 @@ export async function registerAuthenticationMethodsPolicyRoutes(api: FastifyInst
     async (request, reply) => {
       const result = await updateMethodConfiguration(db, contextOf(request), request.params.id, request.body, {
         ifMatchVersion: parseIfMatch(request.headers['if-match']),
+        confirmLockout: request.query.confirmLockout === 'true',
       });
       return reply.code(204).header('etag', etagOf(result.version)).send(null);
     },

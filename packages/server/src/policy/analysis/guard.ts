@@ -10,7 +10,9 @@ import { loadDirectoryFacts, type UserFacts } from './facts.ts';
 import { compilePolicies } from '../conditional-access/compile.ts';
 import { markUser } from '../conditional-access/evaluate.ts';
 import type { NamedLocation } from '../locations/types.ts';
-import { runAnalysis, type UserReport } from './run.ts';
+import { runAnalysis, type AnalysisReport, type UserReport } from './run.ts';
+import { listPolicies } from '../conditional-access/repository.ts';
+import type { MethodConfiguration } from '../authentication-methods/types.ts';
 
 export interface LockoutRisk {
   /** Global Administrators who lose a target they could reach before. */
@@ -49,6 +51,29 @@ export async function guardLockout(
   };
   const was = await runAnalysis({ facts, policies: before, strengths, locations });
   const now = await runAnalysis({ facts, policies: after, strengths: strengthsAfter ?? strengths, locations });
+  return judgeChange(ctx, was, now, facts.users.length, confirm);
+}
+
+/**
+ * The lockout guard for a change to the authentication methods policy (a method disabled, a group
+ * excluded, an authenticator blocked, a TAP rule changed): the same rules as `guardLockout`, with
+ * the Conditional Access policies as they are and the method configurations before and after.
+ * Every user can be affected, so every user is analysed.
+ */
+export async function guardMethodsChange(
+  trx: Kysely<DB>,
+  ctx: RequestContext,
+  configurationsAfter: readonly MethodConfiguration[],
+  confirm: boolean,
+): Promise<LockoutRisk | null> {
+  const [facts, policies, strengths, locations] = await Promise.all([loadDirectoryFacts(trx), listPolicies(trx), listCustomStrengths(trx), listNamedLocations(trx)]);
+  const was = await runAnalysis({ facts, policies, strengths, locations });
+  const now = await runAnalysis({ facts: { ...facts, methodConfigurations: configurationsAfter }, policies, strengths, locations });
+  return judgeChange(ctx, was, now, facts.users.length, confirm);
+}
+
+/** Compares the analyses before and after a change; throws 409 LockoutRisk unless confirmed (see `guardLockout`). */
+function judgeChange(ctx: RequestContext, was: AnalysisReport, now: AnalysisReport, affectedUsers: number, confirm: boolean): LockoutRisk | null {
   const priorById = new Map(was.lockedOutUsers.map((b) => [b.id, b]));
   const lost = (u: UserReport): string[] => {
     const prior = priorById.get(u.id);
@@ -69,7 +94,7 @@ export async function guardLockout(
       .filter((x) => x.u.isGlobalAdministrator)
       .map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),
     actingAdministrator: actor ? { id: actor.u.id, userPrincipalName: actor.u.userPrincipalName, reasons: actor.reasons } : null,
-    affectedUsers: facts.users.length,
+    affectedUsers,
     lockedOutBefore: was.lockedOutUsers.length,
     lockedOutAfter: now.lockedOutUsers.length,
     newlyLockedOut: newly.slice(0, 50).map((x) => ({ id: x.u.id, userPrincipalName: x.u.userPrincipalName, reasons: x.reasons })),

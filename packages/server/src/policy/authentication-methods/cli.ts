@@ -36,11 +36,12 @@ export function registerAuthMethodsCommands(program: Command, ctx: CliContext): 
       .description(state === 'enabled' ? 'Turn a method on (optionally replacing its targets).' : 'Turn a method off for everyone.')
       .option('--include <ids...>', 'replace include targets: group ids, user ids (prefix user:), or all_users')
       .option('--exclude <ids...>', 'replace exclude targets: group ids, user ids (prefix user:)')
-      .action(async (method: string, o: { include?: string[]; exclude?: string[] }) => {
+      .option('--confirm-lockout', 'apply even if the lockout analysis says the change locks people out')
+      .action(async (method: string, o: { include?: string[]; exclude?: string[]; confirmLockout?: boolean }) => {
         const body: Record<string, unknown> = { '@odata.type': odataType(method), state };
         if (o.include) body.includeTargets = o.include.map(target);
         if (o.exclude) body.excludeTargets = o.exclude.map(target);
-        const r = await ctx.invoke<{ changed: boolean }>('authMethods.update', { method, body });
+        const r = await ctx.invoke<{ changed: boolean }>('authMethods.update', { method, body, confirmLockout: o.confirmLockout === true });
         process.stdout.write(r.changed ? `${method}: ${state}\n` : `${method}: unchanged\n`);
       });
   }
@@ -49,9 +50,10 @@ export function registerAuthMethodsCommands(program: Command, ctx: CliContext): 
     .command('set <method>')
     .description('Apply a Graph PATCH body to one configuration; @odata.type is filled in when missing.')
     .requiredOption('--body <json>', 'e.g. \'{"isAttestationEnforced":false}\'')
-    .action(async (method: string, o: { body: string }) => {
+    .option('--confirm-lockout', 'apply even if the lockout analysis says the change locks people out')
+    .action(async (method: string, o: { body: string; confirmLockout?: boolean }) => {
       const body = { '@odata.type': odataType(method), ...(JSON.parse(o.body) as Record<string, unknown>) };
-      const r = await ctx.invoke<{ changed: boolean; configuration: MethodConfiguration }>('authMethods.update', { method, body });
+      const r = await ctx.invoke<{ changed: boolean; configuration: MethodConfiguration }>('authMethods.update', { method, body, confirmLockout: o.confirmLockout === true });
       printJson(r.configuration);
     });
 

@@ -18,7 +18,7 @@ function argsOf<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
 }
 
 const MethodArg = z.object({ method: z.string().min(1).max(64).optional() });
-const UpdateArgs = z.object({ method: z.string().min(1).max(64), body: z.record(z.string(), z.unknown()) });
+const UpdateArgs = z.object({ method: z.string().min(1).max(64), body: z.record(z.string(), z.unknown()), confirmLockout: z.boolean().optional() });
 const ExplainArgs = z.object({ user: z.string().min(1).max(320) });
 
 /** `authMethods.get` — the whole policy, or one configuration when `method` is given (same as the GETs). */
@@ -36,8 +36,8 @@ export const authMethodsGetOp = defineOp<z.input<typeof MethodArg>, Authenticati
 export const authMethodsUpdateOp = defineOp<z.input<typeof UpdateArgs>, { changed: boolean; configuration: MethodConfiguration }>({
   name: 'authMethods.update',
   async run(rt, raw) {
-    const { method, body } = argsOf(UpdateArgs, raw);
-    const { changed, configuration } = await updateMethodConfiguration(rt.store.db, systemContext(), method, body);
+    const { method, body, confirmLockout } = argsOf(UpdateArgs, raw);
+    const { changed, configuration } = await updateMethodConfiguration(rt.store.db, systemContext(), method, body, { confirmLockout: confirmLockout ?? false });
     return { changed, configuration };
   },
 });

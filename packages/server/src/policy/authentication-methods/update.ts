@@ -7,6 +7,7 @@ import { checkConfiguration } from './checks.ts';
 import { applyPatch, changedProperties } from './merge.ts';
 import { loadConfiguration, loadPolicy, lockPolicy, missingTargets, saveConfiguration } from './repository.ts';
 import { configurationPatchSchema } from './schemas.ts';
+import { guardMethodsChange } from '../analysis/guard.ts';
 import {
   canonicalMethodId,
   ODATA_TYPE,
@@ -52,7 +53,8 @@ export const etagOf = (version: number): string => `W/"${version}"`;
 /**
  * `PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{id}`: validates
  * the body for the method `{id}` names (case-insensitive), applies it, and stores it with its audit
- * entry in one transaction — or changes nothing and throws a 400/404. Writers serialise on the
+ * entry in one transaction — or changes nothing and throws a 400/404, or a 409 LockoutRisk when
+ * the change would lock people out and `confirmLockout` is not set. Writers serialise on the
  * policy's row lock, so concurrent PATCHes never lose each other's changes.
  */
 export async function updateMethodConfiguration(
@@ -60,7 +62,7 @@ export async function updateMethodConfiguration(
   ctx: RequestContext,
   idParam: string,
   body: unknown,
-  options: { ifMatchVersion?: number } = {},
+  options: { ifMatchVersion?: number; confirmLockout?: boolean } = {},
 ): Promise<UpdateResult> {
   const id = canonicalMethodId(idParam);
   if (!id) throw notFound('authenticationMethodConfiguration', idParam);
@@ -98,13 +100,20 @@ export async function updateMethodConfiguration(
 
     const modifiedProperties = changedProperties(current, next);
     if (modifiedProperties.length === 0) return { configuration: current, changed: false, version: stored.version };
+    // Issue 4 item 8: a change that would lock out a Global Administrator, the acting admin or more users is refused unless confirmed.
+    const all = policy.authenticationMethodConfigurations.map((c) => (c.id === next.id ? next : c));
+    const risk = await guardMethodsChange(trx, ctx, all, options.confirmLockout ?? false);
     await saveConfiguration(trx, next);
     await recordAudit(trx, ctx, {
       category: 'Policy',
       activity: 'Update authentication methods policy',
       operationType: 'Update',
       targets: [{ id, displayName: id, type: 'Policy', modifiedProperties }],
-      details: { policy: 'authenticationMethodsPolicy', authenticationMethodConfiguration: id },
+      details: {
+        policy: 'authenticationMethodsPolicy',
+        authenticationMethodConfiguration: id,
+        ...(risk ? { lockoutConfirmed: 'true', lockedOutBefore: String(risk.lockedOutBefore), lockedOutAfter: String(risk.lockedOutAfter) } : {}),
+      },
     });
     return { configuration: next, changed: true, version: stored.version + 1 };
   });

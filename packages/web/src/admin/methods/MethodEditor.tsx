@@ -33,6 +33,7 @@ export function MethodEditor({ id }: { id: MethodId }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const [lastAction, setLastAction] = useState<'save' | 'revert'>('save');
   useEffect(() => {
     if (loaded.data) setDraft(loaded.data.body);
   }, [loaded.data]);
@@ -58,13 +59,14 @@ export function MethodEditor({ id }: { id: MethodId }) {
       setBusy(false);
     }
   };
-  const save = () => {
+  // `confirm`: repeat a change the lockout guard refused, with `?confirmLockout=true` (the admin pressed "Apply anyway").
+  const save = (confirm = false) => {
     const body = Object.fromEntries(Object.entries(draft).filter(([k]) => !k.includes('@odata.context')));
-    return run('Saved.', () => raw.request(path(id), { method: 'PATCH', body, ifMatch: etag }));
+    return run('Saved.', () => raw.request(`${path(id)}${confirm ? '?confirmLockout=true' : ''}`, { method: 'PATCH', body, ifMatch: etag }));
   };
-  const revert = () => {
-    if (!window.confirm(`Revert ${meta.label} to Entra's default configuration?`)) return;
-    return run('Reverted to the default configuration.', () => raw.request(path(id), { method: 'DELETE', ifMatch: etag }));
+  const revert = (confirm = false) => {
+    if (!confirm && !window.confirm(`Revert ${meta.label} to Entra's default configuration?`)) return;
+    return run('Reverted to the default configuration.', () => raw.request(`${path(id)}${confirm ? '?confirmLockout=true' : ''}`, { method: 'DELETE', ifMatch: etag }));
   };
   const reload = () => {
     setProblem(null);
@@ -110,14 +112,14 @@ export function MethodEditor({ id }: { id: MethodId }) {
       />
       {draft.id === 'Fido2' ? <Fido2Settings value={draft as Fido2Configuration} onChange={setDraft} /> : null}
       {draft.id === 'TemporaryAccessPass' ? <TapSettings value={draft as TapConfiguration} onChange={setDraft} /> : null}
-      {problem ? <ProblemAlert error={problem} onReload={reload} busy={busy} /> : null}
+      {problem ? <ProblemAlert error={problem} onReload={reload} onConfirm={() => void (lastAction === 'revert' ? revert(true) : save(true))} busy={busy} /> : null}
       {saved && !dirty ? (
         <p role="status" className="alert alert-success">
           {saved}
         </p>
       ) : null}
       <div className="button-row">
-        <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={busy || !dirty}>
+        <button type="button" className="btn btn-primary" onClick={() => (setLastAction('save'), void save())} disabled={busy || !dirty}>
           {busy ? 'Saving…' : 'Save'}
         </button>
         <button type="button" className="btn btn-secondary" onClick={() => setDraft(loaded.data!.body)} disabled={busy || !dirty}>
@@ -130,7 +132,7 @@ export function MethodEditor({ id }: { id: MethodId }) {
           type="button"
           className="btn btn-danger-outline"
           style={{ marginLeft: 'auto' }}
-          onClick={() => void revert()}
+          onClick={() => (setLastAction('revert'), void revert())}
           disabled={busy}
         >
           Revert to default
