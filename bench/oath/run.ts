@@ -7,6 +7,7 @@
  *   node bench/oath/run.ts
  *   BENCH_IMPORT=20000 BENCH_HTTP_USERS=5000 BENCH_CLIENTS=16 node bench/oath/run.ts   (smaller)
  *   BENCH_PGLITE_IMPORT=1 …   also time the import on the embedded PGlite database
+ *   BENCH_PG_SOCKET=1 …      the server reaches PostgreSQL over its Unix socket; BENCH_DURABLE=1 … PostgreSQL's default durability
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { migrateToLatest } from '../../packages/server/src/store/migrate.ts';
 import { createEnvelope } from '../../packages/server/src/secrets/envelope.ts';
 // @ts-expect-error plain ESM script without types
 import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
-import { startBenchServer, type BenchServer } from '../support/server.ts';
+import { socketUrl, startBenchServer, type BenchServer } from '../support/server.ts';
 import { machineLines } from '../directory/machine.ts';
 import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
@@ -101,7 +102,9 @@ async function main(): Promise<void> {
     users.splice(users.length - tenth, tenth);
     await store.close();
 
-    server = await startBenchServer({ LATCHKEY_DATABASE_URL: u.toString(), LATCHKEY_MASTER_KEY: masterKey.toString('base64') });
+    // BENCH_PG_SOCKET=1: the server reaches PostgreSQL over its Unix socket (same host) instead of TCP on loopback.
+    const serverDbUrl = process.env.BENCH_PG_SOCKET === '1' ? socketUrl(u.toString(), pgServer!.dir) : u.toString();
+    server = await startBenchServer({ LATCHKEY_DATABASE_URL: serverDbUrl, LATCHKEY_MASTER_KEY: masterKey.toString('base64') });
     const token = server.token();
     const pgDir = join(pgServer!.dir, 'data');
     const probe = { serverPid: server.child.pid!, dbCpu: () => postgresCpuSeconds(pgDir) };

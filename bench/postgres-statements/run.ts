@@ -5,7 +5,7 @@
  * 32 in flight on a throwaway server (scripts/pg-throwaway.mjs); CPU from /proc for PostgreSQL
  * (postmaster and backends) and this process. Stops by itself.
  *
- *   node bench/postgres-statements/run.ts        (BENCH_STATEMENTS=20000 per kind)
+ *   node bench/postgres-statements/run.ts        (BENCH_STATEMENTS=20000 per kind; BENCH_PG_SOCKET=1 over the Unix socket)
  */
 import pg from 'pg';
 import { join } from 'node:path';
@@ -13,10 +13,13 @@ import { join } from 'node:path';
 import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
 import { postgresCpuSeconds, postgresDurabilityLine } from '../support/stats.ts';
 import { machineLines } from '../directory/machine.ts';
+import { socketUrl } from '../support/server.ts';
 
 const N = Number(process.env.BENCH_STATEMENTS ?? 20_000);
 const server = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1' });
-const pool = new pg.Pool({ connectionString: server.url, max: 16 });
+// BENCH_PG_SOCKET=1: connect over the server's Unix socket instead of TCP on loopback.
+const url = process.env.BENCH_PG_SOCKET === '1' ? socketUrl(server.url, server.dir) : server.url;
+const pool = new pg.Pool({ connectionString: url, max: 16 });
 const rows: string[] = [];
 try {
   await pool.query('create table t (id int primary key, v int, note text)');

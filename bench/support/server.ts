@@ -72,3 +72,12 @@ export async function startBenchServer(extraEnv: Record<string, string>): Promis
     },
   };
 }
+
+/**
+ * The same database over the throwaway server's Unix socket (its `-k` directory) instead of TCP on
+ * loopback: what a node that shares the host with PostgreSQL can use (`BENCH_PG_SOCKET=1`).
+ */
+export function socketUrl(tcpUrl: string, socketDir: string): string {
+  const u = new URL(tcpUrl);
+  return `postgres://${u.username}@/${u.pathname.slice(1)}?host=${encodeURIComponent(socketDir)}&port=${u.port}`;
+}
