@@ -84,3 +84,11 @@ export async function policySnapshot(db: Kysely<DB>): Promise<string> {
   const rows = await db.selectFrom('auth_method_configurations').selectAll().orderBy('id').execute();
   return JSON.stringify({ header, rows, audit: await countRows(db, 'audit_log') });
 }
+
+/** A password the analysis counts (the hash is never checked here). */
+export async function givePassword(db: Kysely<DB>, userId: string): Promise<void> {
+  await db
+    .insertInto('user_passwords')
+    .values({ user_id: userId, hash: '$argon2id$v=19$m=19456,t=2,p=1$x$y', enabled: true, created_at: new Date(), updated_at: new Date() })
+    .execute();
+}

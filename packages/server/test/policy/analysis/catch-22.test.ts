@@ -1,21 +1,12 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachStore } from '../../support/stores.ts';
-import { addMember, adminContext, assignRole, insertGroup, insertUser } from '../fixtures.ts';
+import { addMember, adminContext, assignRole, insertGroup, insertUser, givePassword } from '../fixtures.ts';
 import { updateMethodConfiguration } from '../../../src/policy/authentication-methods/update.ts';
 import { createConditionalAccessPolicy, deleteConditionalAccessPolicy } from '../../../src/policy/conditional-access/policies.ts';
 import { createStrength, updateCustomStrength } from '../../../src/policy/strengths/strengths.ts';
 import { analyzeLockout } from '../../../src/policy/analysis/analyze.ts';
 import { ODATA_TYPE } from '../../../src/policy/authentication-methods/types.ts';
 import { GA, PHISHING } from '../conditional-access/helpers.ts';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../../src/store/schema.ts';
-
-async function givePassword(db: Kysely<DB>, userId: string): Promise<void> {
-  await db
-    .insertInto('user_passwords')
-    .values({ user_id: userId, hash: '$argon2id$v=19$m=19456,t=2,p=1$x$y', enabled: true, created_at: new Date(), updated_at: new Date() })
-    .execute();
-}
 
 describeEachStore('lockout analysis: the onboarding catch-22', (store) => {
   const db = () => store().db;

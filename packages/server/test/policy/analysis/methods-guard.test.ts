@@ -1,21 +1,12 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import { describeEachStore } from '../../support/stores.ts';
-import { adminContext, assignRole, insertUser } from '../fixtures.ts';
+import { adminContext, assignRole, insertUser, givePassword } from '../fixtures.ts';
 import { updateMethodConfiguration } from '../../../src/policy/authentication-methods/update.ts';
 import { revertMethodConfiguration } from '../../../src/policy/authentication-methods/revert.ts';
 import { loadConfiguration } from '../../../src/policy/authentication-methods/repository.ts';
 import { ODATA_TYPE } from '../../../src/policy/authentication-methods/types.ts';
 import { GA } from '../conditional-access/helpers.ts';
 import { createConditionalAccessPolicy } from '../../../src/policy/conditional-access/policies.ts';
-import type { DB } from '../../../src/store/schema.ts';
-
-async function givePassword(db: Kysely<DB>, userId: string): Promise<void> {
-  await db
-    .insertInto('user_passwords')
-    .values({ user_id: userId, hash: '$argon2id$v=19$m=19456,t=2,p=1$x$y', enabled: true, created_at: new Date(), updated_at: new Date() })
-    .execute();
-}
 
 /**
  * Issue 4 item 8 for the authentication methods policy: under a policy that requires MFA of
