@@ -144,11 +144,13 @@ export async function registrationNeedOf(deps: SignInDeps, flow: StoredFlow, req
   if (!flow.userId) return { kind: 'none' };
   const userId = flow.userId;
   const now = nowOf(deps);
+  // The group walk once, for the methods policy and the campaign's targets alike.
+  const groupsRead = transitiveGroupIdsOfUser(deps.db, userId);
   const [passkeys, methods, policy, groups, snoozes] = await Promise.all([
     listUserCredentialDescriptors(deps.db, userId),
-    loadMethodsEnabledFor(deps.db, userId),
+    groupsRead.then((g) => loadMethodsEnabledFor(deps.db, userId, g)),
     loadPolicy(deps.db),
-    transitiveGroupIdsOfUser(deps.db, userId),
+    groupsRead,
     loadSnoozes(deps.db, userId),
   ]);
   const fido2 = methods.methods.find((m) => m.methodId === 'Fido2');

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { DB } from '../../store/schema.ts';
 import { badRequest } from '../../errors.ts';
 import { resolveUser } from '../../directory/resolve.ts';
-import { transitiveGroupIdsOfUser } from '../../directory/membership-repository.ts';
-import { effectiveRoleTemplateIds } from '../../directory/role-assignments-repository.ts';
+import { readSignInSubject } from './subject-repository.ts';
 import { evaluate, type AnalysisReason, type PolicyOutcome, type SignInInput } from './evaluate.ts';
 import { loadCompiledPolicies } from './load.ts';
 import { listConditionalAccessPolicies } from './policies.ts';
@@ -52,12 +51,7 @@ export async function whatIf(db: Kysely<DB>, req: WhatIfRequest): Promise<WhatIf
   if (req.signInIdentity['@odata.type'] !== '#microsoft.graph.userSignIn' || !req.signInIdentity.userId)
     throw badRequest('Latchkey evaluates user sign-ins only: signInIdentity must be #microsoft.graph.userSignIn with a userId.');
   const user = await resolveUser(db, req.signInIdentity.userId);
-  const [compiled, groupIds, roleIds, policies] = await Promise.all([
-    loadCompiledPolicies(db),
-    transitiveGroupIdsOfUser(db, user.id),
-    effectiveRoleTemplateIds(db, user.id),
-    listConditionalAccessPolicies(db),
-  ]);
+  const [compiled, { groupIds, roleIds }, policies] = await Promise.all([loadCompiledPolicies(db), readSignInSubject(db, user.id), listConditionalAccessPolicies(db)]);
   const c = req.signInConditions ?? {};
   const base: Omit<SignInInput, 'target'> = {
     userId: user.id,
