@@ -5,7 +5,7 @@ import { applyEvents } from './flows.ts';
 import type { StoredFlow } from './repository.ts';
 import { SignInError } from './errors.ts';
 import { assertNotLocked, recordFailure, recordSuccess } from './account-lockout.ts';
-import { logSignIn } from './sign-in-log.ts';
+import { logRefusal } from './sign-in-log.ts';
 import { verifyOathCode } from '../methods/oath/verifyOathCode.ts';
 
 /** RFC 8176 §2: `otp` — a one-time password (hardware token or authenticator app). */
@@ -36,12 +36,11 @@ export async function oathVerify(deps: SignInDeps, ctx: RequestContext, flow: St
   if (!r.ok) {
     if (r.reason === 'OathCodeIncorrect' || r.reason === 'OathNoMethod') await recordFailure(deps, chosen.accountKey);
     const failed = await applyEvents(deps, chosen, [{ type: 'verificationFailed', method: 'oath', reason: r.reason }]).catch(() => chosen);
-    await logSignIn(deps.db, ctx, failed, { method: 'oath', result: 'failure', reason: r.reason });
+    await logRefusal(deps.db, ctx, failed, { method: 'oath', reason: r.reason });
     if (failed.state === 'failed') throw new SignInError('flowFailed', 'Too many failed attempts in this sign-in. Start again.');
     throw new SignInError('oathRefused', MESSAGES[r.reason] ?? MESSAGES.OathCodeIncorrect!, { details: { oathReason: r.reason } });
   }
   const done = await applyEvents(deps, chosen, [{ type: 'verified', method: 'oath', userId: chosen.userId!, amr: OATH_AMR, mode: r.method }]);
   await recordSuccess(deps, chosen.accountKey);
-  await logSignIn(deps.db, ctx, done, { method: 'oath', result: 'success' });
   return done;
 }

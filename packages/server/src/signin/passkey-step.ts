@@ -7,7 +7,7 @@ import type { StoredFlow } from './repository.ts';
 import { SignInError } from './errors.ts';
 import { passkeyAmr } from './amr.ts';
 import { assertNotLocked, recordFailure, recordSuccess } from './account-lockout.ts';
-import { logSignIn } from './sign-in-log.ts';
+import { logRefusal } from './sign-in-log.ts';
 import { generateAuthenticationOptions } from '../methods/passkey/generateAuthenticationOptions.ts';
 import { verifyAuthentication } from '../methods/passkey/verifyAuthentication.ts';
 import { PasskeyError } from '../methods/passkey/errors.ts';
@@ -46,7 +46,7 @@ export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow:
     if (!(err instanceof PasskeyError)) throw err;
     await recordFailure(deps, flow.accountKey);
     const failed = await applyEvents(deps, flow, [{ type: 'verificationFailed', method: 'passkey', reason: err.reason }]).catch(() => flow);
-    await logSignIn(deps.db, ctx, failed, { method: 'passkey', result: 'failure', reason: err.reason });
+    await logRefusal(deps.db, ctx, failed, { method: 'passkey', reason: err.reason });
     throw new SignInError('passkeyFailed', err.message, { status: err.status, details: { passkeyReason: err.reason }, cause: err });
   }
   // The account (enabled, name) was read with the credential and checked by verifyAuthentication: no second read.
@@ -54,6 +54,5 @@ export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow:
     loginHint: flow.loginHint ?? verified.userPrincipalName ?? null,
   });
   await recordSuccess(deps, flow.accountKey);
-  await logSignIn(deps.db, ctx, done, { method: 'passkey', result: 'success' });
   return done;
 }

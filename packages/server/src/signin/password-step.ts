@@ -4,7 +4,7 @@ import { applyEvents } from './flows.ts';
 import type { StoredFlow } from './repository.ts';
 import { SignInError } from './errors.ts';
 import { assertNotLocked, recordFailure, recordSuccess } from './account-lockout.ts';
-import { logSignIn } from './sign-in-log.ts';
+import { logRefusal } from './sign-in-log.ts';
 import { authenticateWithPassword } from '../methods/password/authenticateWithPassword.ts';
 import { verifyPassword } from '../methods/password/verifyPassword.ts';
 
@@ -22,12 +22,11 @@ export async function passwordVerify(deps: SignInDeps, ctx: RequestContext, flow
   if (!ok) {
     await recordFailure(deps, chosen.accountKey);
     const failed = await applyEvents(deps, chosen, [{ type: 'verificationFailed', method: 'password', reason: 'invalidCredentials' }]).catch(() => chosen);
-    await logSignIn(deps.db, ctx, failed, { method: 'password', result: 'failure', reason: 'invalidCredentials' });
+    await logRefusal(deps.db, ctx, failed, { method: 'password', reason: 'invalidCredentials' });
     if (failed.state === 'failed') throw new SignInError('flowFailed', 'Too many failed attempts in this sign-in. Start again.');
     throw new SignInError('invalidCredentials', 'Your account or password is incorrect.');
   }
   const done = await applyEvents(deps, chosen, [{ type: 'verified', method: 'password', userId: chosen.userId!, amr: ['pwd'] }]);
   await recordSuccess(deps, chosen.accountKey);
-  await logSignIn(deps.db, ctx, done, { method: 'password', result: 'success' });
   return done;
 }

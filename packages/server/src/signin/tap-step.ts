@@ -5,7 +5,7 @@ import { applyEvents } from './flows.ts';
 import type { StoredFlow } from './repository.ts';
 import { SignInError } from './errors.ts';
 import { assertNotLocked, recordFailure, recordSuccess } from './account-lockout.ts';
-import { logSignIn } from './sign-in-log.ts';
+import { logRefusal } from './sign-in-log.ts';
 import { redeemTemporaryAccessPass, type RedeemRefusal } from '../methods/tap/redeem.ts';
 import { recordTapSignIn } from '../methods/tap/sessions.ts';
 
@@ -46,7 +46,7 @@ export async function tapVerify(deps: SignInDeps, ctx: RequestContext, flow: Sto
   if (!r.ok) {
     if (r.reason === 'wrongPass' || r.reason === 'noPass') await recordFailure(deps, chosen.accountKey);
     const failed = await applyEvents(deps, chosen, [{ type: 'verificationFailed', method: 'tap', reason: r.reason }]).catch(() => chosen);
-    await logSignIn(deps.db, ctx, failed, { method: 'tap', result: 'failure', reason: r.reason });
+    await logRefusal(deps.db, ctx, failed, { method: 'tap', reason: r.reason });
     if (failed.state === 'failed') throw new SignInError('flowFailed', 'Too many failed attempts in this sign-in. Start again.');
     throw new SignInError('tapRefused', MESSAGES[r.reason], { details: { tapReason: r.reason } });
   }
@@ -70,6 +70,5 @@ export async function tapVerify(deps: SignInDeps, ctx: RequestContext, flow: Sto
     at,
   });
   await recordSuccess(deps, chosen.accountKey);
-  await logSignIn(deps.db, ctx, done, { method: 'tap', result: 'success' });
   return done;
 }
