@@ -52,13 +52,20 @@ export async function transitiveGroupIdsOfUser(db: Kysely<DB>, userId: string): 
 
 /** The SQL behind `transitiveGroupIdsOfUser` (exported so the benchmark can EXPLAIN exactly it). */
 export function transitiveGroupIdsQuery(userId: string): RawBuilder<{ id: string }> {
-  return sql<{ id: string }>`
-    with recursive up(id) as (
-      select group_id from group_members where member_id = ${userId}::uuid
+  return sql<{ id: string }>`${groupsAbove(sql`${userId}::uuid`)} select id from up`;
+}
+
+/**
+ * `with recursive up(id) as (…)`: every group `member` (a uuid expression: a value or a subquery)
+ * belongs to, directly or through nested groups, each once (`union` ends cycles). The one group
+ * walk, shared by every query that needs it (memberOf, the sign-in subject, the assertion lookup).
+ */
+export function groupsAbove(member: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`with recursive up(id) as (
+      select group_id from group_members where member_id = ${member}
       union
       select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
-    )
-    select id from up`;
+    )`;
 }
 
 const directMembers = (groupId: string) =>
@@ -72,13 +79,7 @@ const transitiveMembers = (groupId: string) => sql`
   select id, type from down where id <> ${groupId}::uuid`;
 const directMemberOf = (memberId: string) =>
   sql`select group_id as id, 'group' as type from group_members where member_id = ${memberId}::uuid`;
-const transitiveMemberOf = (memberId: string) => sql`
-  with recursive up(id) as (
-    select group_id from group_members where member_id = ${memberId}::uuid
-    union
-    select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
-  )
-  select id, 'group' as type from up where id <> ${memberId}::uuid`;
+const transitiveMemberOf = (memberId: string) => sql`${groupsAbove(sql`${memberId}::uuid`)} select id, 'group' as type from up where id <> ${memberId}::uuid`;
 
 /** `GET /groups/{id}/members` (direct) or `/transitiveMembers`, keyset-paged by id. */
 export function listMembers(db: Kysely<DB>, groupId: string, transitive: boolean, o: ListOptions): Promise<Page<DirectoryObject>> {

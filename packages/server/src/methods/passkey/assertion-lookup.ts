@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { PasskeyCredential } from './credentials-repository.ts';
+import { groupsAbove } from '../../directory/membership-repository.ts';
 
 /** The consumed challenge row, as `consumeChallenge` sees it. */
 export interface ConsumedChallengeRow {
@@ -45,11 +46,7 @@ export async function consumeForAssertion(db: Kysely<DB>, challenge: string, cre
       (select public_key from cred) as public_key,
       (select jsonb_build_object('id', u.id, 'upn', u.user_principal_name, 'enabled', u.account_enabled) from users u where u.id = (select user_id from cred)) as user_row,
       (select coalesce(array_agg(id::text), '{}') from (
-        with recursive up(id) as (
-          select group_id from group_members where member_id = (select user_id from cred)
-          union
-          select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
-        )
+        ${groupsAbove(sql`(select user_id from cred)`)}
         select id from up
       ) g) as group_ids,
       (select version from auth_methods_policy where id = 'authenticationMethodsPolicy') as policy_version

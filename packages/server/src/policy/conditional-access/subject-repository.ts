@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import { GUID } from '../../odata/filter.ts';
+import { groupsAbove } from '../../directory/membership-repository.ts';
 
 /** What Conditional Access needs to know about the user signing in. */
 export interface SignInSubject {
@@ -13,7 +14,7 @@ export interface SignInSubject {
 }
 
 /**
- * One statement for the sign-in's subject: the transitive groups (the walk of
+ * One statement for the sign-in's subject: the transitive groups (`groupsAbove`, the walk of
  * `transitiveGroupIdsOfUser`), the effective roles (as `effectiveRoleTemplateIds`: direct and
  * group-assigned, none when the account is disabled) and the per-user MFA state — was five
  * round trips per evaluation (docs/benchmarks/passkey-signin.md).
@@ -21,11 +22,7 @@ export interface SignInSubject {
 export async function readSignInSubject(db: Kysely<DB>, userId: string): Promise<SignInSubject> {
   if (!GUID.test(userId)) return { groupIds: [], roleIds: [], perUserMfaState: 'disabled' };
   const r = await sql<{ group_ids: string[] | null; role_ids: string[] | null; mfa: string | null }>`
-    with recursive up(id) as (
-      select group_id from group_members where member_id = ${userId}::uuid
-      union
-      select gm.group_id from up cross join lateral (select group_id from group_members where member_id = up.id offset 0) gm
-    )
+    ${groupsAbove(sql`${userId}::uuid`)}
     select
       (select array_agg(id::text) from up) as group_ids,
       (select array_agg(distinct ra.role_template_id::text) from role_assignments ra
