@@ -23,7 +23,7 @@ import { socketUrl, startBenchServer, type BenchServer } from '../support/server
 import { machineLines } from '../directory/machine.ts';
 import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
-import { baselineOverHttp, verifyOverHttp, type HttpPhase } from './http-verify.ts';
+import { baselineOverHttp, batchSizes, verifyOverHttp, type HttpPhase } from './http-verify.ts';
 import { postgresCpuSeconds, postgresDurabilityLine } from '../support/stats.ts';
 import { verifyInProcessWithDb } from './domain-verify.ts';
 
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const direct = users.slice(users.length - tenth).map((x, i) => ({ id: x.id, secret: assigned.secrets[users.length - tenth + i]! }));
     const dom = await verifyInProcessWithDb(store.db, envelope, direct, CLIENTS);
     lines.push(
-      `| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each; ${Math.round(dom.cpuUs)} µs of this process's CPU per code (domain + Kysely + node-postgres) |`,
+      `| verifyOathCode in-process on PostgreSQL (pool 4, ${CLIENTS} concurrent, ${direct.length.toLocaleString('en')} users) | ${Math.round(dom.perSecond).toLocaleString('en')}/s | — | ${dom.ok} accepted; one read + one conditional write each, gathered into batches (mean ${dom.batches}); ${Math.round(dom.cpuUs)} µs of this process's CPU per code (domain + Kysely + node-postgres) |`,
     );
     users.splice(users.length - tenth, tenth);
     await store.close();
@@ -113,13 +113,15 @@ async function main(): Promise<void> {
     const warm = users.slice(0, 200).map((x, i) => ({ id: x.id, secret: assigned.secrets[i]! }));
     await verifyOverHttp(server.url, token, warm, CLIENTS, probe);
     const rest = users.slice(200).map((x, i) => ({ id: x.id, secret: assigned.secrets[i + 200]! }));
+    const sizes = await batchSizes(server.url);
     const http = await verifyOverHttp(server.url, token, rest, CLIENTS, probe);
+    const httpBatches = await sizes();
     const baseline = await baselineOverHttp(server.url, token, Math.min(20_000, rest.length), CLIENTS, probe);
     lines.push(
       `| HTTP baseline: GET /oathSettings (same harness, token check + one query) | ${Math.round(baseline.perSecond).toLocaleString('en')}/s | — | the server's request ceiling on this machine during the run; ${cpu(baseline)} |`,
     );
     lines.push(
-      `| HTTP verifyOathCode, replay state in PostgreSQL (${CLIENTS} clients, ${rest.length.toLocaleString('en')} users) | ${Math.round(http.perSecond).toLocaleString('en')}/s | ≥ 3,000/s | ${http.ok} accepted, ${http.failed} refused, ${http.seconds.toFixed(1)} s; ${cpu(http)} |`,
+      `| HTTP verifyOathCode, replay state in PostgreSQL (${CLIENTS} clients, ${rest.length.toLocaleString('en')} users) | ${Math.round(http.perSecond).toLocaleString('en')}/s | ≥ 3,000/s | ${http.ok} accepted, ${http.failed} refused, ${http.seconds.toFixed(1)} s; ${cpu(http)}; mean batch: ${httpBatches} |`,
     );
   } finally {
     if (server) await server.stop();

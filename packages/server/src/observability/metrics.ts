@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { microBatchTotals } from '../store/micro-batch.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -17,6 +18,22 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // Statements gathered across concurrent requests (store/micro-batch.ts, ADR 0013): items / batches is the mean batch size.
+  for (const [metric, field, help] of [
+    ['latchkey_db_batches_total', 'batches', 'Batched statements run, by statement.'],
+    ['latchkey_db_batch_items_total', 'items', 'Calls served by batched statements, by statement.'],
+  ] as const) {
+    new Counter({
+      name: metric,
+      help,
+      labelNames: ['statement'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [statement, t] of microBatchTotals()) this.inc({ statement }, t[field]);
+      },
+    });
+  }
   return {
     registry,
     observeRequest(method, route, status, seconds) {

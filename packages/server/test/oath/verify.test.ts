@@ -4,6 +4,7 @@ import { ctx, envelope, makeUser, newSecret, otpauthCode, csvOf } from './suppor
 import { importHardwareTokens } from '../../src/methods/oath/importHardwareTokens.ts';
 import { activateToken } from '../../src/methods/oath/activateToken.ts';
 import { verifyOathCode } from '../../src/methods/oath/verifyOathCode.ts';
+import { checkBatchStats } from '../../src/methods/oath/check-batches.ts';
 import { resyncToken } from '../../src/methods/oath/resyncToken.ts';
 import { createDevice, assignDevice } from '../../src/methods/oath/devices.ts';
 import { enrollSoftwareToken } from '../../src/methods/oath/enrollSoftwareToken.ts';
@@ -102,6 +103,34 @@ describeEachStore('OATH verification on a real database', (store) => {
     const row = await findTokenBySerial(store().db, t.serial);
     expect(row?.lastStep).toBe(Math.floor(now.getTime() / 30_000));
     expect(row?.failedAttempts).toBe(0);
+  });
+
+  it('concurrent checks of many users share the read and the replay write (ADR 0013); each code still counts once', async () => {
+    const tokens = [];
+    for (let i = 0; i < 12; i++) {
+      const t = await importedToken();
+      await activateToken(deps(), ctx, { tokenId: t.id, kind: 'hardware', verificationCode: otpauthCode(t.secret, at(0).getTime()), now: at(0) });
+      tokens.push(t);
+    }
+    const now = at(3);
+    const before = structuredClone(checkBatchStats(store().db));
+    // Every user's code twice, plus a wrong code for the first user, all at once.
+    const checks = tokens.flatMap((t) => [t, t]).map((t) => verifyOathCode({ ...deps(), userId: t.user.id, code: otpauthCode(t.secret, now.getTime()), now }));
+    const wrong = verifyOathCode({ ...deps(), userId: tokens[0]!.user.id, code: '000000' === otpauthCode(tokens[0]!.secret, now.getTime()) ? '111111' : '000000', now });
+    const results = await Promise.all(checks);
+    expect(await wrong).toEqual({ ok: false, reason: 'OathCodeIncorrect' });
+    for (let i = 0; i < tokens.length; i++) {
+      const pair = [results[2 * i]!, results[2 * i + 1]!];
+      expect(pair.filter((r) => r.ok)).toEqual([{ ok: true, methodId: tokens[i]!.id, method: 'hardwareOath', step: Math.floor(now.getTime() / 30_000) }]);
+      expect(pair.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'OathCodeDuplicate' }]);
+    }
+    const after = checkBatchStats(store().db);
+    const reads = after.read.items - before.read.items;
+    const readBatches = after.read.batches - before.read.batches;
+    expect(reads).toBe(25);
+    expect(readBatches).toBeLessThan(reads / 4);
+    // The second of each pair never shares a write batch with the first: exactly 12 steps were stored.
+    for (const t of tokens) expect((await findTokenBySerial(store().db, t.serial))?.lastStep).toBe(Math.floor(now.getTime() / 30_000));
   });
 
   it('drift: a token running 4 steps fast activates, is recorded, and is then followed', async () => {

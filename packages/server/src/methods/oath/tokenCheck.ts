@@ -8,6 +8,7 @@ import {
   setTokenLock,
   setUserLock,
   type OathTokenRow,
+  type StepAcceptance,
 } from './repository.ts';
 import { isLocked, lockedUntilAfter } from './lockout.ts';
 import type { OathSettings } from './settings.ts';
@@ -28,8 +29,10 @@ export async function persistAcceptance(
   db: Kysely<DB>,
   row: OathTokenRow,
   v: { step: number; drift: number; status?: OathTokenStatus; now: Date },
+  /** The conditional write; `verifyOathCode` passes the batched one (check-batches.ts). */
+  accept: (db: Kysely<DB>, a: StepAcceptance) => Promise<boolean> = (d) => acceptStep(d, row.id, v),
 ): Promise<PersistOutcome> {
-  if (await acceptStep(db, row.id, v)) return { ok: true };
+  if (await accept(db, { id: row.id, step: v.step, drift: v.drift, now: v.now })) return { ok: true };
   const now = await findToken(db, row.id);
   return { ok: false, reason: now?.lastStep === v.step ? 'OathCodeDuplicate' : 'OathCodeOld' };
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { Envelope } from '../../secrets/envelope.ts';
-import { loadVerificationState, resetUserFailures } from './repository.ts';
+import { resetUserFailures } from './repository.ts';
+import { acceptCheckedStep, readVerificationState } from './check-batches.ts';
 import { openSeed, paramsOf } from './seed.ts';
 import { verifyCode } from './verifyCode.ts';
 import { isLocked } from './lockout.ts';
@@ -29,7 +30,8 @@ export interface VerifyOathInput {
  * not evaluated), then the pure core with the tenant window around each token's recorded drift,
  * then stores the accepted step atomically (a second submission of the same code fails with
  * `OathCodeDuplicate`, a code before the last accepted one with `OathCodeOld`). A wrong code
- * counts towards both lockouts; success resets them. For the sign-in flow (issue 4 strengths:
+ * counts towards both lockouts; success resets them. The read and the replay write are gathered
+ * with concurrent checks into one statement each (check-batches.ts, ADR 0013). For the sign-in flow (issue 4 strengths:
  * `hardwareOath`, `softwareOath`). Writes no audit entry: the sign-in log records sign-ins.
  */
 export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOathResult> {
@@ -38,7 +40,7 @@ export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOath
   const nowMs = now.getTime();
   const code = input.code.replace(/\s+/g, '');
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return { ok: false, reason: 'OathNoMethod' };
-  const { tokens, userLock: lock, settings } = await loadVerificationState(db, userId.toLowerCase());
+  const { tokens, userLock: lock, settings } = await readVerificationState(db, userId.toLowerCase());
   if (tokens.length === 0) return { ok: false, reason: 'OathNoMethod' };
   if (isLocked(lock?.lockedUntil, nowMs)) return { ok: false, reason: 'OathCodeFailedMaxAllowedRetryReached' };
   const open = tokens.filter((t) => !tokenLocked(t, nowMs));
@@ -59,7 +61,7 @@ export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOath
       if (r.reason !== 'OathCodeIncorrect' && replay !== 'OathCodeDuplicate') replay = r.reason;
       continue;
     }
-    const saved = await persistAcceptance(db, t, { step: r.step, drift: r.drift, now });
+    const saved = await persistAcceptance(db, t, { step: r.step, drift: r.drift, now }, acceptCheckedStep);
     if (!saved.ok) return { ok: false, reason: saved.reason };
     if (lock && lock.failedAttempts > 0) await resetUserFailures(db, userId);
     return { ok: true, methodId: t.id, method: t.kind === 'hardware' ? 'hardwareOath' : 'softwareOath', step: r.step };
