@@ -44,7 +44,7 @@ async function freePort() {
  * `{ durable: process.env.BENCH_DURABLE === '1' }` to measure PostgreSQL's defaults instead (a WAL
  * flush on every commit), what a production server pays.
  */
-export async function startThrowawayPostgres({ durable = false } = {}) {
+export async function startThrowawayPostgres({ durable = false, statementStats = false } = {}) {
   const bin = bindir();
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-pg-'));
   chmodSync(dir, 0o777);
@@ -53,7 +53,9 @@ export async function startThrowawayPostgres({ durable = false } = {}) {
   run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   const port = await freePort();
   const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast} -c max_connections=300 -c shared_buffers=256MB`;
+  // statementStats: pg_stat_statements loaded (benchmarks print where PostgreSQL's time went).
+  const stats = statementStats ? ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all' : '';
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}${stats} -c max_connections=300 -c shared_buffers=256MB`;
   run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return { url, dir, stop: () => stopThrowawayPostgres(dir) };

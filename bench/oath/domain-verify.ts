@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../packages/server/src/store/schema.ts';
 import type { Envelope } from '../../packages/server/src/secrets/envelope.ts';
 import { verifyOathCode } from '../../packages/server/src/methods/oath/verifyOathCode.ts';
-import { checkBatchStats } from '../../packages/server/src/methods/oath/check-batches.ts';
+import { microBatchTotals } from '../../packages/server/src/store/micro-batch.ts';
 import { hotp } from '../../packages/server/src/methods/oath/hotp.ts';
 import { base32Decode } from '../../packages/server/src/methods/oath/base32.ts';
 import { timeStep } from '../../packages/server/src/methods/oath/totp.ts';
@@ -30,12 +30,13 @@ export async function verifyInProcessWithDb(
       if (r.ok) ok++;
     }
   };
-  const stats = checkBatchStats(db);
-  const before = { read: { ...stats.read }, accept: { ...stats.accept } };
+  const totals = () => ({ read: { ...microBatchTotals().get('oath_check_read')! }, accept: { ...microBatchTotals().get('oath_check_accept')! } });
+  const before = totals();
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: concurrency }, worker));
   const cpu = process.cpuUsage(cpu0);
-  const mean = (k: 'read' | 'accept') => ((stats[k].items - before[k].items) / Math.max(1, stats[k].batches - before[k].batches)).toFixed(1);
+  const after = totals();
+  const mean = (k: 'read' | 'accept') => ((after[k].items - before[k].items) / Math.max(1, after[k].batches - before[k].batches)).toFixed(1);
   return { perSecond: users.length / ((performance.now() - t) / 1000), ok, cpuUs: (cpu.user + cpu.system) / users.length, batches: `read ${mean('read')}, write ${mean('accept')}` };
 }

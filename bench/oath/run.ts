@@ -23,7 +23,8 @@ import { socketUrl, startBenchServer, type BenchServer } from '../support/server
 import { machineLines } from '../directory/machine.ts';
 import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
-import { baselineOverHttp, batchSizes, verifyOverHttp, type HttpPhase } from './http-verify.ts';
+import { baselineOverHttp, verifyOverHttp, type HttpPhase } from './http-verify.ts';
+import { batchSizes } from '../support/batch-sizes.ts';
 import { postgresCpuSeconds, postgresDurabilityLine } from '../support/stats.ts';
 import { verifyInProcessWithDb } from './domain-verify.ts';
 

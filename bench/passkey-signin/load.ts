@@ -22,6 +22,8 @@ export interface PhaseResult {
   /** Load generator's own CPU over the phase, in cores. */
   clientCores: number;
   serverRssMiB: number;
+  /** Mean batch size per batched statement over the phase (`/metrics`, ADR 0013). */
+  batches?: string;
 }
 
 /** Each worker owns users w, w+inFlight, …: one authenticator is never used twice at once (its counter stays ordered). */

@@ -32,6 +32,7 @@ import { seedUsers, registerApp } from './seed.ts';
 import { ceremonySteps, fullSteps, openPages, phase, type PhaseResult } from './load.ts';
 import { ecdsaVerifiesPerSecond } from './ecdsa.ts';
 import { countStatements } from './sql-count.ts';
+import { batchSizes } from '../support/batch-sizes.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = env('BENCH_SECONDS', 20);
@@ -51,6 +52,28 @@ interface BackendResult {
   statements: Awaited<ReturnType<typeof countStatements>> | null;
 }
 
+async function withBenchDb<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const u = new URL(url);
+  u.pathname = '/latchkey_signin_bench';
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    return await f(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** BENCH_PG_STATS=1: PostgreSQL's own time per statement over the ceremony phase (pg_stat_statements). */
+async function statementTimes(url: string): Promise<string> {
+  const { rows } = await withBenchDb(url, (c) =>
+    c.query(`select calls, round(total_exec_time::numeric, 1) as total_ms, round((total_exec_time / calls * 1000)::numeric, 1) as mean_us,
+      rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
+      from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit 15`),
+  );
+  return ['PostgreSQL time by statement over the ceremony phase (pg_stat_statements):', ...rows.map((r) => `  ${r.total_ms} ms total, ${r.calls} calls, ${r.mean_us} µs each, ${r.rows} rows: ${r.query}`)].join('\n') + '\n';
+}
+
 async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: string } | null): Promise<BackendResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-bench-signin-'));
   let dbUrl: string | undefined;
@@ -59,6 +82,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
     await admin.connect();
     await admin.query('create database latchkey_signin_bench');
     await admin.end();
+    if (process.env.BENCH_PG_STATS === '1') await withBenchDb(pgServer.url, (c) => c.query('create extension if not exists pg_stat_statements'));
     const u = new URL(pgServer.url);
     u.pathname = '/latchkey_signin_bench';
     dbUrl = u.toString();
@@ -102,10 +126,16 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
     const phases: PhaseResult[] = [];
     if (PHASES.includes('ceremony')) {
       const pages = await openPages(http, t, POOL, IN_FLIGHT, (d) => d % 250 === 0 && progress(`${kind} open sign-in pages`, d, POOL));
-      phases.push(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu));
+      const sizes = await batchSizes(server.url);
+      if (pgServer && process.env.BENCH_PG_STATS === '1') await withBenchDb(pgServer.url, (c) => c.query('select pg_stat_statements_reset()'));
+      phases.push({ ...(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu)), batches: await sizes() });
     }
-    if (PHASES.includes('full')) phases.push(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu));
-    for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}\n`);
+    if (pgServer && process.env.BENCH_PG_STATS === '1') process.stderr.write(await statementTimes(pgServer.url));
+    if (PHASES.includes('full')) {
+      const sizes = await batchSizes(server.url);
+      phases.push({ ...(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu)), batches: await sizes() });
+    }
+    for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}; mean batch: ${p.batches ?? '—'}\n`);
     if (logBytes) process.stderr.write(`${kind}: the server wrote ${logBytes} bytes to stderr during the run, e.g. ${logSample.slice(0, 600)}\n`);
     return { kind, phases, statements };
   } finally {
@@ -126,7 +156,7 @@ async function main(): Promise<void> {
   const results: BackendResult[] = [];
   try {
     for (const kind of BACKENDS) {
-      if (kind === 'postgres') pgServer = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1' });
+      if (kind === 'postgres') pgServer = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1', statementStats: process.env.BENCH_PG_STATS === '1' });
       try {
         results.push(await benchBackend(kind, kind === 'postgres' ? pgServer : null));
       } finally {

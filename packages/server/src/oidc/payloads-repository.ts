@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
-import { queryTemplate } from '../store/query-template.ts';
+import { batchedStatement } from '../store/batched-statement.ts';
 
 /** oidc-provider artefacts (sessions, grants, codes, interactions, …), one row per (kind, id). */
 export interface PayloadRecord {
@@ -12,29 +12,35 @@ export async function upsertPayload(
   db: Kysely<DB>,
   v: { kind: string; id: string; payload: Record<string, unknown>; expiresAt: Date | null },
 ): Promise<void> {
-  const p = v.payload;
-  const row = {
-    kind: v.kind,
-    id: v.id,
-    payload: JSON.stringify(p),
-    grant_id: typeof p.grantId === 'string' ? p.grantId : null,
-    user_code: typeof p.userCode === 'string' ? p.userCode : null,
-    uid: typeof p.uid === 'string' ? p.uid : null,
-    expires_at: v.expiresAt,
-  };
-  await upsertQuery.execute(db, row);
+  await upserts.run(db, v);
 }
 
-type PayloadRow = { kind: string; id: string; payload: string; grant_id: string | null; user_code: string | null; uid: string | null; expires_at: Date | null };
-/** Built once (store/query-template.ts): the provider saves a payload several times per sign-in. */
-const upsertQuery = queryTemplate(['kind', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'expires_at'], (db, row: PayloadRow) =>
-  db
-    .insertInto('oidc_payloads')
-    .values({ ...row, consumed_at: null })
-    .onConflict((oc) =>
-      oc.columns(['kind', 'id']).doUpdateSet({ payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at }),
-    ),
-);
+/**
+ * The provider saves a payload several times per sign-in: saves from concurrent sign-ins are
+ * written by one statement (store/batched-statement.ts, ADR 0013); two saves of one payload
+ * never share it (ON CONFLICT cannot update a row twice).
+ */
+const upserts = batchedStatement<{ kind: string; id: string; payload: Record<string, unknown>; expiresAt: Date | null }, object>({
+  name: 'oidc_payload_upsert',
+  keyOf: (v) => `${v.kind}\u0000${v.id}`,
+  encode: (v) => {
+    const p = v.payload;
+    return {
+      kind: v.kind,
+      id: v.id,
+      payload: p,
+      grant_id: typeof p.grantId === 'string' ? p.grantId : null,
+      user_code: typeof p.userCode === 'string' ? p.userCode : null,
+      uid: typeof p.uid === 'string' ? p.uid : null,
+      expires_at: v.expiresAt?.toISOString() ?? null,
+    };
+  },
+  sql: `insert into oidc_payloads (kind, id, payload, grant_id, user_code, uid, expires_at, consumed_at)
+select v.kind, v.id, v.payload, v.grant_id, v.user_code, v.uid, v.expires_at, null
+from jsonb_to_recordset($1::jsonb) as v(n int, kind text, id text, payload jsonb, grant_id text, user_code text, uid text, expires_at timestamptz)
+on conflict (kind, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code,
+  uid = excluded.uid, expires_at = excluded.expires_at`,
+});
 
 /** The row unless it has expired (expired rows are invisible; `sweepExpired` deletes them). */
 export async function findPayload(
@@ -42,13 +48,21 @@ export async function findPayload(
   kind: string,
   by: { id?: string; uid?: string; userCode?: string },
 ): Promise<PayloadRecord | undefined> {
-  // By id is how the provider looks almost everything up: that shape is built once.
+  // By id is how the provider looks almost everything up: those reads are batched.
   const only = by.id !== undefined && by.uid === undefined && by.userCode === undefined;
-  const r = only
-    ? (await findByIdQuery.execute(db, { kind, id: by.id!, now: new Date() })).rows[0]
-    : await findQuery(db, kind, by).executeTakeFirst();
+  const r = only ? (await findsById.run(db, { kind, id: by.id!, now: new Date() }))[0] : await findQuery(db, kind, by).executeTakeFirst();
   return r && { payload: r.payload, consumedAt: r.consumed_at ? new Date(r.consumed_at) : null };
 }
+
+/** Finds by id from concurrent requests, one statement (store/batched-statement.ts, ADR 0013). */
+const findsById = batchedStatement<{ kind: string; id: string; now: Date }, { payload: Record<string, unknown>; consumed_at: Date | string | null }>({
+  name: 'oidc_payload_find',
+  encode: (b) => ({ kind: b.kind, id: b.id, now: b.now.toISOString() }),
+  sql: `select b.n, p.payload, p.consumed_at
+from jsonb_to_recordset($1::jsonb) as b(n int, kind text, id text, now timestamptz)
+join lateral (select payload, consumed_at from oidc_payloads p
+  where p.kind = b.kind and p.id = b.id and (p.expires_at is null or p.expires_at > b.now) offset 0) p on true`,
+});
 
 const findQuery = (db: Kysely<DB>, kind: string, by: { id?: string; uid?: string; userCode?: string }, now = new Date()) => {
   let q = db
@@ -61,7 +75,6 @@ const findQuery = (db: Kysely<DB>, kind: string, by: { id?: string; uid?: string
   if (by.userCode !== undefined) q = q.where('user_code', '=', by.userCode);
   return q.limit(1);
 };
-const findByIdQuery = queryTemplate(['kind', 'id', 'now'], (db, a: { kind: string; id: string; now: Date }) => findQuery(db, a.kind, { id: a.id }, a.now));
 
 export async function consumePayload(db: Kysely<DB>, kind: string, id: string): Promise<void> {
   await db

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/schema.ts';
-import { queryTemplate } from '../store/query-template.ts';
+import { batchedStatement } from '../store/batched-statement.ts';
 import type { FlowSnapshot, PerformedMethod, SignInMethod, SignInState } from './machine.ts';
 import type { LockoutState } from './lockout.ts';
 
@@ -65,78 +65,60 @@ export async function insertFlow(db: Db, f: Omit<StoredFlow, 'version'>): Promis
 }
 
 export async function findFlowByInteraction(db: Db, interactionUid: string): Promise<StoredFlow | undefined> {
-  const r = (await findByInteractionQuery.execute(db, { interactionUid })).rows[0];
-  return r && toFlow(r as Row);
+  const r = (await findsByInteraction.run(db, interactionUid))[0];
+  return r && toFlow(r);
 }
 
-/** Built once (store/query-template.ts): every request of the sign-in page reads its flow. */
-const findByInteractionQuery = queryTemplate(['interactionUid'], (db, { interactionUid }: { interactionUid: string }) =>
-  db.selectFrom('signin_flows').selectAll().where('interaction_uid', '=', interactionUid),
-);
+/** Every request of the sign-in page reads its flow: concurrent reads share one statement (store/batched-statement.ts, ADR 0013). */
+const findsByInteraction = batchedStatement<string, Row>({
+  name: 'signin_flow_find',
+  encode: (uid) => ({ uid }),
+  sql: `select b.n, f.* from jsonb_to_recordset($1::jsonb) as b(n int, uid text)
+join lateral (select * from signin_flows f where f.interaction_uid = b.uid offset 0) f on true`,
+});
 
 /**
  * Saves `next` only if the row still has `expectedVersion` (optimistic concurrency); returns
  * the saved flow with its new version, or undefined when another request moved it first.
  */
 export async function saveFlow(db: Db, next: StoredFlow, expectedVersion: number): Promise<StoredFlow | undefined> {
-  const r = (
-    await saveQuery.execute(db, {
-      id: next.id,
-      state: next.state,
-      userId: next.userId,
-      loginHint: next.loginHint,
-      accountKey: next.accountKey,
-      offered: JSON.stringify(next.methodsOffered),
-      performed: JSON.stringify(next.methodsPerformed),
-      failures: next.failures,
-      failureReason: next.failureReason,
-      expiresAt: next.expiresAt, // the registration interrupt extends the flow to 15 minutes (docs/tap.md)
-      expectedVersion,
-      version: expectedVersion + 1,
-      now: new Date(),
-    })
-  ).rows[0];
-  return r && toFlow(r as Row);
+  const r = (await saves.run(db, { next, expectedVersion, now: new Date() }))[0];
+  return r && toFlow(r);
 }
 
-type SaveArgs = {
-  id: string;
-  state: string;
-  userId: string | null;
-  loginHint: string | null;
-  accountKey: string | null;
-  offered: string;
-  performed: string;
-  failures: number;
-  failureReason: string | null;
-  expiresAt: Date;
-  expectedVersion: number;
-  version: number;
-  now: Date;
-};
-/** Built once (store/query-template.ts): the flow is saved after every step. */
-const saveQuery = queryTemplate(
-  ['id', 'state', 'userId', 'loginHint', 'accountKey', 'offered', 'performed', 'failures', 'failureReason', 'expiresAt', 'expectedVersion', 'version', 'now'],
-  (db, a: SaveArgs) =>
-    db
-      .updateTable('signin_flows')
-      .set({
-        state: a.state as SignInState,
-        user_id: a.userId,
-        login_hint: a.loginHint,
-        account_key: a.accountKey,
-        methods_offered: a.offered,
-        methods_performed: a.performed,
-        failures: a.failures,
-        failure_reason: a.failureReason,
-        expires_at: a.expiresAt,
-        version: a.version,
-        updated_at: a.now,
-      })
-      .where('id', '=', a.id)
-      .where('version', '=', a.expectedVersion)
-      .returningAll(),
-);
+/**
+ * The flow is saved after every step: saves from concurrent sign-ins share one statement; two
+ * saves of one flow never do, and each keeps its own version check (the second, in a later
+ * statement, finds the version moved). The redundant `f.id = any(…)` keeps the lookup on the
+ * primary key whatever the statistics say.
+ */
+const saves = batchedStatement<{ next: StoredFlow; expectedVersion: number; now: Date }, Row>({
+  name: 'signin_flow_save',
+  keyOf: (s) => s.next.id,
+  encode: ({ next, expectedVersion, now }) => ({
+    id: next.id,
+    state: next.state,
+    user_id: next.userId,
+    login_hint: next.loginHint,
+    account_key: next.accountKey,
+    offered: next.methodsOffered,
+    performed: next.methodsPerformed,
+    failures: next.failures,
+    failure_reason: next.failureReason,
+    expires_at: next.expiresAt.toISOString(), // the registration interrupt extends the flow to 15 minutes (docs/tap.md)
+    expected_version: expectedVersion,
+    now: now.toISOString(),
+  }),
+  sql: `update signin_flows as f
+set state = v.state, user_id = v.user_id, login_hint = v.login_hint, account_key = v.account_key,
+  methods_offered = v.offered, methods_performed = v.performed, failures = v.failures, failure_reason = v.failure_reason,
+  expires_at = v.expires_at, version = v.expected_version + 1, updated_at = v.now
+from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, state text, user_id uuid, login_hint text, account_key text, offered jsonb,
+  performed jsonb, failures int, failure_reason text, expires_at timestamptz, expected_version int, now timestamptz)
+where f.id = v.id and f.version = v.expected_version
+  and f.id = any(array(select (e->>'id')::uuid from jsonb_array_elements($1::jsonb) e))
+returning v.n, f.*`,
+});
 
 /** Deletes flows that expired before `now` minus a day (kept a day for support questions). */
 export async function sweepFlows(db: Db, now = new Date()): Promise<number> {

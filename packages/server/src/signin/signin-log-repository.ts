@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { queryTemplate } from '../store/query-template.ts';
+import type { Kysely, RawBuilder } from 'kysely';
+import { batchedStatement } from '../store/batched-statement.ts';
 import type { DB } from '../store/schema.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -76,14 +76,14 @@ export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promis
     error_code: e.errorCode,
     failure_reason: e.failureReason,
     conditional_access_status: e.conditionalAccessStatus,
-    applied_policies: JSON.stringify(e.appliedConditionalAccessPolicies),
-    authentication_details: JSON.stringify(e.authenticationDetails),
+    applied_policies: e.appliedConditionalAccessPolicies,
+    authentication_details: e.authenticationDetails,
     authentication_requirement: e.authenticationRequirement,
     correlation_id: e.correlationId,
   };
   // applications.app_id is a uuid; Latchkey's own clients (latchkey-console, latchkey-my) are named, not registered.
-  if (GUID.test(e.appId)) await insertForRegisteredApp.execute(db, row);
-  else await insertNamed.execute(db, { ...row, app_display_name: FIRST_PARTY[e.appId] ?? null });
+  const registered = GUID.test(e.appId);
+  await appends.run(db, { ...row, registered_app: registered ? e.appId : null, named_app: registered ? null : (FIRST_PARTY[e.appId] ?? null) });
 }
 
 type LogRow = {
@@ -98,20 +98,29 @@ type LogRow = {
   error_code: number;
   failure_reason: string | null;
   conditional_access_status: string;
-  applied_policies: string;
-  authentication_details: string;
+  applied_policies: unknown;
+  authentication_details: unknown;
   authentication_requirement: string;
   correlation_id: string | null;
 };
-const LOG_COLUMNS = [
-  'id', 'created_at', 'flow_id', 'user_id', 'user_principal_name', 'app_id', 'ip_address', 'client_app_used', 'error_code',
-  'failure_reason', 'conditional_access_status', 'applied_policies', 'authentication_details', 'authentication_requirement', 'correlation_id',
-] as const;
-/** Built once each (store/query-template.ts): a row per sign-in attempt. */
-const insertForRegisteredApp = queryTemplate([...LOG_COLUMNS], (db, row: LogRow) =>
-  db.insertInto('signin_log').values({ ...row, app_display_name: sql<string | null>`(select display_name from applications where app_id = ${row.app_id}::uuid)` }),
-);
-const insertNamed = queryTemplate([...LOG_COLUMNS, 'app_display_name'], (db, row: LogRow & { app_display_name: string | null }) => db.insertInto('signin_log').values(row));
+/**
+ * A row per sign-in attempt: rows of concurrent sign-ins are appended by one statement
+ * (store/batched-statement.ts, ADR 0013). A registered app's name is copied from `applications`
+ * (`registered_app`: its `app_id`, a uuid); Latchkey's own clients carry theirs (`named_app`).
+ */
+const appends = batchedStatement<LogRow & { registered_app: string | null; named_app: string | null }, object>({
+  name: 'signin_log_append',
+  encode: (r) => ({ ...r, created_at: r.created_at.toISOString() }),
+  sql: `insert into signin_log (id, created_at, flow_id, user_id, user_principal_name, app_id, app_display_name, ip_address, client_app_used,
+  error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id)
+select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id,
+  coalesce(v.named_app, (select a.display_name from applications a where a.app_id = v.registered_app)),
+  v.ip_address, v.client_app_used, v.error_code, v.failure_reason, v.conditional_access_status, v.applied_policies,
+  v.authentication_details, v.authentication_requirement, v.correlation_id
+from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, created_at timestamptz, flow_id uuid, user_id uuid, user_principal_name text,
+  app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
+  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)`,
+});
 
 type Row = { [K in keyof DB['signin_log']]: any };
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);

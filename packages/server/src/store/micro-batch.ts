@@ -43,6 +43,13 @@ export function microBatchTotals(): ReadonlyMap<string, Readonly<MicroBatchStats
   return totals;
 }
 
+/** The totals entry for `name`, created at zero (so `/metrics` shows a statement before its first batch). */
+export function totalsFor(name: string): Readonly<MicroBatchStats> {
+  let t = totals.get(name);
+  if (!t) totals.set(name, (t = { batches: 0, items: 0, largest: 0 }));
+  return t;
+}
+
 interface Waiter<I, O> {
   item: I;
   resolve(o: O): void;
@@ -56,8 +63,7 @@ export function microBatch<I, O>(options: MicroBatchOptions<I, O>): MicroBatcher
   let inFlight = 0;
   let scheduled = false;
   const stats: MicroBatchStats = { batches: 0, items: 0, largest: 0 };
-  const total = totals.get(name) ?? { batches: 0, items: 0, largest: 0 };
-  totals.set(name, total);
+  const total = totalsFor(name) as MicroBatchStats;
 
   const schedule = (): void => {
     if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;

@@ -1,6 +1,7 @@
-import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB, OathTokensTable } from '../../store/schema.ts';
 import { queryTemplate } from '../../store/query-template.ts';
+import { batchedStatement } from '../../store/batched-statement.ts';
 import type { OathHash } from './hotp.ts';
 import type { OathTokenStatus } from './activate.ts';
 
@@ -286,26 +287,28 @@ export interface VerificationState {
 }
 
 /**
- * Everything a sign-in check needs, for several users in one round trip: each user's activated
- * tokens, lockout row and the tenant settings (the hot path of `verifyOathCode`; check-batches.ts
- * gathers concurrent checks into one call). One state per requested id, in order; an id may
- * repeat. The text is constant (the ids travel as one parameter), so it is prepared once.
- * `offset 0` keeps each lateral lookup from being flattened into a join: without it, a table whose
- * statistics are stale (just after a bulk import, before autovacuum's analyze) was hashed whole on
- * every batch — 3.7 ms for 20 users of 20,000 tokens instead of 0.2 ms.
+ * Everything a sign-in check needs in one round trip: the user's activated tokens, lockout row
+ * and the tenant settings — the hot path of `verifyOathCode`, gathered with concurrent checks
+ * into one statement (store/batched-statement.ts, ADR 0013). `offset 0` keeps each lateral
+ * lookup from being flattened into a join: without it, a table whose statistics were stale (just
+ * after a bulk import, before autovacuum's analyze) was hashed whole for every batch — 3.7 ms for
+ * 20 users of 20,000 tokens instead of 0.2 ms.
  */
-const VERIFICATION_STATES_SQL = `select u.ord as requested, t.*, s.window_steps, s.activation_window_steps, s.resync_window_steps,
+const verificationStates = batchedStatement<string, VerificationStateRow>({
+  name: 'oath_check_read',
+  encode: (userId) => ({ uid: userId }),
+  sql: `select u.n, t.*, s.window_steps, s.activation_window_steps, s.resync_window_steps,
   s.token_lockout_threshold, s.user_lockout_threshold,
   l.failed_attempts as user_failed_attempts, l.locked_until as user_locked_until, l.user_id as lock_user_id
-from unnest(string_to_array($1::text, ',')::uuid[]) with ordinality as u(uid, ord)
+from jsonb_to_recordset($1::jsonb) as u(n int, uid uuid)
 cross join oath_settings s
 left join lateral (select * from oath_tokens t where t.user_id = u.uid and t.status = 'activated' offset 0) t on true
 left join lateral (select * from oath_user_lockouts l where l.user_id = u.uid offset 0) l on true
 where s.id = 'default'
-order by u.ord, t.created_at, t.id`;
+order by u.n, t.created_at, t.id`,
+});
 
 type VerificationStateRow = Selectable<OathTokensTable> & {
-  requested: string | number;
   window_steps: number;
   activation_window_steps: number;
   resync_window_steps: number;
@@ -316,25 +319,11 @@ type VerificationStateRow = Selectable<OathTokensTable> & {
   lock_user_id: string | null;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export async function loadVerificationStates(db: Kysely<DB>, userIds: readonly string[]): Promise<VerificationState[]> {
-  if (userIds.length === 0) return [];
-  for (const id of userIds) if (!UUID.test(id)) throw new TypeError(`loadVerificationStates: not a lower-case uuid: ${JSON.stringify(id)}`);
-  const { rows } = await db.executeQuery<VerificationStateRow>(CompiledQuery.raw(VERIFICATION_STATES_SQL, [userIds.join(',')]));
-  if (rows.length === 0) throw new Error('oath_settings row missing (migration 0008)');
-  const byRequest = new Map<number, VerificationStateRow[]>();
-  for (const r of rows) {
-    const n = Number(r.requested);
-    const list = byRequest.get(n);
-    if (list) list.push(r);
-    else byRequest.set(n, [r]);
-  }
-  return userIds.map((_, i) => stateOf(byRequest.get(i + 1)!));
-}
-
-function stateOf(rows: VerificationStateRow[]): VerificationState {
-  const first = rows[0]!;
+/** `userId`: a lower-case uuid (verifyOathCode checks the shape first). */
+export async function loadVerificationState(db: Kysely<DB>, userId: string): Promise<VerificationState> {
+  const rows = await verificationStates.run(db, userId);
+  const first = rows[0];
+  if (!first) throw new Error('oath_settings row missing (migration 0008)');
   return {
     tokens: rows.filter((r) => r.id !== null).map((r) => toRow(r)),
     userLock: first.lock_user_id ? { failedAttempts: Number(first.user_failed_attempts), lockedUntil: first.user_locked_until } : undefined,
@@ -356,28 +345,28 @@ export interface StepAcceptance {
 }
 
 /**
- * `acceptStep` for several tokens in one statement: one flag per item, true when its step was
- * stored. The ids must differ — of two source rows for one token, PostgreSQL applies only one
- * (check-batches.ts keeps them in separate batches). Concurrent statements on one token are safe
- * for the same reason a single `acceptStep` is: the second waits for the row lock and then finds
- * `last_step` no longer below its step. The redundant `t.id = any(…)` lets the primary key find
- * the rows whatever the statistics say (without it, stale statistics hashed the whole table).
+ * `acceptStep` for the sign-in check, gathered with concurrent checks into one statement. Two
+ * acceptances for one token never share a statement (of two source rows for one target row,
+ * PostgreSQL applies only one); in separate statements the second waits for the row lock and then
+ * finds `last_step` no longer below its step, exactly as with `acceptStep`. The redundant
+ * `t.id = any(…)` lets the primary key find the rows whatever the statistics say (without it,
+ * stale statistics hashed the whole table).
  */
-const ACCEPT_STEPS_SQL = `update oath_tokens as t
+const acceptedSteps = batchedStatement<StepAcceptance, object>({
+  name: 'oath_check_accept',
+  keyOf: (a) => a.id,
+  encode: (a) => ({ id: a.id, step: a.step, drift: a.drift, at: a.now.toISOString() }),
+  sql: `update oath_tokens as t
 set last_step = v.step, drift = v.drift, failed_attempts = 0, locked_until = null, last_used_at = v.at, updated_at = v.at
 from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, step bigint, drift int, at timestamptz)
 where t.id = v.id and (t.last_step is null or t.last_step < v.step)
   and t.id = any(array(select (e->>'id')::uuid from jsonb_array_elements($1::jsonb) e))
-returning v.n`;
+returning v.n`,
+});
 
-export async function acceptSteps(db: Kysely<DB>, items: readonly StepAcceptance[]): Promise<boolean[]> {
-  if (items.length === 0) return [];
-  if (new Set(items.map((i) => i.id)).size !== items.length) throw new Error('acceptSteps: a token appears twice in one batch');
-  const json = JSON.stringify(items.map((a, n) => ({ n, id: a.id, step: a.step, drift: a.drift, at: a.now.toISOString() })));
-  const { rows } = await db.executeQuery<{ n: number }>(CompiledQuery.raw(ACCEPT_STEPS_SQL, [json]));
-  const accepted = items.map(() => false);
-  for (const r of rows) accepted[Number(r.n)] = true;
-  return accepted;
+/** Stores an accepted step when it is later than the last one; false when it was not (a replay or a lost race). */
+export async function acceptCheckedStep(db: Kysely<DB>, a: StepAcceptance): Promise<boolean> {
+  return (await acceptedSteps.run(db, a)).length > 0;
 }
 
 /** Legacy per-user MFA state (entra-spec §7.1); no row = `disabled`. */

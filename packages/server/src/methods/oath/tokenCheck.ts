@@ -29,7 +29,7 @@ export async function persistAcceptance(
   db: Kysely<DB>,
   row: OathTokenRow,
   v: { step: number; drift: number; status?: OathTokenStatus; now: Date },
-  /** The conditional write; `verifyOathCode` passes the batched one (check-batches.ts). */
+  /** The conditional write; `verifyOathCode` passes the batched one (`acceptCheckedStep`). */
   accept: (db: Kysely<DB>, a: StepAcceptance) => Promise<boolean> = (d) => acceptStep(d, row.id, v),
 ): Promise<PersistOutcome> {
   if (await accept(db, { id: row.id, step: v.step, drift: v.drift, now: v.now })) return { ok: true };

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { Envelope } from '../../secrets/envelope.ts';
-import { resetUserFailures } from './repository.ts';
-import { acceptCheckedStep, readVerificationState } from './check-batches.ts';
+import { acceptCheckedStep, loadVerificationState, resetUserFailures } from './repository.ts';
 import { openSeed, paramsOf } from './seed.ts';
 import { verifyCode } from './verifyCode.ts';
 import { isLocked } from './lockout.ts';
@@ -31,7 +30,7 @@ export interface VerifyOathInput {
  * then stores the accepted step atomically (a second submission of the same code fails with
  * `OathCodeDuplicate`, a code before the last accepted one with `OathCodeOld`). A wrong code
  * counts towards both lockouts; success resets them. The read and the replay write are gathered
- * with concurrent checks into one statement each (check-batches.ts, ADR 0013). For the sign-in flow (issue 4 strengths:
+ * with concurrent checks into one statement each (store/batched-statement.ts, ADR 0013). For the sign-in flow (issue 4 strengths:
  * `hardwareOath`, `softwareOath`). Writes no audit entry: the sign-in log records sign-ins.
  */
 export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOathResult> {
@@ -40,7 +39,7 @@ export async function verifyOathCode(input: VerifyOathInput): Promise<VerifyOath
   const nowMs = now.getTime();
   const code = input.code.replace(/\s+/g, '');
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId)) return { ok: false, reason: 'OathNoMethod' };
-  const { tokens, userLock: lock, settings } = await readVerificationState(db, userId.toLowerCase());
+  const { tokens, userLock: lock, settings } = await loadVerificationState(db, userId.toLowerCase());
   if (tokens.length === 0) return { ok: false, reason: 'OathNoMethod' };
   if (isLocked(lock?.lockedUntil, nowMs)) return { ok: false, reason: 'OathCodeFailedMaxAllowedRetryReached' };
   const open = tokens.filter((t) => !tokenLocked(t, nowMs));

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import { PasskeyError } from './errors.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
-import { queryTemplate } from '../../store/query-template.ts';
+import { batchedStatement } from '../../store/batched-statement.ts';
 
 export type ChallengePurpose = 'registration' | 'authentication';
 
@@ -26,13 +26,18 @@ export interface IssuedChallenge {
 export async function issueChallenge(db: Kysely<DB>, input: { purpose: ChallengePurpose; userId: string | null; flowId?: string | null; rpId: string; ttlMs?: number }): Promise<IssuedChallenge> {
   const challenge = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + (input.ttlMs ?? PASSKEY_LIMITS.challengeTtlMs));
-  await insertChallenge.execute(db, { challenge, purpose: input.purpose, user_id: input.userId, flow_id: input.flowId ?? null, rp_id: input.rpId, expires_at: expiresAt });
+  await inserts.run(db, { challenge, purpose: input.purpose, user_id: input.userId, flow_id: input.flowId ?? null, rp_id: input.rpId, expires_at: expiresAt.toISOString() });
   return { challenge, purpose: input.purpose, userId: input.userId, flowId: input.flowId ?? null, rpId: input.rpId, expiresAt };
 }
 
-type ChallengeRow = { challenge: string; purpose: ChallengePurpose; user_id: string | null; flow_id: string | null; rp_id: string; expires_at: Date };
-/** Built once (store/query-template.ts): one per ceremony. */
-const insertChallenge = queryTemplate(['challenge', 'purpose', 'user_id', 'flow_id', 'rp_id', 'expires_at'], (db, row: ChallengeRow) => db.insertInto('passkey_challenges').values(row));
+/** One per ceremony: challenges of concurrent ceremonies are stored by one statement (store/batched-statement.ts, ADR 0013). */
+const inserts = batchedStatement<{ challenge: string; purpose: ChallengePurpose; user_id: string | null; flow_id: string | null; rp_id: string; expires_at: string }, object>({
+  name: 'passkey_challenge_insert',
+  encode: (row) => row,
+  sql: `insert into passkey_challenges (challenge, purpose, user_id, flow_id, rp_id, expires_at)
+select v.challenge, v.purpose, v.user_id, v.flow_id, v.rp_id, v.expires_at
+from jsonb_to_recordset($1::jsonb) as v(n int, challenge text, purpose text, user_id text, flow_id text, rp_id text, expires_at timestamptz)`,
+});
 
 /**
  * Consumes a challenge exactly once: `delete … returning` is atomic, so of two concurrent

@@ -14,6 +14,7 @@ import * as m0012 from './0012_drop_setup_links.ts';
 import * as m0014 from './0014_principal_changes.ts';
 import * as m0015 from './0015_conditional_access_changes.ts';
 import * as m0016 from './0016_oath_tokens_fillfactor.ts';
+import * as m0017 from './0017_sign_in_fillfactor.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_principal_changes': m0014,
   '0015_conditional_access_changes': m0015,
   '0016_oath_tokens_fillfactor': m0016,
+  '0017_sign_in_fillfactor': m0017,
 };

@@ -1,0 +1,70 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { DB } from './schema.ts';
+import { microBatch, totalsFor, type MicroBatcher } from './micro-batch.ts';
+
+/**
+ * One hot single-row statement, run for many concurrent callers at once (ADR 0013).
+ *
+ * `sql` reads its items from `$1::jsonb`, an array of `{"n": <position>, ...encode(item)}`
+ * (typically `jsonb_to_recordset($1::jsonb) as v(n int, …)`), and every row it returns carries
+ * that `n`; each caller gets the rows of its own item. The SQL text never changes with the batch
+ * size, so PostgreSQL prepares it once.
+ *
+ * Only for statements whose items cannot fail one by one (no constraint a caller's values could
+ * break): a failed statement fails every caller in its batch. Inside a transaction the statement
+ * runs for that one item, in the transaction. Items with the same `keyOf` go in different
+ * batches (for writes, where two source rows for one target row would collide).
+ */
+export interface BatchedStatementOptions<I> {
+  /** Names the statement in `/metrics` (latchkey_db_batches_total{statement}). */
+  name: string;
+  sql: string;
+  encode(item: I): Record<string, unknown>;
+  keyOf?(item: I): string;
+  maxBatch?: number;
+  maxInFlight?: number;
+}
+
+export interface BatchedStatement<I, R> {
+  /** The rows for `item` (none for a write that returns nothing). */
+  run(db: Kysely<DB>, item: I): Promise<R[]>;
+}
+
+/** Two batches in flight: one in the database while the other's results are handled. */
+const MAX_IN_FLIGHT = 2;
+/** Bounds one statement's parameter (a few hundred bytes per item). */
+const MAX_BATCH = 128;
+
+export function batchedStatement<I, R extends object>(o: BatchedStatementOptions<I>): BatchedStatement<I, R> {
+  totalsFor(o.name);
+  const runBatch = async (db: Kysely<DB>, items: readonly I[]): Promise<R[][]> => {
+    const json = JSON.stringify(items.map((item, n) => ({ ...o.encode(item), n })));
+    const { rows } = await db.executeQuery<R & { n: number | string }>(CompiledQuery.raw(o.sql, [json]));
+    const out: R[][] = items.map(() => []);
+    for (const row of rows) {
+      const { n, ...rest } = row;
+      const list = out[Number(n)];
+      if (!list) throw new Error(`batchedStatement ${o.name}: a row came back for item ${String(n)} of ${items.length}`);
+      list.push(rest as unknown as R);
+    }
+    return out;
+  };
+  const byDatabase = new WeakMap<Kysely<DB>, MicroBatcher<I, R[]>>();
+  return {
+    async run(db, item) {
+      if (db.isTransaction) return (await runBatch(db, [item]))[0]!;
+      let b = byDatabase.get(db);
+      if (!b) {
+        b = microBatch<I, R[]>({
+          name: o.name,
+          maxBatch: o.maxBatch ?? MAX_BATCH,
+          maxInFlight: o.maxInFlight ?? MAX_IN_FLIGHT,
+          ...(o.keyOf ? { keyOf: o.keyOf } : {}),
+          run: (items) => runBatch(db, items),
+        });
+        byDatabase.set(db, b);
+      }
+      return b.load(item);
+    },
+  };
+}
