@@ -25,6 +25,7 @@ import { measureInProcess } from './verify-throughput.ts';
 import { importWithProgress, insertUsers, tokenCsv } from './seed.ts';
 import { baselineOverHttp, verifyOverHttp, type HttpPhase } from './http-verify.ts';
 import { batchSizes } from '../support/batch-sizes.ts';
+import { statementTimes } from '../support/pg-statement-times.ts';
 import { postgresCpuSeconds, postgresDurabilityLine } from '../support/stats.ts';
 import { verifyInProcessWithDb } from './domain-verify.ts';
 
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    pgServer = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1' });
+    pgServer = await startThrowawayPostgres({ durable: process.env.BENCH_DURABLE === '1', statementStats: process.env.BENCH_PG_STATS === '1' });
     const admin = new pg.Client({ connectionString: pgServer!.url });
     await admin.connect();
     await admin.query('create database latchkey_bench');
@@ -115,8 +116,16 @@ async function main(): Promise<void> {
     await verifyOverHttp(server.url, token, warm, CLIENTS, probe);
     const rest = users.slice(200).map((x, i) => ({ id: x.id, secret: assigned.secrets[i + 200]! }));
     const sizes = await batchSizes(server.url);
+    const stats = process.env.BENCH_PG_STATS === '1' ? new pg.Client({ connectionString: u.toString() }) : null;
+    await stats?.connect();
+    await stats?.query('create extension if not exists pg_stat_statements');
+    await stats?.query('select pg_stat_statements_reset()');
     const http = await verifyOverHttp(server.url, token, rest, CLIENTS, probe);
     const httpBatches = await sizes();
+    if (stats) {
+      process.stderr.write(await statementTimes(stats));
+      await stats.end();
+    }
     const baseline = await baselineOverHttp(server.url, token, Math.min(20_000, rest.length), CLIENTS, probe);
     lines.push(
       `| HTTP baseline: GET /oathSettings (same harness, token check + one query) | ${Math.round(baseline.perSecond).toLocaleString('en')}/s | — | the server's request ceiling on this machine during the run; ${cpu(baseline)} |`,

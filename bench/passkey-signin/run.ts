@@ -33,6 +33,7 @@ import { ceremonySteps, fullSteps, openPages, phase, type PhaseResult } from './
 import { ecdsaVerifiesPerSecond } from './ecdsa.ts';
 import { countStatements } from './sql-count.ts';
 import { batchSizes } from '../support/batch-sizes.ts';
+import { statementTimes } from '../support/pg-statement-times.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SECONDS = env('BENCH_SECONDS', 20);
@@ -62,16 +63,6 @@ async function withBenchDb<T>(url: string, f: (c: pg.Client) => Promise<T>): Pro
   } finally {
     await c.end();
   }
-}
-
-/** BENCH_PG_STATS=1: PostgreSQL's own time per statement over the ceremony phase (pg_stat_statements). */
-async function statementTimes(url: string): Promise<string> {
-  const { rows } = await withBenchDb(url, (c) =>
-    c.query(`select calls, round(total_exec_time::numeric, 1) as total_ms, round((total_exec_time / calls * 1000)::numeric, 1) as mean_us,
-      rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
-      from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit 15`),
-  );
-  return ['PostgreSQL time by statement over the ceremony phase (pg_stat_statements):', ...rows.map((r) => `  ${r.total_ms} ms total, ${r.calls} calls, ${r.mean_us} µs each, ${r.rows} rows: ${r.query}`)].join('\n') + '\n';
 }
 
 async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: string } | null): Promise<BackendResult> {
@@ -130,7 +121,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
       if (pgServer && process.env.BENCH_PG_STATS === '1') await withBenchDb(pgServer.url, (c) => c.query('select pg_stat_statements_reset()'));
       phases.push({ ...(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu)), batches: await sizes() });
     }
-    if (pgServer && process.env.BENCH_PG_STATS === '1') process.stderr.write(await statementTimes(pgServer.url));
+    if (pgServer && process.env.BENCH_PG_STATS === '1') process.stderr.write(await withBenchDb(pgServer.url, statementTimes));
     if (PHASES.includes('full')) {
       const sizes = await batchSizes(server.url);
       phases.push({ ...(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu)), batches: await sizes() });

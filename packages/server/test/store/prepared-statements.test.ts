@@ -76,3 +76,19 @@ describe('prepared statements on PostgreSQL', () => {
     expect(await db().selectFrom('t').selectAll().where('id', '=', 2).executeTakeFirst()).toEqual({ id: 2, v: 'b', w: 7 });
   });
 });
+
+describe('connection settings on PostgreSQL', () => {
+  it('every pooled connection runs without JIT compilation (ADR 0013)', async () => {
+    const store = await openStore({ databaseUrl: inject('postgresAdminUrl'), dataDir: '/nonexistent', poolMax: 3 });
+    try {
+      // Three at once, so the pool opens three connections; pg_sleep keeps each busy while the others connect.
+      const rows = await Promise.all(
+        [0, 1, 2].map(async () => (await sql<{ jit: string; pid: number }>`select current_setting('jit') as jit, pg_backend_pid() as pid, pg_sleep(0.05)`.execute(store.db)).rows[0]!),
+      );
+      expect(new Set(rows.map((r) => r.pid)).size).toBe(3);
+      expect(rows.map((r) => r.jit)).toEqual(['off', 'off', 'off']);
+    } finally {
+      await store.close();
+    }
+  });
+});

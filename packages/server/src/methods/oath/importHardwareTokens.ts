@@ -1,11 +1,14 @@
 import type { RequestContext } from '../../auth/principal.ts';
 import { recordAudit } from '../../audit/record.ts';
 import { ApiError } from '../../errors.ts';
-import { countUserTokens, existingSerials, insertTokens, userIdsByUpn, type NewOathToken } from './repository.ts';
+import { analyzeTokens, countUserTokens, existingSerials, insertTokens, userIdsByUpn, type NewOathToken } from './repository.ts';
 import { sealSeed } from './seed.ts';
 import { parseEntraCsv, type ImportIssue, type ParsedFile, type ParsedToken } from './import/csv.ts';
 import { parsePskc } from './import/pskc.ts';
 import { MAX_OATH_METHODS_PER_USER, type Deps } from './devices.ts';
+
+/** Imports at least this large refresh the table's planner statistics afterwards. */
+const ANALYZE_AFTER_ROWS = 1_000;
 
 export type ImportFormat = 'csv' | 'pskc';
 
@@ -107,6 +110,9 @@ export async function importHardwareTokens(deps: Deps, ctx: RequestContext, text
       );
     throw e;
   }
+  // A large import changes the table's shape at once (thousands of rows, most unassigned); fresh
+  // statistics keep the sign-in lookups' plans right until autovacuum would have caught up.
+  if (good.length >= ANALYZE_AFTER_ROWS) await analyzeTokens(deps.db);
   return { format, ok: true, rows, imported: good.length, assigned, issues };
 }
 

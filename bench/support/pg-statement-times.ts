@@ -1,0 +1,15 @@
+import type pg from 'pg';
+
+/**
+ * BENCH_PG_STATS=1: PostgreSQL's own time per statement since the last `pg_stat_statements_reset()`
+ * (the throwaway server loads pg_stat_statements when started with `statementStats: true`).
+ */
+export async function statementTimes(c: pg.Client, limit = 15): Promise<string> {
+  const { rows } = await c.query(
+    `select calls, round(total_exec_time::numeric, 1) as total_ms, round((total_exec_time / calls * 1000)::numeric, 1) as mean_us,
+      rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
+      from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit $1`,
+    [limit],
+  );
+  return ['PostgreSQL time by statement (pg_stat_statements):', ...rows.map((r) => `  ${r.total_ms} ms total, ${r.calls} calls, ${r.mean_us} µs each, ${r.rows} rows: ${r.query}`)].join('\n') + '\n';
+}
