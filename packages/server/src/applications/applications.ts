@@ -11,9 +11,11 @@ import {
   insertApplication,
   insertPassword,
   passwordsOf,
+  platformsOf,
   updateApplicationRow,
   type ApplicationRow,
 } from './repository.ts';
+import { clientKindOf, isPublicKind, type Platforms } from './platforms.ts';
 import { findServicePrincipal, deleteServicePrincipalRow } from './service-principals-repository.ts';
 import { toGraphApplication, toGraphPassword, type GraphApplication, type GraphPasswordCredential } from './shapes.ts';
 
@@ -22,7 +24,21 @@ export interface ApplicationInput {
   displayName: string;
   description?: string | null;
   web?: { redirectUris?: string[] };
+  spa?: { redirectUris?: string[] };
+  publicClient?: { redirectUris?: string[] };
+  isFallbackPublicClient?: boolean;
 }
+
+/** The platforms after applying `input` to `current` (absent fields keep their value, as a Graph PATCH does). */
+function mergePlatforms(current: Platforms, input: Partial<ApplicationInput>): Platforms {
+  return {
+    web: input.web?.redirectUris ?? current.web,
+    spa: input.spa?.redirectUris ?? current.spa,
+    publicClient: input.publicClient?.redirectUris ?? current.publicClient,
+    isFallbackPublicClient: input.isFallbackPublicClient ?? current.isFallbackPublicClient,
+  };
+}
+const NO_PLATFORMS: Platforms = { web: [], spa: [], publicClient: [], isFallbackPublicClient: false };
 
 const CATEGORY = 'ApplicationManagement';
 const target = (a: ApplicationRow, modifiedProperties: ModifiedProperty[] = []) => ({
@@ -40,14 +56,17 @@ export async function getApplication(db: Kysely<DB>, id: string): Promise<GraphA
   return toGraphApplication(app, await passwordsOf(db, [app.id]));
 }
 
+/** Registers an application; 400 when its platforms mix a web app with a public client (platforms.ts). */
 export async function createApplication(db: Kysely<DB>, ctx: RequestContext, input: ApplicationInput): Promise<GraphApplication> {
+  const platforms = mergePlatforms(NO_PLATFORMS, input);
+  clientKindOf(platforms);
   return db.transaction().execute(async (trx) => {
     const app = await insertApplication(trx, {
       id: crypto.randomUUID(),
       appId: crypto.randomUUID(),
       displayName: input.displayName,
       description: input.description ?? null,
-      redirectUris: input.web?.redirectUris ?? [],
+      platforms,
     });
     await recordAudit(trx, ctx, {
       category: CATEGORY,
@@ -59,10 +78,13 @@ export async function createApplication(db: Kysely<DB>, ctx: RequestContext, inp
   });
 }
 
+/** Graph PATCH semantics; the resulting platforms are checked as a whole (clientKindOf), so nothing is written on a mix. */
 export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id: string, patch: Partial<ApplicationInput>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const app = UUID.test(id) ? await findApplication(trx, id, 'id', { forUpdate: true }) : undefined;
     if (!app) throw notFound('application', id);
+    const platforms = mergePlatforms(platformsOf(app), patch);
+    clientKindOf(platforms);
     const changes: ModifiedProperty[] = [];
     const note = (name: string, oldV: unknown, newV: unknown) => {
       if (newV !== undefined && JSON.stringify(oldV) !== JSON.stringify(newV))
@@ -71,10 +93,13 @@ export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id:
     note('DisplayName', app.display_name, patch.displayName);
     note('Description', app.description, patch.description);
     note('RedirectUris', app.web_redirect_uris, patch.web?.redirectUris);
+    note('SpaRedirectUris', app.spa_redirect_uris, patch.spa?.redirectUris);
+    note('PublicClientRedirectUris', app.public_client_redirect_uris, patch.publicClient?.redirectUris);
+    note('IsFallbackPublicClient', app.is_fallback_public_client, patch.isFallbackPublicClient);
     await updateApplicationRow(trx, app.id, {
       ...(patch.displayName === undefined ? {} : { displayName: patch.displayName }),
       ...(patch.description === undefined ? {} : { description: patch.description }),
-      ...(patch.web?.redirectUris === undefined ? {} : { redirectUris: patch.web.redirectUris }),
+      platforms,
     });
     await recordAudit(trx, ctx, {
       category: CATEGORY,
@@ -97,7 +122,11 @@ export async function deleteApplication(db: Kysely<DB>, ctx: RequestContext, id:
   });
 }
 
-/** Graph `addPassword`: the only response that ever carries `secretText`. Default lifetime 2 years. */
+/**
+ * Graph `addPassword`: the only response that ever carries `secretText`. Default lifetime 2 years.
+ * Refused (400) on a public client: its token requests carry no secret, and a secret must not
+ * quietly turn it into a confidential client (ADR 0014). Entra accepts the secret and ignores it.
+ */
 export async function addPassword(
   db: Kysely<DB>,
   ctx: RequestContext,
@@ -111,6 +140,11 @@ export async function addPassword(
   return db.transaction().execute(async (trx) => {
     const app = UUID.test(id) ? await findApplication(trx, id, 'id', { forUpdate: true }) : undefined;
     if (!app) throw notFound('application', id);
+    if (isPublicKind(clientKindOf(platformsOf(app))))
+      throw new ApiError(
+        'Request_BadRequest',
+        `${app.display_name} is a public client (spa, publicClient or isFallbackPublicClient): it signs in with PKCE and no secret, so it cannot have client secrets. Make it a web app first to add one.`,
+      );
     const secret = generateClientSecret();
     const row = await insertPassword(trx, {
       keyId: crypto.randomUUID(),

@@ -1,5 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ApplicationPasswordsTable, ApplicationsTable, DB } from '../store/schema.ts';
+import type { FilterExpr, FilterFields } from '../odata/filter.ts';
+import { filterToSql } from '../odata/sql.ts';
+import type { Platforms } from './platforms.ts';
 
 export type ApplicationRow = Selectable<ApplicationsTable>;
 export type PasswordRow = Selectable<ApplicationPasswordsTable>;
@@ -7,7 +10,7 @@ export type PasswordRow = Selectable<ApplicationPasswordsTable>;
 /** Application (app registration) rows and their client secrets. Only this file speaks SQL for them. */
 export async function insertApplication(
   db: Kysely<DB>,
-  v: { id: string; appId: string; displayName: string; description: string | null; redirectUris: string[] },
+  v: { id: string; appId: string; displayName: string; description: string | null; platforms: Platforms },
 ): Promise<ApplicationRow> {
   const now = new Date();
   return db
@@ -17,7 +20,10 @@ export async function insertApplication(
       app_id: v.appId,
       display_name: v.displayName,
       description: v.description,
-      web_redirect_uris: JSON.stringify(v.redirectUris),
+      web_redirect_uris: JSON.stringify(v.platforms.web),
+      spa_redirect_uris: JSON.stringify(v.platforms.spa),
+      public_client_redirect_uris: JSON.stringify(v.platforms.publicClient),
+      is_fallback_public_client: v.platforms.isFallbackPublicClient,
       created_at: now,
       updated_at: now,
     })
@@ -28,7 +34,7 @@ export async function insertApplication(
 export async function updateApplicationRow(
   db: Kysely<DB>,
   id: string,
-  v: { displayName?: string; description?: string | null; redirectUris?: string[] },
+  v: { displayName?: string; description?: string | null; platforms?: Platforms },
 ): Promise<void> {
   await db
     .updateTable('applications')
@@ -36,7 +42,14 @@ export async function updateApplicationRow(
       updated_at: new Date(),
       ...(v.displayName === undefined ? {} : { display_name: v.displayName }),
       ...(v.description === undefined ? {} : { description: v.description }),
-      ...(v.redirectUris === undefined ? {} : { web_redirect_uris: JSON.stringify(v.redirectUris) }),
+      ...(v.platforms === undefined
+        ? {}
+        : {
+            web_redirect_uris: JSON.stringify(v.platforms.web),
+            spa_redirect_uris: JSON.stringify(v.platforms.spa),
+            public_client_redirect_uris: JSON.stringify(v.platforms.publicClient),
+            is_fallback_public_client: v.platforms.isFallbackPublicClient,
+          }),
     })
     .where('id', '=', id)
     .execute();
@@ -60,28 +73,63 @@ export async function findApplication(
   return (options.forUpdate ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/** What an OAuth client lookup needs (oidc/clients.ts). */
+export interface ClientRow {
+  app_id: string;
+  display_name: string;
+  platforms: Platforms;
+  sp_enabled: boolean | null;
+}
+
 /**
- * What an OAuth client lookup needs, in one statement: the application's name and redirect URIs
+ * What an OAuth client lookup needs, in one statement: the application's name and platforms
  * and whether its service principal exists and is enabled (the provider asks for a client several
  * times per sign-in; docs/benchmarks/passkey-signin.md).
  */
-export async function findClientRow(
-  db: Kysely<DB>,
-  appId: string,
-): Promise<{ app_id: string; display_name: string; web_redirect_uris: string[]; sp_enabled: boolean | null } | undefined> {
+export async function findClientRow(db: Kysely<DB>, appId: string): Promise<ClientRow | undefined> {
   const r = await db
     .selectFrom('applications as a')
     .leftJoin('service_principals as s', 's.app_id', 'a.app_id')
-    .select(['a.app_id', 'a.display_name', 'a.web_redirect_uris', 's.account_enabled as sp_enabled'])
+    .select([
+      'a.app_id',
+      'a.display_name',
+      'a.web_redirect_uris',
+      'a.spa_redirect_uris',
+      'a.public_client_redirect_uris',
+      'a.is_fallback_public_client',
+      's.account_enabled as sp_enabled',
+    ])
     .where('a.app_id', '=', appId.toLowerCase())
     .executeTakeFirst();
-  return r && { ...r, web_redirect_uris: r.web_redirect_uris as unknown as string[] };
+  return r && { app_id: r.app_id, display_name: r.display_name, platforms: platformsOf(r), sp_enabled: r.sp_enabled };
 }
 
-/** One page ordered by id, after `after` (keyset); filter on appId or displayName equality. */
+/** The platforms of a row (jsonb arrays come back parsed). */
+export function platformsOf(
+  r: Pick<ApplicationRow, 'web_redirect_uris' | 'spa_redirect_uris' | 'public_client_redirect_uris' | 'is_fallback_public_client'>,
+): Platforms {
+  return {
+    web: r.web_redirect_uris,
+    spa: r.spa_redirect_uris,
+    publicClient: r.public_client_redirect_uris,
+    isFallbackPublicClient: r.is_fallback_public_client,
+  };
+}
+
+/** `$filter` properties of GET /applications (Graph supports these on `application`). */
+export const APPLICATION_FILTER_FIELDS: FilterFields = {
+  appId: { column: 'app_id', type: 'guid' },
+  displayName: { column: 'display_name', type: 'string', startswith: true },
+  isFallbackPublicClient: { column: 'is_fallback_public_client', type: 'boolean' },
+};
+
+/**
+ * One page ordered by id, after `after` (keyset); `filter` is a parsed `$filter` over
+ * APPLICATION_FILTER_FIELDS; `search` keeps display names containing it (case-insensitive).
+ */
 export async function listApplications(
   db: Kysely<DB>,
-  o: { top: number; after?: string; appId?: string; displayName?: string },
+  o: { top: number; after?: string; filter?: FilterExpr; search?: string },
 ): Promise<{ rows: ApplicationRow[]; more: boolean }> {
   let q = db
     .selectFrom('applications')
@@ -89,8 +137,8 @@ export async function listApplications(
     .orderBy('id')
     .limit(o.top + 1);
   if (o.after) q = q.where('id', '>', o.after);
-  if (o.appId) q = q.where('app_id', '=', o.appId.toLowerCase());
-  if (o.displayName !== undefined) q = q.where('display_name', '=', o.displayName);
+  if (o.filter) q = q.where(filterToSql(o.filter, APPLICATION_FILTER_FIELDS));
+  if (o.search !== undefined) q = q.where(sql<boolean>`strpos(lower(display_name), ${o.search.toLowerCase()}) > 0`);
   const rows = await q.execute();
   return { rows: rows.slice(0, o.top), more: rows.length > o.top };
 }

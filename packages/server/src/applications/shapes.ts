@@ -22,6 +22,11 @@ export interface GraphApplication {
   signInAudience: string;
   createdDateTime: string;
   web: { redirectUris: string[] };
+  /** Single-page app platform (Graph `spaApplication`): public client, PKCE, CORS at the token endpoint. */
+  spa: { redirectUris: string[] };
+  /** Mobile and desktop platform (Graph `publicClientApplication`): public client, PKCE. */
+  publicClient: { redirectUris: string[] };
+  isFallbackPublicClient: boolean;
   passwordCredentials: GraphPasswordCredential[];
 }
 
@@ -70,6 +75,9 @@ export function toGraphApplication(a: ApplicationRow, passwords: PasswordRow[]):
     signInAudience: a.sign_in_audience,
     createdDateTime: iso(a.created_at),
     web: { redirectUris: a.web_redirect_uris },
+    spa: { redirectUris: a.spa_redirect_uris },
+    publicClient: { redirectUris: a.public_client_redirect_uris },
+    isFallbackPublicClient: a.is_fallback_public_client,
     passwordCredentials: passwords.filter((p) => p.application_id === a.id).map((p) => toGraphPassword(p)),
   };
 }

@@ -4,6 +4,7 @@ import type { AdapterPayload } from 'oidc-provider';
 import type { DB } from '../store/schema.ts';
 import { findClientRow, validSecretHashes } from '../applications/repository.ts';
 import { matchesAnyHash } from '../applications/client-secrets.ts';
+import { clientKindOf } from '../applications/platforms.ts';
 import {
   appRoleAssignmentsOf,
   directoryRolesOfServicePrincipal,
@@ -19,13 +20,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * `client_secret` for secret-based auth) and `verifyClientSecret` replaces the provider's
  * plaintext comparison. HS* algorithms are disabled provider-wide, so the placeholder is
  * never used as a key.
+ *
+ * Public clients (ADR 0014; applications/platforms.ts) get `token_endpoint_auth_method: none`,
+ * the authorization code grant only (never client credentials: no app-only tokens without a
+ * secret) and no placeholder secret. PKCE is required of every client (provider.ts `pkce`; for
+ * `none` clients oidc-provider requires it regardless, RFC 9700 §2.1.1) and S256 is the only
+ * method oidc-provider 9 accepts. `application_type` is `web` for a SPA (the token endpoint then
+ * answers CORS for its redirect origins, provider.ts `clientBasedCORS`) and `native` for mobile
+ * and desktop apps (RFC 8252 redirect rules, loopback on any port, no CORS).
  */
 export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
   return async (clientId: string): Promise<AdapterPayload | undefined> => {
     if (!UUID.test(clientId)) return undefined;
     const app = await findClientRow(db, clientId);
     if (!app || !app.sp_enabled) return undefined;
-    const redirectUris = app.web_redirect_uris;
+    const kind = clientKindOf(app.platforms);
+    if (kind !== 'confidential') {
+      const uris = kind === 'spa' ? app.platforms.spa : app.platforms.publicClient;
+      return {
+        client_id: app.app_id,
+        client_name: app.display_name,
+        application_type: kind === 'spa' ? 'web' : 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: uris.length ? ['code'] : [],
+        redirect_uris: uris,
+      };
+    }
+    const redirectUris = app.platforms.web;
     return {
       client_id: app.app_id,
       client_secret: createHmac('sha256', placeholderKey).update(`client-secret-placeholder:${app.app_id}`).digest('base64url'),

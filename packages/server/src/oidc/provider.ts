@@ -57,6 +57,7 @@ export function createProvider(o: ProviderOptions): Provider {
     // `acr` = the authentication strength the sign-in satisfied (signin/amr.ts); without acrValues oidc-provider drops acr.
     acrValues: ACR_VALUES,
     pkce: { required: () => true },
+    clientBasedCORS,
     clientDefaults: {
       grant_types: ['client_credentials'],
       response_types: [],
@@ -125,6 +126,20 @@ export function createProvider(o: ProviderOptions): Provider {
     return o.verifyClientSecret(this.clientId, actual);
   };
   return provider;
+}
+
+/**
+ * Which browser origins may call the token and revocation endpoints for a client (ADR 0014): a
+ * public `web` client — a single-page app, or the console — from the origin of one of its redirect
+ * URIs. Confidential clients (their secret never belongs in a browser) and native clients are
+ * refused; preflights and discovery stay open (oidc-provider lib/shared/cors.js). oidc-provider's
+ * default is the same except that it also opens native public clients' loopback origins.
+ */
+function clientBasedCORS(ctx: { oidc?: { route?: string } }, origin: string, client: { clientAuthMethod: string; applicationType: string; redirectUris: string[] }): boolean {
+  if (origin === 'null') return false;
+  // userinfo takes a bearer token, no client secret: open to any client's redirect origins, as oidc-provider's default.
+  const browserClient = ctx.oidc?.route === 'userinfo' || (client.clientAuthMethod === 'none' && client.applicationType === 'web');
+  return browserClient && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
 }
 
 /** oidc-provider's default prompts plus a `login` check for Conditional Access step-up (issue 4 item 4). */

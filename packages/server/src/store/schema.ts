@@ -3,6 +3,7 @@ import type { SigninFlowsTable, SigninLockoutsTable } from '../signin/tables.ts'
 import type { SigninLogTable } from '../signin/log-tables.ts';
 import type { CaAuthenticationStrengthsTable, CaGenerationTable, CaNamedLocationsTable, CaPoliciesTable } from '../policy/conditional-access/tables.ts';
 import type { RegistrationCampaignSnoozesTable, TapMethodsTable, TapSignInsTable } from '../methods/tap/tables.ts';
+import type { RateLimitSpendTable } from '../http/cluster-rate-limit-repository.ts';
 
 /**
  * Kysely table types. One block per aggregate; keep them in step with `migrations/`.
@@ -138,6 +139,10 @@ export interface ApplicationsTable {
   description: string | null;
   sign_in_audience: Generated<string>;
   web_redirect_uris: Json<string[]>;
+  /** 0018: Graph `spa.redirectUris`, `publicClient.redirectUris`, `isFallbackPublicClient` (ADR 0014). */
+  spa_redirect_uris: ColumnType<string[], string | undefined, string>;
+  public_client_redirect_uris: ColumnType<string[], string | undefined, string>;
+  is_fallback_public_client: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -307,6 +312,7 @@ export interface DB {
   passkey_trust_anchors: PasskeyTrustAnchorsTable;
   signin_flows: SigninFlowsTable;
   signin_lockouts: SigninLockoutsTable;
+  rate_limit_spend: RateLimitSpendTable;
   signin_log: SigninLogTable;
   oath_tokens: OathTokensTable;
   oath_user_lockouts: OathUserLockoutsTable;

@@ -124,7 +124,7 @@ for (const kind of STORE_KINDS) {
         ['POST', `/api/v1/applications/${app.id}/removePassword`, { keyId: 'nope' }, 404],
         ['POST', '/api/v1/servicePrincipals', { appId: crypto.randomUUID() }, 400],
         ['POST', '/api/v1/servicePrincipals', { appId: 'x' }, 400],
-        ['GET', '/api/v1/applications?$filter=startswith(displayName,%27a%27)', undefined, 400],
+        ['GET', '/api/v1/applications?$filter=startswith(appId,%27a%27)', undefined, 400],
         ['GET', '/api/v1/applications?$skiptoken=zzz', undefined, 400],
         ['POST', '/api/v1/applications', { displayName: 'nul\u0000byte' }, 400],
         ['POST', '/api/v1/applications', { displayName: 'lone \ud800 surrogate' }, 400],

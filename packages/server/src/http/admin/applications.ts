@@ -11,13 +11,19 @@ import {
   removePassword,
   updateApplication,
 } from '../../applications/applications.ts';
-import { listApplications, passwordsOf } from '../../applications/repository.ts';
+import { APPLICATION_FILTER_FIELDS, listApplications, passwordsOf } from '../../applications/repository.ts';
 import { toGraphApplication } from '../../applications/shapes.ts';
-import { idPagedQuery, idPagedResponse, nextLinkAfterId } from './id-paging.ts';
+import { isNativeRedirectUri, isWebRedirectUri } from '../../applications/platforms.ts';
+import { parseFilter } from '../../odata/filter.ts';
+import { idPagedQuery, idPagedResponse } from './id-paging.ts';
 
 /**
  * App registrations in Graph's shape (G `resources/application.md`):
  *   GET/POST /applications   GET/PATCH/DELETE /applications/{id}
+ *   GET /applications?$filter=startswith(displayName,'pay') | appId eq '…' | displayName eq '…'
+ *                    &$search="displayName:pay"   (contains, case-insensitive)
+ * Platforms: `web` (confidential, secret), `spa` and `publicClient` (public, PKCE, no secret);
+ * one per application (ADR 0014, applications/platforms.ts).
  *   POST /applications/{id}/addPassword {passwordCredential} → the credential with secretText (only here)
  *   POST /applications/{id}/removePassword {keyId} → 204
  * `appId` is the OAuth client id at the token endpoint (see docs/oidc.md). Secrets are stored as
@@ -37,22 +43,25 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
       schema: {
         tags,
         summary: 'List applications',
-        querystring: idPagedQuery("appId eq '<guid>' or displayName eq '<name>'"),
+        querystring: idPagedQuery("appId eq '<guid>', displayName eq '<name>', startswith(displayName,'<prefix>'), isFallbackPublicClient eq true|false; and/or").extend({
+          $search: z.string().max(300).optional().describe('"displayName:<text>": display names containing the text (case-insensitive)'),
+        }),
         response: { 200: idPagedResponse(application) },
       },
     },
     async (request) => {
-      const { $top: top = 100, $filter: filter, $skiptoken: skiptoken } = request.query;
-      const f = filter === undefined ? {} : parseFilter(filter);
+      const { $top: top = 100, $filter: filter, $search: searchText, $skiptoken: skiptoken } = request.query;
+      const f = filter === undefined ? undefined : parseAppFilter(filter);
+      const search = searchText === undefined ? undefined : parseSearch(searchText);
       const after = skiptoken === undefined ? undefined : decodeAfter(skiptoken);
-      const page = await listApplications(db, { top, ...f, ...(after ? { after } : {}) });
+      const page = await listApplications(db, { top, ...(f ? { filter: f } : {}), ...(search === undefined ? {} : { search }), ...(after ? { after } : {}) });
       const passwords = await passwordsOf(
         db,
         page.rows.map((a) => a.id),
       );
       const value = page.rows.map((a) => toGraphApplication(a, passwords));
       if (!page.more) return { value };
-      return { value, '@odata.nextLink': nextLinkAfterId(base, top, filter, page.rows.at(-1)!.id) };
+      return { value, '@odata.nextLink': nextLink(base, top, filter, searchText, page.rows.at(-1)!.id) };
     },
   );
 
@@ -142,16 +151,34 @@ export async function registerApplicationRoutes(api: FastifyInstance, deps: AppD
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function parseFilter(filter: string): { appId?: string; displayName?: string } {
-  const m = /^\s*(appId|displayName)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
-  if (!m) throw new ApiError('Request_UnsupportedQuery', "Unsupported $filter: use appId eq '<guid>' or displayName eq '<name>'.");
-  const value = m[2]!.replaceAll("''", "'");
-  if (!printable(value)) throw new ApiError('Request_BadRequest', 'Invalid $filter: contains control characters or malformed Unicode.');
-  if (m[1] === 'appId') {
-    if (!GUID.test(value)) throw new ApiError('Request_BadRequest', 'appId must be a GUID.');
-    return { appId: value };
-  }
-  return { displayName: value };
+/** `$filter` through the shared OData parser (odata/filter.ts), over APPLICATION_FILTER_FIELDS. */
+function parseAppFilter(filter: string) {
+  if (!printable(filter)) throw new ApiError('Request_BadRequest', 'Invalid $filter: contains control characters or malformed Unicode.');
+  return parseFilter(filter, APPLICATION_FILTER_FIELDS, 'applications');
+}
+
+/**
+ * Graph's `$search="displayName:<text>"` (advanced queries; the quotes are part of the syntax).
+ * Latchkey matches display names containing the text, case-insensitively, and needs no
+ * `ConsistencyLevel: eventual` header (its index is never behind).
+ */
+function parseSearch(text: string): string {
+  const m = /^"displayName:([^"]*)"$/i.exec(text.trim());
+  if (!m) throw new ApiError('Request_UnsupportedQuery', 'Unsupported $search: use $search="displayName:<text>".');
+  const term = m[1]!.trim();
+  if (!term || !printable(term)) throw new ApiError('Request_BadRequest', 'Invalid $search: give the text to look for, without control characters.');
+  return term;
+}
+
+/** The next page's URL, keeping `$top`, `$filter` and `$search`. */
+function nextLink(base: string, top: number, filter: string | undefined, search: string | undefined, lastId: string): string {
+  const parts = [
+    `$top=${top}`,
+    ...(filter === undefined ? [] : [`$filter=${encodeURIComponent(filter)}`]),
+    ...(search === undefined ? [] : [`$search=${encodeURIComponent(search)}`]),
+    `$skiptoken=${Buffer.from(lastId).toString('base64url')}`,
+  ];
+  return `${base}?${parts.join('&')}`;
 }
 
 function decodeAfter(token: string): string {
@@ -164,24 +191,23 @@ function decodeAfter(token: string): string {
 const printable = (v: string) => v.isWellFormed() && ![...v].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 const text = (max: number) => z.string().max(max).refine(printable, 'must not contain control characters');
 
-const redirectUri = z
-  .string()
-  .max(2000)
-  .refine(printable, 'must not contain control characters')
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      return !u.hash && (u.protocol === 'https:' || (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)));
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute https URL (http only for localhost), without a fragment');
+const uri = () => z.string().max(2000).refine(printable, 'must not contain control characters');
+const redirectUri = uri().refine(isWebRedirectUri, 'must be an absolute https URL (http only for localhost), without a fragment');
+const nativeRedirectUri = uri().refine(
+  isNativeRedirectUri,
+  'must be a private-use scheme URI such as com.example.app:/callback, a claimed https URL, or http on localhost/127.0.0.1/[::1] (RFC 8252 §7), without a fragment',
+);
+const platform = (item: z.ZodType<string>) => z.strictObject({ redirectUris: z.array(item).max(256).optional() }).optional();
 
 const applicationInput = z.strictObject({
   displayName: z.string().trim().min(1).max(256).refine(printable, 'must not contain control characters'),
   description: text(1024).nullable().optional(),
-  web: z.strictObject({ redirectUris: z.array(redirectUri).max(256).optional() }).optional(),
+  web: platform(redirectUri),
+  spa: platform(redirectUri),
+  publicClient: platform(nativeRedirectUri),
+  isFallbackPublicClient: z.boolean().optional(),
 });
+const platformOut = z.object({ redirectUris: z.array(z.string()) });
 
 const passwordCredential = z.object({
   keyId: z.string(),
@@ -200,6 +226,9 @@ const application = z.object({
   description: z.string().nullable(),
   signInAudience: z.string(),
   createdDateTime: z.string(),
-  web: z.object({ redirectUris: z.array(z.string()) }),
+  web: platformOut,
+  spa: platformOut,
+  publicClient: platformOut,
+  isFallbackPublicClient: z.boolean(),
   passwordCredentials: z.array(passwordCredential),
 });

@@ -15,6 +15,8 @@ import * as m0014 from './0014_principal_changes.ts';
 import * as m0015 from './0015_conditional_access_changes.ts';
 import * as m0016 from './0016_oath_tokens_fillfactor.ts';
 import * as m0017 from './0017_sign_in_fillfactor.ts';
+import * as m0019 from './0019_rate_limit_spend.ts';
+import * as m0018 from './0018_public_clients.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -37,4 +39,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015_conditional_access_changes': m0015,
   '0016_oath_tokens_fillfactor': m0016,
   '0017_sign_in_fillfactor': m0017,
+  '0019_rate_limit_spend': m0019,
+  '0018_public_clients': m0018,
 };
