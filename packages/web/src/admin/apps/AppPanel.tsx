@@ -5,11 +5,11 @@ import { formatDateTime } from '../../components/format.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { Switch } from '../../components/Switch.tsx';
 import { useResource } from '../../components/useResource.ts';
-import { appsApi, audienceLabel, type Application } from './appsApi.ts';
+import { appsApi, audienceLabel, isPublicClient, platformOf, PLATFORMS, type Application } from './appsApi.ts';
 import { AppSecrets } from './AppSecrets.tsx';
 import { RedirectUris } from './RedirectUris.tsx';
 
-/** The application drawer: its client id, service principal, redirect URIs, client secrets, delete. */
+/** The application drawer: its client id, client type, service principal, platform and redirect URIs, client secrets, delete. */
 export function AppPanel({
   objectId,
   onClose,
@@ -77,6 +77,14 @@ export function AppPanel({
               include/exclude applications).
             </p>
           </div>
+          {isPublicClient(a) ? (
+            <div className="alert alert-info" role="note" aria-label="Public client" data-testid="public-client-note">
+              <span>
+                <strong>Public client</strong> ({PLATFORMS[platformOf(a)].label}): it signs people in with the authorization code flow and
+                PKCE, and needs no client secret. It cannot use client credentials, so it never gets app-only tokens.
+              </span>
+            </div>
+          ) : null}
           <div className="panel-section">
             {sp.loading && !sp.data ? <Spinner inline label="Loading service principal…" /> : null}
             {sp.error ? <ErrorAlert error={sp.error} onRetry={sp.reload} /> : null}
@@ -109,6 +117,8 @@ export function AppPanel({
           </div>
           <Fields
             rows={[
+              ['Platform', PLATFORMS[platformOf(a)].label],
+              ['Client type', isPublicClient(a) ? 'Public (PKCE, no secret)' : 'Confidential (client secret)'],
               ['Sign-in audience', audienceLabel(a.signInAudience)],
               ['Description', a.description],
               ['Created', formatDateTime(a.createdDateTime)],

@@ -3,7 +3,7 @@ import { useApi } from '../../auth/AuthContext.tsx';
 import { EmptyState, ErrorAlert } from '../../components/feedback.tsx';
 import { formatDate } from '../../components/format.ts';
 import { Badge } from '../../components/ListToolbar.tsx';
-import { appsApi, type Application, type PasswordCredential } from './appsApi.ts';
+import { appsApi, isPublicClient, type Application, type PasswordCredential } from './appsApi.ts';
 import { OneTimeSecret } from './OneTimeSecret.tsx';
 
 const LIFETIMES = [
@@ -15,6 +15,8 @@ const LIFETIMES = [
 /**
  * Client secrets: listed by description, hint (first 3 characters) and expiry, never by value;
  * a new one is shown once with Copy; delete asks first. The server keeps only a hash (docs/oidc.md).
+ * A public client gets no new secrets (the API refuses them, ADR 0014): the section says why, and
+ * lists any secrets left from when the app was a web app, which no longer work, for deletion.
  */
 export function AppSecrets({ app, onChanged }: { app: Application; onChanged(): Promise<void> }) {
   const api = useApi();
@@ -61,17 +63,25 @@ export function AppSecrets({ app, onChanged }: { app: Application; onChanged(): 
     });
 
   const now = Date.now();
+  const isPublic = isPublicClient(app);
   return (
     <>
       <div className="section-head">
         <h3 className="section-title">Client secrets</h3>
-        {adding ? null : (
+        {adding || isPublic ? null : (
           <button type="button" className="btn btn-secondary btn-small" onClick={() => setAdding(true)}>
             New client secret
           </button>
         )}
       </div>
       {error ? <ErrorAlert title="The secret was not changed" error={error} /> : null}
+      {isPublic ? (
+        <p className="hint" data-testid="public-client-secrets">
+          Not needed: a public client runs where a secret cannot be kept (a browser, a phone, a desktop), so it proves itself with PKCE
+          instead, and Latchkey does not accept secrets for it.
+          {app.passwordCredentials.length ? ' The secrets below are from when it was a web app and no longer work; delete them.' : ''}
+        </p>
+      ) : null}
       {created?.secretText ? (
         <OneTimeSecret
           label="New client secret"
@@ -118,7 +128,7 @@ export function AppSecrets({ app, onChanged }: { app: Application; onChanged(): 
         </form>
       ) : null}
       {app.passwordCredentials.length === 0 ? (
-        <EmptyState compact title="No client secrets." />
+        isPublic ? null : <EmptyState compact title="No client secrets." />
       ) : (
         <table className="table table-compact" aria-label="Client secrets">
           <thead>

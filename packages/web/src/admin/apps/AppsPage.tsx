@@ -2,24 +2,30 @@ import { useCallback, useState } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { ErrorAlert } from '../../components/feedback.tsx';
 import { formatDate } from '../../components/format.ts';
+import { Badge, ListToolbar } from '../../components/ListToolbar.tsx';
 import { PagedTable } from '../../components/PagedTable.tsx';
+import { useDebounced } from '../../components/useDebounced.ts';
 import { usePagedList } from '../../components/usePagedList.ts';
 import { Link, navigate } from '../../router.tsx';
-import { appsApi, audienceLabel, type Application } from './appsApi.ts';
+import { appsApi, isPublicClient, platformOf, PLATFORMS, type Application } from './appsApi.ts';
 import { AppPanel } from './AppPanel.tsx';
 import { RegisterAppDialog } from './RegisterAppDialog.tsx';
 
 /**
- * /admin/apps: the OIDC applications (app registrations). The application (client) id is what an
- * app sends as `client_id` and what Conditional Access policies target (`includeApplications`).
+ * /admin/apps: the OIDC applications (app registrations), searchable by name (server-side
+ * `$search="displayName:…"`). The application (client) id is what an app sends as `client_id` and
+ * what Conditional Access policies target (`includeApplications`). The sign-in audience (always
+ * this directory) is in the panel, not the list.
  */
 export function AppsPage({ selectedId }: { selectedId: string | null }) {
   const api = useApi();
   const [registering, setRegistering] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
+  const term = useDebounced(search.trim());
   const list = usePagedList<Application>(
-    'apps',
-    (signal) => appsApi.list(api, signal),
+    `apps:${term}`,
+    (signal) => appsApi.list(api, term, signal),
     useCallback((link: string, signal: AbortSignal) => api.page<Application>(link, signal), [api]),
   );
 
@@ -35,10 +41,12 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
             an app by its application (client) id.
           </p>
         </div>
+      </div>
+      <ListToolbar search={search} onSearch={setSearch} searchLabel="Search applications" placeholder="Search by name">
         <button type="button" className="btn btn-primary" onClick={() => setRegistering(true)}>
           <span aria-hidden="true">+</span> Register an application
         </button>
-      </div>
+      </ListToolbar>
       {notice ? (
         <div className="alert alert-success" role="status">
           <span>{notice}</span>
@@ -54,8 +62,12 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
         noun="applications"
         loadingLabel="Loading applications…"
         counted={false}
-        empty={{ title: 'No applications yet.', body: 'Register one to give it a client id, redirect URIs and secrets.' }}
-        headers={['Display name', 'Application (client) id', 'Redirect URIs', 'Secrets', 'Sign-in audience', 'Created']}
+        empty={
+          term
+            ? { title: `No application names contain “${term}”.`, body: 'Try another name or clear the search.' }
+            : { title: 'No applications yet.', body: 'Register one to give it a client id, redirect URIs and secrets.' }
+        }
+        headers={['Display name', 'Application (client) id', 'Platform', 'Redirect URIs', 'Secrets', 'Created']}
         selectedId={selectedId}
         hrefOf={(a) => `/admin/apps/${a.id}`}
         cells={(a) => (
@@ -66,18 +78,13 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
               </Link>
             </td>
             <td className="mono small nowrap">{a.appId}</td>
-            <td className="small">
-              {a.web.redirectUris.length === 0 ? (
-                <span className="muted">none (client credentials only)</span>
-              ) : (
-                <>
-                  <span className="mono">{a.web.redirectUris[0]}</span>
-                  {a.web.redirectUris.length > 1 ? <span className="muted"> +{a.web.redirectUris.length - 1} more</span> : null}
-                </>
-              )}
+            <td className="small nowrap">
+              {PLATFORMS[platformOf(a)].short} {isPublicClient(a) ? <Badge tone="info">Public</Badge> : null}
             </td>
-            <td>{a.passwordCredentials.length || <span className="muted">0</span>}</td>
-            <td className="small">{audienceLabel(a.signInAudience)}</td>
+            <td className="small">
+              <RedirectSummary app={a} />
+            </td>
+            <td>{isPublicClient(a) ? <span className="muted">not used</span> : a.passwordCredentials.length || <span className="muted">0</span>}</td>
             <td className="nowrap">{formatDate(a.createdDateTime)}</td>
           </>
         )}
@@ -87,7 +94,11 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
           onClose={() => setRegistering(false)}
           onRegistered={(app) => {
             setRegistering(false);
-            setNotice(`Registered ${app.displayName}. Add a client secret in its panel; the app needs one to get tokens.`);
+            setNotice(
+              isPublicClient(app)
+                ? `Registered ${app.displayName}, a public client: it signs in with PKCE and needs no secret.`
+                : `Registered ${app.displayName}. Add a client secret in its panel; the app needs one to get tokens.`,
+            );
             list.reload();
             navigate(`/admin/apps/${app.id}`);
           }}
@@ -106,5 +117,18 @@ export function AppsPage({ selectedId }: { selectedId: string | null }) {
         />
       ) : null}
     </section>
+  );
+}
+
+/** The first redirect URI of the app's platform and how many more. */
+function RedirectSummary({ app }: { app: Application }) {
+  const platform = platformOf(app);
+  const uris = app[platform].redirectUris;
+  if (uris.length === 0) return <span className="muted">{platform === 'web' ? 'none (client credentials only)' : 'none'}</span>;
+  return (
+    <>
+      <span className="mono">{uris[0]}</span>
+      {uris.length > 1 ? <span className="muted"> +{uris.length - 1} more</span> : null}
+    </>
   );
 }

@@ -2,21 +2,27 @@ import { useId, useState, type FormEvent } from 'react';
 import { useApi } from '../../auth/AuthContext.tsx';
 import { ApiError } from '../../api/client.ts';
 import { EmptyState, ErrorAlert } from '../../components/feedback.tsx';
-import { appsApi, parseUriLines, type Application } from './appsApi.ts';
+import { appsApi, parseUriLines, platformOf, PLATFORMS, type Application, type Platform } from './appsApi.ts';
 
-/** The app's redirect URIs: a list, and an editor (one per line) that PATCHes `web.redirectUris`. */
+/**
+ * The app's platform and redirect URIs: a list, and an editor (one per line) that PATCHes the
+ * platform's `redirectUris`; choosing another platform moves the URIs there in the same PATCH.
+ */
 export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Promise<void> }) {
   const api = useApi();
   const id = useId();
+  const current = platformOf(app);
   const [editing, setEditing] = useState(false);
+  const [platform, setPlatform] = useState<Platform>(current);
   const [text, setText] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const uris = app.web.redirectUris;
+  const uris = app[current].redirectUris;
   const [sent, setSent] = useState<string[]>([]);
 
   const start = () => {
     setText(uris.join('\n'));
+    setPlatform(current);
     setError(null);
     setEditing(true);
   };
@@ -27,7 +33,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
     setSaving(true);
     setError(null);
     try {
-      await appsApi.setRedirectUris(api, app.id, lines);
+      await appsApi.setRedirectUris(api, app.id, platform, lines, current);
       await onSaved();
       setEditing(false);
     } catch (err) {
@@ -40,7 +46,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
   return (
     <>
       <div className="section-head">
-        <h3 className="section-title">Redirect URIs</h3>
+        <h3 className="section-title">Platform and redirect URIs</h3>
         {editing ? null : (
           <button type="button" className="btn btn-secondary btn-small" onClick={start}>
             Edit
@@ -50,6 +56,28 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
       {editing ? (
         <form onSubmit={save} noValidate aria-label="Edit redirect URIs">
           {error ? <ErrorAlert title="The redirect URIs were not saved" error={namingTheUri(error, sent)} /> : null}
+          <div className="form-row">
+            <label htmlFor={`${id}-p`} className="label">
+              Platform
+            </label>
+            <select id={`${id}-p`} className="input" value={platform} onChange={(e) => setPlatform(e.target.value as Platform)}>
+              {(Object.keys(PLATFORMS) as Platform[]).map((p) => (
+                <option key={p} value={p}>
+                  {PLATFORMS[p].label}
+                </option>
+              ))}
+            </select>
+            {platform !== current ? (
+              <p className="hint">
+                Saving moves the redirect URIs from {PLATFORMS[current].label} to {PLATFORMS[platform].label}
+                {platform === 'web'
+                  ? '; the app becomes confidential and needs a client secret.'
+                  : current === 'web'
+                    ? `; the app becomes a public client (PKCE, no secret)${app.passwordCredentials.length ? ' and its secrets stop working' : ''}.`
+                    : '; it stays a public client.'}
+              </p>
+            ) : null}
+          </div>
           <div className="form-row">
             <label htmlFor={id} className="label">
               Redirect URIs, one per line
@@ -64,7 +92,10 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
               spellCheck={false}
               autoFocus
             />
-            <p className="hint">https, or http only for localhost; no #fragment. Leave empty for a client-credentials-only app.</p>
+            <p className="hint">
+              {PLATFORMS[platform].hint}
+              {platform === 'web' ? ' Leave empty for a client-credentials-only app.' : ''}
+            </p>
           </div>
           <div className="button-row">
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(false)} disabled={saving}>
@@ -76,7 +107,10 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
           </div>
         </form>
       ) : uris.length === 0 ? (
-        <EmptyState compact title="No redirect URIs: the app can only use client credentials." />
+        <EmptyState
+          compact
+          title={current === 'web' ? 'No redirect URIs: the app can only use client credentials.' : `${PLATFORMS[current].label} without redirect URIs: it cannot sign anyone in yet.`}
+        />
       ) : (
         <ul className="object-list" aria-label="Redirect URIs">
           {uris.map((u) => (
@@ -93,7 +127,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
 /** "Invalid body: /web/redirectUris/1 must be…" → "Invalid redirect URI http://…: must be…" (the API names it by index). */
 function namingTheUri(error: unknown, lines: string[]): unknown {
   if (!(error instanceof ApiError)) return error;
-  const m = /\/web\/redirectUris\/(\d+) (.*)$/.exec(error.message);
+  const m = /\/(?:web|spa|publicClient)\/redirectUris\/(\d+) (.*)$/.exec(error.message);
   const uri = m ? lines[Number(m[1])] : undefined;
   if (!m || uri === undefined) return error;
   return new ApiError(error.status, error.code, `Invalid redirect URI ${uri}: it ${m[2]}.`, error.requestId);

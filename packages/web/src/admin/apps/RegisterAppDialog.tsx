@@ -3,19 +3,28 @@ import { useApi } from '../../auth/AuthContext.tsx';
 import { ErrorAlert } from '../../components/feedback.tsx';
 import { FormDialogFooter, Modal } from '../../components/Modal.tsx';
 import { TextField } from '../../components/TextField.tsx';
-import { appsApi, parseUriLines, type Application } from './appsApi.ts';
+import { appsApi, parseUriLines, PLATFORMS, type Application, type Platform } from './appsApi.ts';
+
+type Kind = Platform | 'daemon';
+const KINDS: Array<[Kind, string]> = [
+  ['web', 'Web application — a server that signs people in and keeps a client secret (confidential)'],
+  ['spa', 'Single-page app — runs in the browser; PKCE, no secret (public client)'],
+  ['publicClient', 'Mobile and desktop app — native app; PKCE, no secret (public client)'],
+  ['daemon', 'Service or script — client credentials with a secret, no redirect URI (confidential)'],
+];
 
 /**
  * Registers an application (POST /applications) and creates its service principal, without which
- * it gets no tokens (docs/oidc.md). Latchkey's clients are confidential: they authenticate at the
- * token endpoint with a client secret (client_secret_basic/post).
+ * it gets no tokens (docs/oidc.md). The platform decides the client: web apps and services are
+ * confidential (client secret); single-page and mobile/desktop apps are public clients that sign
+ * in with PKCE and no secret (docs/applications.md, ADR 0014).
  */
 export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; onRegistered(app: Application): void }) {
   const api = useApi();
   const urisId = useId();
   const [displayName, setDisplayName] = useState('');
   const [uris, setUris] = useState('');
-  const [kind, setKind] = useState<'web' | 'daemon'>('web');
+  const [kind, setKind] = useState<Kind>('web');
   const [nameError, setNameError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
@@ -30,7 +39,7 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
     try {
       app = await appsApi.create(api, {
         displayName: displayName.trim(),
-        web: { redirectUris: kind === 'web' ? parseUriLines(uris) : [] },
+        ...(kind === 'daemon' ? {} : { [kind]: { redirectUris: parseUriLines(uris) } }),
       });
       await appsApi.createServicePrincipal(api, app.appId);
       onRegistered(app);
@@ -45,7 +54,7 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
   return (
     <Modal
       title="Register an application"
-      subtitle="You get its application (client) id; add a client secret afterwards in its panel."
+      subtitle="You get its application (client) id; web apps and services add a client secret afterwards in its panel."
       onClose={onClose}
       footer={<FormDialogFooter formId="register-app" saving={saving} label="Register" savingLabel="Registering…" onCancel={onClose} />}
     >
@@ -62,21 +71,15 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
           hint="Shown to people when they sign in, and in sign-in logs and Conditional Access."
         />
         <fieldset className="form-row" style={{ border: 'none', padding: 0, margin: '0 0 14px' }}>
-          <legend className="label">Client type</legend>
-          <label className="checkbox">
-            <input type="radio" name="kind" checked={kind === 'web'} onChange={() => setKind('web')} />
-            Web application (confidential: signs people in with a redirect URI and a client secret)
-          </label>
-          <label className="checkbox">
-            <input type="radio" name="kind" checked={kind === 'daemon'} onChange={() => setKind('daemon')} />
-            Service or script (confidential: client credentials with a secret, no redirect URI)
-          </label>
-          <p className="hint">
-            Public clients (single-page and native apps without a secret) are not supported yet: every Latchkey client authenticates with a
-            secret at the token endpoint.
-          </p>
+          <legend className="label">Platform</legend>
+          {KINDS.map(([k, label]) => (
+            <label key={k} className="checkbox">
+              <input type="radio" name="kind" checked={kind === k} onChange={() => setKind(k)} />
+              {label}
+            </label>
+          ))}
         </fieldset>
-        {kind === 'web' ? (
+        {kind !== 'daemon' ? (
           <div className="form-row">
             <label htmlFor={urisId} className="label">
               Redirect URIs
@@ -88,12 +91,12 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
               style={{ height: 'auto' }}
               value={uris}
               onChange={(e) => setUris(e.target.value)}
-              placeholder="https://app.example.com/callback"
+              placeholder={PLATFORMS[kind].placeholder}
               spellCheck={false}
               aria-describedby={`${urisId}-hint`}
             />
             <p id={`${urisId}-hint`} className="hint">
-              One per line. https, or http only for localhost; no #fragment. You can change them later.
+              One per line. {PLATFORMS[kind].hint} You can change them later.
             </p>
           </div>
         ) : null}

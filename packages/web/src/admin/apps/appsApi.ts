@@ -21,8 +21,48 @@ export interface Application {
   signInAudience: string;
   createdDateTime: string;
   web: { redirectUris: string[] };
+  /** Single-page app (public client, PKCE, CORS at the token endpoint). */
+  spa: { redirectUris: string[] };
+  /** Mobile and desktop app (public client, PKCE; custom-scheme and loopback redirect URIs). */
+  publicClient: { redirectUris: string[] };
+  isFallbackPublicClient: boolean;
   passwordCredentials: PasswordCredential[];
 }
+
+/** Where an app signs people in; one per application (ADR 0014). */
+export type Platform = 'web' | 'spa' | 'publicClient';
+
+/** The platforms in the order the console offers them, with their names and rules. */
+export const PLATFORMS: Record<Platform, { label: string; short: string; hint: string; placeholder: string }> = {
+  web: {
+    label: 'Web application',
+    short: 'Web',
+    hint: 'Confidential: a server that keeps a client secret. https, or http only for localhost; no #fragment.',
+    placeholder: 'https://app.example.com/callback',
+  },
+  spa: {
+    label: 'Single-page app',
+    short: 'Single-page app',
+    hint: 'Public: runs in the browser, no secret, PKCE. The token endpoint allows these origins (CORS). https, or http only for localhost.',
+    placeholder: 'https://spa.example.com/',
+  },
+  publicClient: {
+    label: 'Mobile and desktop app',
+    short: 'Mobile and desktop',
+    hint: 'Public: no secret, PKCE. Custom schemes (com.example.app:/callback), https, or http://127.0.0.1 on any port (RFC 8252).',
+    placeholder: 'com.example.app:/callback',
+  },
+};
+
+/** The app's platform: spa or publicClient when it has such URIs (or is a fallback public client), else web. */
+export function platformOf(a: Application): Platform {
+  if (a.spa.redirectUris.length) return 'spa';
+  if (a.publicClient.redirectUris.length || a.isFallbackPublicClient) return 'publicClient';
+  return 'web';
+}
+
+/** A public client signs in with PKCE and never holds a client secret. */
+export const isPublicClient = (a: Application): boolean => platformOf(a) !== 'web';
 
 /** Graph `servicePrincipal`: the app's identity in this tenant; without an enabled one it gets no tokens. */
 export interface ServicePrincipal {
@@ -36,18 +76,26 @@ export interface ServicePrincipal {
 export interface NewApplication {
   displayName: string;
   description?: string;
-  web: { redirectUris: string[] };
+  web?: { redirectUris: string[] };
+  spa?: { redirectUris: string[] };
+  publicClient?: { redirectUris: string[] };
 }
 
 const id = (value: string) => encodeURIComponent(value);
 
 /** Typed calls for /applications and /servicePrincipals (docs/oidc.md). */
 export const appsApi = {
-  list: (api: ApiClient, signal: AbortSignal) => api.page<Application>(`/applications${query({ $top: 50 })}`, signal),
+  /** One page; `term` keeps apps whose display name contains it (Graph `$search="displayName:…"`). */
+  list: (api: ApiClient, term: string, signal: AbortSignal) =>
+    api.page<Application>(`/applications${query({ $top: 50, $search: term ? `"displayName:${term.replaceAll('"', '')}"` : undefined })}`, signal),
   get: (api: ApiClient, objectId: string, signal?: AbortSignal) => api.get<Application>(`/applications/${id(objectId)}`, signal),
   create: (api: ApiClient, body: NewApplication) => api.post<Application>('/applications', body),
-  setRedirectUris: (api: ApiClient, objectId: string, redirectUris: string[]) =>
-    api.patch<void>(`/applications/${id(objectId)}`, { web: { redirectUris } }),
+  /** Sets `platform`'s redirect URIs; moving from another platform clears that one in the same PATCH. */
+  setRedirectUris: (api: ApiClient, objectId: string, platform: Platform, redirectUris: string[], from: Platform = platform) =>
+    api.patch<void>(`/applications/${id(objectId)}`, {
+      ...(from === platform ? {} : { [from]: { redirectUris: [] }, ...(from === 'publicClient' ? { isFallbackPublicClient: false } : {}) }),
+      [platform]: { redirectUris },
+    }),
   remove: (api: ApiClient, objectId: string) => api.delete(`/applications/${id(objectId)}`),
   addSecret: (api: ApiClient, objectId: string, credential: { displayName: string | null; endDateTime: string }) =>
     api.post<PasswordCredential>(`/applications/${id(objectId)}/addPassword`, { passwordCredential: credential }),
