@@ -54,6 +54,14 @@ export const OPTIONS = [
   { env: 'LATCHKEY_NODE_COUNT_HINT', key: 'nodeCountHint', kind: 'int', default: '1', description: 'How many nodes share this database; above 1 on the embedded database Latchkey refuses to start.' },
   { env: 'LATCHKEY_BODY_LIMIT_BYTES', key: 'bodyLimitBytes', kind: 'int', default: '1048576', description: 'Largest accepted request body in bytes (uploads have their own limits).' },
   { env: 'LATCHKEY_RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', kind: 'int', default: '600', description: 'Requests per minute per client IP on the API before 429 (0 disables).' },
+  {
+    env: 'LATCHKEY_RATE_LIMIT_SCOPE', key: 'rateLimitScope', kind: 'string', default: 'cluster',
+    description: 'Where the rate limits (API per IP, sign-in per IP and per account) hold: `cluster` (the nodes count together through PostgreSQL, exchanging their spend about once a second; ADR 0015) or `node` (each node alone). On the embedded database it is always `node`.',
+  },
+  {
+    env: 'LATCHKEY_RATE_LIMIT_SYNC_MS', key: 'rateLimitSyncMs', kind: 'int', default: '1000',
+    description: 'Cluster rate limits: how often a node exchanges its spend with the others, in milliseconds (100 to 60000), when it had requests. A limit may be exceeded by about (nodes - 1) x its rate x 2 x this interval.',
+  },
   { env: 'LATCHKEY_TRUSTED_PROXIES', key: 'trustedProxies', kind: 'list', default: '', description: 'Comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed. Empty: the socket address is the client.' },
   { env: 'LATCHKEY_ADMIN_TOKEN_TTL_SECONDS', key: 'adminTokenTtlSeconds', kind: 'int', default: '900', description: 'Lifetime of access tokens for the admin API (CLI tokens and client credentials).' },
 ] as const satisfies readonly OptionSpec[];

@@ -25,6 +25,9 @@ export interface Config {
   nodeCountHint: number;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
+  /** `cluster` (default; PostgreSQL only) or `node` (http/rate-limiters.ts, ADR 0015). */
+  rateLimitScope: 'cluster' | 'node';
+  rateLimitSyncMs: number;
   trustedProxies: string[];
   adminTokenTtlSeconds: number;
 }
@@ -40,6 +43,7 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SSL_MODES = ['prefer-url', 'disable', 'require', 'verify-full'] as const;
+const RATE_LIMIT_SCOPES = ['cluster', 'node'] as const;
 
 /**
  * Reads options from the environment (`LATCHKEY_*`) and, when `LATCHKEY_CONFIG_FILE` names one,
@@ -104,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('LATCHKEY_DATABASE_URL must start with postgres:// or postgresql://');
   const databaseSsl = (str('databaseSsl') ?? 'prefer-url') as Config['databaseSsl'];
   if (!SSL_MODES.includes(databaseSsl)) problems.push(`LATCHKEY_DATABASE_SSL must be one of ${SSL_MODES.join(', ')}`);
+  const rateLimitScope = (str('rateLimitScope') ?? 'cluster') as Config['rateLimitScope'];
+  if (!RATE_LIMIT_SCOPES.includes(rateLimitScope)) problems.push(`LATCHKEY_RATE_LIMIT_SCOPE must be one of ${RATE_LIMIT_SCOPES.join(', ')}`);
   const logLevel = str('logLevel') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LATCHKEY_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const bootstrapAdminUpn = str('bootstrapAdminUpn') ?? 'admin@latchkey.local';
@@ -136,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     nodeCountHint: int('nodeCountHint', 1, 10_000),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 100 * 1024 * 1024),
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 10_000_000),
+    rateLimitScope,
+    rateLimitSyncMs: int('rateLimitSyncMs', 100, 60_000),
     trustedProxies: (str('trustedProxies') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     adminTokenTtlSeconds: int('adminTokenTtlSeconds', 30, 86_400),
   };

@@ -9,7 +9,8 @@ import { registerOpsRoutes } from './ops-routes.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { registerAdminApi } from './admin/index.ts';
 import { registerWebApp } from './web.ts';
-import { createRateLimiter, rateLimitHook } from './rate-limit.ts';
+import { rateLimitHook } from './rate-limit.ts';
+import { createRateLimiters } from './rate-limiters.ts';
 import { rejectNulCharacters } from './input-guards.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { lazyChildLogger } from './lazy-child-logger.ts';
@@ -73,8 +74,12 @@ export async function buildApp(deps: AppDeps, options: BuildAppOptions = {}): Pr
     // HSTS only makes sense (and is only honoured) over https.
     strictTransportSecurity: config.publicUrl.protocol === 'https:' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
+  // Every limit of the node (API per IP here, sign-in per IP and per account in http/signin) holds across the cluster on PostgreSQL (ADR 0015).
+  const limiters = createRateLimiters({ store: deps.store, scope: config.rateLimitScope, syncIntervalMs: config.rateLimitSyncMs, nodeCountHint: config.nodeCountHint, logger: deps.logger });
+  app.decorate('rateLimiters', limiters);
+  app.addHook('onClose', () => limiters.close());
   if (config.rateLimitPerMinute > 0) {
-    const perClient = createRateLimiter({ limit: config.rateLimitPerMinute, windowMs: 60_000 });
+    const perClient = limiters.create('api.ip', { limit: config.rateLimitPerMinute, windowMs: 60_000 });
     const unlimited = new Set(['/healthz', '/readyz', '/metrics']);
     app.addHook('onRequest', rateLimitHook(perClient, (req) => (unlimited.has(req.url.split('?')[0]!) ? null : `ip:${req.ip}`)));
   }

@@ -4,6 +4,7 @@ import type { DB } from '../store/schema.ts';
 import { sweepExpired as sweepOidcArtefacts } from '../oidc/payloads-repository.ts';
 import { sweepExpiredChallenges } from '../methods/passkey/challenges.ts';
 import { sweepFlows, sweepLockouts } from '../signin/repository.ts';
+import { sweepRateLimitSpend } from '../http/cluster-rate-limit-repository.ts';
 
 /** One periodic clean-up: deletes rows that have expired and returns how many. */
 export interface Sweep {
@@ -21,6 +22,7 @@ export const SWEEPS: readonly Sweep[] = [
   { name: 'passkeyChallenges', run: (db, now) => sweepExpiredChallenges(db, now) },
   { name: 'signInFlows', run: (db, now) => sweepFlows(db, now) },
   { name: 'signInLockouts', run: (db, now) => sweepLockouts(db, now) },
+  { name: 'rateLimitSpend', run: (db, now) => sweepRateLimitSpend(db, now) },
 ];
 
 /** How often the sweeps run (default 10 minutes); the first run is at start-up. */

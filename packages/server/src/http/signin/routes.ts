@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
 import type { SignInContext } from '../../signin/client-app.ts';
-import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import { rateLimitersOf } from '../rate-limiters.ts';
 import type { SignInDeps } from '../../signin/deps.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { applyEvents } from '../../signin/flows.ts';
@@ -39,8 +40,8 @@ export interface SignInRouteDeps extends SignInDeps {
  */
 export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const perIp = createRateLimiter({ limit: deps.perIpPerMinute ?? 300, windowMs: 60_000 });
-  const perAccount = createRateLimiter({ limit: deps.perAccountPerMinute ?? 30, windowMs: 60_000 });
+  const perIp = rateLimitersOf(app).create('signin.ip', { limit: deps.perIpPerMinute ?? 300, windowMs: 60_000 });
+  const perAccount = rateLimitersOf(app).create('signin.account', { limit: deps.perAccountPerMinute ?? 30, windowMs: 60_000 });
   const tags = ['sign-in'];
   const response = { 200: flowViewSchema };
 

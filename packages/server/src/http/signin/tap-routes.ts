@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SignInContext } from '../../signin/client-app.ts';
-import { createRateLimiter, type RateLimiter } from '../rate-limit.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+import { rateLimitersOf } from '../rate-limiters.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { startFlow } from '../../signin/flows.ts';
 import { finishLogin, interactionOf } from '../../signin/interaction.ts';
@@ -33,8 +34,8 @@ const registrationSchema = z.object({
  */
 export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const perIp = createRateLimiter({ limit: deps.perIpPerMinute ?? 60, windowMs: 60_000 });
-  const perAccount = createRateLimiter({ limit: deps.perAccountPerMinute ?? 30, windowMs: 60_000 });
+  const perIp = rateLimitersOf(app).create('signin.tap.ip', { limit: deps.perIpPerMinute ?? 60, windowMs: 60_000 });
+  const perAccount = rateLimitersOf(app).create('signin.tap.account', { limit: deps.perAccountPerMinute ?? 30, windowMs: 60_000 });
   const tags = ['sign-in'];
   const response = { 200: flowViewSchema.extend({ registration: registrationSchema.optional() }) };
 
