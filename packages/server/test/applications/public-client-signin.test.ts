@@ -145,6 +145,30 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('a web app made public stops accepting its old secret, and accepts it again once it is a web app again; a fallback public client gets no tokens by secret', async () => {
+      const web = await registerApp(server, 'https://flip.example/cb');
+      const app = (await server.api(`/api/v1/applications?$filter=${encodeURIComponent(`appId eq '${web.appId}'`)}`)).body.value[0];
+      expect(app.passwordCredentials).toHaveLength(1);
+      expect((await oidc.clientCredentialsGrant(web.config)).access_token).toBeTruthy();
+
+      const toSpa = await server.api(`/api/v1/applications/${app.id}`, { method: 'PATCH', body: { web: { redirectUris: [] }, spa: { redirectUris: ['https://flip.example/'] } } });
+      expect(toSpa.status).toBe(204);
+      expect((await server.api(`/api/v1/applications/${app.id}`)).body.passwordCredentials).toHaveLength(1);
+      expect(await oauthError(oidc.clientCredentialsGrant(web.config))).toBe('invalid_client');
+
+      const back = await server.api(`/api/v1/applications/${app.id}`, { method: 'PATCH', body: { spa: { redirectUris: [] }, web: { redirectUris: ['https://flip.example/cb'] } } });
+      expect(back.status).toBe(204);
+      expect((await oidc.clientCredentialsGrant(web.config)).access_token).toBeTruthy();
+
+      const fallback = (await server.api('/api/v1/applications', { body: { displayName: `Fallback ${crypto.randomUUID().slice(0, 6)}`, isFallbackPublicClient: true } })).body;
+      expect((await server.api('/api/v1/servicePrincipals', { body: { appId: fallback.appId } })).status).toBe(201);
+      const r = await tokenPost({ grant_type: 'client_credentials', client_id: fallback.appId });
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as { error: string }).error).toBe('invalid_request');
+      const basic = await tokenPost({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from(`${fallback.appId}:x`).toString('base64')}` });
+      expect(basic.status).toBe(401);
+    });
+
     it('a confidential web app still needs its secret: no secret or a wrong one is invalid_client, the right one works', async () => {
       const web = await registerApp(server, 'https://confidential.example/cb');
       const noSecret = await oidc.discovery(new URL(server.config.issuer), web.appId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });

@@ -55,6 +55,20 @@ for (const kind of STORE_KINDS) {
       expect((await lastAudit()).targetResources[0].modifiedProperties.map((m: { displayName: string }) => m.displayName)).toEqual(['IsFallbackPublicClient']);
     });
 
+    it('concurrent PATCHes that are each valid but mix platforms together: one wins, the other is a 400, never a mixed row', async () => {
+      for (let round = 0; round < 3; round++) {
+        const app = (await server.api('/api/v1/applications', { body: { displayName: `Raced platforms ${round}` } })).body;
+        const [a, b] = await Promise.all([
+          server.api(`/api/v1/applications/${app.id}`, { method: 'PATCH', body: { web: { redirectUris: ['https://race.example/cb'] } } }),
+          server.api(`/api/v1/applications/${app.id}`, { method: 'PATCH', body: { spa: { redirectUris: ['https://race.example/'] } } }),
+        ]);
+        expect([a.status, b.status].sort()).toEqual([204, 400]);
+        const after = (await server.api(`/api/v1/applications/${app.id}`)).body;
+        expect(after.web.redirectUris.length > 0 && after.spa.redirectUris.length > 0).toBe(false);
+        expect(after.web.redirectUris.length + after.spa.redirectUris.length).toBe(1);
+      }
+    });
+
     it('refuses a secret on a public client, and nothing is written', async () => {
       const app = (await server.api('/api/v1/applications', { body: { displayName: 'No secrets SPA', spa: { redirectUris: ['https://nosecret.example/'] } } })).body;
       const before = await countRows();
