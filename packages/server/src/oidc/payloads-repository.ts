@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { batchedStatement } from '../store/batched-statement.ts';
+import { queryTemplate } from '../store/query-template.ts';
 
 /** oidc-provider artefacts (sessions, grants, codes, interactions, …), one row per (kind, id). */
 export interface PayloadRecord {
@@ -20,20 +21,24 @@ export async function upsertPayload(
  * written by one statement (store/batched-statement.ts, ADR 0013); two saves of one payload
  * never share it (ON CONFLICT cannot update a row twice).
  */
-const upserts = batchedStatement<{ kind: string; id: string; payload: Record<string, unknown>; expiresAt: Date | null }, object>({
+type Upsert = { kind: string; id: string; payload: Record<string, unknown>; expiresAt: Date | null };
+const columnsOf = (v: Upsert) => {
+  const p = v.payload;
+  return {
+    kind: v.kind,
+    id: v.id,
+    grant_id: typeof p.grantId === 'string' ? p.grantId : null,
+    user_code: typeof p.userCode === 'string' ? p.userCode : null,
+    uid: typeof p.uid === 'string' ? p.uid : null,
+  };
+};
+const upserts = batchedStatement<Upsert, object>({
   name: 'oidc_payload_upsert',
   keyOf: (v) => `${v.kind}\u0000${v.id}`,
-  encode: (v) => {
-    const p = v.payload;
-    return {
-      kind: v.kind,
-      id: v.id,
-      payload: p,
-      grant_id: typeof p.grantId === 'string' ? p.grantId : null,
-      user_code: typeof p.userCode === 'string' ? p.userCode : null,
-      uid: typeof p.uid === 'string' ? p.uid : null,
-      expires_at: v.expiresAt?.toISOString() ?? null,
-    };
+  encode: (v) => ({ ...columnsOf(v), payload: v.payload, expires_at: v.expiresAt?.toISOString() ?? null }),
+  single: async (db, v) => {
+    await upsertQuery.execute(db, { ...columnsOf(v), payload: JSON.stringify(v.payload), expires_at: v.expiresAt });
+    return [];
   },
   sql: `insert into oidc_payloads (kind, id, payload, grant_id, user_code, uid, expires_at, consumed_at)
 select v.kind, v.id, v.payload, v.grant_id, v.user_code, v.uid, v.expires_at, null
@@ -41,6 +46,17 @@ from jsonb_to_recordset($1::jsonb) as v(n int, kind text, id text, payload jsonb
 on conflict (kind, id) do update set payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code,
   uid = excluded.uid, expires_at = excluded.expires_at`,
 });
+
+type PayloadRow = { kind: string; id: string; payload: string; grant_id: string | null; user_code: string | null; uid: string | null; expires_at: Date | null };
+/** The one-row form (store/query-template.ts), for PGlite and transactions. */
+const upsertQuery = queryTemplate(['kind', 'id', 'payload', 'grant_id', 'user_code', 'uid', 'expires_at'], (db, row: PayloadRow) =>
+  db
+    .insertInto('oidc_payloads')
+    .values({ ...row, consumed_at: null })
+    .onConflict((oc) =>
+      oc.columns(['kind', 'id']).doUpdateSet({ payload: row.payload, grant_id: row.grant_id, user_code: row.user_code, uid: row.uid, expires_at: row.expires_at }),
+    ),
+);
 
 /** The row unless it has expired (expired rows are invisible; `sweepExpired` deletes them). */
 export async function findPayload(
@@ -58,6 +74,7 @@ export async function findPayload(
 const findsById = batchedStatement<{ kind: string; id: string; now: Date }, { payload: Record<string, unknown>; consumed_at: Date | string | null }>({
   name: 'oidc_payload_find',
   encode: (b) => ({ kind: b.kind, id: b.id, now: b.now.toISOString() }),
+  single: async (db, b) => (await findByIdQuery.execute(db, b)).rows,
   sql: `select b.n, p.payload, p.consumed_at
 from jsonb_to_recordset($1::jsonb) as b(n int, kind text, id text, now timestamptz)
 join lateral (select payload, consumed_at from oidc_payloads p
@@ -75,6 +92,8 @@ const findQuery = (db: Kysely<DB>, kind: string, by: { id?: string; uid?: string
   if (by.userCode !== undefined) q = q.where('user_code', '=', by.userCode);
   return q.limit(1);
 };
+
+const findByIdQuery = queryTemplate(['kind', 'id', 'now'], (db, a: { kind: string; id: string; now: Date }) => findQuery(db, a.kind, { id: a.id }, a.now));
 
 export async function consumePayload(db: Kysely<DB>, kind: string, id: string): Promise<void> {
   await db

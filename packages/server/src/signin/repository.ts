@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { batchedStatement } from '../store/batched-statement.ts';
+import { queryTemplate } from '../store/query-template.ts';
 import type { FlowSnapshot, PerformedMethod, SignInMethod, SignInState } from './machine.ts';
 import type { LockoutState } from './lockout.ts';
 
@@ -73,6 +74,7 @@ export async function findFlowByInteraction(db: Db, interactionUid: string): Pro
 const findsByInteraction = batchedStatement<string, Row>({
   name: 'signin_flow_find',
   encode: (uid) => ({ uid }),
+  single: async (db, interactionUid) => (await findByInteractionQuery.execute(db, { interactionUid })).rows as Row[],
   sql: `select b.n, f.* from jsonb_to_recordset($1::jsonb) as b(n int, uid text)
 join lateral (select * from signin_flows f where f.interaction_uid = b.uid offset 0) f on true`,
 });
@@ -109,6 +111,24 @@ const saves = batchedStatement<{ next: StoredFlow; expectedVersion: number; now:
     expected_version: expectedVersion,
     now: now.toISOString(),
   }),
+  single: async (db, { next, expectedVersion, now }) =>
+    (
+      await saveQuery.execute(db, {
+        id: next.id,
+        state: next.state,
+        userId: next.userId,
+        loginHint: next.loginHint,
+        accountKey: next.accountKey,
+        offered: JSON.stringify(next.methodsOffered),
+        performed: JSON.stringify(next.methodsPerformed),
+        failures: next.failures,
+        failureReason: next.failureReason,
+        expiresAt: next.expiresAt,
+        expectedVersion,
+        version: expectedVersion + 1,
+        now,
+      })
+    ).rows as Row[],
   sql: `update signin_flows as f
 set state = v.state, user_id = v.user_id, login_hint = v.login_hint, account_key = v.account_key,
   methods_offered = v.offered, methods_performed = v.performed, failures = v.failures, failure_reason = v.failure_reason,
@@ -119,6 +139,49 @@ where f.id = v.id and f.version = v.expected_version
   and f.id = any(array(select (e->>'id')::uuid from jsonb_array_elements($1::jsonb) e))
 returning v.n, f.*`,
 });
+
+/** The one-row forms (store/query-template.ts), for PGlite and transactions. */
+const findByInteractionQuery = queryTemplate(['interactionUid'], (db, { interactionUid }: { interactionUid: string }) =>
+  db.selectFrom('signin_flows').selectAll().where('interaction_uid', '=', interactionUid),
+);
+type SaveArgs = {
+  id: string;
+  state: string;
+  userId: string | null;
+  loginHint: string | null;
+  accountKey: string | null;
+  offered: string;
+  performed: string;
+  failures: number;
+  failureReason: string | null;
+  expiresAt: Date;
+  expectedVersion: number;
+  version: number;
+  now: Date;
+};
+/** Built once (store/query-template.ts): the flow is saved after every step. */
+const saveQuery = queryTemplate(
+  ['id', 'state', 'userId', 'loginHint', 'accountKey', 'offered', 'performed', 'failures', 'failureReason', 'expiresAt', 'expectedVersion', 'version', 'now'],
+  (db, a: SaveArgs) =>
+    db
+      .updateTable('signin_flows')
+      .set({
+        state: a.state as SignInState,
+        user_id: a.userId,
+        login_hint: a.loginHint,
+        account_key: a.accountKey,
+        methods_offered: a.offered,
+        methods_performed: a.performed,
+        failures: a.failures,
+        failure_reason: a.failureReason,
+        expires_at: a.expiresAt,
+        version: a.version,
+        updated_at: a.now,
+      })
+      .where('id', '=', a.id)
+      .where('version', '=', a.expectedVersion)
+      .returningAll(),
+);
 
 /** Deletes flows that expired before `now` minus a day (kept a day for support questions). */
 export async function sweepFlows(db: Db, now = new Date()): Promise<number> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { batchedStatement } from '../store/batched-statement.ts';
+import { queryTemplate } from '../store/query-template.ts';
 import type { DB } from '../store/schema.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -111,6 +112,12 @@ type LogRow = {
 const appends = batchedStatement<LogRow & { registered_app: string | null; named_app: string | null }, object>({
   name: 'signin_log_append',
   encode: (r) => ({ ...r, created_at: r.created_at.toISOString() }),
+  single: async (db, { registered_app, named_app, ...r }) => {
+    const row = { ...r, applied_policies: JSON.stringify(r.applied_policies), authentication_details: JSON.stringify(r.authentication_details) };
+    if (registered_app) await insertForRegisteredApp.execute(db, row);
+    else await insertNamed.execute(db, { ...row, app_display_name: named_app });
+    return [];
+  },
   sql: `insert into signin_log (id, created_at, flow_id, user_id, user_principal_name, app_id, app_display_name, ip_address, client_app_used,
   error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id)
 select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id,
@@ -121,6 +128,17 @@ from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, created_at timestamptz, 
   app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
   conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)`,
 });
+
+type SingleRow = Omit<LogRow, 'applied_policies' | 'authentication_details'> & { applied_policies: string; authentication_details: string };
+const LOG_COLUMNS = [
+  'id', 'created_at', 'flow_id', 'user_id', 'user_principal_name', 'app_id', 'ip_address', 'client_app_used', 'error_code',
+  'failure_reason', 'conditional_access_status', 'applied_policies', 'authentication_details', 'authentication_requirement', 'correlation_id',
+] as const;
+/** The one-row forms (store/query-template.ts), for PGlite and transactions. */
+const insertForRegisteredApp = queryTemplate([...LOG_COLUMNS], (db, row: SingleRow) =>
+  db.insertInto('signin_log').values({ ...row, app_display_name: sql<string | null>`(select display_name from applications where app_id = ${row.app_id}::uuid)` }),
+);
+const insertNamed = queryTemplate([...LOG_COLUMNS, 'app_display_name'], (db, row: SingleRow & { app_display_name: string | null }) => db.insertInto('signin_log').values(row));
 
 type Row = { [K in keyof DB['signin_log']]: any };
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);

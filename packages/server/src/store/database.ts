@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type { DB } from './schema.ts';
 import { pglitePool } from './pglite-pool.ts';
+import { runsOneStatementAtATime } from './batched-statement.ts';
 import { usePreparedStatements } from './prepared-statements.ts';
 
 export type StoreKind = 'pglite' | 'postgres';
@@ -45,6 +46,7 @@ async function openPglite(options: StoreOptions): Promise<Store> {
   }
   const pg = await PGlite.create(dir === 'memory://' ? undefined : dir);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pglitePool(pg) }) });
+  runsOneStatementAtATime(db);
   return {
     kind: 'pglite',
     db,

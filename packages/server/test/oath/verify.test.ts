@@ -105,7 +105,7 @@ describeEachStore('OATH verification on a real database', (store) => {
     expect(row?.failedAttempts).toBe(0);
   });
 
-  it('concurrent checks of many users share the read and the replay write (ADR 0013); each code still counts once', async () => {
+  it('concurrent checks of many users share the read and the replay write on PostgreSQL (ADR 0013); each code still counts once', async () => {
     const tokens = [];
     for (let i = 0; i < 12; i++) {
       const t = await importedToken();
@@ -128,8 +128,10 @@ describeEachStore('OATH verification on a real database', (store) => {
     const after = stats();
     const reads = after.read.items! - before.read.items!;
     const readBatches = after.read.batches! - before.read.batches!;
-    expect(reads).toBe(25);
-    expect(readBatches).toBeLessThan(reads / 4);
+    if (store().kind === 'postgres') {
+      expect(reads).toBe(25);
+      expect(readBatches).toBeLessThan(reads / 4);
+    } else expect([reads, readBatches]).toEqual([0, 0]); // PGlite runs one statement at a time: nothing to gather
     // The second of each pair never shares a write batch with the first: exactly 12 steps were stored.
     for (const t of tokens) expect((await findTokenBySerial(store().db, t.serial))?.lastStep).toBe(Math.floor(now.getTime() / 30_000));
   });

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type PostgresPool } from 'kysely';
 import type { DB } from '../../src/store/schema.ts';
 import type { Store, StoreKind } from '../../src/store/database.ts';
 import { openStore } from '../../src/store/database.ts';
+import { runsOneStatementAtATime } from '../../src/store/batched-statement.ts';
 import { pglitePool } from '../../src/store/pglite-pool.ts';
 
 export const STORE_KINDS: readonly StoreKind[] = ['pglite', 'postgres'];
@@ -19,6 +20,7 @@ export async function openTestStore(kind: StoreKind): Promise<Store & { url?: st
     const bytes = readFileSync(inject('pgliteSnapshot'));
     const lite = await PGlite.create({ loadDataDir: new Blob([bytes]) });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pglitePool(lite) }) });
+    runsOneStatementAtATime(db); // as openStore does for PGlite
     return {
       kind,
       db,

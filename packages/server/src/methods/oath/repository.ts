@@ -302,6 +302,7 @@ export interface VerificationState {
 const verificationStates = batchedStatement<string, VerificationStateRow>({
   name: 'oath_check_read',
   encode: (userId) => ({ uid: userId }),
+  single: async (db, userId) => (await verificationStateQuery.execute(db, { userId })).rows as VerificationStateRow[],
   sql: `select u.n, t.*, s.window_steps, s.activation_window_steps, s.resync_window_steps,
   s.token_lockout_threshold, s.user_lockout_threshold,
   l.failed_attempts as user_failed_attempts, l.locked_until as user_locked_until, l.user_id as lock_user_id
@@ -312,6 +313,28 @@ left join lateral (select * from oath_user_lockouts l where l.user_id = u.uid of
 where s.id = 'default'
 order by u.n, t.created_at, t.id`,
 });
+
+/** The one-user form (store/query-template.ts), for PGlite and transactions. */
+const verificationStateQuery = queryTemplate(['userId'], (db, { userId }: { userId: string }) =>
+  db
+    .selectFrom('oath_settings as s')
+    .leftJoin('oath_tokens as t', (j) => j.on('t.user_id', '=', userId).on('t.status', '=', 'activated'))
+    .leftJoin('oath_user_lockouts as l', (j) => j.on('l.user_id', '=', userId))
+    .selectAll('t')
+    .select([
+      's.window_steps',
+      's.activation_window_steps',
+      's.resync_window_steps',
+      's.token_lockout_threshold',
+      's.user_lockout_threshold',
+      'l.failed_attempts as user_failed_attempts',
+      'l.locked_until as user_locked_until',
+      'l.user_id as lock_user_id',
+    ])
+    .where('s.id', '=', 'default')
+    .orderBy('t.created_at')
+    .orderBy('t.id'),
+);
 
 type VerificationStateRow = Selectable<OathTokensTable> & {
   window_steps: number;
@@ -361,6 +384,7 @@ const acceptedSteps = batchedStatement<StepAcceptance, object>({
   name: 'oath_check_accept',
   keyOf: (a) => a.id,
   encode: (a) => ({ id: a.id, step: a.step, drift: a.drift, at: a.now.toISOString() }),
+  single: async (db, a) => (await acceptStep(db, a.id, a)) ? [{}] : [],
   sql: `update oath_tokens as t
 set last_step = v.step, drift = v.drift, failed_attempts = 0, locked_until = null, last_used_at = v.at, updated_at = v.at
 from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, step bigint, drift int, at timestamptz)

@@ -4,6 +4,7 @@ import type { DB } from '../../store/schema.ts';
 import { PasskeyError } from './errors.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
 import { batchedStatement } from '../../store/batched-statement.ts';
+import { queryTemplate } from '../../store/query-template.ts';
 
 export type ChallengePurpose = 'registration' | 'authentication';
 
@@ -34,10 +35,18 @@ export async function issueChallenge(db: Kysely<DB>, input: { purpose: Challenge
 const inserts = batchedStatement<{ challenge: string; purpose: ChallengePurpose; user_id: string | null; flow_id: string | null; rp_id: string; expires_at: string }, object>({
   name: 'passkey_challenge_insert',
   encode: (row) => row,
+  single: async (db, row) => {
+    await insertChallenge.execute(db, { ...row, expires_at: new Date(row.expires_at) });
+    return [];
+  },
   sql: `insert into passkey_challenges (challenge, purpose, user_id, flow_id, rp_id, expires_at)
 select v.challenge, v.purpose, v.user_id, v.flow_id, v.rp_id, v.expires_at
 from jsonb_to_recordset($1::jsonb) as v(n int, challenge text, purpose text, user_id text, flow_id text, rp_id text, expires_at timestamptz)`,
 });
+
+type ChallengeRow = { challenge: string; purpose: ChallengePurpose; user_id: string | null; flow_id: string | null; rp_id: string; expires_at: Date };
+/** The one-row form (store/query-template.ts), for PGlite and transactions. */
+const insertChallenge = queryTemplate(['challenge', 'purpose', 'user_id', 'flow_id', 'rp_id', 'expires_at'], (db, row: ChallengeRow) => db.insertInto('passkey_challenges').values(row));
 
 /**
  * Consumes a challenge exactly once: `delete … returning` is atomic, so of two concurrent
