@@ -40,6 +40,17 @@ function mergePlatforms(current: Platforms, input: Partial<ApplicationInput>): P
 }
 const NO_PLATFORMS: Platforms = { web: [], spa: [], publicClient: [], isFallbackPublicClient: false };
 
+/** The platforms a new app was registered with, as audit modified properties (the ones set only). */
+function platformProperties(p: Platforms): ModifiedProperty[] {
+  const set: Array<[string, unknown]> = [
+    ['RedirectUris', p.web.length ? p.web : undefined],
+    ['SpaRedirectUris', p.spa.length ? p.spa : undefined],
+    ['PublicClientRedirectUris', p.publicClient.length ? p.publicClient : undefined],
+    ['IsFallbackPublicClient', p.isFallbackPublicClient || undefined],
+  ];
+  return set.filter(([, v]) => v !== undefined).map(([displayName, v]) => ({ displayName, oldValue: null, newValue: JSON.stringify([v]) }));
+}
+
 const CATEGORY = 'ApplicationManagement';
 const target = (a: ApplicationRow, modifiedProperties: ModifiedProperty[] = []) => ({
   id: a.id,
@@ -72,7 +83,7 @@ export async function createApplication(db: Kysely<DB>, ctx: RequestContext, inp
       category: CATEGORY,
       activity: 'Add application',
       operationType: 'Add',
-      targets: [target(app, [{ displayName: 'AppId', oldValue: null, newValue: JSON.stringify([app.app_id]) }])],
+      targets: [target(app, [{ displayName: 'AppId', oldValue: null, newValue: JSON.stringify([app.app_id]) }, ...platformProperties(platforms)])],
     });
     return toGraphApplication(app, []);
   });

@@ -35,6 +35,10 @@ for (const kind of STORE_KINDS) {
       const web = await server.api('/api/v1/applications', { body: { displayName: 'Plain web', web: { redirectUris: ['https://web.example/cb'] } } });
       expect(web.body).toMatchObject({ spa: { redirectUris: [] }, publicClient: { redirectUris: [] }, isFallbackPublicClient: false });
       expect((await server.api(`/api/v1/applications/${spa.body.id}`)).body).toEqual(spa.body);
+      const added = (await server.api(`/api/v1/auditLogs/directoryAudits?$top=10`)).body.value.find(
+        (e: { activityDisplayName: string; targetResources: Array<{ id: string }> }) => e.activityDisplayName === 'Add application' && e.targetResources[0]!.id === spa.body.id,
+      );
+      expect(added.targetResources[0].modifiedProperties.map((m: { displayName: string }) => m.displayName)).toEqual(['AppId', 'SpaRedirectUris']);
     });
 
     it('PATCH changes the platforms with audit entries naming what changed; a web app can become a SPA by clearing web', async () => {
