@@ -89,6 +89,9 @@ describe('Public client applications in the console (Chromium)', () => {
     const dialog = page.getByRole('dialog', { name: 'Register an application' });
     await dialog.getByLabel('Display name').fill('Travel planner');
     await dialog.getByRole('radio', { name: /Single-page app/ }).check();
+    await dialog.getByRole('button', { name: 'Register' }).click();
+    await dialog.getByText('A single-page app needs at least one redirect URI.').waitFor();
+    expect((await server.api(`/api/v1/applications?$filter=${encodeURIComponent("displayName eq 'Travel planner'")}`)).body.value).toEqual([]);
     await dialog.getByLabel('Redirect URIs').fill(`${callback()}\n`);
     expect(await dialog.innerText()).toContain('The token endpoint allows these origins (CORS)');
     await shot('register-spa');

@@ -30,6 +30,8 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
     e.preventDefault();
     const lines = parseUriLines(text);
     setSent(lines);
+    if (platform !== 'web' && lines.length === 0 && !app.isFallbackPublicClient)
+      return setError(new Error(`A ${PLATFORMS[platform].label.toLowerCase()} needs at least one redirect URI.`));
     setSaving(true);
     setError(null);
     try {

@@ -26,13 +26,17 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
   const [uris, setUris] = useState('');
   const [kind, setKind] = useState<Kind>('web');
   const [nameError, setNameError] = useState<string | null>(null);
+  const [urisError, setUrisError] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!displayName.trim()) return setNameError('Give the application a name.');
-    setNameError(null);
+    setNameError(displayName.trim() ? null : 'Give the application a name.');
+    // Without redirect URIs a single-page or mobile app could not sign anyone in (and the server would make it a web app).
+    const publicWithoutUris = (kind === 'spa' || kind === 'publicClient') && parseUriLines(uris).length === 0;
+    setUrisError(publicWithoutUris ? `A ${PLATFORMS[kind].label.toLowerCase()} needs at least one redirect URI.` : null);
+    if (!displayName.trim() || publicWithoutUris) return;
     setSaving(true);
     setError(null);
     let app: Application | null = null;
@@ -94,9 +98,10 @@ export function RegisterAppDialog({ onClose, onRegistered }: { onClose(): void; 
               placeholder={PLATFORMS[kind].placeholder}
               spellCheck={false}
               aria-describedby={`${urisId}-hint`}
+              aria-invalid={urisError ? true : undefined}
             />
-            <p id={`${urisId}-hint`} className="hint">
-              One per line. {PLATFORMS[kind].hint} You can change them later.
+            <p id={`${urisId}-hint`} className={urisError ? 'field-error' : 'hint'}>
+              {urisError ? `${urisError} ` : ''}One per line. {PLATFORMS[kind].hint} You can change them later.
             </p>
           </div>
         ) : null}
