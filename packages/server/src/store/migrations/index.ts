@@ -39,6 +39,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015_conditional_access_changes': m0015,
   '0016_oath_tokens_fillfactor': m0016,
   '0017_sign_in_fillfactor': m0017,
-  '0019_rate_limit_spend': m0019,
   '0018_public_clients': m0018,
+  '0019_rate_limit_spend': m0019,
 };
