@@ -3,9 +3,9 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
+import { passwordPerson } from './support/people.ts';
 import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 
-const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
 const PASSWORD = 'Correct-Horse-42!';
 /** The app's callback; the browser's request to it is intercepted (nothing listens there). */
 const CALLBACK = 'http://localhost:3000/callback';
@@ -47,20 +47,7 @@ describe('Applications console in Chromium', () => {
     page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of 400 / });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     // A person who signs in to the app with a password (authorization code test).
-    const fido2 = await server.api('/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2', {
-      method: 'PATCH',
-      body: { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', state: 'enabled', isAttestationEnforced: false },
-    });
-    expect(fido2.status).toBeLessThan(300);
-    person = (
-      await server.api('/api/v1/users', {
-        body: { displayName: 'Katherine Johnson', userPrincipalName: 'katherine@latchkey.test', accountEnabled: true, mailNickname: 'kj' },
-      })
-    ).body;
-    const reset = await server.api(`/api/v1/users/${person.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
-      body: { newPassword: PASSWORD },
-    });
-    expect(reset.status).toBe(202);
+    person = await passwordPerson(server, { displayName: 'Katherine Johnson', userPrincipalName: 'katherine@latchkey.test', mailNickname: 'kj' }, PASSWORD);
   }, 180_000);
 
   afterAll(async () => {

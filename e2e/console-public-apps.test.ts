@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
+import { passwordPerson } from './support/people.ts';
 import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 
-const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
 const PASSWORD = 'Correct-Horse-42!';
 /**
  * A stand-in for a static site on a loopback port: every path answers `<h1>heading</h1>`, and the
@@ -51,18 +51,7 @@ describe('Public client applications in the console (Chromium)', () => {
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
     browser = await launchChromium();
     page = await openConsolePage(browser, problems, { height: 900, timeout: 20_000, expectedStatus: /status of 400 / });
-    const fido2 = await server.api('/api/v1/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Fido2', {
-      method: 'PATCH',
-      body: { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration', state: 'enabled', isAttestationEnforced: false },
-    });
-    expect(fido2.status).toBeLessThan(300);
-    person = (
-      await server.api('/api/v1/users', {
-        body: { displayName: 'Dorothy Vaughan', userPrincipalName: 'dorothy@latchkey.test', accountEnabled: true, mailNickname: 'dv' },
-      })
-    ).body;
-    const reset = await server.api(`/api/v1/users/${person.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: PASSWORD } });
-    expect(reset.status).toBe(202);
+    person = await passwordPerson(server, { displayName: 'Dorothy Vaughan', userPrincipalName: 'dorothy@latchkey.test', mailNickname: 'dv' }, PASSWORD);
     // Other apps, so the search has something to leave out.
     for (const body of [
       { displayName: 'Payroll', web: { redirectUris: ['https://payroll.example.com/callback'] } },
