@@ -125,13 +125,15 @@ export function createClusterRateLimiter(name: string, options: RateLimiterOptio
       return keys.size;
     },
     drain() {
+      const { f } = at();
       const own: OwnSpend[] = [];
       const wanted: WantedKey[] = [];
       const drained: DrainedKeys = [];
       for (const [key, s] of dirty) {
-        own.push({ limiter: name, key, windowIndex: s.w, spent: s.mine, expiresAtMs: (s.w + 2) * windowMs });
-        if (s.minePrev > 0) own.push({ limiter: name, key, windowIndex: s.w - 1, spent: s.minePrev, expiresAtMs: (s.w + 1) * windowMs });
-        wanted.push({ limiter: name, key, windowIndex: s.w });
+        const hot = estimate(s, f) >= limit / 2; // every node reads hot keys, even before serving them
+        own.push({ limiter: name, key, windowIndex: s.w, spent: s.mine, hot, expiresAtMs: (s.w + 2) * windowMs });
+        if (s.minePrev > 0) own.push({ limiter: name, key, windowIndex: s.w - 1, spent: s.minePrev, hot, expiresAtMs: (s.w + 1) * windowMs });
+        wanted.push({ limiter: name, key });
         drained.push({ key, s, w: s.w, unsynced: s.unsynced });
       }
       dirty = new Map();
@@ -144,18 +146,22 @@ export function createClusterRateLimiter(name: string, options: RateLimiterOptio
         for (const d of drained) if (!dirty.has(d.key)) dirty.set(d.key, d.s);
         return;
       }
-      const read = new Map(drained.map((d) => [d.key, { w: d.w, cur: 0, prev: 0 }]));
+      const { w } = at();
+      // Every key read (the drained ones, and the hot ones of other nodes) gets the others' spend as of now; absent = 0.
+      const read = new Map<string, { cur: number; prev: number }>(drained.map((d) => [d.key, { cur: 0, prev: 0 }]));
       for (const o of others) {
-        const x = read.get(o.key);
-        if (x && o.windowIndex === x.w) x.cur = o.spent;
-        else if (x && o.windowIndex === x.w - 1) x.prev = o.spent;
+        const x = read.get(o.key) ?? { cur: 0, prev: 0 };
+        read.set(o.key, x);
+        if (o.windowIndex === w) x.cur = o.spent;
+        else if (o.windowIndex === w - 1) x.prev = o.spent;
       }
-      const { w: nowW } = at();
-      for (const d of drained) {
-        const x = read.get(d.key)!;
-        align(d.s, nowW);
-        if (d.s.w === d.w) [d.s.others, d.s.othersPrev] = [x.cur, x.prev];
-        else if (d.s.w === d.w + 1) d.s.othersPrev = x.cur;
+      const drainedStates = new Map(drained.map((d) => [d.key, d.s]));
+      for (const [key, x] of read) {
+        const s = keys.get(key) ?? drainedStates.get(key) ?? (x.cur + x.prev > 0 ? stateOf(key, w) : undefined);
+        if (!s) continue;
+        align(s, w);
+        s.others = x.cur;
+        s.othersPrev = x.prev;
       }
     },
   };

@@ -5,7 +5,7 @@ import type { DB } from '../store/schema.ts';
 import type { StoreKind } from '../store/database.ts';
 import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './rate-limit.ts';
 import { createClusterRateLimiter, type ClusterRateLimiter, type DrainedKeys } from './cluster-rate-limit.ts';
-import { exchangeSpend } from './cluster-rate-limit-repository.ts';
+import { exchangeSpend, type OwnSpend, type WantedKey } from './cluster-rate-limit-repository.ts';
 
 export type RateLimitScope = 'cluster' | 'node';
 
@@ -38,7 +38,7 @@ export interface RateLimitersOptions {
   nodeId?: string;
 }
 
-/** How long a node that spent on a key stays counted in the node count. */
+/** How long a node stays counted among the nodes sharing the limits after its last exchange. */
 const PEER_TTL_MS = 5 * 60_000;
 
 /**
@@ -53,23 +53,15 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
 
   const { store, logger, syncIntervalMs = 1000, nodeCountHint = 1, now = Date.now, nodeId = randomUUID() } = options;
   const limiters = new Map<string, ClusterRateLimiter>();
-  const peers = new Map<string, number>();
+  let peers = 0;
   let degraded = false;
   let running: Promise<void> | undefined;
-  const ctx = {
-    syncIntervalMs,
-    degraded: () => degraded,
-    nodes: () => {
-      const t = now();
-      for (const [id, seen] of peers) if (t - seen > PEER_TTL_MS) peers.delete(id);
-      return Math.max(nodeCountHint, 1 + peers.size);
-    },
-  };
+  const ctx = { syncIntervalMs, degraded: () => degraded, nodes: () => Math.max(nodeCountHint, 1 + peers) };
 
   const exchange = async (): Promise<void> => {
     const batches: Array<{ limiter: ClusterRateLimiter; drained: DrainedKeys }> = [];
-    const own = [];
-    const wanted = [];
+    const own: OwnSpend[] = [];
+    const wanted: WantedKey[] = [];
     for (const limiter of limiters.values()) {
       const d = limiter.drain();
       if (!d.drained.length) continue;
@@ -79,10 +71,13 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
     }
     if (!batches.length) return;
     try {
-      const others = await exchangeSpend(store.db, nodeId, own, wanted);
-      const t = now();
-      for (const o of others) for (const id of o.nodes) peers.set(id, t);
-      for (const b of batches) b.limiter.settle(b.drained, others.filter((o) => o.limiter === b.limiter.name));
+      const r = await exchangeSpend(store.db, { nodeId, own, wanted, nowMs: now(), heartbeatMs: PEER_TTL_MS });
+      peers = r.peers.length;
+      for (const limiter of limiters.values()) {
+        const drained = batches.find((b) => b.limiter === limiter)?.drained ?? [];
+        const others = r.others.filter((o) => o.limiter === limiter.name);
+        if (drained.length || others.length) limiter.settle(drained, others);
+      }
       if (degraded) logger.info('rate limits: the database answers again; limits hold across the cluster');
       degraded = false;
     } catch (err) {

@@ -11,10 +11,11 @@ import pino from 'pino';
 const MINUTE = 60_000;
 const silent = pino({ level: 'silent' });
 
-/** A fake clock in the middle of no particular window. */
+let clocks = 0;
+/** A fake clock at a window's start, hours away from any other test's (whose heartbeats would count as nodes). */
 const clock = () => {
-  let t = 1_000_000 * MINUTE;
-  return { now: () => t, advance: (ms: number) => void (t += ms), set: (ms: number) => void (t = ms) };
+  let t = (1_000_000 + 1000 * clocks++) * MINUTE;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
 };
 
 /** A logger that keeps what it was told. */
@@ -42,14 +43,16 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
     await second?.close();
     await first?.close();
   });
-  /** Node A on the first pool and node B on the second, sharing one fake clock. */
+  let pairs = 0;
+  /** Node A on the first pool and node B on the second, sharing one fake clock (new node ids each time). */
   const nodes = (c: ReturnType<typeof clock>, extra: Partial<RateLimitersOptions> = {}) => {
     const make = (store: Store, nodeId: string) => {
       const l = createRateLimiters({ store, logger: silent, timer: false, now: c.now, nodeId, ...extra });
       open.push(l);
       return l;
     };
-    return { a: make(first, 'node-a'), b: make(second, 'node-b') };
+    pairs++;
+    return { a: make(first, `node-${pairs}a`), b: make(second, `node-${pairs}b`) };
   };
 
   it('a second node refuses a key once the first has spent its budget and the nodes have synced', async () => {
@@ -86,22 +89,20 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
     }
     expect(perSync).toEqual([2, 1, 1, 1, 0]); // half of what is left each time, at least the refill of an interval, until the 10 are spent
 
-    // Without the hint, the node count comes from the other nodes' rows on shared keys.
+    // Without the hint, the node count comes from the nodes' heartbeats in the exchange.
+    c.advance(10 * MINUTE); // the heartbeats above are over
     const d = nodes(c);
     const onC = d.a.create('api.ip', { limit: 12, windowMs: MINUTE });
     const onD = d.b.create('api.ip', { limit: 12, windowMs: MINUTE });
+    expect(takeUntilRefused(() => onC.take('ip:first'))).toBe(12); // C has seen no other node yet
     onD.take('ip:9');
     await d.b.sync();
-    onC.take('ip:9');
     await d.a.sync(); // C now knows D: 2 nodes, 6 per sync
     expect(takeUntilRefused(() => onC.take('ip:other'))).toBe(6);
-    const alone = nodes(c).a.create('api.ip', { limit: 12, windowMs: MINUTE });
-    expect(takeUntilRefused(() => alone.take('ip:other'))).toBe(12); // a node that has seen no other
   });
 
   it('holds the limit within the documented bound while two nodes take turns under attack for five windows', async () => {
     const c = clock();
-    c.set(2_000_000 * MINUTE); // at a window's start
     const { a, b } = nodes(c, { syncIntervalMs: 1000 });
     const limit = 60; // 1 per second
     const onA = a.create('signin.ip', { limit, windowMs: MINUTE });
@@ -140,7 +141,6 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
 
   it('rolls windows over: the previous window fades on every node, and two windows later the key is fresh', async () => {
     const c = clock();
-    c.set(3_000_000 * MINUTE);
     const { a, b } = nodes(c);
     const onA = a.create('signin.ip', { limit: 20, windowMs: MINUTE });
     const onB = b.create('signin.ip', { limit: 20, windowMs: MINUTE });
@@ -161,6 +161,21 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
     await b.sync();
     await a.sync();
     expect(onA.peek('ip:7').remaining).toBe(20);
+  });
+
+  it('a key hot on one node is known to every node that exchanges, before its first request there', async () => {
+    const c = clock();
+    const { a, b } = nodes(c);
+    const onA = a.create('signin.ip', { limit: 10, windowMs: MINUTE });
+    const onB = b.create('signin.ip', { limit: 10, windowMs: MINUTE });
+    for (let i = 0; i < 4; i++) onA.take('ip:lukewarm');
+    for (let i = 0; i < 7; i++) onA.take('ip:hot'); // at half its limit or more: published as hot
+    await a.sync();
+    onB.take('ip:unrelated'); // B exchanges when it had any request
+    await b.sync();
+    expect(onB.peek('ip:hot').remaining).toBe(3);
+    expect(onB.peek('ip:lukewarm').remaining).toBe(10); // learned at B's first request for it, like any key
+    expect(takeUntilRefused(() => onB.take('ip:hot'))).toBe(1); // B's share: half of the 3 left
   });
 
   it("reset() clears this node's spend on a key for every node at the next syncs", async () => {
@@ -223,16 +238,17 @@ describeEachStore('rate limit spend rows', (store) => {
   it('are swept by housekeeping once their windows are over', async () => {
     const { db } = store();
     const t = Date.now();
-    await exchangeSpend(db, 'node-x', [
-      { limiter: 'api.ip', key: 'old', windowIndex: 1, spent: 3, expiresAtMs: t - 1000 },
-      { limiter: 'api.ip', key: 'live', windowIndex: 1, spent: 4, expiresAtMs: t + MINUTE },
-    ], []);
-    const others = await exchangeSpend(db, 'node-y', [], [{ limiter: 'api.ip', key: 'live', windowIndex: 1 }]);
-    expect(others).toEqual([{ limiter: 'api.ip', key: 'live', windowIndex: 1, spent: 4, nodes: ['node-x'] }]);
+    const own = [
+      { limiter: 'api.ip', key: 'old', windowIndex: 1, spent: 3, hot: false, expiresAtMs: t - 1000 },
+      { limiter: 'api.ip', key: 'live', windowIndex: 1, spent: 4, hot: false, expiresAtMs: t + MINUTE },
+    ];
+    await exchangeSpend(db, { nodeId: 'node-x', own, wanted: [], nowMs: t - 2000, heartbeatMs: 500 });
+    const r = await exchangeSpend(db, { nodeId: 'node-y', own: [], wanted: [{ limiter: 'api.ip', key: 'live' }, { limiter: 'api.ip', key: 'old' }], nowMs: t, heartbeatMs: MINUTE });
+    expect(r).toEqual({ others: [{ limiter: 'api.ip', key: 'live', windowIndex: 1, spent: 4, nodes: ['node-x'] }], peers: [] }); // old row and heartbeat expired
     const deleted = await runSweeps(db, silent);
     expect(deleted.rateLimitSpend).toBeGreaterThanOrEqual(1);
-    const left = await db.selectFrom('rate_limit_spend').select('key').where('node_id', '=', 'node-x').execute();
-    expect(left.map((r) => r.key)).toEqual(['live']);
+    const left = await db.selectFrom('rate_limit_spend').select('key').where('node_id', 'in', ['node-x', 'node-y']).orderBy('key').execute();
+    expect(left.map((x) => x.key)).toEqual(['', 'live']); // node-y's heartbeat and the live row
   });
 
   it('are used only on PostgreSQL with the cluster scope (PGlite: one process, plain per-node limits)', async () => {

@@ -8,8 +8,12 @@ import { sql, type Kysely } from 'kysely';
  *   failover to a replica) resets the limits, which is harmless, and they cost no WAL.
  * - One row per node (`node_id` in the key): a node only ever writes its own rows, with the
  *   absolute count (idempotent, no row shared between nodes' writes).
+ * - `hot`: the node saw the key at half its limit or more. Every node reads the hot keys, also
+ *   those it has not served yet (partial index), so an attacked key is known before its first
+ *   request there. A row with `limiter = ''` is a node's heartbeat (how many nodes share limits).
  * - No index on `expires_at` and free space in every page (fillfactor 70): the once-a-second
- *   updates stay HOT; the housekeeping sweep scans this small table every 10 minutes.
+ *   updates stay HOT (they change `spent`, and `hot` rarely); the housekeeping sweep scans this
+ *   small table every 10 minutes.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
@@ -19,9 +23,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       window_index bigint not null,
       node_id text not null,
       spent integer not null,
+      hot boolean not null default false,
       expires_at timestamptz not null,
       primary key (limiter, key, window_index, node_id)
     ) with (fillfactor = 70)`.execute(db);
+  await sql`create index rate_limit_spend_hot on rate_limit_spend (limiter, key) where hot`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
