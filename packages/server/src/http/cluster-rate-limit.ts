@@ -28,7 +28,7 @@ export interface ClusterRateLimiter extends RateLimiter {
 }
 
 export interface ClusterLimiterContext {
-  /** How many nodes are known to share the limits (at least 1): the per-sync allowance is limit / nodes. */
+  /** How many nodes are known to share the limits (at least 1): the per-sync share is what is left / nodes. */
   nodes(): number;
   /** True while the database is unreachable: no per-sync allowance, the node limits alone. */
   degraded(): boolean;
@@ -44,8 +44,10 @@ export interface ClusterLimiterContext {
  *
  *   (mine + others in the previous window) × (1 − elapsed fraction) + (mine + others now) + cost ≤ limit
  *
- * and this node admitted at most ⌊limit / nodes⌋ of the key since its last sync. `take` never waits
- * on the database: `others` is what the last sync (about a second ago) read.
+ * and, since its last sync, this node admitted at most its share of what was left then: ⌊left / nodes⌋,
+ * but at least what refills in one sync interval (⌈limit × interval / window⌉). The share keeps the
+ * nodes from spending the same remainder at once; it is what bounds the overshoot (ADR 0015).
+ * `take` never waits on the database: `others` is what the last sync (about a second ago) read.
  */
 export function createClusterRateLimiter(name: string, options: RateLimiterOptions, ctx: ClusterLimiterContext): ClusterRateLimiter {
   const { limit, windowMs = 60_000, maxKeys = 100_000, now = Date.now } = options;

@@ -44,8 +44,9 @@ const PEER_TTL_MS = 5 * 60_000;
 /**
  * The limiters of one node (ADR 0015). On PostgreSQL, each limiter keeps its counters in memory
  * and, every `syncIntervalMs` when there were takes, ONE statement publishes the node's spend per
- * key and reads the other nodes' spend on the same keys. If that statement fails, the node limits
- * on its own (logged once) and retries at the next interval; no request ever waits for it.
+ * key (and its heartbeat) and reads the other nodes' spend on the same keys, on every hot key, and
+ * how many other nodes are alive. If that statement fails, the node limits on its own (logged
+ * once) and retries at the next interval; no request ever waits for it.
  */
 export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
   const scope: RateLimitScope = options.store.kind === 'postgres' && (options.scope ?? 'cluster') === 'cluster' ? 'cluster' : 'node';
@@ -66,8 +67,8 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
       const d = limiter.drain();
       if (!d.drained.length) continue;
       batches.push({ limiter, drained: d.drained });
-      own.push(...d.own);
-      wanted.push(...d.wanted);
+      for (const o of d.own) own.push(o);
+      for (const k of d.wanted) wanted.push(k);
     }
     if (!batches.length) return;
     try {
