@@ -7,6 +7,8 @@ import { runSweeps } from '../../src/jobs/housekeeping.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { openTestStore, describeEachStore } from '../support/stores.ts';
 import pino from 'pino';
+import { sql } from 'kysely';
+import * as m0019 from '../../src/store/migrations/0019_rate_limit_spend.ts';
 
 const MINUTE = 60_000;
 const silent = pino({ level: 'silent' });
@@ -257,6 +259,27 @@ describeEachStore('rate limit spend rows', (store) => {
     expect(l.scope).toBe(s.kind === 'postgres' ? 'cluster' : 'node');
     expect(createRateLimiters({ store: s, scope: 'node', logger: silent, timer: false }).scope).toBe('node');
     await l.close();
+  });
+});
+
+describeEachStore('migration 0019 (rate_limit_spend)', (store) => {
+  const shape = async () => {
+    const db = store().db;
+    const table = (await sql<{ relpersistence: string; reloptions: string[] | null }>`select relpersistence, reloptions from pg_class where relname = 'rate_limit_spend'`.execute(db)).rows[0];
+    const indexes = (await sql<{ indexdef: string }>`select indexdef from pg_indexes where tablename = 'rate_limit_spend' order by indexname`.execute(db)).rows.map((r) => r.indexdef);
+    return { table, indexes };
+  };
+
+  it('makes an unlogged table with room for HOT updates and a partial index of hot keys; down removes it, up restores it', async () => {
+    const before = await shape();
+    expect(before.table).toEqual({ relpersistence: 'u', reloptions: ['fillfactor=70'] });
+    expect(before.indexes).toHaveLength(2);
+    expect(before.indexes[0]).toMatch(/rate_limit_spend_hot .*\(limiter, key\) WHERE hot/);
+    expect(before.indexes[1]).toMatch(/UNIQUE INDEX rate_limit_spend_pkey .*\(limiter, key, window_index, node_id\)/);
+    await m0019.down(store().db);
+    expect((await shape()).table).toBeUndefined();
+    await m0019.up(store().db);
+    expect(await shape()).toEqual(before);
   });
 });
 
