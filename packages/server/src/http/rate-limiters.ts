@@ -34,6 +34,8 @@ export interface RateLimitersOptions {
   timer?: boolean;
   /** Clock for the limiters and the peer list (tests). */
   now?: () => number;
+  /** How long an exchange may take before the node limits on its own (default 3 intervals, at least 2 s). */
+  exchangeTimeoutMs?: number;
   /** This node's id in the spend table (default: random per start). */
   nodeId?: string;
 }
@@ -45,21 +47,32 @@ const PEER_TTL_MS = 5 * 60_000;
  * The limiters of one node (ADR 0015). On PostgreSQL, each limiter keeps its counters in memory
  * and, every `syncIntervalMs` when there were takes, ONE statement publishes the node's spend per
  * key (and its heartbeat) and reads the other nodes' spend on the same keys, on every hot key, and
- * how many other nodes are alive. If that statement fails, the node limits on its own (logged
- * once) and retries at the next interval; no request ever waits for it.
+ * how many other nodes are alive. If that statement fails or hangs (`exchangeTimeoutMs`), the node
+ * limits on its own (logged once) and tries again at the next interval once the database has
+ * answered; no request ever waits for it.
  */
 export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
   const scope: RateLimitScope = options.store.kind === 'postgres' && (options.scope ?? 'cluster') === 'cluster' ? 'cluster' : 'node';
   if (scope === 'node') return { scope, create: (_name, o) => createRateLimiter(o), sync: async () => {}, close: async () => {} };
 
   const { store, logger, syncIntervalMs = 1000, nodeCountHint = 1, now = Date.now, nodeId = randomUUID() } = options;
+  const exchangeTimeoutMs = options.exchangeTimeoutMs ?? Math.max(2_000, 3 * syncIntervalMs);
   const limiters = new Map<string, ClusterRateLimiter>();
   let peers = 0;
   let degraded = false;
   let running: Promise<void> | undefined;
+  /** The exchange statement until the database answers, even after the node gave up waiting for it. */
+  let statement: Promise<void> | undefined;
   const ctx = { syncIntervalMs, degraded: () => degraded, nodes: () => Math.max(nodeCountHint, 1 + peers) };
 
+  const fail = (err: unknown, batches: ReadonlyArray<{ limiter: ClusterRateLimiter; drained: DrainedKeys }>) => {
+    if (!degraded) logger.warn({ err }, 'rate limits: cannot exchange spend with the database; each node limits on its own until it can');
+    degraded = true;
+    for (const b of batches) b.limiter.settle(b.drained, null);
+  };
+
   const exchange = async (): Promise<void> => {
+    if (statement) return; // an earlier exchange still hangs (given up on): limit locally, start no second one
     const batches: Array<{ limiter: ClusterRateLimiter; drained: DrainedKeys }> = [];
     const own: OwnSpend[] = [];
     const wanted: WantedKey[] = [];
@@ -71,8 +84,13 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
       for (const k of d.wanted) wanted.push(k);
     }
     if (!batches.length) return;
+    const pending = exchangeSpend(store.db, { nodeId, own, wanted, nowMs: now(), heartbeatMs: PEER_TTL_MS });
+    statement = pending.then(() => {}, () => {}).finally(() => (statement = undefined));
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<null>((resolve) => (timeout = setTimeout(() => resolve(null), exchangeTimeoutMs)));
     try {
-      const r = await exchangeSpend(store.db, { nodeId, own, wanted, nowMs: now(), heartbeatMs: PEER_TTL_MS });
+      const r = await Promise.race([pending, gaveUp]);
+      if (r === null) return fail(new Error(`no answer in ${exchangeTimeoutMs} ms`), batches);
       peers = r.peers.length;
       for (const limiter of limiters.values()) {
         const drained = batches.find((b) => b.limiter === limiter)?.drained ?? [];
@@ -82,9 +100,9 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
       if (degraded) logger.info('rate limits: the database answers again; limits hold across the cluster');
       degraded = false;
     } catch (err) {
-      if (!degraded) logger.warn({ err }, 'rate limits: cannot exchange spend with the database; each node limits on its own until it can');
-      degraded = true;
-      for (const b of batches) b.limiter.settle(b.drained, null);
+      fail(err, batches);
+    } finally {
+      clearTimeout(timeout);
     }
   };
   const sync = (): Promise<void> => (running ??= exchange().finally(() => (running = undefined)));

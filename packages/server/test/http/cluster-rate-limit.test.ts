@@ -236,6 +236,46 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
   });
 });
 
+describe('cluster-wide rate limits when the database hangs [postgres]', () => {
+  it('gives up on an exchange that does not answer, limits locally, starts no second one, and recovers', async () => {
+    const direct = await openTestStore('postgres');
+    const target = new URL(direct.url!);
+    const proxy = await tcpProxy(Number(target.port), target.hostname);
+    const viaProxy = new URL(direct.url!);
+    viaProxy.port = String(proxy.port);
+    const flaky = await openStore({ databaseUrl: viaProxy.toString(), dataDir: '/nonexistent', poolMax: 2 });
+    const log = recorder();
+    const c = clock();
+    const node = createRateLimiters({ store: flaky, logger: log, timer: false, now: c.now, nodeId: 'node-hang', nodeCountHint: 2, exchangeTimeoutMs: 200 });
+    try {
+      const l = node.create('signin.ip', { limit: 10, windowMs: MINUTE });
+      expect(takeUntilRefused(() => l.take('ip:h'))).toBe(5);
+      await node.sync();
+      await proxy.hole(); // the database stops answering
+      expect(takeUntilRefused(() => l.take('ip:h'))).toBe(2);
+      await node.sync(); // returns after exchangeTimeoutMs
+      expect(log.lines).toEqual(['warn rate limits: cannot exchange spend with the database; each node limits on its own until it can']);
+      expect(takeUntilRefused(() => l.take('ip:h'))).toBe(3); // local limit, no share
+      await node.sync(); // the first statement still hangs: no second one, no second warning
+      expect(log.lines).toHaveLength(1);
+      await proxy.heal();
+      for (let i = 0; i < 100 && log.lines.length < 2; i++) {
+        l.take('ip:other');
+        await node.sync();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(log.lines[1]).toBe('info rate limits: the database answers again; limits hold across the cluster');
+      const rows = await direct.db.selectFrom('rate_limit_spend').select('spent').where('node_id', '=', 'node-hang').where('key', '=', 'ip:h').execute();
+      expect(rows.map((r) => r.spent)).toEqual([10]);
+    } finally {
+      await node.close();
+      await flaky.close();
+      await proxy.stop();
+      await direct.close();
+    }
+  });
+});
+
 describeEachStore('rate limit spend rows', (store) => {
   it('are swept by housekeeping once their windows are over', async () => {
     const { db } = store();
@@ -292,20 +332,27 @@ describe('rate limit configuration', () => {
   });
 });
 
-/** A TCP proxy to PostgreSQL that can be stopped (the database "goes away": connections cut, new ones refused) and started again. */
+/**
+ * A TCP proxy to PostgreSQL that can be stopped (the database "goes away": connections cut, new ones
+ * refused), started again, or turned into a black hole (connections accepted, nothing ever answered).
+ */
 async function tcpProxy(targetPort: number, targetHost: string) {
   let server: Server | undefined;
   let port = 0;
+  let mode: 'forward' | 'hole' = 'forward';
   const sockets = new Set<Socket>();
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => s.destroy());
+  };
   const start = () =>
     new Promise<void>((resolve) => {
       server = createServer((client) => {
+        track(client);
+        if (mode === 'hole') return;
         const upstream = connect(targetPort, targetHost);
-        for (const s of [client, upstream]) {
-          sockets.add(s);
-          s.on('close', () => sockets.delete(s));
-          s.on('error', () => s.destroy());
-        }
+        track(upstream);
         client.pipe(upstream).pipe(client);
       });
       server.listen(port, '127.0.0.1', () => {
@@ -313,14 +360,32 @@ async function tcpProxy(targetPort: number, targetHost: string) {
         resolve();
       });
     });
-  const stop = () =>
+  /** Cuts every connection; lets the pool see them close first (a query on a connection that dies under it is pg's own race). */
+  const cut = () =>
     new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
-      // Let the pool see its connections close first: a query on a connection that dies under it is pg's own race.
-      const settled = () => setTimeout(resolve, 100);
-      if (!server?.listening) return settled();
-      server.close(settled);
+      setTimeout(resolve, 100);
     });
+  const stop = async () => {
+    await cut();
+    if (server?.listening) await new Promise<void>((resolve) => server!.close(() => resolve()));
+  };
   await start();
-  return { get port() { return port; }, start, stop };
+  return {
+    get port() {
+      return port;
+    },
+    start,
+    stop,
+    /** From now on connections hang; existing ones are cut. */
+    hole: async () => {
+      mode = 'hole';
+      await cut();
+    },
+    /** Connections work again; the hanging ones are cut (as a healed network resets them). */
+    heal: async () => {
+      mode = 'forward';
+      await cut();
+    },
+  };
 }
