@@ -15,8 +15,8 @@ export interface KeyState {
   unsynced: number;
 }
 
-/** Keys drained for one sync: each key's state, its window then, and what it had admitted since the last sync. */
-export type DrainedKeys = Array<{ key: string; s: KeyState; w: number; unsynced: number }>;
+/** Keys drained for one sync: each key's state and what it had admitted since the last sync. */
+export type DrainedKeys = Array<{ key: string; s: KeyState; unsynced: number }>;
 
 /** What the node-wide sync (rate-limiters.ts) needs from each cluster limiter. */
 export interface ClusterRateLimiter extends RateLimiter {
@@ -136,7 +136,7 @@ export function createClusterRateLimiter(name: string, options: RateLimiterOptio
         own.push({ limiter: name, key, windowIndex: s.w, spent: s.mine, hot, expiresAtMs: (s.w + 2) * windowMs });
         if (s.minePrev > 0) own.push({ limiter: name, key, windowIndex: s.w - 1, spent: s.minePrev, hot, expiresAtMs: (s.w + 1) * windowMs });
         wanted.push({ limiter: name, key });
-        drained.push({ key, s, w: s.w, unsynced: s.unsynced });
+        drained.push({ key, s, unsynced: s.unsynced });
       }
       dirty = new Map();
       return { own, wanted, drained };
