@@ -79,7 +79,9 @@ export async function exchangeSpend(db: Kysely<DB>, x: Exchange): Promise<{ othe
     union all
     select '', '', 0, 0, coalesce(array_agg(p.node_id), '{}') from rate_limit_spend p
     where p.limiter = '' and p.key = '' and p.window_index = 0 and p.node_id <> ${x.nodeId} and p.expires_at > ${now}`.execute(db);
-  const others = rows.filter((r) => r.limiter !== '').map((r) => ({ limiter: r.limiter, key: r.key, windowIndex: Number(r.window_index), spent: r.spent, nodes: r.nodes }));
+  const others = rows
+    .filter((r) => r.limiter !== '')
+    .map((r) => ({ limiter: r.limiter, key: r.key, windowIndex: Number(r.window_index), spent: r.spent, nodes: r.nodes }));
   return { others, peers: rows.find((r) => r.limiter === '')?.nodes ?? [] };
 }
 

@@ -134,7 +134,8 @@ export function createClusterRateLimiter(name: string, options: RateLimiterOptio
       for (const [key, s] of dirty) {
         const hot = estimate(s, f) >= limit / 2; // every node reads hot keys, even before serving them
         own.push({ limiter: name, key, windowIndex: s.w, spent: s.mine, hot, expiresAtMs: (s.w + 2) * windowMs });
-        if (s.minePrev > 0) own.push({ limiter: name, key, windowIndex: s.w - 1, spent: s.minePrev, hot, expiresAtMs: (s.w + 1) * windowMs });
+        if (s.minePrev > 0)
+          own.push({ limiter: name, key, windowIndex: s.w - 1, spent: s.minePrev, hot, expiresAtMs: (s.w + 1) * windowMs });
         wanted.push({ limiter: name, key });
         drained.push({ key, s, unsynced: s.unsynced });
       }

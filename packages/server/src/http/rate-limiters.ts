@@ -85,7 +85,12 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
     }
     if (!batches.length) return;
     const pending = exchangeSpend(store.db, { nodeId, own, wanted, nowMs: now(), heartbeatMs: PEER_TTL_MS });
-    statement = pending.then(() => {}, () => {}).finally(() => (statement = undefined));
+    statement = pending
+      .then(
+        () => {},
+        () => {},
+      )
+      .finally(() => (statement = undefined));
     let timeout: ReturnType<typeof setTimeout> | undefined;
     const gaveUp = new Promise<null>((resolve) => (timeout = setTimeout(() => resolve(null), exchangeTimeoutMs)));
     try {

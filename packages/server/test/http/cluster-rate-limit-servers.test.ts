@@ -9,7 +9,9 @@ async function twoNodes(env: Record<string, string>): Promise<[TestServer, TestS
   const shared = { LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'), LATCHKEY_RATE_LIMIT_SYNC_MS: '100', ...env };
   const first = await startTestServer('postgres', shared);
   const url = (first.runtime.store as { url?: string }).url!;
-  const second = await startTestServer('postgres', shared, { store: await openStore({ databaseUrl: url, dataDir: '/nonexistent', poolMax: 5 }) });
+  const second = await startTestServer('postgres', shared, {
+    store: await openStore({ databaseUrl: url, dataDir: '/nonexistent', poolMax: 5 }),
+  });
   return [first, second];
 }
 
@@ -52,7 +54,12 @@ describe('cluster-wide rate limits across two real servers [postgres]', () => {
     expect(refusedOnB!.body.error).toMatchObject({ code: 'Request_ThrottledTemporarily', details: { reason: 'tooManyAttempts' } });
     expect(refusedOnB!.body.error.details.retryAfterSeconds).toBeGreaterThan(0);
     expect(acceptedOnB).toBeLessThan(300);
-    const rows = await a.runtime.store.db.selectFrom('rate_limit_spend').select(['node_id', 'spent']).where('limiter', '=', 'signin.ip').where('key', '=', 'ip:127.0.0.1').execute();
+    const rows = await a.runtime.store.db
+      .selectFrom('rate_limit_spend')
+      .select(['node_id', 'spent'])
+      .where('limiter', '=', 'signin.ip')
+      .where('key', '=', 'ip:127.0.0.1')
+      .execute();
     expect(new Set(rows.map((r) => r.node_id)).size).toBe(2); // both nodes published their spend
   });
 });

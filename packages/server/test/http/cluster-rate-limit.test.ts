@@ -23,7 +23,11 @@ const clock = () => {
 /** A logger that keeps what it was told. */
 const recorder = () => {
   const lines: string[] = [];
-  return { lines, warn: (_o: object, msg: string) => void lines.push(`warn ${msg}`), info: (msg: string) => void lines.push(`info ${msg}`) };
+  return {
+    lines,
+    warn: (_o: object, msg: string) => void lines.push(`warn ${msg}`),
+    info: (msg: string) => void lines.push(`info ${msg}`),
+  };
 };
 
 const takeUntilRefused = (take: () => { allowed: boolean }, max = 1000): number => {
@@ -80,7 +84,7 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
 
   it('a node admits at most limit / nodes of a key between two syncs, and learns the other nodes from the rows', async () => {
     const c = clock();
-    const { a, b } = nodes(c, { nodeCountHint: 2 });
+    const { a } = nodes(c, { nodeCountHint: 2 });
     const onA = a.create('api.ip', { limit: 10, windowMs: MINUTE });
     expect(takeUntilRefused(() => onA.take('ip:1'))).toBe(5); // half of the 10 left
     expect(onA.take('ip:1')).toMatchObject({ allowed: false, retryAfterSeconds: 1 }); // wait for the next sync
@@ -226,7 +230,12 @@ describe('cluster-wide rate limits: two nodes on one PostgreSQL database', () =>
       await proxy.start();
       await node.sync();
       expect(log.lines.slice(1)).toEqual(['info rate limits: the database answers again; limits hold across the cluster']);
-      const rows = await first.db.selectFrom('rate_limit_spend').select(['key', 'spent']).where('node_id', '=', 'node-flaky').where('key', '=', 'ip:f').execute();
+      const rows = await first.db
+        .selectFrom('rate_limit_spend')
+        .select(['key', 'spent'])
+        .where('node_id', '=', 'node-flaky')
+        .where('key', '=', 'ip:f')
+        .execute();
       expect(rows.map((r) => r.spent)).toContain(10); // the spend made while offline was published
     } finally {
       await node.close();
@@ -246,7 +255,15 @@ describe('cluster-wide rate limits when the database hangs [postgres]', () => {
     const flaky = await openStore({ databaseUrl: viaProxy.toString(), dataDir: '/nonexistent', poolMax: 2 });
     const log = recorder();
     const c = clock();
-    const node = createRateLimiters({ store: flaky, logger: log, timer: false, now: c.now, nodeId: 'node-hang', nodeCountHint: 2, exchangeTimeoutMs: 200 });
+    const node = createRateLimiters({
+      store: flaky,
+      logger: log,
+      timer: false,
+      now: c.now,
+      nodeId: 'node-hang',
+      nodeCountHint: 2,
+      exchangeTimeoutMs: 200,
+    });
     try {
       const l = node.create('signin.ip', { limit: 10, windowMs: MINUTE });
       expect(takeUntilRefused(() => l.take('ip:h'))).toBe(5);
@@ -265,7 +282,12 @@ describe('cluster-wide rate limits when the database hangs [postgres]', () => {
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(log.lines[1]).toBe('info rate limits: the database answers again; limits hold across the cluster');
-      const rows = await direct.db.selectFrom('rate_limit_spend').select('spent').where('node_id', '=', 'node-hang').where('key', '=', 'ip:h').execute();
+      const rows = await direct.db
+        .selectFrom('rate_limit_spend')
+        .select('spent')
+        .where('node_id', '=', 'node-hang')
+        .where('key', '=', 'ip:h')
+        .execute();
       expect(rows.map((r) => r.spent)).toEqual([10]);
     } finally {
       await node.close();
@@ -285,11 +307,25 @@ describeEachStore('rate limit spend rows', (store) => {
       { limiter: 'api.ip', key: 'live', windowIndex: 1, spent: 4, hot: false, expiresAtMs: t + MINUTE },
     ];
     await exchangeSpend(db, { nodeId: 'node-x', own, wanted: [], nowMs: t - 2000, heartbeatMs: 500 });
-    const r = await exchangeSpend(db, { nodeId: 'node-y', own: [], wanted: [{ limiter: 'api.ip', key: 'live' }, { limiter: 'api.ip', key: 'old' }], nowMs: t, heartbeatMs: MINUTE });
+    const r = await exchangeSpend(db, {
+      nodeId: 'node-y',
+      own: [],
+      wanted: [
+        { limiter: 'api.ip', key: 'live' },
+        { limiter: 'api.ip', key: 'old' },
+      ],
+      nowMs: t,
+      heartbeatMs: MINUTE,
+    });
     expect(r).toEqual({ others: [{ limiter: 'api.ip', key: 'live', windowIndex: 1, spent: 4, nodes: ['node-x'] }], peers: [] }); // old row and heartbeat expired
     const deleted = await runSweeps(db, silent);
     expect(deleted.rateLimitSpend).toBeGreaterThanOrEqual(1);
-    const left = await db.selectFrom('rate_limit_spend').select('key').where('node_id', 'in', ['node-x', 'node-y']).orderBy('key').execute();
+    const left = await db
+      .selectFrom('rate_limit_spend')
+      .select('key')
+      .where('node_id', 'in', ['node-x', 'node-y'])
+      .orderBy('key')
+      .execute();
     expect(left.map((x) => x.key)).toEqual(['', 'live']); // node-y's heartbeat and the live row
   });
 
@@ -305,8 +341,15 @@ describeEachStore('rate limit spend rows', (store) => {
 describeEachStore('migration 0019 (rate_limit_spend)', (store) => {
   const shape = async () => {
     const db = store().db;
-    const table = (await sql<{ relpersistence: string; reloptions: string[] | null }>`select relpersistence, reloptions from pg_class where relname = 'rate_limit_spend'`.execute(db)).rows[0];
-    const indexes = (await sql<{ indexdef: string }>`select indexdef from pg_indexes where tablename = 'rate_limit_spend' order by indexname`.execute(db)).rows.map((r) => r.indexdef);
+    const table = (
+      await sql<{
+        relpersistence: string;
+        reloptions: string[] | null;
+      }>`select relpersistence, reloptions from pg_class where relname = 'rate_limit_spend'`.execute(db)
+    ).rows[0];
+    const indexes = (
+      await sql<{ indexdef: string }>`select indexdef from pg_indexes where tablename = 'rate_limit_spend' order by indexname`.execute(db)
+    ).rows.map((r) => r.indexdef);
     return { table, indexes };
   };
 
@@ -326,9 +369,16 @@ describeEachStore('migration 0019 (rate_limit_spend)', (store) => {
 describe('rate limit configuration', () => {
   it('defaults to cluster scope with a one-second sync, and refuses other values', () => {
     expect(loadConfig({}, '/srv')).toMatchObject({ rateLimitScope: 'cluster', rateLimitSyncMs: 1000 });
-    expect(loadConfig({ LATCHKEY_RATE_LIMIT_SCOPE: 'node', LATCHKEY_RATE_LIMIT_SYNC_MS: '250' }, '/srv')).toMatchObject({ rateLimitScope: 'node', rateLimitSyncMs: 250 });
-    expect(() => loadConfig({ LATCHKEY_RATE_LIMIT_SCOPE: 'global' }, '/srv')).toThrow(/LATCHKEY_RATE_LIMIT_SCOPE must be one of cluster, node/);
-    expect(() => loadConfig({ LATCHKEY_RATE_LIMIT_SYNC_MS: '10' }, '/srv')).toThrow(/LATCHKEY_RATE_LIMIT_SYNC_MS must be an integer from 100/);
+    expect(loadConfig({ LATCHKEY_RATE_LIMIT_SCOPE: 'node', LATCHKEY_RATE_LIMIT_SYNC_MS: '250' }, '/srv')).toMatchObject({
+      rateLimitScope: 'node',
+      rateLimitSyncMs: 250,
+    });
+    expect(() => loadConfig({ LATCHKEY_RATE_LIMIT_SCOPE: 'global' }, '/srv')).toThrow(
+      /LATCHKEY_RATE_LIMIT_SCOPE must be one of cluster, node/,
+    );
+    expect(() => loadConfig({ LATCHKEY_RATE_LIMIT_SYNC_MS: '10' }, '/srv')).toThrow(
+      /LATCHKEY_RATE_LIMIT_SYNC_MS must be an integer from 100/,
+    );
   });
 });
 
