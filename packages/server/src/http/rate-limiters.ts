@@ -34,7 +34,7 @@ export interface RateLimitersOptions {
   timer?: boolean;
   /** Clock for the limiters and the peer list (tests). */
   now?: () => number;
-  /** How long an exchange may take before the node limits on its own (default 3 intervals, at least 2 s). */
+  /** How long an exchange may take before the node limits on its own (default 5 intervals, at least 5 s). */
   exchangeTimeoutMs?: number;
   /** This node's id in the spend table (default: random per start). */
   nodeId?: string;
@@ -56,7 +56,7 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimiters {
   if (scope === 'node') return { scope, create: (_name, o) => createRateLimiter(o), sync: async () => {}, close: async () => {} };
 
   const { store, logger, syncIntervalMs = 1000, nodeCountHint = 1, now = Date.now, nodeId = randomUUID() } = options;
-  const exchangeTimeoutMs = options.exchangeTimeoutMs ?? Math.max(2_000, 3 * syncIntervalMs);
+  const exchangeTimeoutMs = options.exchangeTimeoutMs ?? Math.max(5_000, 5 * syncIntervalMs);
   const limiters = new Map<string, ClusterRateLimiter>();
   let peers = 0;
   let degraded = false;
