@@ -37,6 +37,8 @@ export async function startBenchServer(extraEnv: Record<string, string>): Promis
     LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
     LATCHKEY_LOG_LEVEL: 'warn',
     LATCHKEY_RATE_LIMIT_PER_MINUTE: '0',
+    // BENCH_WORKERS=N: `latchkey serve` runs N server processes (LATCHKEY_WORKERS, PostgreSQL only); CPU and RSS count them all.
+    ...(process.env.BENCH_WORKERS ? { LATCHKEY_WORKERS: process.env.BENCH_WORKERS } : {}),
     // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there when it stops (bench/passkey-signin/profile-summary.ts reads it).
     ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
     ...extraEnv,

@@ -19,19 +19,55 @@ export function summarize(samplesMs: number[]): { n: number; p50: number; p99: n
   };
 }
 
-/** Resident set size of a process in MiB, from /proc (Linux). */
+/** Resident memory of `pid` and its live descendants, MiB. */
 export async function rssMiB(pid: number): Promise<number> {
-  const { readFileSync } = await import('node:fs');
-  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return kb / 1024;
 }
 
-/** CPU seconds (user+system) a process has used, from /proc/<pid>/stat. */
+/** CPU seconds (user + system) of `pid` and every live process below it (a supervisor's workers, LATCHKEY_WORKERS). */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const { readFileSync } = await import('node:fs');
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const fields = readStat(p);
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+  }
   return ticks / 100;
+}
+
+/** `pid` and its live descendants, from /proc. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = readStat(Number(entry));
+    if (!fields) continue;
+    const ppid = Number(fields[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1], utime [11], stime [12]); undefined once it has gone. */
+function readStat(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return undefined;
+  }
 }
 
 export async function machine(): Promise<string> {

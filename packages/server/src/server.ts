@@ -36,6 +36,8 @@ export interface StartOptions {
   store?: Store;
   /** Listen (default true); tests may use app.inject instead. */
   listen?: boolean;
+  /** Run the housekeeping jobs (default true); the second and later workers of one host leave them to the first. */
+  backgroundJobs?: boolean;
 }
 
 /** Boots one Latchkey node: store and migrations, keys, first admin, HTTP, control socket. */
@@ -66,7 +68,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     const control = socket ? await startControlServer(runtime, socket) : undefined;
     const keyCache = await installKeyCache();
     if (!keyCache.installed) logger.warn('passkey public-key cache unavailable (SimpleWebAuthn internals changed); verifications run uncached');
-    const stopHousekeeping = startHousekeeping(runtime.store.db, logger);
+    const stopHousekeeping = options.backgroundJobs === false ? async () => {} : startHousekeeping(runtime.store.db, logger);
     await listenForConditionalAccessChanges(runtime.store); // other nodes' policy changes (migration 0015)
     const rt = runtime;
     return {

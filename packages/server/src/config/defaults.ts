@@ -51,6 +51,10 @@ export const OPTIONS = [
   { env: 'LATCHKEY_CONFIG_FILE', key: 'configFile', kind: 'string', description: 'Optional JSON file with any of these options (keys in camelCase). Environment variables win over the file.' },
   { env: 'LATCHKEY_LOG_LEVEL', key: 'logLevel', kind: 'string', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent.' },
   { env: 'LATCHKEY_BOOTSTRAP_ADMIN_UPN', key: 'bootstrapAdminUpn', kind: 'string', default: 'admin@latchkey.local', description: 'User principal name of the first Global Administrator created on an empty database.' },
+  {
+    env: 'LATCHKEY_WORKERS', key: 'workers', kind: 'int', default: '1',
+    description: 'Server processes `latchkey serve` runs on this host (1 to 64), sharing the port; each is a node (ADR 0016). Above 1 needs PostgreSQL: the embedded database belongs to one process.',
+  },
   { env: 'LATCHKEY_NODE_COUNT_HINT', key: 'nodeCountHint', kind: 'int', default: '1', description: 'How many nodes share this database; above 1 on the embedded database Latchkey refuses to start.' },
   { env: 'LATCHKEY_BODY_LIMIT_BYTES', key: 'bodyLimitBytes', kind: 'int', default: '1048576', description: 'Largest accepted request body in bytes (uploads have their own limits).' },
   { env: 'LATCHKEY_RATE_LIMIT_PER_MINUTE', key: 'rateLimitPerMinute', kind: 'int', default: '600', description: 'Requests per minute per client IP on the API before 429 (0 disables).' },

@@ -23,6 +23,8 @@ export interface Config {
   logLevel: string;
   bootstrapAdminUpn: string;
   nodeCountHint: number;
+  /** Server processes `latchkey serve` starts on this host (cli/serve-workers.ts, ADR 0016). */
+  workers: number;
   bodyLimitBytes: number;
   rateLimitPerMinute: number;
   /** `cluster` (default; PostgreSQL only) or `node` (http/rate-limiters.ts, ADR 0015). */
@@ -140,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     bootstrapAdminUpn,
     nodeCountHint: int('nodeCountHint', 1, 10_000),
+    workers: int('workers', 1, 64),
     bodyLimitBytes: int('bodyLimitBytes', 1024, 100 * 1024 * 1024),
     rateLimitPerMinute: int('rateLimitPerMinute', 0, 10_000_000),
     rateLimitScope,
@@ -149,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
   if (!databaseUrl && config.nodeCountHint > 1) {
     problems.push('LATCHKEY_NODE_COUNT_HINT > 1 needs LATCHKEY_DATABASE_URL: the embedded database serves one process only');
+  }
+  if (!databaseUrl && config.workers > 1) {
+    problems.push('LATCHKEY_WORKERS > 1 needs LATCHKEY_DATABASE_URL: the embedded database serves one process only');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -164,5 +164,13 @@ describe('configuration', () => {
     expect(problemsOf({ LATCHKEY_NODE_COUNT_HINT: '2' })).toEqual([
       'LATCHKEY_NODE_COUNT_HINT > 1 needs LATCHKEY_DATABASE_URL: the embedded database serves one process only',
     ]);
+    // Several server processes per host (ADR 0016): PostgreSQL only, 1 to 64.
+    expect(problemsOf({ LATCHKEY_WORKERS: '2' })).toEqual([
+      'LATCHKEY_WORKERS > 1 needs LATCHKEY_DATABASE_URL: the embedded database serves one process only',
+    ]);
+    expect(loadConfig({ LATCHKEY_DATABASE_URL: 'postgres://db/lk', LATCHKEY_WORKERS: '4' }).workers).toBe(4);
+    expect(loadConfig({}).workers).toBe(1);
+    expect(problemsOf({ LATCHKEY_DATABASE_URL: 'postgres://db/lk', LATCHKEY_WORKERS: '0' })).toHaveLength(1);
+    expect(problemsOf({ LATCHKEY_DATABASE_URL: 'postgres://db/lk', LATCHKEY_WORKERS: '65' })).toHaveLength(1);
   });
 });
