@@ -13,8 +13,9 @@ import { ApiError } from '../errors.ts';
  *   const d = perAccount.take(`signin:${userId}`);
  *   if (!d.allowed) throw tooManyRequests(d);
  *
- * Limits are per node: N nodes admit up to N × limit. That is the intent for abuse protection;
- * anything that must hold cluster-wide (lockouts) belongs in the database.
+ * This limiter alone is per node: N nodes admit up to N × limit. On PostgreSQL the limits of
+ * http/rate-limiters.ts hold across the cluster instead (cluster-rate-limit.ts, ADR 0015); this one
+ * serves the embedded database and LATCHKEY_RATE_LIMIT_SCOPE=node. Lockouts live in the database.
  */
 export interface RateLimiterOptions {
   /** Tokens per key (the burst), and how many are regained per window. */

@@ -77,6 +77,9 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     max: options.poolMax ?? 10,
     ...(ssl === undefined ? {} : { ssl }),
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    // TCP keepalive: a pooled connection whose peer vanished (a partition, a failover) is noticed
+    // by the kernel instead of hanging the next statement on it.
+    keepAlive: true,
     types,
   } as import('pg').PoolConfig);
   // No JIT compilation: every statement Latchkey sends is a short OLTP statement, and JIT costs
