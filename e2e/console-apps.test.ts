@@ -3,7 +3,7 @@ import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
-import { passwordPerson } from './support/people.ts';
+import { authorizationRequest, passwordPerson, signInWithPassword } from './support/people.ts';
 import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 
 const PASSWORD = 'Correct-Horse-42!';
@@ -158,18 +158,7 @@ describe('Applications console in Chromium', () => {
     const config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), {
       execute: [oidc.allowInsecureRequests],
     });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const authorize = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: CALLBACK,
-      scope: 'openid profile',
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      login_hint: person.userPrincipalName,
-    });
+    const authorize = await authorizationRequest(config, CALLBACK, person.userPrincipalName);
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
     try {
       let callback: string | undefined;
@@ -180,17 +169,11 @@ describe('Applications console in Chromium', () => {
       const user = await context.newPage();
       user.setDefaultTimeout(20_000);
       user.on('pageerror', (e) => problems.push(`user pageerror: ${e.message}`));
-      await user.goto(authorize.href);
-      await user.getByRole('button', { name: 'Use my password instead' }).click();
-      await user.getByLabel('Password').fill(PASSWORD);
-      await user.getByRole('button', { name: 'Sign in' }).click();
+      await user.goto(authorize.url.href);
+      await signInWithPassword(user, PASSWORD);
       await user.getByRole('heading', { name: 'Payroll' }).waitFor();
       expect(callback).toBeDefined();
-      const tokens = await oidc.authorizationCodeGrant(config, new URL(callback!), {
-        pkceCodeVerifier: verifier,
-        expectedState: state,
-        expectedNonce: nonce,
-      });
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(callback!), authorize.check);
       expect(tokens.claims()).toMatchObject({ sub: person.id, aud: app.appId });
     } finally {
       await context.close();

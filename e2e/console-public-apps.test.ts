@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
-import { passwordPerson } from './support/people.ts';
+import { authorizationRequest, passwordPerson, signInWithPassword } from './support/people.ts';
 import { ensureWebBuild, launchChromium, openConsolePage, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
 
 const PASSWORD = 'Correct-Horse-42!';
@@ -127,31 +127,18 @@ describe('Public client applications in the console (Chromium)', () => {
 
   it('a person signs in to the SPA with openid-client as a public client (auth code + PKCE, no secret)', async () => {
     const config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const authorize = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: callback(),
-      scope: 'openid profile',
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      login_hint: person.userPrincipalName,
-    });
+    const authorize = await authorizationRequest(config, callback(), person.userPrincipalName);
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
     try {
       const user = await context.newPage();
       user.setDefaultTimeout(20_000);
       user.on('pageerror', (e) => problems.push(`user pageerror: ${e.message}`));
-      await user.goto(authorize.href);
-      await user.getByRole('button', { name: 'Use my password instead' }).click();
-      await user.getByLabel('Password').fill(PASSWORD);
-      await user.getByRole('button', { name: 'Sign in' }).click();
+      await user.goto(authorize.url.href);
+      await signInWithPassword(user, PASSWORD);
       await user.getByRole('heading', { name: 'Travel planner' }).waitFor();
       const landed = spa.hits.filter((h) => h.startsWith('/planner/callback?'));
       expect(landed).toHaveLength(1);
-      const tokens = await oidc.authorizationCodeGrant(config, new URL(landed[0]!, spa.origin), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(landed[0]!, spa.origin), authorize.check);
       expect(tokens.id_token).toBeTruthy();
       expect(tokens.claims()).toMatchObject({ sub: person.id, aud: app.appId });
 
