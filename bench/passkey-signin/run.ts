@@ -14,6 +14,7 @@
  *   BENCH_SQL_COUNT=50 …         PostgreSQL: statements per sign-in from the server log (0 = skip)
  *   BENCH_SQL_DUMP=<file>         append every counted statement to <file> (to see which they are)
  *   BENCH_WARMUP=500 BENCH_WARMUP_SECONDS=3   warm-up ceremonies and seconds of whole round trips (not counted)
+ *   BENCH_PG_SOCKET=1 …          the server reaches PostgreSQL over its Unix socket; BENCH_WORKERS=N … N server processes
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -23,7 +24,7 @@ import { openStore, type StoreKind } from '../../packages/server/src/store/datab
 import { migrateToLatest } from '../../packages/server/src/store/migrate.ts';
 // @ts-expect-error plain ESM script without types
 import { startThrowawayPostgres } from '../../scripts/pg-throwaway.mjs';
-import { startBenchServer, type BenchServer } from '../support/server.ts';
+import { socketUrl, startBenchServer, type BenchServer } from '../support/server.ts';
 import { machineLines } from '../directory/machine.ts';
 import { postgresCpuSeconds, postgresDurabilityLine, progress } from '../support/stats.ts';
 import { createClient } from '../support/http-client.ts';
@@ -92,7 +93,13 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
       LATCHKEY_PUBLIC_URL: origin,
       LATCHKEY_DATA_DIR: dataDir,
       LATCHKEY_TRUSTED_PROXIES: '127.0.0.1',
-      ...(dbUrl ? { LATCHKEY_DATABASE_URL: dbUrl, LATCHKEY_DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '16' } : {}),
+      // BENCH_PG_SOCKET=1: the server reaches PostgreSQL over its Unix socket (same host) instead of TCP on loopback.
+      ...(dbUrl
+        ? {
+            LATCHKEY_DATABASE_URL: process.env.BENCH_PG_SOCKET === '1' && pgServer ? socketUrl(dbUrl, pgServer.dir) : dbUrl,
+            LATCHKEY_DATABASE_POOL_MAX: process.env.BENCH_POOL_MAX ?? '16',
+          }
+        : {}),
       ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}/${kind}` } : {}),
     });
     const pid = server.child.pid!;
