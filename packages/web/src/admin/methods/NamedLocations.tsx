@@ -6,6 +6,7 @@ import { useResource } from '../../components/useResource.ts';
 import { useRawApi } from './methodsApi.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import type { NamedLocation } from './types.ts';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 
 const BASE = '/identity/conditionalAccess/namedLocations';
 const IP = '#microsoft.graph.ipNamedLocation';
@@ -91,15 +92,11 @@ export function NamedLocations() {
                         {l.isTrusted ? 'Untrust' : 'Trust'}
                       </button>
                     ) : null}{' '}
-                    <button
-                      type="button"
-                      className="btn btn-danger-outline btn-small"
-                      aria-label={`Delete ${l.displayName}`}
+                    <DeleteButton
+                      name={l.displayName}
                       disabled={busy}
                       onClick={() => window.confirm(`Delete “${l.displayName}”?`) && void act(() => raw.send('DELETE', `${BASE}/${l.id}`))}
-                    >
-                      Delete
-                    </button>
+                    />
                   </td>
                 </tr>
               ))}

@@ -6,6 +6,7 @@ import { useRawApi } from './methodsApi.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import { StrengthForm } from './StrengthForm.tsx';
 import type { Strength } from './types.ts';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 
 const BASE = '/identity/conditionalAccess/authenticationStrength';
 
@@ -133,14 +134,7 @@ export function StrengthsTab() {
                         >
                           Edit
                         </button>{' '}
-                        <button
-                          type="button"
-                          className="btn btn-danger-outline btn-small"
-                          aria-label={`Delete ${s.displayName}`}
-                          onClick={() => void remove(s)}
-                        >
-                          Delete
-                        </button>
+                        <DeleteButton name={s.displayName} onClick={() => void remove(s)} />
                       </>
                     ) : (
                       <span className="muted small">Read-only</span>

@@ -7,6 +7,7 @@ import { useResource } from '../../components/useResource.ts';
 import { useRawApi } from './methodsApi.ts';
 import { ProblemAlert } from './ProblemAlert.tsx';
 import type { TrustAnchor } from './types.ts';
+import { DeleteButton } from '../../components/DeleteButton.tsx';
 
 const USAGE = { attestation: 'Attestation root', metadata: 'Metadata signer root' } as const;
 
@@ -90,14 +91,7 @@ export function TrustAnchors() {
                     {formatDate(a.notAfterDateTime)} {Date.parse(a.notAfterDateTime) < now ? <Badge tone="danger">Expired</Badge> : null}
                   </td>
                   <td>
-                    <button
-                      type="button"
-                      className="btn btn-danger-outline btn-small"
-                      aria-label={`Delete ${a.displayName}`}
-                      onClick={() => void remove(a)}
-                    >
-                      Delete
-                    </button>
+                    <DeleteButton name={a.displayName} onClick={() => void remove(a)} />
                   </td>
                 </tr>
               ))}
