@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.ts';
+import { createTestDatabase } from '../support/stores.ts';
 
 /** Live child processes of `pid`, from /proc. */
 function childrenOf(pid: number): number[] {
@@ -49,18 +49,13 @@ describe('latchkey serve with several worker processes', () => {
   let logs = ''; // pino writes JSON lines to stdout
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: inject('postgresAdminUrl') });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const db = new URL(inject('postgresAdminUrl'));
-    db.pathname = `/${name}`;
+    const db = await createTestDatabase({ migrated: false, prefix: 'lk_workers' });
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
-      LATCHKEY_DATABASE_URL: db.toString(),
+      LATCHKEY_DATABASE_URL: db,
       LATCHKEY_PORT: String(port),
       LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
       LATCHKEY_DATA_DIR: `/tmp/${name}`,

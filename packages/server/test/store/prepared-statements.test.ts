@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/store/database.ts';
 import { createStatementNamer } from '../../src/store/prepared-statements.ts';
+import { createTestDatabase } from '../support/stores.ts';
 
 describe('statement namer', () => {
   it('names a parameterised DML text on its second use, and keeps the name', () => {
@@ -40,15 +40,9 @@ describe('statement namer', () => {
 /** One connection, so pg_prepared_statements (per session) shows what Kysely's queries became. */
 describe('prepared statements on PostgreSQL', () => {
   let store: Store;
-  const name = `lk_prep_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: inject('postgresAdminUrl') });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(inject('postgresAdminUrl'));
-    u.pathname = `/${name}`;
-    store = await openStore({ databaseUrl: u.toString(), dataDir: '/nonexistent', poolMax: 1 });
+    const url = await createTestDatabase({ migrated: false, prefix: 'lk_prep' });
+    store = await openStore({ databaseUrl: url, dataDir: '/nonexistent', poolMax: 1 });
     await sql`create table t (id int primary key, v text)`.execute(store.db);
     await sql`insert into t values (1, 'a'), (2, 'b')`.execute(store.db);
   });

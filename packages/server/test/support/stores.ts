@@ -32,19 +32,28 @@ export async function openTestStore(kind: StoreKind): Promise<Store & { url?: st
       close: () => db.destroy(),
     };
   }
+  const url = await createTestDatabase({ migrated: true });
+  const store = await openStore({ databaseUrl: url, dataDir: '/nonexistent', poolMax: 10 });
+  return Object.assign(store, { url });
+}
+
+/**
+ * A new database on the run's PostgreSQL server; returns its URL. `migrated`: a copy of the
+ * migrated template (what openTestStore uses); otherwise empty.
+ */
+export async function createTestDatabase(o: { migrated: boolean; prefix?: string }): Promise<string> {
   const adminUrl = inject('postgresAdminUrl');
-  const name = `lk_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const name = `${o.prefix ?? 'lk_test'}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
+    await admin.query(`create database ${name}${o.migrated ? ` template ${inject('postgresTemplate')}` : ''}`);
   } finally {
     await admin.end();
   }
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
-  const store = await openStore({ databaseUrl: u.toString(), dataDir: '/nonexistent', poolMax: 10 });
-  return Object.assign(store, { url: u.toString() });
+  return u.toString();
 }
 
 /**
