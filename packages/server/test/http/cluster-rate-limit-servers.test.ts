@@ -95,6 +95,18 @@ describe('the API per-IP limit across two real servers [postgres]', () => {
       else break;
     }
     expect(admittedOnA).toBe(20);
+    // A publishes its spend at its next exchange; B is asked only once the table shows all of it
+    // (on a loaded machine that exchange can lag, and B would then rightly grant a second share).
+    const publishedByA = async () =>
+      (
+        await a.runtime.store.db
+          .selectFrom('rate_limit_spend')
+          .select((eb) => eb.fn.sum<string>('spent').as('spent'))
+          .where('limiter', '=', 'api.ip')
+          .where('key', 'like', '%203.0.113.77')
+          .executeTakeFirst()
+      )?.spent;
+    await until(async () => Number(await publishedByA()) >= 20);
 
     // On B: at most B's share (20 / 2 nodes) before its exchange tells it what A spent, then refused for the window.
     let admittedOnB = 0;
