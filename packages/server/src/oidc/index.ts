@@ -17,6 +17,7 @@ import { forProvider, mountProvider } from './mount.ts';
 import { withFirstPartyClients } from '../signin/first-party.ts';
 import { createUserTokenClaims } from '../signin/token-claims.ts';
 import { createStepUpCheck } from '../signin/step-up.ts';
+import { oidcCookieKeys } from './interaction-cookie.ts';
 
 /** The OIDC module as the composition root sees it. */
 export interface Oidc {
@@ -62,7 +63,7 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
     const p = createProvider({
       issuer: config.issuer,
       jwks: (await loadSigningKeys(db, envelope)).privateJwks,
-      cookieKeys: [derive('latchkey/oidc/cookies').toString('base64url')],
+      cookieKeys: oidcCookieKeys(rt.masterKey.key),
       adapter,
       findAccount: createFindAccount(db),
       adminAudience: audience,

@@ -14,7 +14,7 @@ import { satisfies } from '../policy/strengths/satisfies.ts';
 import { builtInStrength } from '../policy/strengths/builtins.ts';
 import { BUILT_IN_STRENGTH } from '../policy/strengths/modes.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
-import { readSignInSubject } from '../policy/conditional-access/subject-repository.ts';
+import { readSignInSubject, type SignInSubject } from '../policy/conditional-access/subject-repository.ts';
 import { listUserTokens } from '../methods/oath/repository.ts';
 import { listUserCredentialDescriptors } from '../methods/passkey/credentials-repository.ts';
 import { hasUsableTap } from '../methods/tap/redeem.ts';
@@ -65,12 +65,12 @@ const usedMethods = (flow: StoredFlow): string => [...new Set(flow.methodsPerfor
  * through the engine); when none would, the registration interrupt takes over if it can,
  * otherwise the flow fails and the user is told why. Every outcome is written to the sign-in log.
  */
-export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, req: RequestFacts): Promise<StoredFlow> {
+export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, req: RequestFacts, known: { subject?: SignInSubject } = {}): Promise<StoredFlow> {
   if (flow.state !== 'complete' || !flow.userId) return flow;
   const now = nowOf(deps);
   const performed = modesOf(flow.methodsPerformed);
-  // One read of the user's groups, roles and per-user MFA state for every evaluation below.
-  const [subject, compiled] = await Promise.all([readSignInSubject(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
+  // One read of the user's groups, roles and per-user MFA state for every evaluation below (a passkey's assertion read it already).
+  const [subject, compiled] = await Promise.all([known.subject ?? readSignInSubject(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
   const perUser = subject.perUserMfaState;
   const evaluate = (modes: readonly PerformedMode[]) =>
     evaluateSignIn({ db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now, subject });

@@ -11,6 +11,7 @@ import { logRefusal } from './sign-in-log.ts';
 import { generateAuthenticationOptions } from '../methods/passkey/generateAuthenticationOptions.ts';
 import { verifyAuthentication } from '../methods/passkey/verifyAuthentication.ts';
 import { PasskeyError } from '../methods/passkey/errors.ts';
+import type { SignInSubject } from '../policy/conditional-access/subject-repository.ts';
 
 /**
  * Passkey options for the flow. Before a name is entered: discoverable (usernameless, also
@@ -35,9 +36,10 @@ export async function passkeyOptions(deps: SignInDeps, flow: StoredFlow): Promis
 /**
  * Verifies an assertion for the flow (the challenge is bound to the flow, so a response from
  * another flow is refused). Success completes the flow; a refusal counts towards the flow's
- * failures and the account lockout (when a name was entered), and is logged.
+ * failures and the account lockout (when a name was entered), and is logged. Also returns the
+ * user's Conditional Access subject, read with the credential, for `enforceAccess`.
  */
-export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, response: unknown): Promise<StoredFlow> {
+export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, response: unknown): Promise<{ flow: StoredFlow; subject: SignInSubject }> {
   await assertNotLocked(deps, flow.accountKey);
   let verified;
   try {
@@ -54,5 +56,5 @@ export async function passkeyVerify(deps: SignInDeps, ctx: RequestContext, flow:
     loginHint: flow.loginHint ?? verified.userPrincipalName ?? null,
   });
   await recordSuccess(deps, flow.accountKey);
-  return done;
+  return { flow: done, subject: verified.subject };
 }

@@ -18,9 +18,11 @@ export interface StoredFlow extends FlowSnapshot {
   version: number;
 }
 
-type Row = DB['signin_flows'] extends infer T ? { [K in keyof T]: any } : never;
+/** A `signin_flows` row as the driver returns it. */
+export type FlowRow = DB['signin_flows'] extends infer T ? { [K in keyof T]: any } : never;
+type Row = FlowRow;
 
-function toFlow(r: Row): StoredFlow {
+export function toFlow(r: Row): StoredFlow {
   const performed = (typeof r.methods_performed === 'string' ? JSON.parse(r.methods_performed) : r.methods_performed) as PerformedMethod[];
   const offered = (typeof r.methods_offered === 'string' ? JSON.parse(r.methods_offered) : r.methods_offered) as SignInMethod[];
   return {

@@ -13,7 +13,7 @@ import { acrForFlow } from '../../signin/acr.ts';
 import { identify } from '../../signin/identify.ts';
 import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
 import { passwordVerify } from '../../signin/password-step.ts';
-import { finishLogin, grantConsent, interactionOf } from '../../signin/interaction.ts';
+import { finishLogin, grantConsent, interactionOf, leanFlowOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { forProvider } from '../../oidc/mount.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
@@ -26,6 +26,8 @@ export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
   /** The public URL: raw requests are handed to the provider through `forProvider` (oidc/mount.ts). */
   publicUrl: URL;
+  /** The provider's cookie keys (`oidc/interaction-cookie.ts`): the page's calls after `start` check the interaction cookie themselves. */
+  cookieKeys: readonly string[];
   /** Calls per client IP per minute on the sign-in endpoints (default 300: an office behind one NAT address signs in together). */
   perIpPerMinute?: number;
   /** Verification attempts per entered account per minute (default 30); lockout is separate. */
@@ -45,9 +47,14 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   const tags = ['sign-in'];
   const response = { 200: flowViewSchema };
 
-  /** The interaction (cookie-checked) and its flow; a consent prompt is answered at once. */
-  const load = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) => {
+  /**
+   * The interaction (cookie-checked) and its flow; a consent prompt is answered at once. Calls
+   * after `start` take the lean path when it applies (`leanFlowOf`: one statement, no Koa context).
+   */
+  const load = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply, lean = true) => {
     take(perIp, `ip:${request.ip}`);
+    const existing = lean ? await leanFlowOf(deps, deps.cookieKeys, request.raw, request.params.uid) : undefined;
+    if (existing) return { flow: existing, loginHint: null }; // the interaction's login_hint matters to `start` only
     const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
     if (info.prompt === 'consent') return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
     // A step-up inside an SSO session starts from the session's methods and asks only for what is missing (signin/session-step-up.ts).
@@ -62,7 +69,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   const verifying = (flow: StoredFlow) => flow.accountKey && take(perAccount, flow.accountKey);
 
   r.post('/signin/:uid/api/start', { schema: { tags, summary: 'Load (or start) the sign-in flow of an interaction', params: uidParams, body: z.object({}).strict().optional(), response } }, async (request, reply) => {
-    const l = await load(request, reply);
+    const l = await load(request, reply, false);
     if ('redirectTo' in l) return { state: 'complete' as const, methods: [], username: null, failures: 0, redirectTo: l.redirectTo };
     return { ...(await answer(request, reply, l.flow)), loginHint: l.loginHint };
   });
@@ -94,7 +101,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const l = await load(request, reply);
     if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
     verifying(l.flow);
-    return answer(request, reply, await enforceAccess(deps, ctxOf(request), await passkeyVerify(deps, ctxOf(request), l.flow, request.body.response), { ip: request.ip ?? null, userAgent: request.headers['user-agent'] }));
+    const { flow, subject } = await passkeyVerify(deps, ctxOf(request), l.flow, request.body.response);
+    return answer(request, reply, await enforceAccess(deps, ctxOf(request), flow, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] }, { subject }));
   });
 
   r.post('/signin/:uid/api/password', {

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import type { PasskeyCredential } from './credentials-repository.ts';
 import { groupsAbove } from '../../directory/membership-repository.ts';
+import { subjectColumns, subjectOf, type SignInSubject, type SubjectColumns } from '../../policy/conditional-access/subject-repository.ts';
 
 /** The consumed challenge row, as `consumeChallenge` sees it. */
 export interface ConsumedChallengeRow {
@@ -22,18 +23,22 @@ export interface AssertionLookup {
   user: { id: string; userPrincipalName: string; accountEnabled: boolean } | undefined;
   /** The credential user's transitive group ids (policy targets). */
   groupIds: string[];
+  /** What Conditional Access needs of the credential's user (groups, roles, per-user MFA), read here so the sign-in need not read it again. */
+  subject: SignInSubject;
   /** The authentication methods policy's version counter at this statement. */
   policyVersion: number;
 }
 
 /**
- * One statement per assertion instead of five: consumes the challenge (`delete … returning`,
+ * One statement per assertion instead of six: consumes the challenge (`delete … returning`,
  * atomic: of two parallel submissions exactly one gets the row — house style §15), and reads the
- * credential, its user, the user's transitive groups and the policy's version counter. The
+ * credential, its user, the user's transitive groups, roles and per-user MFA state (Conditional
+ * Access's subject, `subjectColumns`) and the policy's version counter. The
  * recursive group walk is the one of `directory/membership-repository.ts` (transitiveGroupIdsQuery).
  * The challenge is deleted even when the credential is unknown: a failed attempt burns it.
  */
 export async function consumeForAssertion(db: Kysely<DB>, challenge: string, credentialId: string): Promise<AssertionLookup> {
+  const owner = sql`(select user_id from cred)`;
   const r = await sql<Record<string, any>>`
     with consumed as (
       delete from passkey_challenges where challenge = ${challenge} returning *
@@ -45,15 +50,16 @@ export async function consumeForAssertion(db: Kysely<DB>, challenge: string, cre
       (select to_jsonb(cred) - 'public_key' from cred) as credential_row,
       (select public_key from cred) as public_key,
       (select jsonb_build_object('id', u.id, 'upn', u.user_principal_name, 'enabled', u.account_enabled) from users u where u.id = (select user_id from cred)) as user_row,
-      (select coalesce(array_agg(id::text), '{}') from (
-        ${groupsAbove(sql`(select user_id from cred)`)}
-        select id from up
-      ) g) as group_ids,
+      (select to_jsonb(s) from (
+        ${groupsAbove(owner)}
+        select (select array_agg(id::text) from up) as group_ids, ${subjectColumns(owner)}
+      ) s) as subject,
       (select version from auth_methods_policy where id = 'authenticationMethodsPolicy') as policy_version
   `.execute(db);
   const row = r.rows[0]!;
   const c = row.credential_row as Record<string, any> | null;
   const u = row.user_row as { id: string; upn: string; enabled: boolean } | null;
+  const subject = subjectOf(row.subject as SubjectColumns | null ?? undefined);
   return {
     challenge: (row.challenge_row as ConsumedChallengeRow | null) ?? undefined,
     credential: c
@@ -77,7 +83,8 @@ export async function consumeForAssertion(db: Kysely<DB>, challenge: string, cre
         }
       : undefined,
     user: u ? { id: u.id, userPrincipalName: u.upn, accountEnabled: u.enabled } : undefined,
-    groupIds: (row.group_ids as string[] | null) ?? [],
+    groupIds: subject.groupIds,
+    subject,
     policyVersion: Number(row.policy_version ?? 0),
   };
 }

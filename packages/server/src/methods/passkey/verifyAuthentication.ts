@@ -9,6 +9,7 @@ import { checkConsumed } from './challenges.ts';
 import { recordUse, type PasskeyCredential } from './credentials-repository.ts';
 import { consumeForAssertion } from './assertion-lookup.ts';
 import { installKeyCache } from './key-cache.ts';
+import type { SignInSubject } from '../../policy/conditional-access/subject-repository.ts';
 import { passkeyPolicyAtVersion } from './policy-for-user.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
 import { checkClientData, checkEcdsaSignatureEncoding, checkOrigin, checkRpIdHash, coseKeyType, decodeField, userIdOfHandle } from './response-checks.ts';
@@ -41,6 +42,8 @@ export interface VerifiedAuthentication {
    * (possession plus verification). The sign-in flow may add to them.
    */
   amr: string[];
+  /** Conditional Access's view of the user (groups, roles, per-user MFA), read with the credential. */
+  subject: SignInSubject;
 }
 
 /**
@@ -120,6 +123,7 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
     signCount: info.newCounter,
     profileId: decision.profileId,
     amr: [credential.backupEligible ? 'swk' : 'hwk', ...(info.userVerified ? ['user', 'mfa'] : [])],
+    subject: found.subject,
   };
 }
 

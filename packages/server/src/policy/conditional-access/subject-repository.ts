@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../../store/schema.ts';
 import { GUID } from '../../odata/filter.ts';
 import { groupsAbove } from '../../directory/membership-repository.ts';
@@ -21,15 +21,35 @@ export interface SignInSubject {
  */
 export async function readSignInSubject(db: Kysely<DB>, userId: string): Promise<SignInSubject> {
   if (!GUID.test(userId)) return { groupIds: [], roleIds: [], perUserMfaState: 'disabled' };
-  const r = await sql<{ group_ids: string[] | null; role_ids: string[] | null; mfa: string | null }>`
-    ${groupsAbove(sql`${userId}::uuid`)}
-    select
-      (select array_agg(id::text) from up) as group_ids,
-      (select array_agg(distinct ra.role_template_id::text) from role_assignments ra
-        where (ra.principal_id = ${userId}::uuid or ra.principal_id in (select id from up))
-          and exists (select 1 from users u where u.id = ${userId}::uuid and u.account_enabled)) as role_ids,
-      (select per_user_mfa_state from user_mfa_requirements where user_id = ${userId}::uuid) as mfa`.execute(db);
-  const row = r.rows[0];
+  const user = sql`${userId}::uuid`;
+  const r = await sql<SubjectColumns>`
+    ${groupsAbove(user)}
+    select (select array_agg(id::text) from up) as group_ids, ${subjectColumns(user)}`.execute(db);
+  return subjectOf(r.rows[0]);
+}
+
+/** The columns `subjectOf` reads besides the groups. */
+export interface SubjectColumns {
+  group_ids: string[] | null;
+  role_ids: string[] | null;
+  mfa: string | null;
+}
+
+/**
+ * `role_ids` and `mfa` of the user `user` (a uuid expression), for a statement that has the
+ * user's `up` group walk (`groupsAbove`) in scope: effective roles as `effectiveRoleTemplateIds`
+ * (direct and group-assigned, none for a disabled account) and the per-user MFA state. Shared
+ * with the passkey assertion's statement (methods/passkey/assertion-lookup.ts), which reads the
+ * subject with the credential.
+ */
+export function subjectColumns(user: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(select array_agg(distinct ra.role_template_id::text) from role_assignments ra
+        where (ra.principal_id = ${user} or ra.principal_id in (select id from up))
+          and exists (select 1 from users u where u.id = ${user} and u.account_enabled)) as role_ids,
+      (select per_user_mfa_state from user_mfa_requirements where user_id = ${user}) as mfa`;
+}
+
+export function subjectOf(row: SubjectColumns | undefined): SignInSubject {
   return {
     groupIds: row?.group_ids ?? [],
     roleIds: [...(row?.role_ids ?? [])].sort(),

@@ -1,0 +1,79 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../store/schema.ts';
+import { batchedStatement } from '../store/batched-statement.ts';
+import { toFlow, type FlowRow, type StoredFlow } from './repository.ts';
+
+/** What the sign-in page's JSON endpoints need of the oidc-provider interaction behind a flow. */
+export interface LiveInteraction {
+  /** The provider's resume URL (`<authorization endpoint>/<uid>`). */
+  returnTo: string;
+  /** The interaction's end (seconds since the epoch), as the provider's model keeps it. */
+  exp: number;
+  /** `prompt.name`: the flow of a `login` prompt is the only kind the lean path serves. */
+  prompt: string | null;
+  /** True when the interaction belongs to an SSO session (the provider then also checks the session). */
+  hasSession: boolean;
+}
+
+/**
+ * The flow of interaction `uid` together with the interaction's stored facts, if the interaction
+ * is live (not expired): one statement instead of the provider's interaction read and the flow
+ * read (signin/interaction.ts `leanInteractionOf`). Concurrent reads share one statement
+ * (store/batched-statement.ts, ADR 0013).
+ */
+export async function findFlowOfLiveInteraction(db: Kysely<DB>, uid: string, now: Date): Promise<{ flow: StoredFlow; interaction: LiveInteraction } | undefined> {
+  const r = (await liveFinds.run(db, { uid, now }))[0];
+  if (!r) return undefined;
+  const { interaction_return_to, interaction_exp, interaction_prompt, interaction_has_session, ...flow } = r;
+  return {
+    flow: toFlow(flow as FlowRow),
+    interaction: { returnTo: interaction_return_to, exp: Number(interaction_exp), prompt: interaction_prompt, hasSession: Boolean(interaction_has_session) },
+  };
+}
+
+type LiveRow = FlowRow & { interaction_return_to: string; interaction_exp: number | string; interaction_prompt: string | null; interaction_has_session: boolean };
+
+const INTERACTION_COLUMNS = `p.payload->>'returnTo' as interaction_return_to, p.payload->>'exp' as interaction_exp,
+  p.payload->'prompt'->>'name' as interaction_prompt, (p.payload->'session') is not null as interaction_has_session`;
+
+const liveFinds = batchedStatement<{ uid: string; now: Date }, LiveRow>({
+  name: 'signin_flow_live_find',
+  encode: (b) => ({ uid: b.uid, now: b.now.toISOString() }),
+  single: async (db, b) =>
+    (
+      await sql<LiveRow>`select f.*, ${sql.raw(INTERACTION_COLUMNS)}
+from signin_flows f join oidc_payloads p on p.kind = 'Interaction' and p.id = f.interaction_uid
+where f.interaction_uid = ${b.uid} and (p.expires_at is null or p.expires_at > ${b.now})`.execute(db)
+    ).rows,
+  sql: `select b.n, f.*, ${INTERACTION_COLUMNS}
+from jsonb_to_recordset($1::jsonb) as b(n int, uid text, now timestamptz)
+join lateral (select * from signin_flows f where f.interaction_uid = b.uid offset 0) f on true
+join lateral (select payload from oidc_payloads p where p.kind = 'Interaction' and p.id = b.uid
+  and (p.expires_at is null or p.expires_at > b.now) offset 0) p on true`,
+});
+
+/**
+ * Stores the interaction's `result` (what `provider.interactionResult` does with
+ * `mergeWithLastSubmission: false`: the model's other fields and its expiry stay as they are),
+ * as a partial update instead of re-writing the whole payload. False when the interaction has
+ * gone (expired, or already resumed).
+ */
+export async function setInteractionResult(db: Kysely<DB>, uid: string, result: Record<string, unknown>, now: Date): Promise<boolean> {
+  return (await resultWrites.run(db, { uid, result, now })).length > 0;
+}
+
+const resultWrites = batchedStatement<{ uid: string; result: Record<string, unknown>; now: Date }, { id: string }>({
+  name: 'oidc_interaction_result',
+  keyOf: (w) => w.uid,
+  encode: (w) => ({ uid: w.uid, result: w.result, now: w.now.toISOString() }),
+  single: async (db, w) =>
+    (
+      await sql<{ id: string }>`update oidc_payloads set payload = jsonb_set(payload, '{result}', ${JSON.stringify(w.result)}::jsonb)
+where kind = 'Interaction' and id = ${w.uid} and (expires_at is null or expires_at > ${w.now}) returning id`.execute(db)
+    ).rows,
+  sql: `update oidc_payloads as p set payload = jsonb_set(p.payload, '{result}', v.result)
+from jsonb_to_recordset($1::jsonb) as v(n int, uid text, result jsonb, now timestamptz)
+where p.kind = 'Interaction' and p.id = v.uid and (p.expires_at is null or p.expires_at > v.now)
+  and p.id = any(array(select e->>'uid' from jsonb_array_elements($1::jsonb) e))
+returning v.n, p.id`,
+});
