@@ -30,17 +30,17 @@ export async function countStatements(pgServer: { url: string; dir: string }, ht
     await admin.query(`alter system reset log_statement`);
     await admin.query('select pg_reload_conf()');
     const text = readFileSync(logFile).subarray(from).toString('utf8');
-    const lines = text.split('\n').filter((l) => l.includes(` ${DB} LOG:  `) && /LOG: {2}(statement|execute [^:]*): /.test(l));
+    const lines = statementsOf(text);
     const byKind = new Map<string, number>();
-    for (const l of lines) {
-      const sql = l.replace(/^.*?LOG: {2}(statement|execute [^:]*): /, '').trim();
+    for (const sql of lines) {
       if (process.env.BENCH_SQL_DUMP) appendFileSync(process.env.BENCH_SQL_DUMP, `${sql}\n`);
-      const verb = /^\w+/.exec(sql)?.[0]?.toLowerCase() ?? '?';
-      const table = /(?:from|into|update)\s+"?(\w+)"?/i.exec(sql)?.[1] ?? '';
-      const k = `${verb}${table ? ` ${table}` : ''}`;
+      const k = kindOf(sql);
       byKind.set(k, (byKind.get(k) ?? 0) + 1);
     }
-    return { perSignIn: lines.length / count, byKind: [...byKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${(n / count).toFixed(1)}`) };
+    return {
+      perSignIn: lines.length / count,
+      byKind: [...byKind.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${(n / count).toFixed(1)}`),
+    };
   };
   try {
     const pages = await openPages(http, t, count, 1);
@@ -54,8 +54,54 @@ export async function countStatements(pgServer: { url: string; dir: string }, ht
         await b.finish(await b.passkey(users[(i + count) % users.length]!.auth));
       }
     });
-    return { ceremony, full, summary: `ceremony ${ceremony.perSignIn.toFixed(1)} (${ceremony.byKind.join(', ')}); full round trip ${full.perSignIn.toFixed(1)} (${full.byKind.join(', ')})` };
+    return {
+      ceremony,
+      full,
+      summary: `ceremony ${ceremony.perSignIn.toFixed(1)} (${ceremony.byKind.join(', ')}); full round trip ${full.perSignIn.toFixed(1)} (${full.byKind.join(', ')})`,
+    };
   } finally {
     await admin.end();
   }
+}
+
+/** The statements of the bench database in a server log: a statement's continuation lines (no log prefix) belong to it. */
+function statementsOf(text: string): string[] {
+  const out: string[] = [];
+  let current: string[] | null = null;
+  for (const line of text.split('\n')) {
+    if (/^\d{4}-\d\d-\d\d /.test(line)) {
+      if (current) out.push(current.join('\n').trim());
+      current =
+        line.includes(` ${DB} LOG:  `) && /LOG: {2}(statement|execute [^:]*): /.test(line)
+          ? [line.replace(/^.*?LOG: {2}(statement|execute [^:]*): /, '')]
+          : null;
+    } else if (current) current.push(line);
+  }
+  if (current) out.push(current.join('\n').trim());
+  return out;
+}
+
+/**
+ * A statement's name for the per-sign-in breakdown: what it writes (`update signin_flows`), a
+ * `with` statement prefixed so (`with: delete passkey_challenges`), else what it reads
+ * (`select signin_flows + oidc_payloads`).
+ */
+export function kindOf(sql: string): string {
+  const verb = /^\w+/.exec(sql)?.[0]?.toLowerCase() ?? '?';
+  const writes = [
+    ...new Set(
+      [...sql.matchAll(/\b(insert\s+into|update|delete\s+from)\s+"?([a-z_]+)\b/gi)]
+        .filter((m) => m[2]!.toLowerCase() !== 'set')
+        .map((m) => `${m[1]!.split(/\s+/)[0]!.toLowerCase()} ${m[2]}`),
+    ),
+  ];
+  if (writes.length) return `${verb === 'with' ? 'with: ' : ''}${writes.join(' + ')}`;
+  const reads = [
+    ...new Set(
+      [...sql.matchAll(/\b(?:from|join)\s+"?([a-z_]+)\b"?(?!\s*\()/gi)]
+        .map((m) => m[1]!)
+        .filter((t) => !['lateral', 'up', 'cred', 'consumed'].includes(t)),
+    ),
+  ];
+  return `${verb === 'with' ? 'with' : 'select'}${reads.length ? ` ${reads.join(' + ')}` : ''}`;
 }

@@ -9,6 +9,7 @@ import type { CompiledPolicies } from '../policy/conditional-access/compile.ts';
 import type { Evaluation } from '../policy/conditional-access/evaluate.ts';
 import { satisfies } from '../policy/strengths/satisfies.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
+import type { SignInSubject } from '../policy/conditional-access/subject-repository.ts';
 
 /** A strength an enforced policy that applied to this sign-in required, and whether the session satisfies it. */
 export interface RequiredStrength {
@@ -33,7 +34,11 @@ export function chooseAcr(builtIn: string, required: readonly RequiredStrength[]
 }
 
 /** The strengths the enforced policies that applied (result `success`) required, checked against `performed`. */
-export function requiredStrengths(evaluation: Evaluation, compiled: CompiledPolicies, performed: readonly PerformedMode[]): RequiredStrength[] {
+export function requiredStrengths(
+  evaluation: Evaluation,
+  compiled: CompiledPolicies,
+  performed: readonly PerformedMode[],
+): RequiredStrength[] {
   const byId = new Map(compiled.policies.map((p) => [p.policy.id, p]));
   const out: RequiredStrength[] = [];
   for (const o of evaluation.policies) {
@@ -41,7 +46,8 @@ export function requiredStrengths(evaluation: Evaluation, compiled: CompiledPoli
     for (const r of byId.get(o.id)?.requirements ?? []) {
       if (r.kind !== 'authenticationStrength') continue;
       const strength = compiled.strengths.get(r.id.toLowerCase());
-      if (strength) out.push({ id: strength.id, custom: strength.policyType === 'custom', satisfied: satisfies(strength, performed).satisfied });
+      if (strength)
+        out.push({ id: strength.id, custom: strength.policyType === 'custom', satisfied: satisfies(strength, performed).satisfied });
     }
   }
   return out;
@@ -50,7 +56,11 @@ export function requiredStrengths(evaluation: Evaluation, compiled: CompiledPoli
 /** Whether any enabled policy requires a custom strength (otherwise `acr` is the built-in answer, without evaluating). */
 function anyCustomStrength(compiled: CompiledPolicies): boolean {
   return compiled.policies.some(
-    (p) => p.policy.state === 'enabled' && p.requirements.some((r) => r.kind === 'authenticationStrength' && compiled.strengths.get(r.id.toLowerCase())?.policyType === 'custom'),
+    (p) =>
+      p.policy.state === 'enabled' &&
+      p.requirements.some(
+        (r) => r.kind === 'authenticationStrength' && compiled.strengths.get(r.id.toLowerCase())?.policyType === 'custom',
+      ),
   );
 }
 
@@ -60,14 +70,28 @@ function anyCustomStrength(compiled: CompiledPolicies): boolean {
  * when some enabled policy requires a custom strength; an evaluation error gives the built-in
  * answer (it never grants anything: `acr` only describes the sign-in).
  */
-export async function acrForFlow(deps: SignInDeps, flow: StoredFlow, facts: RequestFacts): Promise<string> {
+export async function acrForFlow(
+  deps: SignInDeps,
+  flow: StoredFlow,
+  facts: RequestFacts,
+  known: { subject?: SignInSubject } = {},
+): Promise<string> {
   const builtIn = acrOf(flow.methodsPerformed);
   if (!flow.userId) return builtIn;
   try {
     const compiled = await loadCompiledPolicies(deps.db);
     if (!anyCustomStrength(compiled)) return builtIn;
     const performed = modesOf(flow.methodsPerformed);
-    const evaluation = await evaluateSignIn({ db: deps.db, userId: flow.userId, appId: flow.clientId, ip: facts.ip, userAgent: facts.userAgent, performed, now: nowOf(deps) });
+    const evaluation = await evaluateSignIn({
+      db: deps.db,
+      userId: flow.userId,
+      appId: flow.clientId,
+      ip: facts.ip,
+      userAgent: facts.userAgent,
+      performed,
+      now: nowOf(deps),
+      ...(known.subject ? { subject: known.subject } : {}),
+    });
     return chooseAcr(builtIn, requiredStrengths(evaluation, compiled, performed));
   } catch {
     return builtIn;

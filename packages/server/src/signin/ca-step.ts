@@ -9,6 +9,7 @@ import { modesOf, registrationNeedOf, type RequestFacts } from './registration-i
 import { logAttempt, SIGNIN_ERROR } from './signin-log-entry.ts';
 import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
 import type { Evaluation } from '../policy/conditional-access/evaluate.ts';
+import type { CompiledPolicies } from '../policy/conditional-access/compile.ts';
 import { loadCompiledPolicies } from '../policy/conditional-access/load.ts';
 import { satisfies } from '../policy/strengths/satisfies.ts';
 import { builtInStrength } from '../policy/strengths/builtins.ts';
@@ -33,7 +34,9 @@ async function candidatesOf(deps: SignInDeps, flow: StoredFlow): Promise<Array<{
     listUserCredentialDescriptors(deps.db, userId),
     hasUsableTap(deps.db, userId, nowOf(deps)),
   ]);
-  const oathModes = [...new Set(tokens.filter((t) => t.status === 'activated').map((t) => (t.kind === 'hardware' ? 'hardwareOath' : 'softwareOath')))];
+  const oathModes = [
+    ...new Set(tokens.filter((t) => t.status === 'activated').map((t) => (t.kind === 'hardware' ? 'hardwareOath' : 'softwareOath'))),
+  ];
   const all: Array<{ method: SignInMethod; modes: string[] }> = [
     { method: 'oath', modes: oathModes },
     { method: 'passkey', modes: passkeys.length ? ['fido2'] : [] },
@@ -47,15 +50,67 @@ function requiredText(evaluation: Evaluation, perUserMissing: boolean): string {
   const names = new Set<string>();
   if (evaluation.decision.decision === 'needs')
     for (const n of evaluation.decision.needs)
-      for (const way of n.anyOf) for (const r of way) names.add(r.kind === 'authenticationStrength' ? r.displayName : r.kind === 'compliantDevice' ? 'a compliant device' : r.control);
+      for (const way of n.anyOf)
+        for (const r of way)
+          names.add(r.kind === 'authenticationStrength' ? r.displayName : r.kind === 'compliantDevice' ? 'a compliant device' : r.control);
   if (perUserMissing) names.add('Multifactor authentication');
   return [...names].join(' or ') || 'a stronger sign-in';
 }
 
-const USED: Record<string, string> = { password: 'a password', passkey: 'a passkey', tap: 'a Temporary Access Pass', oath: 'a verification code' };
+const USED: Record<string, string> = {
+  password: 'a password',
+  passkey: 'a passkey',
+  tap: 'a Temporary Access Pass',
+  oath: 'a verification code',
+};
 
 /** The methods performed so far, in plain words ("a password and a verification code"). */
 const usedMethods = (flow: StoredFlow): string => [...new Set(flow.methodsPerformed.map((p) => USED[p.method] ?? p.method))].join(' and ');
+
+/** Conditional Access and per-user MFA over a completed flow's methods: the decision `enforceAccess` acts on. */
+export interface AccessEvaluation {
+  now: Date;
+  performed: PerformedMode[];
+  compiled: CompiledPolicies;
+  evaluation: Evaluation;
+  /** Evaluates the flow's app with other methods (what a second factor would give). */
+  evaluate(modes: readonly PerformedMode[]): Promise<Evaluation>;
+  /** Per-user MFA (entra-spec §7.1) asks for a second method the flow has not performed. */
+  perUserMissing: boolean;
+  /** Nothing more is needed: the sign-in may finish (and is logged as a success). */
+  allowed: boolean;
+}
+
+/** The first half of `enforceAccess`, without writing anything (signin/passkey-completion.ts writes its outcome with the sign-in's other writes). */
+export async function evaluateAccess(
+  deps: SignInDeps,
+  flow: StoredFlow,
+  req: RequestFacts,
+  known: { subject?: SignInSubject } = {},
+): Promise<AccessEvaluation> {
+  const userId = flow.userId!;
+  const now = nowOf(deps);
+  const performed = modesOf(flow.methodsPerformed);
+  // One read of the user's groups, roles and per-user MFA state for every evaluation below (a passkey's assertion read it already).
+  const [subject, compiled] = await Promise.all([known.subject ?? readSignInSubject(deps.db, userId), loadCompiledPolicies(deps.db)]);
+  const perUser = subject.perUserMfaState;
+  const evaluate = (modes: readonly PerformedMode[]) =>
+    evaluateSignIn({ db: deps.db, userId, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now, subject });
+  const evaluation = await evaluate(performed);
+  let perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
+  // entra-spec §7.1: an Enabled user is "prompted to register at next sign-in"; until they hold a
+  // second method they cannot do MFA and are not refused for it (Enforced users are: registration done).
+  if (perUserMissing && perUser === 'enabled' && (await candidatesOf(deps, flow)).length === 0) perUserMissing = false;
+  return {
+    now,
+    performed,
+    compiled,
+    evaluation,
+    evaluate,
+    perUserMissing,
+    allowed: evaluation.decision.decision === 'allow' && !perUserMissing,
+  };
+}
 
 /**
  * Conditional Access after each verification (issue 4 item 4): evaluates the app being signed
@@ -65,24 +120,21 @@ const usedMethods = (flow: StoredFlow): string => [...new Set(flow.methodsPerfor
  * through the engine); when none would, the registration interrupt takes over if it can,
  * otherwise the flow fails and the user is told why. Every outcome is written to the sign-in log.
  */
-export async function enforceAccess(deps: SignInDeps, ctx: RequestContext, flow: StoredFlow, req: RequestFacts, known: { subject?: SignInSubject } = {}): Promise<StoredFlow> {
+export async function enforceAccess(
+  deps: SignInDeps,
+  ctx: RequestContext,
+  flow: StoredFlow,
+  req: RequestFacts,
+  known: { subject?: SignInSubject } = {},
+): Promise<StoredFlow> {
   if (flow.state !== 'complete' || !flow.userId) return flow;
-  const now = nowOf(deps);
-  const performed = modesOf(flow.methodsPerformed);
-  // One read of the user's groups, roles and per-user MFA state for every evaluation below (a passkey's assertion read it already).
-  const [subject, compiled] = await Promise.all([known.subject ?? readSignInSubject(deps.db, flow.userId), loadCompiledPolicies(deps.db)]);
-  const perUser = subject.perUserMfaState;
-  const evaluate = (modes: readonly PerformedMode[]) =>
-    evaluateSignIn({ db: deps.db, userId: flow.userId!, appId: flow.clientId, ip: req.ip, userAgent: req.userAgent, performed: modes, now, subject });
-  const evaluation = await evaluate(performed);
-  let perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
-  // entra-spec §7.1: an Enabled user is "prompted to register at next sign-in"; until they hold a
-  // second method they cannot do MFA and are not refused for it (Enforced users are: registration done).
-  if (perUserMissing && perUser === 'enabled' && (await candidatesOf(deps, flow)).length === 0) perUserMissing = false;
+  const access = await evaluateAccess(deps, flow, req, known);
+  const { now, performed, evaluation, compiled, evaluate, perUserMissing } = access;
   const d = evaluation.decision;
-  const log = (errorCode: number, failureReason: string | null) => logAttempt(deps.db, ctx, flow, { errorCode, failureReason, outcomes: evaluation.policies, compiled, now });
+  const log = (errorCode: number, failureReason: string | null) =>
+    logAttempt(deps.db, ctx, flow, { errorCode, failureReason, outcomes: evaluation.policies, compiled, now });
 
-  if (d.decision === 'allow' && !perUserMissing) {
+  if (access.allowed) {
     await log(SIGNIN_ERROR.success, null);
     return flow;
   }

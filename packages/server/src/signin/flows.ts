@@ -38,21 +38,36 @@ export async function loadFlow(deps: SignInDeps, interactionUid: string): Promis
  * saved first, reloads and re-applies (an event is a fact, e.g. "this passkey verified"), up
  * to five times. A refused transition throws the matching SignInError.
  */
-export async function applyEvents(deps: SignInDeps, flow: StoredFlow, events: SignInEvent[], extra: Partial<Pick<StoredFlow, 'loginHint' | 'accountKey'>> = {}): Promise<StoredFlow> {
+export async function applyEvents(
+  deps: SignInDeps,
+  flow: StoredFlow,
+  events: SignInEvent[],
+  extra: Partial<Pick<StoredFlow, 'loginHint' | 'accountKey'>> = {},
+): Promise<StoredFlow> {
   let current = flow;
   for (let attempt = 0; attempt < 5; attempt++) {
-    let next: StoredFlow = { ...current, ...extra };
-    for (const event of events) {
-      const r = transition(next, event, nowOf(deps));
-      if (!r.ok) throw refusal(r.check, next);
-      next = { ...next, ...r.flow };
-    }
-    if (!next.identified) next = { ...next, loginHint: null, accountKey: null };
+    const next = nextFlow(deps, current, events, extra);
     const saved = await saveFlow(deps.db, next, current.version);
     if (saved) return saved;
     current = await loadFlow(deps, flow.interactionUid);
   }
   throw new SignInError('conflict', 'This sign-in changed in another tab or request. Reload the page.');
+}
+
+/** The pure part of `applyEvents`: `flow` after `events` (not saved; its version is still the loaded one). A refused transition throws. */
+export function nextFlow(
+  deps: SignInDeps,
+  flow: StoredFlow,
+  events: SignInEvent[],
+  extra: Partial<Pick<StoredFlow, 'loginHint' | 'accountKey'>> = {},
+): StoredFlow {
+  let next: StoredFlow = { ...flow, ...extra };
+  for (const event of events) {
+    const r = transition(next, event, nowOf(deps));
+    if (!r.ok) throw refusal(r.check, next);
+    next = { ...next, ...r.flow };
+  }
+  return next.identified ? next : { ...next, loginHint: null, accountKey: null };
 }
 
 function refusal(check: string, flow: StoredFlow): SignInError {
@@ -61,6 +76,7 @@ function refusal(check: string, flow: StoredFlow): SignInError {
     return flow.state === 'failed'
       ? new SignInError('flowFailed', 'Too many failed attempts in this sign-in. Start again.')
       : new SignInError('wrongStep', 'This sign-in is already finished.');
-  if (check === 'sameUserAsIdentified') return new SignInError('accountMismatch', 'That passkey belongs to a different account than the one you entered.');
+  if (check === 'sameUserAsIdentified')
+    return new SignInError('accountMismatch', 'That passkey belongs to a different account than the one you entered.');
   return new SignInError('wrongStep', `This step does not fit the sign-in (${check}).`, { details: { check } });
 }

@@ -21,17 +21,31 @@ export interface LiveInteraction {
  * read (signin/interaction.ts `leanInteractionOf`). Concurrent reads share one statement
  * (store/batched-statement.ts, ADR 0013).
  */
-export async function findFlowOfLiveInteraction(db: Kysely<DB>, uid: string, now: Date): Promise<{ flow: StoredFlow; interaction: LiveInteraction } | undefined> {
+export async function findFlowOfLiveInteraction(
+  db: Kysely<DB>,
+  uid: string,
+  now: Date,
+): Promise<{ flow: StoredFlow; interaction: LiveInteraction } | undefined> {
   const r = (await liveFinds.run(db, { uid, now }))[0];
   if (!r) return undefined;
   const { interaction_return_to, interaction_exp, interaction_prompt, interaction_has_session, ...flow } = r;
   return {
     flow: toFlow(flow as FlowRow),
-    interaction: { returnTo: interaction_return_to, exp: Number(interaction_exp), prompt: interaction_prompt, hasSession: Boolean(interaction_has_session) },
+    interaction: {
+      returnTo: interaction_return_to,
+      exp: Number(interaction_exp),
+      prompt: interaction_prompt,
+      hasSession: Boolean(interaction_has_session),
+    },
   };
 }
 
-type LiveRow = FlowRow & { interaction_return_to: string; interaction_exp: number | string; interaction_prompt: string | null; interaction_has_session: boolean };
+type LiveRow = FlowRow & {
+  interaction_return_to: string;
+  interaction_exp: number | string;
+  interaction_prompt: string | null;
+  interaction_has_session: boolean;
+};
 
 const INTERACTION_COLUMNS = `p.payload->>'returnTo' as interaction_return_to, p.payload->>'exp' as interaction_exp,
   p.payload->'prompt'->>'name' as interaction_prompt, (p.payload->'session') is not null as interaction_has_session`;
@@ -62,18 +76,30 @@ export async function setInteractionResult(db: Kysely<DB>, uid: string, result: 
   return (await resultWrites.run(db, { uid, result, now })).length > 0;
 }
 
-const resultWrites = batchedStatement<{ uid: string; result: Record<string, unknown>; now: Date }, { id: string }>({
+/** An interaction's result to store. */
+export type InteractionResult = { uid: string; result: Record<string, unknown>; now: Date };
+export const encodeInteractionResult = (w: InteractionResult) => ({ uid: w.uid, result: w.result, now: w.now.toISOString() });
+
+/** The one-row form: for PGlite and transactions. */
+export async function setInteractionResultRow(db: Kysely<DB>, w: InteractionResult): Promise<Array<{ id: string }>> {
+  const r = await sql<{ id: string }>`update oidc_payloads set payload = jsonb_set(payload, '{result}', ${JSON.stringify(w.result)}::jsonb)
+where kind = 'Interaction' and id = ${w.uid} and (expires_at is null or expires_at > ${w.now}) returning id`.execute(db);
+  return r.rows;
+}
+
+const resultWrites = batchedStatement<InteractionResult, { id: string }>({
   name: 'oidc_interaction_result',
   keyOf: (w) => w.uid,
-  encode: (w) => ({ uid: w.uid, result: w.result, now: w.now.toISOString() }),
-  single: async (db, w) =>
-    (
-      await sql<{ id: string }>`update oidc_payloads set payload = jsonb_set(payload, '{result}', ${JSON.stringify(w.result)}::jsonb)
-where kind = 'Interaction' and id = ${w.uid} and (expires_at is null or expires_at > ${w.now}) returning id`.execute(db)
-    ).rows,
-  sql: `update oidc_payloads as p set payload = jsonb_set(p.payload, '{result}', v.result)
-from jsonb_to_recordset($1::jsonb) as v(n int, uid text, result jsonb, now timestamptz)
-where p.kind = 'Interaction' and p.id = v.uid and (p.expires_at is null or p.expires_at > v.now)
-  and p.id = any(array(select e->>'uid' from jsonb_array_elements($1::jsonb) e))
-returning v.n, p.id`,
+  encode: encodeInteractionResult,
+  single: setInteractionResultRow,
+  sql: interactionResultSql('$1::jsonb'),
 });
+
+/** Sets the `result` of the live interactions of `source` (a jsonb array of `{n, uid, result, now}`); returns `n` and the id of those set. */
+export function interactionResultSql(source: string): string {
+  return `update oidc_payloads as p set payload = jsonb_set(p.payload, '{result}', v.result)
+from jsonb_to_recordset(${source}) as v(n int, uid text, result jsonb, now timestamptz)
+where p.kind = 'Interaction' and p.id = v.uid and (p.expires_at is null or p.expires_at > v.now)
+  and p.id = any(array(select e->>'uid' from jsonb_array_elements(${source}) e))
+returning v.n, p.id`;
+}

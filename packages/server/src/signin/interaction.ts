@@ -4,7 +4,6 @@ import type { StoredFlow } from './repository.ts';
 import { acrOf, amrOf } from './amr.ts';
 import { SignInError } from './errors.ts';
 import type { SignInDeps } from './deps.ts';
-import { nowOf } from './deps.ts';
 import { findFlowOfLiveInteraction, setInteractionResult } from './interaction-repository.ts';
 import { interactionUidOf } from '../oidc/interaction-cookie.ts';
 
@@ -24,6 +23,8 @@ export interface InteractionInfo {
 
 /** The interaction each request loaded (`interactionOf`), so finishing it does not read it again. */
 const loadedInteractions = new WeakMap<IncomingMessage, LoadedInteraction>();
+/** The interactions read on the lean path (`leanFlowOf`). */
+const leanInteractions = new WeakMap<IncomingMessage, { uid: string; returnTo: string }>();
 /** The part of oidc-provider's Interaction model (what `interactionDetails` returns) that `interactionResult` uses. */
 type LoadedInteraction = { result?: unknown; exp: number; returnTo: string; save(ttlSeconds: number): Promise<unknown> };
 
@@ -33,7 +34,9 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
   try {
     details = await provider.interactionDetails(req, res);
   } catch (cause) {
-    throw new SignInError('flowNotFound', 'This sign-in is unknown, expired, or was opened in another browser. Start again from the app.', { cause });
+    throw new SignInError('flowNotFound', 'This sign-in is unknown, expired, or was opened in another browser. Start again from the app.', {
+      cause,
+    });
   }
   if (details.uid !== uid) throw new SignInError('flowNotFound', 'This sign-in page belongs to another sign-in. Start again from the app.');
   loadedInteractions.set(req, details as unknown as LoadedInteraction);
@@ -61,20 +64,26 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
  * that is not a `login` prompt, or one inside an SSO session (the provider also checks that the
  * session still exists and has the same account; the lean path leaves those to it).
  */
-export async function leanFlowOf(deps: SignInDeps, cookieKeys: readonly string[], req: IncomingMessage, uid: string): Promise<StoredFlow | undefined> {
+export async function leanFlowOf(
+  deps: SignInDeps,
+  cookieKeys: readonly string[],
+  req: IncomingMessage,
+  uid: string,
+): Promise<StoredFlow | undefined> {
   if (interactionUidOf(req.headers.cookie, cookieKeys) !== uid) return undefined;
-  const now = nowOf(deps);
-  const found = await findFlowOfLiveInteraction(deps.db, uid, now);
+  // The interaction's life is the provider's, on the real clock (the flow's own 10 minutes follow `deps.now`).
+  const found = await findFlowOfLiveInteraction(deps.db, uid, new Date());
   if (!found || found.interaction.prompt !== 'login' || found.interaction.hasSession) return undefined;
   const loaded: LoadedInteraction = {
     exp: found.interaction.exp,
     returnTo: found.interaction.returnTo,
     async save() {
-      if (!(await setInteractionResult(deps.db, uid, loaded.result as Record<string, unknown>, nowOf(deps))))
+      if (!(await setInteractionResult(deps.db, uid, loaded.result as Record<string, unknown>, new Date())))
         throw new SignInError('flowNotFound', 'This sign-in expired or was already finished. Start again from the app.');
     },
   };
   loadedInteractions.set(req, loaded);
+  leanInteractions.set(req, { uid, returnTo: found.interaction.returnTo });
   return found.flow;
 }
 
@@ -84,11 +93,14 @@ export async function leanFlowOf(deps: SignInDeps, cookieKeys: readonly string[]
  * the last method in the session; ID tokens then carry them (with `auth_time`). Returns the URL
  * the browser goes to next (the provider's resume endpoint).
  */
-export async function finishLogin(provider: Provider, req: IncomingMessage, res: ServerResponse, flow: StoredFlow, acr: string = acrOf(flow.methodsPerformed)): Promise<string> {
-  if (flow.state !== 'complete' || !flow.userId) throw new SignInError('wrongStep', 'This sign-in is not complete yet.');
-  const last = flow.methodsPerformed.at(-1);
-  const ts = Math.floor(new Date(last?.at ?? Date.now()).getTime() / 1000);
-  const result = { login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr, ts, remember: true } };
+export async function finishLogin(
+  provider: Provider,
+  req: IncomingMessage,
+  res: ServerResponse,
+  flow: StoredFlow,
+  acr: string = acrOf(flow.methodsPerformed),
+): Promise<string> {
+  const result = loginResultOf(flow, acr);
   // What provider.interactionResult does (mergeWithLastSubmission: false), on the interaction this request already loaded.
   const loaded = loadedInteractions.get(req);
   if (loaded) {
@@ -97,6 +109,22 @@ export async function finishLogin(provider: Provider, req: IncomingMessage, res:
     return loaded.returnTo;
   }
   return provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });
+}
+
+/** The interaction result that finishes a completed flow's login prompt (`finishLogin`). */
+export function loginResultOf(
+  flow: StoredFlow,
+  acr: string,
+): { login: { accountId: string; amr: string[]; acr: string; ts: number; remember: true } } {
+  if (flow.state !== 'complete' || !flow.userId) throw new SignInError('wrongStep', 'This sign-in is not complete yet.');
+  const last = flow.methodsPerformed.at(-1);
+  const ts = Math.floor(new Date(last?.at ?? Date.now()).getTime() / 1000);
+  return { login: { accountId: flow.userId, amr: amrOf(flow.methodsPerformed), acr, ts, remember: true } };
+}
+
+/** The interaction this request read on the lean path (`leanFlowOf`): its uid and resume URL; undefined on the provider's path. */
+export function leanInteractionOf(req: IncomingMessage): { uid: string; returnTo: string } | undefined {
+  return leanInteractions.get(req);
 }
 
 /**
@@ -112,10 +140,15 @@ export async function grantConsent(provider: Provider, req: IncomingMessage, res
   const Grant = provider.Grant as Provider['Grant'] & { find(id: string): Promise<GrantOf | undefined> };
   const grant = details.grantId ? await Grant.find(details.grantId) : new Grant({ accountId, clientId });
   if (!grant) throw new SignInError('flowNotFound', 'This sign-in lost its grant. Start again from the app.');
-  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const missing = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
   if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
   if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+    grant.addResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
   return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }

@@ -96,10 +96,20 @@ export async function saveFlow(db: Db, next: StoredFlow, expectedVersion: number
  * statement, finds the version moved). The redundant `f.id = any(…)` keeps the lookup on the
  * primary key whatever the statistics say.
  */
-const saves = batchedStatement<{ next: StoredFlow; expectedVersion: number; now: Date }, Row>({
+const saves = batchedStatement<FlowSave, Row>({
   name: 'signin_flow_save',
   keyOf: (s) => s.next.id,
-  encode: ({ next, expectedVersion, now }) => ({
+  encode: encodeFlowSave,
+  single: (db, save) => saveFlowRow(db, save),
+  sql: flowSaveSql('$1::jsonb'),
+});
+
+/** A flow save: `next` written only if the row still has `expectedVersion`. */
+export type FlowSave = { next: StoredFlow; expectedVersion: number; now: Date };
+
+/** `FlowSave` as JSON for `flowSaveSql`. */
+export function encodeFlowSave({ next, expectedVersion, now }: FlowSave) {
+  return {
     id: next.id,
     state: next.state,
     user_id: next.userId,
@@ -112,35 +122,42 @@ const saves = batchedStatement<{ next: StoredFlow; expectedVersion: number; now:
     expires_at: next.expiresAt.toISOString(), // the registration interrupt extends the flow to 15 minutes (docs/tap.md)
     expected_version: expectedVersion,
     now: now.toISOString(),
-  }),
-  single: async (db, { next, expectedVersion, now }) =>
-    (
-      await saveQuery.execute(db, {
-        id: next.id,
-        state: next.state,
-        userId: next.userId,
-        loginHint: next.loginHint,
-        accountKey: next.accountKey,
-        offered: JSON.stringify(next.methodsOffered),
-        performed: JSON.stringify(next.methodsPerformed),
-        failures: next.failures,
-        failureReason: next.failureReason,
-        expiresAt: next.expiresAt,
-        expectedVersion,
-        version: expectedVersion + 1,
-        now,
-      })
-    ).rows as Row[],
-  sql: `update signin_flows as f
+  };
+}
+
+/** Saves the flows of `source` (a jsonb array of `encodeFlowSave` items with `n`), each only at its expected version; returns `n` and the saved rows. */
+export function flowSaveSql(source: string): string {
+  return `update signin_flows as f
 set state = v.state, user_id = v.user_id, login_hint = v.login_hint, account_key = v.account_key,
   methods_offered = v.offered, methods_performed = v.performed, failures = v.failures, failure_reason = v.failure_reason,
   expires_at = v.expires_at, version = v.expected_version + 1, updated_at = v.now
-from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, state text, user_id uuid, login_hint text, account_key text, offered jsonb,
+from jsonb_to_recordset(${source}) as v(n int, id uuid, state text, user_id uuid, login_hint text, account_key text, offered jsonb,
   performed jsonb, failures int, failure_reason text, expires_at timestamptz, expected_version int, now timestamptz)
 where f.id = v.id and f.version = v.expected_version
-  and f.id = any(array(select (e->>'id')::uuid from jsonb_array_elements($1::jsonb) e))
-returning v.n, f.*`,
-});
+  and f.id = any(array(select (e->>'id')::uuid from jsonb_array_elements(${source}) e))
+returning v.n, f.*`;
+}
+
+/** The one-row form of a flow save: for PGlite and transactions. */
+export async function saveFlowRow(db: Db, { next, expectedVersion, now }: FlowSave): Promise<Row[]> {
+  return (
+    await saveQuery.execute(db as Kysely<DB>, {
+      id: next.id,
+      state: next.state,
+      userId: next.userId,
+      loginHint: next.loginHint,
+      accountKey: next.accountKey,
+      offered: JSON.stringify(next.methodsOffered),
+      performed: JSON.stringify(next.methodsPerformed),
+      failures: next.failures,
+      failureReason: next.failureReason,
+      expiresAt: next.expiresAt,
+      expectedVersion,
+      version: expectedVersion + 1,
+      now,
+    })
+  ).rows as Row[];
+}
 
 /** The one-row forms (store/query-template.ts), for PGlite and transactions. */
 const findByInteractionQuery = queryTemplate(['interactionUid'], (db, { interactionUid }: { interactionUid: string }) =>
@@ -163,7 +180,21 @@ type SaveArgs = {
 };
 /** Built once (store/query-template.ts): the flow is saved after every step. */
 const saveQuery = queryTemplate(
-  ['id', 'state', 'userId', 'loginHint', 'accountKey', 'offered', 'performed', 'failures', 'failureReason', 'expiresAt', 'expectedVersion', 'version', 'now'],
+  [
+    'id',
+    'state',
+    'userId',
+    'loginHint',
+    'accountKey',
+    'offered',
+    'performed',
+    'failures',
+    'failureReason',
+    'expiresAt',
+    'expectedVersion',
+    'version',
+    'now',
+  ],
   (db, a: SaveArgs) =>
     db
       .updateTable('signin_flows')
@@ -187,12 +218,19 @@ const saveQuery = queryTemplate(
 
 /** Deletes flows that expired before `now` minus a day (kept a day for support questions). */
 export async function sweepFlows(db: Db, now = new Date()): Promise<number> {
-  const r = await db.deleteFrom('signin_flows').where('expires_at', '<', new Date(now.getTime() - 86_400_000)).executeTakeFirst();
+  const r = await db
+    .deleteFrom('signin_flows')
+    .where('expires_at', '<', new Date(now.getTime() - 86_400_000))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
 export async function loadLockout(db: Db, accountKey: string): Promise<LockoutState | undefined> {
-  const r = await db.selectFrom('signin_lockouts').select(['failures', 'locked_until']).where('account_key', '=', accountKey).executeTakeFirst();
+  const r = await db
+    .selectFrom('signin_lockouts')
+    .select(['failures', 'locked_until'])
+    .where('account_key', '=', accountKey)
+    .executeTakeFirst();
   return r && { failures: Number(r.failures), lockedUntil: r.locked_until ? new Date(r.locked_until) : null };
 }
 
@@ -204,7 +242,9 @@ export async function countFailure(db: Db, accountKey: string, now: Date): Promi
   const r = await db
     .insertInto('signin_lockouts')
     .values({ account_key: accountKey, failures: 1, last_failure_at: now })
-    .onConflict((oc) => oc.column('account_key').doUpdateSet((eb) => ({ failures: eb('signin_lockouts.failures', '+', 1), last_failure_at: now })))
+    .onConflict((oc) =>
+      oc.column('account_key').doUpdateSet((eb) => ({ failures: eb('signin_lockouts.failures', '+', 1), last_failure_at: now })),
+    )
     .returning('failures')
     .executeTakeFirstOrThrow();
   return Number(r.failures);

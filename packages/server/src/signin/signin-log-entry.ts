@@ -22,7 +22,14 @@ const METHOD_LABEL: Record<SignInMethod, string> = {
  * invalid credentials, 50053 locked, 500121 failed strong authentication, 50074 strong
  * authentication required (interrupted), 53003 blocked by Conditional Access.
  */
-export const SIGNIN_ERROR = { success: 0, invalidCredentials: 50126, locked: 50053, strongAuthFailed: 500121, strongAuthRequired: 50074, blockedByCa: 53003 } as const;
+export const SIGNIN_ERROR = {
+  success: 0,
+  invalidCredentials: 50126,
+  locked: 50053,
+  strongAuthFailed: 500121,
+  strongAuthRequired: 50074,
+  blockedByCa: 53003,
+} as const;
 
 /** The error code of a failed verification's reason. */
 export function errorCodeOf(reason: string | undefined): number {
@@ -46,9 +53,20 @@ export function failureTextOf(reason: string | undefined): string {
 
 /** The flow's verified methods as authentication details, plus the one that just failed. */
 export function detailsOf(flow: StoredFlow, failed?: { method: string; at: Date }): AuthenticationDetail[] {
-  const done = flow.methodsPerformed.map((p) => ({ authenticationMethod: METHOD_LABEL[p.method] ?? p.method, succeeded: true, authenticationStepDateTime: p.at }));
+  const done = flow.methodsPerformed.map((p) => ({
+    authenticationMethod: METHOD_LABEL[p.method] ?? p.method,
+    succeeded: true,
+    authenticationStepDateTime: p.at,
+  }));
   if (!failed) return done;
-  return [...done, { authenticationMethod: METHOD_LABEL[failed.method as SignInMethod] ?? failed.method, succeeded: false, authenticationStepDateTime: failed.at.toISOString() }];
+  return [
+    ...done,
+    {
+      authenticationMethod: METHOD_LABEL[failed.method as SignInMethod] ?? failed.method,
+      succeeded: false,
+      authenticationStepDateTime: failed.at.toISOString(),
+    },
+  ];
 }
 
 /** Graph's `enforcedGrantControls` of a policy (`Block`, `Mfa`, `RequireAuthenticationStrength`, …). */
@@ -60,9 +78,21 @@ function grantControlsOf(compiled: CompiledPolicies | undefined, id: string): st
 }
 
 /** Per-policy results for the log and the overall `conditionalAccessStatus` (from enforced policies only). */
-export function appliedPolicies(outcomes: readonly PolicyOutcome[], compiled?: CompiledPolicies): { applied: AppliedPolicy[]; status: SignInLogEntry['conditionalAccessStatus'] } {
-  const applied = outcomes.map((o) => ({ id: o.id, displayName: o.displayName, result: o.result, enforcedGrantControls: o.applies ? grantControlsOf(compiled, o.id) : [] }));
-  const status = outcomes.some((o) => o.result === 'failure') ? 'failure' : outcomes.some((o) => o.result === 'success') ? 'success' : 'notApplied';
+export function appliedPolicies(
+  outcomes: readonly PolicyOutcome[],
+  compiled?: CompiledPolicies,
+): { applied: AppliedPolicy[]; status: SignInLogEntry['conditionalAccessStatus'] } {
+  const applied = outcomes.map((o) => ({
+    id: o.id,
+    displayName: o.displayName,
+    result: o.result,
+    enforcedGrantControls: o.applies ? grantControlsOf(compiled, o.id) : [],
+  }));
+  const status = outcomes.some((o) => o.result === 'failure')
+    ? 'failure'
+    : outcomes.some((o) => o.result === 'success')
+      ? 'success'
+      : 'notApplied';
   return { applied, status };
 }
 
@@ -71,10 +101,33 @@ export async function logAttempt(
   db: Kysely<DB>,
   ctx: RequestContext,
   flow: StoredFlow,
-  e: { errorCode: number; failureReason?: string | null; outcomes?: readonly PolicyOutcome[]; compiled?: CompiledPolicies; failed?: { method: string }; now: Date },
+  e: {
+    errorCode: number;
+    failureReason?: string | null;
+    outcomes?: readonly PolicyOutcome[];
+    compiled?: CompiledPolicies;
+    failed?: { method: string };
+    now: Date;
+  },
 ): Promise<void> {
+  await appendSignInLog(db, attemptEntry(ctx, flow, e));
+}
+
+/** The sign-in log entry `logAttempt` appends (signin/passkey-completion.ts writes it with the sign-in's other writes). */
+export function attemptEntry(
+  ctx: RequestContext,
+  flow: StoredFlow,
+  e: {
+    errorCode: number;
+    failureReason?: string | null;
+    outcomes?: readonly PolicyOutcome[];
+    compiled?: CompiledPolicies;
+    failed?: { method: string };
+    now: Date;
+  },
+): SignInLogEntry {
   const { applied, status } = appliedPolicies(e.outcomes ?? [], e.compiled);
-  await appendSignInLog(db, {
+  return {
     flowId: flow.id,
     userId: flow.userId,
     userPrincipalName: flow.loginHint,
@@ -89,5 +142,5 @@ export async function logAttempt(
     authenticationRequirement: amrOf(flow.methodsPerformed).includes('mfa') ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
     correlationId: ctx.correlationId ?? null,
     at: e.now,
-  });
+  };
 }

@@ -65,6 +65,11 @@ export interface SignInLogRow {
  * copied at write time, by a subselect in the same statement (one round trip on the sign-in path).
  */
 export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promise<void> {
+  await appends.run(db, signInLogItemOf(e));
+}
+
+/** The row `appendSignInLog` writes for `e`, as an item of `signInLogInsertSql` (also written by signin/completion-repository.ts). */
+export function signInLogItemOf(e: SignInLogEntry): SignInLogItem {
   const row: LogRow = {
     id: randomUUID(),
     created_at: e.at,
@@ -84,8 +89,28 @@ export async function appendSignInLog(db: Kysely<DB>, e: SignInLogEntry): Promis
   };
   // applications.app_id is a uuid; Latchkey's own clients (latchkey-console, latchkey-my) are named, not registered.
   const registered = GUID.test(e.appId);
-  await appends.run(db, { ...row, registered_app: registered ? e.appId : null, named_app: registered ? null : (FIRST_PARTY[e.appId] ?? null) });
+  return { ...row, registered_app: registered ? e.appId : null, named_app: registered ? null : (FIRST_PARTY[e.appId] ?? null) };
 }
+
+export type SignInLogItem = LogRow & { registered_app: string | null; named_app: string | null };
+/** `SignInLogItem` as JSON for `signInLogInsertSql`. */
+export const encodeSignInLogItem = (r: SignInLogItem) => ({ ...r, created_at: r.created_at.toISOString() });
+
+/**
+ * Inserts the log rows of `source`, a jsonb array of encoded items (`encodeSignInLogItem`): a
+ * registered app's name is copied from `applications`, Latchkey's own clients carry theirs.
+ */
+export const signInLogInsertSql = (
+  source: string,
+) => `insert into signin_log (id, created_at, flow_id, user_id, user_principal_name, app_id, app_display_name, ip_address, client_app_used,
+  error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id)
+select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id,
+  coalesce(v.named_app, (select a.display_name from applications a where a.app_id = v.registered_app)),
+  v.ip_address, v.client_app_used, v.error_code, v.failure_reason, v.conditional_access_status, v.applied_policies,
+  v.authentication_details, v.authentication_requirement, v.correlation_id
+from jsonb_to_recordset(${source}) as v(n int, id uuid, created_at timestamptz, flow_id uuid, user_id uuid, user_principal_name text,
+  app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
+  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)`;
 
 type LogRow = {
   id: string;
@@ -109,36 +134,52 @@ type LogRow = {
  * (store/batched-statement.ts, ADR 0013). A registered app's name is copied from `applications`
  * (`registered_app`: its `app_id`, a uuid); Latchkey's own clients carry theirs (`named_app`).
  */
-const appends = batchedStatement<LogRow & { registered_app: string | null; named_app: string | null }, object>({
+const appends = batchedStatement<SignInLogItem, object>({
   name: 'signin_log_append',
-  encode: (r) => ({ ...r, created_at: r.created_at.toISOString() }),
-  single: async (db, { registered_app, named_app, ...r }) => {
-    const row = { ...r, applied_policies: JSON.stringify(r.applied_policies), authentication_details: JSON.stringify(r.authentication_details) };
-    if (registered_app) await insertForRegisteredApp.execute(db, row);
-    else await insertNamed.execute(db, { ...row, app_display_name: named_app });
-    return [];
-  },
-  sql: `insert into signin_log (id, created_at, flow_id, user_id, user_principal_name, app_id, app_display_name, ip_address, client_app_used,
-  error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id)
-select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id,
-  coalesce(v.named_app, (select a.display_name from applications a where a.app_id = v.registered_app)),
-  v.ip_address, v.client_app_used, v.error_code, v.failure_reason, v.conditional_access_status, v.applied_policies,
-  v.authentication_details, v.authentication_requirement, v.correlation_id
-from jsonb_to_recordset($1::jsonb) as v(n int, id uuid, created_at timestamptz, flow_id uuid, user_id uuid, user_principal_name text,
-  app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
-  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)`,
+  encode: encodeSignInLogItem,
+  single: (db, item) => insertSignInLogRow(db, item),
+  sql: signInLogInsertSql('$1::jsonb'),
 });
+
+/** The one-row form: for PGlite and transactions. */
+export async function insertSignInLogRow(db: Kysely<DB>, { registered_app, named_app, ...r }: SignInLogItem): Promise<never[]> {
+  const row = {
+    ...r,
+    applied_policies: JSON.stringify(r.applied_policies),
+    authentication_details: JSON.stringify(r.authentication_details),
+  };
+  if (registered_app) await insertForRegisteredApp.execute(db, row);
+  else await insertNamed.execute(db, { ...row, app_display_name: named_app });
+  return [];
+}
 
 type SingleRow = Omit<LogRow, 'applied_policies' | 'authentication_details'> & { applied_policies: string; authentication_details: string };
 const LOG_COLUMNS = [
-  'id', 'created_at', 'flow_id', 'user_id', 'user_principal_name', 'app_id', 'ip_address', 'client_app_used', 'error_code',
-  'failure_reason', 'conditional_access_status', 'applied_policies', 'authentication_details', 'authentication_requirement', 'correlation_id',
+  'id',
+  'created_at',
+  'flow_id',
+  'user_id',
+  'user_principal_name',
+  'app_id',
+  'ip_address',
+  'client_app_used',
+  'error_code',
+  'failure_reason',
+  'conditional_access_status',
+  'applied_policies',
+  'authentication_details',
+  'authentication_requirement',
+  'correlation_id',
 ] as const;
 /** The one-row forms (store/query-template.ts), for PGlite and transactions. */
 const insertForRegisteredApp = queryTemplate([...LOG_COLUMNS], (db, row: SingleRow) =>
-  db.insertInto('signin_log').values({ ...row, app_display_name: sql<string | null>`(select display_name from applications where app_id = ${row.app_id}::uuid)` }),
+  db
+    .insertInto('signin_log')
+    .values({ ...row, app_display_name: sql<string | null>`(select display_name from applications where app_id = ${row.app_id}::uuid)` }),
 );
-const insertNamed = queryTemplate([...LOG_COLUMNS, 'app_display_name'], (db, row: SingleRow & { app_display_name: string | null }) => db.insertInto('signin_log').values(row));
+const insertNamed = queryTemplate([...LOG_COLUMNS, 'app_display_name'], (db, row: SingleRow & { app_display_name: string | null }) =>
+  db.insertInto('signin_log').values(row),
+);
 
 type Row = { [K in keyof DB['signin_log']]: any };
 const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);

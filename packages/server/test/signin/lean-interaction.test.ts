@@ -27,7 +27,8 @@ for (const kind of STORE_KINDS) {
     });
     afterAll(async () => server?.close());
 
-    const pageCookies = (b: Awaited<ReturnType<typeof beginSignIn>>) => b.jar.header(new URL(`/signin/${b.uid}/api/start`, server.config.issuer));
+    const pageCookies = (b: Awaited<ReturnType<typeof beginSignIn>>) =>
+      b.jar.header(new URL(`/signin/${b.uid}/api/start`, server.config.issuer));
 
     it('reads the uid from the signed cookie the provider set, and nothing from a forged or unsigned one', async () => {
       const b = await beginSignIn(server, rp);
@@ -57,8 +58,14 @@ for (const kind of STORE_KINDS) {
       const before = await payloadOf(b.uid);
       const finds = totalsFor('oidc_payload_find').items;
       const lean = totalsFor('signin_flow_live_find').items;
+      const completions = totalsFor('signin_completion').items;
       const o = await b.post('passkey/options');
-      const response = auth.getAssertion({ rpId: o.body.options.rpId, origin: server.config.publicUrl.origin, challenge: o.body.options.challenge, allowCredentials: [] });
+      const response = auth.getAssertion({
+        rpId: o.body.options.rpId,
+        origin: server.config.publicUrl.origin,
+        challenge: o.body.options.challenge,
+        allowCredentials: [],
+      });
       const v = await b.post('passkey/verify', { response });
       expect(v.body).toMatchObject({ state: 'complete', username: user.upn });
       expect(v.body.redirectTo).toBe(before.payload.returnTo);
@@ -66,6 +73,8 @@ for (const kind of STORE_KINDS) {
         // PostgreSQL gathers these statements and counts them (PGlite runs the one-row forms, uncounted).
         expect(totalsFor('oidc_payload_find').items - finds).toBe(0);
         expect(totalsFor('signin_flow_live_find').items - lean).toBe(2);
+        // Nothing more was needed: the use, the flow, the log row and the result went in one write (signin/passkey-completion.ts).
+        expect(totalsFor('signin_completion').items - completions).toBe(1);
       }
       const after = await payloadOf(b.uid);
       const { result, ...rest } = after.payload;
@@ -74,6 +83,49 @@ for (const kind of STORE_KINDS) {
       expect(result).toMatchObject({ login: { accountId: user.id, amr: ['hwk', 'mfa', 'user'] } });
       // The provider resumes from that result: the app gets its ID token.
       expect((await b.finish(v.body.redirectTo)).claims()!.sub).toBe(user.id);
+    });
+
+    it('two pages signing in with the same counter at once: one succeeds, the other is refused as a possible clone and audited', async () => {
+      const user = await newUser(server);
+      const auth = await registerPasskey(server, user.id);
+      const [b1, b2] = [await beginSignIn(server, rp), await beginSignIn(server, rp)];
+      await Promise.all([b1.post('start'), b2.post('start')]);
+      const [o1, o2] = [await b1.post('passkey/options'), await b2.post('passkey/options')];
+      const assertion = (o: typeof o1) =>
+        auth.getAssertion({
+          rpId: o.body.options.rpId,
+          origin: server.config.publicUrl.origin,
+          challenge: o.body.options.challenge,
+          allowCredentials: [],
+        });
+      const r1 = assertion(o1);
+      const credentialId = JSON.parse(JSON.stringify(r1)).id as string;
+      auth.setSignCount(credentialId, 0); // the second assertion carries the same counter (1)
+      const r2 = assertion(o2);
+      const [v1, v2] = await Promise.all([b1.post('passkey/verify', { response: r1 }), b2.post('passkey/verify', { response: r2 })]);
+      const ok = [v1, v2].filter((v) => v.status === 200);
+      const refused = [v1, v2].filter((v) => v.status !== 200);
+      expect(ok).toHaveLength(1);
+      expect(ok[0]!.body.state).toBe('complete');
+      expect(refused).toHaveLength(1);
+      expect(refused[0]!.status).toBe(400);
+      expect(refused[0]!.body.error.details).toMatchObject({ reason: 'passkeyFailed', passkeyReason: 'signCountRegression' });
+      const db = server.runtime.store.db;
+      const audit = await db
+        .selectFrom('audit_log')
+        .select(['result', 'target_resources'])
+        .where('activity_display_name', '=', 'Possible cloned authenticator')
+        .execute();
+      expect(audit.filter((a) => JSON.stringify(a.target_resources).includes(user.id))).toHaveLength(1);
+      // The refused page's flow is not complete and its interaction has no result.
+      const refusedUid = refused[0] === v1 ? b1.uid : b2.uid;
+      expect((await payloadOf(refusedUid)).payload.result).toBeUndefined();
+      const flow = await db
+        .selectFrom('signin_flows')
+        .select(['state', 'failures'])
+        .where('interaction_uid', '=', refusedUid)
+        .executeTakeFirstOrThrow();
+      expect(flow).toMatchObject({ state: 'identify', failures: 1 });
     });
 
     it('a cookie of another sign-in, or an expired interaction, is refused as before and changes nothing', async () => {
@@ -87,7 +139,9 @@ for (const kind of STORE_KINDS) {
       expect(res.status).toBe(404);
       expect(((await res.json()) as { error: { details: { reason: string } } }).error.details.reason).toBe('flowNotFound');
       const challenges = await countChallenges();
-      await sql`update oidc_payloads set expires_at = now() - interval '1 second' where kind = 'Interaction' and id = ${b2.uid}`.execute(server.runtime.store.db);
+      await sql`update oidc_payloads set expires_at = now() - interval '1 second' where kind = 'Interaction' and id = ${b2.uid}`.execute(
+        server.runtime.store.db,
+      );
       const expired = await b2.post('passkey/options');
       expect(expired.status).toBe(404);
       expect(expired.body.error.details.reason).toBe('flowNotFound');
@@ -95,12 +149,24 @@ for (const kind of STORE_KINDS) {
     });
 
     async function payloadOf(uid: string) {
-      const r = await server.runtime.store.db.selectFrom('oidc_payloads').select(['payload', 'expires_at']).where('kind', '=', 'Interaction').where('id', '=', uid).executeTakeFirstOrThrow();
+      const r = await server.runtime.store.db
+        .selectFrom('oidc_payloads')
+        .select(['payload', 'expires_at'])
+        .where('kind', '=', 'Interaction')
+        .where('id', '=', uid)
+        .executeTakeFirstOrThrow();
       const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>;
       return { payload, expiresAt: r.expires_at ? new Date(r.expires_at) : null };
     }
     async function countChallenges() {
-      return Number((await server.runtime.store.db.selectFrom('passkey_challenges').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      return Number(
+        (
+          await server.runtime.store.db
+            .selectFrom('passkey_challenges')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     }
   });
 }

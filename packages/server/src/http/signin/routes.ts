@@ -13,7 +13,7 @@ import { acrForFlow } from '../../signin/acr.ts';
 import { identify } from '../../signin/identify.ts';
 import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
 import { passwordVerify } from '../../signin/password-step.ts';
-import { finishLogin, grantConsent, interactionOf, leanFlowOf } from '../../signin/interaction.ts';
+import { finishLogin, grantConsent, interactionOf, leanFlowOf, leanInteractionOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { forProvider } from '../../oidc/mount.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
@@ -56,76 +56,165 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const existing = lean ? await leanFlowOf(deps, deps.cookieKeys, request.raw, request.params.uid) : undefined;
     if (existing) return { flow: existing, loginHint: null }; // the interaction's login_hint matters to `start` only
     const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
-    if (info.prompt === 'consent') return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
+    if (info.prompt === 'consent')
+      return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
     // A step-up inside an SSO session starts from the session's methods and asks only for what is missing (signin/session-step-up.ts).
-    const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
+    const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, {
+      ip: request.ip ?? null,
+      userAgent: request.headers['user-agent'],
+    });
     return { flow, loginHint: info.loginHint };
   };
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state !== 'complete') return flowView(flow);
     const acr = await acrForFlow(deps, flow, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
-    return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, flow, acr) };
+    return {
+      ...flowView(flow),
+      redirectTo: await finishLogin(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, flow, acr),
+    };
   };
   const verifying = (flow: StoredFlow) => flow.accountKey && take(perAccount, flow.accountKey);
 
-  r.post('/signin/:uid/api/start', { schema: { tags, summary: 'Load (or start) the sign-in flow of an interaction', params: uidParams, body: z.object({}).strict().optional(), response } }, async (request, reply) => {
-    const l = await load(request, reply, false);
-    if ('redirectTo' in l) return { state: 'complete' as const, methods: [], username: null, failures: 0, redirectTo: l.redirectTo };
-    return { ...(await answer(request, reply, l.flow)), loginHint: l.loginHint };
-  });
+  r.post(
+    '/signin/:uid/api/start',
+    {
+      schema: {
+        tags,
+        summary: 'Load (or start) the sign-in flow of an interaction',
+        params: uidParams,
+        body: z.object({}).strict().optional(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const l = await load(request, reply, false);
+      if ('redirectTo' in l) return { state: 'complete' as const, methods: [], username: null, failures: 0, redirectTo: l.redirectTo };
+      return { ...(await answer(request, reply, l.flow)), loginHint: l.loginHint };
+    },
+  );
 
-  r.post('/signin/:uid/api/identify', { schema: { tags, summary: 'Username-first: enter the account name', params: uidParams, body: z.object({ username: z.string().trim().min(1).max(256) }).strict(), response } }, async (request, reply) => {
-    const l = await load(request, reply);
-    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    return answer(request, reply, await identify(deps, l.flow, request.body.username));
-  });
+  r.post(
+    '/signin/:uid/api/identify',
+    {
+      schema: {
+        tags,
+        summary: 'Username-first: enter the account name',
+        params: uidParams,
+        body: z.object({ username: z.string().trim().min(1).max(256) }).strict(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const l = await load(request, reply);
+      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      return answer(request, reply, await identify(deps, l.flow, request.body.username));
+    },
+  );
 
-  r.post('/signin/:uid/api/restart', { schema: { tags, summary: 'Use another account', params: uidParams, body: z.object({}).strict().optional(), response } }, async (request, reply) => {
-    const l = await load(request, reply);
-    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    return answer(request, reply, await applyEvents(deps, l.flow, [{ type: 'restart' }]));
-  });
+  r.post(
+    '/signin/:uid/api/restart',
+    { schema: { tags, summary: 'Use another account', params: uidParams, body: z.object({}).strict().optional(), response } },
+    async (request, reply) => {
+      const l = await load(request, reply);
+      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      return answer(request, reply, await applyEvents(deps, l.flow, [{ type: 'restart' }]));
+    },
+  );
 
-  r.post('/signin/:uid/api/passkey/options', {
-    schema: { tags, summary: 'WebAuthn request options: usernameless before a name is entered, username-first after', params: uidParams, body: z.object({}).strict().optional(), response: { 200: flowViewSchema.extend({ options: z.record(z.string(), z.unknown()) }) } },
-  }, async (request, reply) => {
-    const l = await load(request, reply);
-    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    const { flow, options } = await passkeyOptions(deps, l.flow);
-    return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
-  });
+  r.post(
+    '/signin/:uid/api/passkey/options',
+    {
+      schema: {
+        tags,
+        summary: 'WebAuthn request options: usernameless before a name is entered, username-first after',
+        params: uidParams,
+        body: z.object({}).strict().optional(),
+        response: { 200: flowViewSchema.extend({ options: z.record(z.string(), z.unknown()) }) },
+      },
+    },
+    async (request, reply) => {
+      const l = await load(request, reply);
+      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const { flow, options } = await passkeyOptions(deps, l.flow);
+      return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
+    },
+  );
 
-  r.post('/signin/:uid/api/passkey/verify', {
-    schema: { tags, summary: 'Verify a WebAuthn assertion (PublicKeyCredential JSON)', params: uidParams, body: z.object({ response: z.record(z.string(), z.unknown()) }).strict(), response },
-  }, async (request, reply) => {
-    const l = await load(request, reply);
-    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    verifying(l.flow);
-    const { flow, subject } = await passkeyVerify(deps, ctxOf(request), l.flow, request.body.response);
-    return answer(request, reply, await enforceAccess(deps, ctxOf(request), flow, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] }, { subject }));
-  });
+  r.post(
+    '/signin/:uid/api/passkey/verify',
+    {
+      schema: {
+        tags,
+        summary: 'Verify a WebAuthn assertion (PublicKeyCredential JSON)',
+        params: uidParams,
+        body: z.object({ response: z.record(z.string(), z.unknown()) }).strict(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const l = await load(request, reply);
+      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      verifying(l.flow);
+      const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+      const lean = leanInteractionOf(request.raw);
+      const { flow, subject, redirectTo } = await passkeyVerify(
+        deps,
+        ctxOf(request),
+        l.flow,
+        request.body.response,
+        lean && { interaction: lean, facts },
+      );
+      if (redirectTo) return { ...flowView(flow), redirectTo }; // finished at once (signin/passkey-completion.ts)
+      return answer(request, reply, await enforceAccess(deps, ctxOf(request), flow, facts, { subject }));
+    },
+  );
 
-  r.post('/signin/:uid/api/password', {
-    schema: { tags, summary: 'Verify a password (legacy method)', params: uidParams, body: z.object({ password: z.string().min(1).max(1024) }).strict(), response },
-  }, async (request, reply) => {
-    const l = await load(request, reply);
-    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    verifying(l.flow);
-    const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
-    return answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), await passwordVerify(deps, ctxOf(request), l.flow, request.body.password), facts), facts));
-  });
+  r.post(
+    '/signin/:uid/api/password',
+    {
+      schema: {
+        tags,
+        summary: 'Verify a password (legacy method)',
+        params: uidParams,
+        body: z.object({ password: z.string().min(1).max(1024) }).strict(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const l = await load(request, reply);
+      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      verifying(l.flow);
+      const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+      return answer(
+        request,
+        reply,
+        await registrationInterrupt(
+          deps,
+          await enforceAccess(deps, ctxOf(request), await passwordVerify(deps, ctxOf(request), l.flow, request.body.password), facts),
+          facts,
+        ),
+      );
+    },
+  );
 
   await registerTapSignInRoutes(app, deps); // TAP and the registration interrupt (issue 4)
   await registerOathSignInRoutes(app, deps, { load, answer }); // OATH code as second factor after Conditional Access (issue 4 item 4, issue 5)
-
 }
 
 function take(limiter: RateLimiter, key: string): void {
   const d = limiter.take(key);
-  if (!d.allowed) throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, { details: { retryAfterSeconds: d.retryAfterSeconds } });
+  if (!d.allowed)
+    throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, {
+      details: { retryAfterSeconds: d.retryAfterSeconds },
+    });
 }
 
 /** Sign-in requests act as nobody yet: audit entries name the sign-in service and the client IP. */
 function ctxOf(request: FastifyRequest): SignInContext {
-  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null, userAgent: request.headers['user-agent'] };
+  return {
+    principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] },
+    correlationId: String(request.id),
+    ipAddress: request.ip ?? null,
+    userAgent: request.headers['user-agent'],
+  };
 }

@@ -6,19 +6,33 @@ import type { PasskeyDeps } from './deps.ts';
 import { PasskeyError, ensure } from './errors.ts';
 import { decideAuthentication } from './attestation-policy.ts';
 import { checkConsumed } from './challenges.ts';
-import { recordUse, type PasskeyCredential } from './credentials-repository.ts';
+import { recordUse, type CredentialUse, type PasskeyCredential } from './credentials-repository.ts';
 import { consumeForAssertion } from './assertion-lookup.ts';
 import { installKeyCache } from './key-cache.ts';
 import type { SignInSubject } from '../../policy/conditional-access/subject-repository.ts';
 import { passkeyPolicyAtVersion } from './policy-for-user.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
-import { checkClientData, checkEcdsaSignatureEncoding, checkOrigin, checkRpIdHash, coseKeyType, decodeField, userIdOfHandle } from './response-checks.ts';
+import {
+  checkClientData,
+  checkEcdsaSignatureEncoding,
+  checkOrigin,
+  checkRpIdHash,
+  coseKeyType,
+  decodeField,
+  userIdOfHandle,
+} from './response-checks.ts';
 
 export interface VerifyAuthenticationInput {
   response: AuthenticationResponseJSON;
   flowId?: string | null;
   /** The policy the caller already evaluated for the identified user this request; used only if it is the credential's user. */
   policy?: UserMethodPolicy;
+  /**
+   * Leave the counter update to the caller (`pendingUse`), which writes it with its own writes
+   * (signin/passkey-completion.ts) or through `storeUse`. A counter already behind the stored one
+   * is refused here either way.
+   */
+  deferUse?: boolean;
 }
 
 /** Facts of a verified assertion, for the sign-in flow (session methods, amr, sign-in log). */
@@ -44,6 +58,8 @@ export interface VerifiedAuthentication {
   amr: string[];
   /** Conditional Access's view of the user (groups, roles, per-user MFA), read with the credential. */
   subject: SignInSubject;
+  /** With `deferUse`: the use the caller must store (`storeUse`); otherwise undefined (stored). */
+  pendingUse: PendingUse | undefined;
 }
 
 /**
@@ -55,11 +71,23 @@ export interface VerifiedAuthentication {
  * counting authenticator refuses the sign-in and writes "Possible cloned authenticator" to the
  * audit trail; else the counter, backup state and last use are stored.
  */
-export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContext, input: VerifyAuthenticationInput): Promise<VerifiedAuthentication> {
+export async function verifyAuthentication(
+  deps: PasskeyDeps,
+  ctx: RequestContext,
+  input: VerifyAuthenticationInput,
+): Promise<VerifiedAuthentication> {
   const cacheReady = installKeyCache();
   const { response } = input;
-  ensure(response && typeof response === 'object' && response.response && typeof response.response === 'object', 'malformedResponse', 'The authentication response is not a PublicKeyCredential JSON object.');
-  ensure(typeof response.id === 'string' && response.id === response.rawId && response.id.length <= 1366, 'malformedResponse', 'The credential id is missing, too long, or differs from rawId.');
+  ensure(
+    response && typeof response === 'object' && response.response && typeof response.response === 'object',
+    'malformedResponse',
+    'The authentication response is not a PublicKeyCredential JSON object.',
+  );
+  ensure(
+    typeof response.id === 'string' && response.id === response.rawId && response.id.length <= 1366,
+    'malformedResponse',
+    'The credential id is missing, too long, or differs from rawId.',
+  );
   const clientData = checkClientData(response.response.clientDataJSON, 'webauthn.get');
   const authData = decodeField('authenticatorData', response.response.authenticatorData, PASSKEY_LIMITS.maxAuthenticatorDataBytes);
   const signature = decodeField('signature', response.response.signature, PASSKEY_LIMITS.maxSignatureBytes);
@@ -70,13 +98,21 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
 
   // One round trip: the challenge consumed, the credential, its user and groups, the policy version.
   const found = await consumeForAssertion(deps.db, clientData.challenge, response.id);
-  const challenge = checkConsumed(found.challenge, { purpose: 'authentication', ...(input.flowId !== undefined ? { flowId: input.flowId } : {}) });
+  const challenge = checkConsumed(found.challenge, {
+    purpose: 'authentication',
+    ...(input.flowId !== undefined ? { flowId: input.flowId } : {}),
+  });
   const credential = found.credential;
   if (!credential) throw new PasskeyError('unknownCredential', 'This passkey is not registered here (it may have been deleted).');
   // Username-first: the credential must be one the options allowed (§7.2 step 5).
   if (challenge.userId) ensure(credential.userId === challenge.userId, 'credentialNotAllowed', 'This passkey belongs to another account.');
   // Discoverable: the user handle identifies the account and must match the credential's (§7.2 step 6).
-  if (!challenge.userId || userHandle) ensure(userHandle && userIdOfHandle(userHandle) === credential.userId, 'userHandleMismatch', "The passkey's user handle does not match its account.");
+  if (!challenge.userId || userHandle)
+    ensure(
+      userHandle && userIdOfHandle(userHandle) === credential.userId,
+      'userHandleMismatch',
+      "The passkey's user handle does not match its account.",
+    );
 
   if (coseKeyType(credential.publicKey) === 2) checkEcdsaSignatureEncoding(signature);
 
@@ -102,16 +138,24 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
   // Account and policy only after the signature: an unauthenticated caller learns nothing about them.
   const user = found.user;
   ensure(user?.accountEnabled, 'accountDisabled', 'This account is disabled.');
-  const policy = await passkeyPolicyAtVersion(deps.db, { id: credential.userId, groupIds: found.groupIds }, found.policyVersion, input.policy);
-  const decision = decideAuthentication(policy.config, policy.profiles, { aaguid: credential.aaguid, backupEligible: credential.backupEligible });
-  if (!decision.allowed) throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
+  const policy = await passkeyPolicyAtVersion(
+    deps.db,
+    { id: credential.userId, groupIds: found.groupIds },
+    found.policyVersion,
+    input.policy,
+  );
+  const decision = decideAuthentication(policy.config, policy.profiles, {
+    aaguid: credential.aaguid,
+    backupEligible: credential.backupEligible,
+  });
+  if (!decision.allowed)
+    throw new PasskeyError(decision.reason, decision.message, { details: { aaguid: credential.aaguid, profiles: decision.profiles } });
 
   const counting = info.newCounter > 0 || credential.signCount > 0;
   const forward = counting ? info.newCounter > credential.signCount : true;
-  const stored = forward && (await recordUse(deps.db, credential.id, { newSignCount: info.newCounter, backedUp: info.credentialBackedUp, at: new Date() }));
-  if (!stored) await refuseClone(deps, ctx, credential, info.newCounter);
-
-  return {
+  if (!forward) await refuseClone(deps, ctx, credential, info.newCounter);
+  const use = { id: credential.id, newSignCount: info.newCounter, backedUp: info.credentialBackedUp, at: new Date() };
+  const verifiedAuthentication: VerifiedAuthentication = {
     userId: credential.userId,
     userPrincipalName: user.userPrincipalName,
     methodId: credential.id,
@@ -124,11 +168,25 @@ export async function verifyAuthentication(deps: PasskeyDeps, ctx: RequestContex
     profileId: decision.profileId,
     amr: [credential.backupEligible ? 'swk' : 'hwk', ...(info.userVerified ? ['user', 'mfa'] : [])],
     subject: found.subject,
+    pendingUse: input.deferUse ? { use, credential } : undefined,
   };
+  if (!input.deferUse) await storeUse(deps, ctx, { use, credential });
+  return verifiedAuthentication;
+}
+
+/** The counter, backup state and last use of a verified assertion, stored later by its caller (`VerifyAuthenticationInput.deferUse`). */
+export interface PendingUse {
+  use: CredentialUse;
+  credential: PasskeyCredential;
+}
+
+/** Stores a verified assertion's use, or refuses a counter that did not move forward (a concurrent use got there first): `refuseClone`. */
+export async function storeUse(deps: PasskeyDeps, ctx: RequestContext, p: PendingUse): Promise<void> {
+  if (!(await recordUse(deps.db, p.use.id, p.use))) await refuseClone(deps, ctx, p.credential, p.use.newSignCount);
 }
 
 /** WebAuthn L3 §6.1.1: a counter that does not move forward signals a possible cloned authenticator. */
-async function refuseClone(deps: PasskeyDeps, ctx: RequestContext, credential: PasskeyCredential, received: number): Promise<never> {
+export async function refuseClone(deps: PasskeyDeps, ctx: RequestContext, credential: PasskeyCredential, received: number): Promise<never> {
   await deps.db.transaction().execute((trx) =>
     recordAudit(trx, ctx, {
       category: 'UserManagement',
@@ -136,9 +194,21 @@ async function refuseClone(deps: PasskeyDeps, ctx: RequestContext, credential: P
       operationType: 'Other',
       result: 'failure',
       resultReason: 'signCountRegression',
-      targets: [{ id: credential.userId, type: 'User' }, { id: credential.id, displayName: credential.displayName, type: 'Other' }],
-      details: { method: 'Fido2', credentialId: credential.credentialId, aaguid: credential.aaguid, storedSignCount: String(credential.signCount), receivedSignCount: String(received) },
+      targets: [
+        { id: credential.userId, type: 'User' },
+        { id: credential.id, displayName: credential.displayName, type: 'Other' },
+      ],
+      details: {
+        method: 'Fido2',
+        credentialId: credential.credentialId,
+        aaguid: credential.aaguid,
+        storedSignCount: String(credential.signCount),
+        receivedSignCount: String(received),
+      },
     }),
   );
-  throw new PasskeyError('signCountRegression', "This passkey's signature counter went backwards, which can mean it was cloned. Sign-in refused; contact your administrator.");
+  throw new PasskeyError(
+    'signCountRegression',
+    "This passkey's signature counter went backwards, which can mean it was cloned. Sign-in refused; contact your administrator.",
+  );
 }
