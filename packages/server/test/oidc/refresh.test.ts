@@ -8,6 +8,8 @@ import { authorizeWithJar, caPolicy, CA, PASSWORD, PHISHING_RESISTANT, userWithT
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { ctx } from '../signin/support.ts';
 import { ROLE } from '../../src/directory/roles.ts';
+import { issueTemporaryAccessPass } from '../../src/methods/tap/issue.ts';
+import { setTapPolicy } from '../tap/support.ts';
 
 type Rp = { appId: string; config: oidc.Configuration; redirectUri: string };
 const OFFLINE = { scope: 'openid profile offline_access', prompt: 'consent' };
@@ -130,6 +132,24 @@ for (const kind of STORE_KINDS) {
       // The refused token was revoked: removing the policy does not bring it back.
       expect((await server.api(`/api/v1/identity/conditionalAccess/policies/${phishing.body.id}`, { method: 'DELETE' })).status).toBe(204);
       await refused(oidc.refreshTokenGrant(rp.config, pwSession.tokens.refresh_token!));
+    });
+
+    it('a TAP bounds a registered app\'s refresh token too: once the pass ends, the refresh is refused (docs/tap.md)', async () => {
+      const db = server.runtime.store.db;
+      const rp = await registerApp(server, 'https://tap-refresh.example/cb');
+      await setTapPolicy(db);
+      const user = await newUser(server);
+      const tap = await issueTemporaryAccessPass(db, ctx, user.id, {});
+      const b = await beginSignIn(server, rp, OFFLINE);
+      await b.post('start');
+      await b.post('identify', { username: user.upn });
+      const v = await b.post('tap', { pass: tap.temporaryAccessPass });
+      expect(v.body.state, JSON.stringify(v.body)).toBe('complete');
+      const tokens = await b.finish(v.body.redirectTo);
+      const again = await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!);
+      expect(again.access_token).toBeTruthy();
+      expect((await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods/${tap.id}`, { method: 'DELETE' })).status).toBe(204);
+      await refused(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!));
     });
 
     it('a disabled user cannot refresh', async () => {
