@@ -15,7 +15,12 @@ import { setSignInSessionsValidFrom } from '../oidc/refresh-repository.ts';
  * valid until they expire, as in Entra. `self`: the caller revokes their own sessions (no
  * privileged-target check). Audited as Entra does ("Invalidate all refresh tokens for user").
  */
-export async function revokeSignInSessions(db: Kysely<DB>, ctx: RequestContext, key: string, o: { self?: boolean } = {}): Promise<{ signInSessionsValidFromDateTime: string }> {
+export async function revokeSignInSessions(
+  db: Kysely<DB>,
+  ctx: RequestContext,
+  key: string,
+  o: { self?: boolean } = {},
+): Promise<{ signInSessionsValidFromDateTime: string }> {
   return db.transaction().execute(async (trx) => {
     const row = await findUserRowByKey(trx, key);
     if (!row) throw notFound('user', key);
@@ -33,7 +38,13 @@ export async function revokeSignInSessions(db: Kysely<DB>, ctx: RequestContext, 
           type: 'User',
           displayName: row.display_name,
           userPrincipalName: row.user_principal_name,
-          modifiedProperties: [{ displayName: 'SignInSessionsValidFromDateTime', oldValue: before && JSON.stringify([before]), newValue: JSON.stringify([at.toISOString()]) }],
+          modifiedProperties: [
+            {
+              displayName: 'SignInSessionsValidFromDateTime',
+              oldValue: before && JSON.stringify([before]),
+              newValue: JSON.stringify([at.toISOString()]),
+            },
+          ],
         },
       ],
     });

@@ -19,11 +19,29 @@ import { decideRefresh } from '../signin/refresh-decision.ts';
 import { appendNonInteractiveSignIn, findRefreshSignIn, findRefreshUser, recordRefreshSignIn } from './refresh-repository.ts';
 
 /** What the checks read of oidc-provider's context (its KoaContextWithOIDC). */
-export type RefreshCtx = { ip?: string; get?(h: string): string; oidc: { route?: string; params?: { grant_type?: unknown }; client?: { clientId: string; applicationType?: string } } };
+export type RefreshCtx = {
+  ip?: string;
+  get?(h: string): string;
+  oidc: { route?: string; params?: { grant_type?: unknown }; client?: { clientId: string; applicationType?: string } };
+};
 /** What they read of a RefreshToken / AuthorizationCode model. */
-export type TokenModel = { kind?: string; accountId?: string; clientId?: string; authTime?: number; amr?: string[]; destroy?(): Promise<void> };
+export type TokenModel = {
+  kind?: string;
+  accountId?: string;
+  clientId?: string;
+  authTime?: number;
+  amr?: string[];
+  destroy?(): Promise<void>;
+};
 
-const MODE_LABEL: Record<string, string> = { password: 'Password', fido2: 'Passkey', softwareOath: 'OATH verification code', hardwareOath: 'OATH verification code', temporaryAccessPassOneTime: 'Temporary Access Pass', temporaryAccessPassMultiUse: 'Temporary Access Pass' };
+const MODE_LABEL: Record<string, string> = {
+  password: 'Password',
+  fido2: 'Passkey',
+  softwareOath: 'OATH verification code',
+  hardwareOath: 'OATH verification code',
+  temporaryAccessPassOneTime: 'Temporary Access Pass',
+  temporaryAccessPassMultiUse: 'Temporary Access Pass',
+};
 
 /**
  * The sign-in behind a token or session (`auth_time` in seconds): its methods as Conditional
@@ -31,11 +49,23 @@ const MODE_LABEL: Record<string, string> = { password: 'Password', fido2: 'Passk
  * token), else the sign-in flow (kept a day), else what `amr` proves (RFC 8176: `pwd` → password,
  * `hwk`/`swk` → passkey; `otp` alone is not attributed), at `auth_time`.
  */
-export async function signInOf(db: Kysely<DB>, userId: string, authTime: number, amr: readonly string[] = []): Promise<{ performed: PerformedMode[]; at: number }> {
+export async function signInOf(
+  db: Kysely<DB>,
+  userId: string,
+  authTime: number,
+  amr: readonly string[] = [],
+): Promise<{ performed: PerformedMode[]; at: number }> {
   const recorded = await findRefreshSignIn(db, userId, authTime);
   const flow = recorded ? undefined : await sessionMethods(db, userId, authTime);
   const at = new Date(authTime * 1000).toISOString();
-  const performed = recorded ?? (flow ? modesOf(flow) : [...(amr.includes('pwd') ? [{ mode: 'password', at }] : []), ...(amr.includes('hwk') || amr.includes('swk') ? [{ mode: 'fido2', at }] : [])]);
+  const performed =
+    recorded ??
+    (flow
+      ? modesOf(flow)
+      : [
+          ...(amr.includes('pwd') ? [{ mode: 'password', at }] : []),
+          ...(amr.includes('hwk') || amr.includes('swk') ? [{ mode: 'fido2', at }] : []),
+        ]);
   const times = performed.map((p) => (p.at ? Date.parse(p.at) : NaN)).filter((t) => !Number.isNaN(t));
   return { performed, at: times.length ? Math.max(...times) : authTime * 1000 };
 }
@@ -75,9 +105,25 @@ export function createRefreshCheck(db: Kysely<DB>, logger: Pick<Logger, 'warn'>)
       loadCompiledPolicies(db),
       perUserMfaState(db, userId),
     ]);
-    const evaluation = await evaluateSignIn({ db, userId, appId: clientId, ip: ctx.ip ?? null, userAgent: null, clientAppType: CLIENT_APP_TYPE[clientAppUsed], performed: signIn.performed, now });
+    const evaluation = await evaluateSignIn({
+      db,
+      userId,
+      appId: clientId,
+      ip: ctx.ip ?? null,
+      userAgent: null,
+      clientAppType: CLIENT_APP_TYPE[clientAppUsed],
+      performed: signIn.performed,
+      now,
+    });
     const mfa = satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, signIn.performed).satisfied;
-    const d = decideRefresh({ user, appEnabled: !!sp?.account_enabled, signedInAt: signIn.at, performed: signIn.performed, evaluation, perUserMfaMissing: perUser === 'enforced' && !mfa });
+    const d = decideRefresh({
+      user,
+      appEnabled: !!sp?.account_enabled,
+      signedInAt: signIn.at,
+      performed: signIn.performed,
+      evaluation,
+      perUserMfaMissing: perUser === 'enforced' && !mfa,
+    });
     if (user) {
       const { applied, status } = appliedPolicies(evaluation.policies, compiled);
       await appendNonInteractiveSignIn(db, {
@@ -91,7 +137,11 @@ export function createRefreshCheck(db: Kysely<DB>, logger: Pick<Logger, 'warn'>)
         failureReason: d.ok ? null : d.description,
         conditionalAccessStatus: status,
         appliedConditionalAccessPolicies: applied,
-        authenticationDetails: signIn.performed.map((p) => ({ authenticationMethod: `${MODE_LABEL[p.mode] ?? p.mode} (previously satisfied)`, succeeded: true, authenticationStepDateTime: p.at ?? new Date(authTime * 1000).toISOString() })),
+        authenticationDetails: signIn.performed.map((p) => ({
+          authenticationMethod: `${MODE_LABEL[p.mode] ?? p.mode} (previously satisfied)`,
+          succeeded: true,
+          authenticationStepDateTime: p.at ?? new Date(authTime * 1000).toISOString(),
+        })),
         authenticationRequirement: mfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
         correlationId: null,
         at: now,

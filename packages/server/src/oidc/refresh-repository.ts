@@ -14,29 +14,54 @@ export async function findRefreshUser(db: Kysely<DB>, userId: string) {
     .select(['id', 'user_principal_name', 'account_enabled', 'sign_in_sessions_valid_from'])
     .where('id', '=', userId)
     .executeTakeFirst();
-  return r && { id: r.id, userPrincipalName: r.user_principal_name, enabled: r.account_enabled, signInSessionsValidFrom: r.sign_in_sessions_valid_from ? new Date(r.sign_in_sessions_valid_from) : null };
+  return (
+    r && {
+      id: r.id,
+      userPrincipalName: r.user_principal_name,
+      enabled: r.account_enabled,
+      signInSessionsValidFrom: r.sign_in_sessions_valid_from ? new Date(r.sign_in_sessions_valid_from) : null,
+    }
+  );
 }
 
 /** The recorded methods of the sign-in at `authTime` (seconds), or undefined. */
 export async function findRefreshSignIn(db: Kysely<DB>, userId: string, authTime: number): Promise<PerformedMode[] | undefined> {
-  const r = await db.selectFrom('refresh_sign_ins').select('performed').where('user_id', '=', userId).where('auth_time', '=', authTime).executeTakeFirst();
+  const r = await db
+    .selectFrom('refresh_sign_ins')
+    .select('performed')
+    .where('user_id', '=', userId)
+    .where('auth_time', '=', authTime)
+    .executeTakeFirst();
   if (!r) return undefined;
   return (typeof r.performed === 'string' ? JSON.parse(r.performed) : r.performed) as PerformedMode[];
 }
 
 /** Records the sign-in's methods once (the first refresh token of that sign-in) and drops the user's expired records. */
-export async function recordRefreshSignIn(db: Kysely<DB>, userId: string, authTime: number, performed: readonly PerformedMode[]): Promise<void> {
+export async function recordRefreshSignIn(
+  db: Kysely<DB>,
+  userId: string,
+  authTime: number,
+  performed: readonly PerformedMode[],
+): Promise<void> {
   await db
     .insertInto('refresh_sign_ins')
     .values({ user_id: userId, auth_time: authTime, performed: JSON.stringify(performed) })
     .onConflict((oc) => oc.columns(['user_id', 'auth_time']).doNothing())
     .execute();
-  await db.deleteFrom('refresh_sign_ins').where('user_id', '=', userId).where('created_at', '<', new Date(Date.now() - KEEP_MS)).execute();
+  await db
+    .deleteFrom('refresh_sign_ins')
+    .where('user_id', '=', userId)
+    .where('created_at', '<', new Date(Date.now() - KEEP_MS))
+    .execute();
 }
 
 /** Sets Graph `signInSessionsValidFromDateTime` (revokeSignInSessions); returns false when the user does not exist. */
 export async function setSignInSessionsValidFrom(db: Kysely<DB>, userId: string, at: Date): Promise<boolean> {
-  const r = await db.updateTable('users').set({ sign_in_sessions_valid_from: at, updated_at: at }).where('id', '=', userId).executeTakeFirst();
+  const r = await db
+    .updateTable('users')
+    .set({ sign_in_sessions_valid_from: at, updated_at: at })
+    .where('id', '=', userId)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
@@ -59,7 +84,9 @@ export async function appendNonInteractiveSignIn(db: Kysely<DB>, e: SignInLogEnt
       user_id: e.userId,
       user_principal_name: e.userPrincipalName?.slice(0, 256) ?? null,
       app_id: e.appId,
-      app_display_name: registered ? sql<string | null>`(select display_name from applications where app_id = ${e.appId}::uuid)` : (FIRST_PARTY_NAMES[e.appId] ?? null),
+      app_display_name: registered
+        ? sql<string | null>`(select display_name from applications where app_id = ${e.appId}::uuid)`
+        : (FIRST_PARTY_NAMES[e.appId] ?? null),
       ip_address: e.ipAddress,
       client_app_used: e.clientAppUsed ?? 'Browser',
       error_code: e.errorCode,

@@ -35,7 +35,8 @@ export interface RefreshFacts {
   perUserMfaMissing?: boolean;
 }
 
-export type RefreshDecision = { ok: true } | { ok: false; refusal: RefreshRefusal; errorCode: number; description: string; policies: string[] };
+export type RefreshDecision =
+  { ok: true } | { ok: false; refusal: RefreshRefusal; errorCode: number; description: string; policies: string[] };
 
 const MODE_WORDS: Record<string, string> = {
   password: 'a password',
@@ -51,7 +52,13 @@ export function methodWords(performed: readonly PerformedMode[]): string {
   return [...new Set(performed.map((p) => MODE_WORDS[p.mode] ?? p.mode))].join(' and ') || 'no method Latchkey can name';
 }
 
-const refuse = (refusal: RefreshRefusal, description: string, policies: string[] = []): RefreshDecision => ({ ok: false, refusal, errorCode: REFRESH_ERROR[refusal], description, policies });
+const refuse = (refusal: RefreshRefusal, description: string, policies: string[] = []): RefreshDecision => ({
+  ok: false,
+  refusal,
+  errorCode: REFRESH_ERROR[refusal],
+  description,
+  policies,
+});
 
 /**
  * Whether a refresh token may be exchanged now (ADR 0017). Entra evaluates the user, the app and
@@ -73,20 +80,39 @@ export function decideRefresh(f: RefreshFacts): RefreshDecision {
   const d = f.evaluation.decision;
   const named = (ids: readonly string[]) => f.evaluation.policies.filter((p) => ids.includes(p.id)).map((p) => p.displayName);
   if (d.decision === 'block')
-    return refuse('blockedByCa', `Conditional Access now blocks access to this app (${named(d.blockedBy).join(', ')}). Sign in again; ask your administrator if you need access.`, d.blockedBy);
+    return refuse(
+      'blockedByCa',
+      `Conditional Access now blocks access to this app (${named(d.blockedBy).join(', ')}). Sign in again; ask your administrator if you need access.`,
+      d.blockedBy,
+    );
   if (d.decision === 'needs') {
     const ids = d.needs.map((n) => n.policyId);
     if (d.needs.some((n) => n.reauthenticate))
-      return refuse('signInFrequency', `Conditional Access now requires a fresh sign-in for this app (sign-in frequency of ${named(ids).join(', ')}). Sign in again.`, ids);
-    return refuse('strongerAuthRequired', `Conditional Access now requires ${requiredWords(d.needs)} for this app; the session signed in with ${methodWords(f.performed)}. Sign in again.`, ids);
+      return refuse(
+        'signInFrequency',
+        `Conditional Access now requires a fresh sign-in for this app (sign-in frequency of ${named(ids).join(', ')}). Sign in again.`,
+        ids,
+      );
+    return refuse(
+      'strongerAuthRequired',
+      `Conditional Access now requires ${requiredWords(d.needs)} for this app; the session signed in with ${methodWords(f.performed)}. Sign in again.`,
+      ids,
+    );
   }
-  if (f.perUserMfaMissing) return refuse('strongerAuthRequired', `Multifactor authentication is now required of this user; the session signed in with ${methodWords(f.performed)}. Sign in again.`);
+  if (f.perUserMfaMissing)
+    return refuse(
+      'strongerAuthRequired',
+      `Multifactor authentication is now required of this user; the session signed in with ${methodWords(f.performed)}. Sign in again.`,
+    );
   return { ok: true };
 }
 
 /** What the unmet policies need, in plain words ("Phishing-resistant MFA or a compliant device"). */
 function requiredWords(needs: Extract<Evaluation['decision'], { decision: 'needs' }>['needs']): string {
   const names = new Set<string>();
-  for (const n of needs) for (const way of n.anyOf) for (const r of way) names.add(r.kind === 'authenticationStrength' ? r.displayName : r.kind === 'compliantDevice' ? 'a compliant device' : r.control);
+  for (const n of needs)
+    for (const way of n.anyOf)
+      for (const r of way)
+        names.add(r.kind === 'authenticationStrength' ? r.displayName : r.kind === 'compliantDevice' ? 'a compliant device' : r.control);
   return [...names].join(' or ') || 'a stronger sign-in';
 }

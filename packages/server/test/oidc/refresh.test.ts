@@ -28,10 +28,14 @@ for (const kind of STORE_KINDS) {
     afterAll(async () => server?.close());
 
     async function publicApp(platform: 'spa' | 'publicClient', redirectUri: string): Promise<Rp> {
-      const app = await server.api('/api/v1/applications', { body: { displayName: `Public ${crypto.randomUUID().slice(0, 6)}`, [platform]: { redirectUris: [redirectUri] } } });
+      const app = await server.api('/api/v1/applications', {
+        body: { displayName: `Public ${crypto.randomUUID().slice(0, 6)}`, [platform]: { redirectUris: [redirectUri] } },
+      });
       expect(app.status, JSON.stringify(app.body)).toBe(201);
       expect((await server.api('/api/v1/servicePrincipals', { body: { appId: app.body.appId } })).status).toBe(201);
-      const config = await oidc.discovery(new URL(server.config.issuer), app.body.appId, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+      const config = await oidc.discovery(new URL(server.config.issuer), app.body.appId, undefined, oidc.None(), {
+        execute: [oidc.allowInsecureRequests],
+      });
       return { appId: app.body.appId, config, redirectUri };
     }
 
@@ -52,13 +56,22 @@ for (const kind of STORE_KINDS) {
       const b = await beginSignIn(server, rp, extra);
       await b.post('start');
       const o = await b.post('passkey/options');
-      const response = auth.getAssertion({ rpId: o.body.options.rpId, origin: server.config.publicUrl.origin, challenge: o.body.options.challenge, allowCredentials: [] });
+      const response = auth.getAssertion({
+        rpId: o.body.options.rpId,
+        origin: server.config.publicUrl.origin,
+        challenge: o.body.options.challenge,
+        allowCredentials: [],
+      });
       const v = await b.post('passkey/verify', { response });
       return { user, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
     }
 
     const refused = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ error: 'invalid_grant' });
-    const refusal = async (p: Promise<unknown>) => ((await p.then(() => undefined, (e: unknown) => e)) as { error?: string; error_description?: string } | undefined) ?? {};
+    const refusal = async (p: Promise<unknown>) =>
+      ((await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { error?: string; error_description?: string } | undefined) ?? {};
 
     async function passwordUser() {
       const user = await newUser(server);
@@ -108,7 +121,11 @@ for (const kind of STORE_KINDS) {
         body: {
           displayName: `Phishing-resistant ${rp.appId.slice(0, 8)}`,
           state: 'enabled',
-          conditions: { clientAppTypes: ['all'], users: { includeUsers: [pw.id, keySession.user.id] }, applications: { includeApplications: [rp.appId] } },
+          conditions: {
+            clientAppTypes: ['all'],
+            users: { includeUsers: [pw.id, keySession.user.id] },
+            applications: { includeApplications: [rp.appId] },
+          },
           grantControls: { operator: 'OR', authenticationStrength: { id: PHISHING_RESISTANT } },
         },
       });
@@ -116,7 +133,9 @@ for (const kind of STORE_KINDS) {
 
       const e = await refusal(oidc.refreshTokenGrant(rp.config, pwSession.tokens.refresh_token!));
       expect(e.error).toBe('invalid_grant');
-      expect(e.error_description).toBe('Conditional Access now requires Phishing-resistant MFA for this app; the session signed in with a password and a verification code. Sign in again.');
+      expect(e.error_description).toBe(
+        'Conditional Access now requires Phishing-resistant MFA for this app; the session signed in with a password and a verification code. Sign in again.',
+      );
       const ok = await oidc.refreshTokenGrant(rp.config, keySession.tokens.refresh_token!);
       expect(ok.access_token).toBeTruthy();
 
@@ -124,17 +143,26 @@ for (const kind of STORE_KINDS) {
       const log = await server.api(`/api/v1/auditLogs/signIns?$filter=${encodeURIComponent(`userId eq '${pw.id}'`)}`);
       expect(log.status).toBe(200);
       const entry = log.body.value[0];
-      expect(entry).toMatchObject({ appId: rp.appId, isInteractive: false, status: { errorCode: 50076 }, conditionalAccessStatus: 'failure' });
+      expect(entry).toMatchObject({
+        appId: rp.appId,
+        isInteractive: false,
+        status: { errorCode: 50076 },
+        conditionalAccessStatus: 'failure',
+      });
       expect(entry.status.failureReason).toContain('Phishing-resistant MFA');
-      expect(entry.appliedConditionalAccessPolicies.find((p: { id: string }) => p.id === phishing.body.id)).toMatchObject({ result: 'failure' });
-      expect(log.body.value.some((r: { isInteractive: boolean; status: { errorCode: number } }) => r.isInteractive && r.status.errorCode === 0)).toBe(true);
+      expect(entry.appliedConditionalAccessPolicies.find((p: { id: string }) => p.id === phishing.body.id)).toMatchObject({
+        result: 'failure',
+      });
+      expect(
+        log.body.value.some((r: { isInteractive: boolean; status: { errorCode: number } }) => r.isInteractive && r.status.errorCode === 0),
+      ).toBe(true);
 
       // The refused token was revoked: removing the policy does not bring it back.
       expect((await server.api(`/api/v1/identity/conditionalAccess/policies/${phishing.body.id}`, { method: 'DELETE' })).status).toBe(204);
       await refused(oidc.refreshTokenGrant(rp.config, pwSession.tokens.refresh_token!));
     });
 
-    it('a TAP bounds a registered app\'s refresh token too: once the pass ends, the refresh is refused (docs/tap.md)', async () => {
+    it("a TAP bounds a registered app's refresh token too: once the pass ends, the refresh is refused (docs/tap.md)", async () => {
       const db = server.runtime.store.db;
       const rp = await registerApp(server, 'https://tap-refresh.example/cb');
       await setTapPolicy(db);
@@ -148,7 +176,9 @@ for (const kind of STORE_KINDS) {
       const tokens = await b.finish(v.body.redirectTo);
       const again = await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!);
       expect(again.access_token).toBeTruthy();
-      expect((await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods/${tap.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(
+        (await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods/${tap.id}`, { method: 'DELETE' })).status,
+      ).toBe(204);
       await refused(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!));
     });
 
@@ -176,12 +206,18 @@ for (const kind of STORE_KINDS) {
 
       const got = await server.api(`/api/v1/users/${user.id}?$select=signInSessionsValidFromDateTime`);
       expect(Date.parse(got.body.signInSessionsValidFromDateTime)).toBeGreaterThan(Date.now() - 60_000);
-      const audit = await server.runtime.store.db.selectFrom('audit_log').select(['activity_display_name', 'target_resources']).where('activity_display_name', '=', 'Invalidate all refresh tokens for user').execute();
+      const audit = await server.runtime.store.db
+        .selectFrom('audit_log')
+        .select(['activity_display_name', 'target_resources'])
+        .where('activity_display_name', '=', 'Invalidate all refresh tokens for user')
+        .execute();
       expect(audit.some((a) => JSON.stringify(a.target_resources).includes(user.id))).toBe(true);
     });
 
     it('/me/revokeSignInSessions ("Sign out everywhere") revokes the caller\'s own sessions', async () => {
-      const config = await oidc.discovery(new URL(server.config.issuer), 'latchkey-my', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+      const config = await oidc.discovery(new URL(server.config.issuer), 'latchkey-my', undefined, oidc.None(), {
+        execute: [oidc.allowInsecureRequests],
+      });
       const my = { appId: 'latchkey-my', config, redirectUri: `${server.config.publicUrl.origin}/my/callback` };
       const { tokens } = await passkeySignIn(my);
       const r = await server.api('/api/v1/me/revokeSignInSessions', { method: 'POST', body: {}, token: tokens.access_token });
@@ -194,7 +230,13 @@ for (const kind of STORE_KINDS) {
       const db = server.runtime.store.db;
       const target = await passwordUser();
       const admin = await newUser(server);
-      expect((await server.api('/api/v1/roleManagement/directory/roleAssignments', { body: { principalId: admin.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/' } })).status).toBe(201);
+      expect(
+        (
+          await server.api('/api/v1/roleManagement/directory/roleAssignments', {
+            body: { principalId: admin.id, roleDefinitionId: ROLE.globalAdministrator, directoryScopeId: '/' },
+          })
+        ).status,
+      ).toBe(201);
       const before = await rowCounts(db, { audit: 'audit_log', users: 'users' });
       const unknown = await server.api(`/api/v1/users/${crypto.randomUUID()}/revokeSignInSessions`, { method: 'POST', body: {} });
       expect(unknown.status).toBe(404);
@@ -207,15 +249,21 @@ for (const kind of STORE_KINDS) {
       expect(denied.body.error.code).toBe('Authorization_RequestDenied');
 
       const helpdesk = await server.token({ roles: [ROLE.helpdeskAdministrator], scopes: ['User.RevokeSessions.All'] });
-      expect((await server.api(`/api/v1/users/${admin.id}/revokeSignInSessions`, { method: 'POST', body: {}, token: helpdesk })).status).toBe(403);
+      expect(
+        (await server.api(`/api/v1/users/${admin.id}/revokeSignInSessions`, { method: 'POST', body: {}, token: helpdesk })).status,
+      ).toBe(403);
       const noToken = await server.api('/api/v1/me/revokeSignInSessions', { method: 'POST', body: {}, token: null });
       expect(noToken.status).toBe(401);
 
       expect(await rowCounts(db, { audit: 'audit_log', users: 'users' })).toEqual(before);
-      for (const id of [target.id, admin.id]) expect((await server.api(`/api/v1/users/${id}?$select=signInSessionsValidFromDateTime`)).body.signInSessionsValidFromDateTime).toBeNull();
+      for (const id of [target.id, admin.id])
+        expect(
+          (await server.api(`/api/v1/users/${id}?$select=signInSessionsValidFromDateTime`)).body.signInSessionsValidFromDateTime,
+        ).toBeNull();
       // A helpdesk admin may revoke a user without admin roles.
-      expect((await server.api(`/api/v1/users/${target.id}/revokeSignInSessions`, { method: 'POST', body: {}, token: helpdesk })).status).toBe(200);
+      expect(
+        (await server.api(`/api/v1/users/${target.id}/revokeSignInSessions`, { method: 'POST', body: {}, token: helpdesk })).status,
+      ).toBe(200);
     });
   });
 }
-

@@ -39,7 +39,10 @@ export async function registerRevokeSessionRoutes(api: FastifyInstance, deps: Ap
 
   r.post(
     '/me/revokeSignInSessions',
-    { onRequest: requiresMe(deps.tokens), schema: { tags: ['me'], summary: 'Sign out everywhere: revoke my refresh tokens and SSO sessions', response: { 200: response } } },
+    {
+      onRequest: requiresMe(deps.tokens),
+      schema: { tags: ['me'], summary: 'Sign out everywhere: revoke my refresh tokens and SSO sessions', response: { 200: response } },
+    },
     async (request) => {
       await revokeSignInSessions(db, contextOf(request), request.principal!.id, { self: true });
       return body;
