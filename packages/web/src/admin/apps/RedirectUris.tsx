@@ -111,7 +111,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
             </button>
           </div>
         </form>
-      ) : (app.isFallbackPublicClient ? <p className="hint" data-testid="fallback-public-client">Public client flows allowed (<code>isFallbackPublicClient</code>).</p> : null)}
+      ) : (app.isFallbackPublicClient ? <p className="hint" data-testid="fallback-public-client">Public client flows allowed (isFallbackPublicClient).</p> : null)}
       {editing ? null : uris.length === 0 ? (
         <EmptyState
           compact
@@ -140,9 +140,9 @@ function FallbackPublicClient({ checked, disabled, onChange }: { checked: boolea
     <div className="form-row">
       <label htmlFor={id} className="checkbox">
         <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} /> Allow public client flows
-        (<code>isFallbackPublicClient</code>)
       </label>
       <p className="hint">
+        <code>isFallbackPublicClient</code>:{' '}
         {disabled
           ? 'A web app is confidential: it authenticates with its client secret, so it cannot be a public client.'
           : 'Treat the app as a public client even when a request names no platform: it never holds a client secret, cannot use client credentials and signs people in with PKCE. Entra uses this for device code and password flows, which Latchkey does not offer.'}

@@ -41,13 +41,18 @@ export function RevokeSessions({
   };
 
   return (
-    <div className="panel-section" aria-labelledby="revoke-sessions-title">
+    <section aria-labelledby="revoke-sessions-title">
       <div className="section-head">
         <h3 className="section-title" id="revoke-sessions-title">
           Sessions
         </h3>
+        {confirming ? null : (
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => setConfirming(true)}>
+            Revoke sessions…
+          </button>
+        )}
       </div>
-      <p className="muted small">
+      <p className="hint" style={{ marginTop: -4 }}>
         {validFrom ? `Sessions last revoked ${formatDateTime(validFrom)}.` : 'Sessions have never been revoked.'} Revoking signs the user
         out of every app at its next token refresh and asks them to sign in again in the browser. Access tokens already issued stay valid
         until they expire (15 minutes).
@@ -59,20 +64,20 @@ export function RevokeSessions({
         </div>
       ) : null}
       {confirming ? (
-        <div className="button-row">
-          <span>Sign {displayName} out of every app and browser?</span>
-          <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)} disabled={busy}>
-            Cancel
-          </button>
-          <button type="button" className="btn btn-danger" onClick={revoke} disabled={busy}>
-            Revoke sessions
-          </button>
+        <div className="panel-section">
+          <p style={{ marginTop: 0 }}>
+            Sign <strong>{displayName}</strong> out of every app and browser?
+          </p>
+          <div className="button-row">
+            <button type="button" className="btn btn-secondary" onClick={() => setConfirming(false)} disabled={busy}>
+              Cancel
+            </button>
+            <button type="button" className="btn btn-danger" onClick={revoke} disabled={busy}>
+              Revoke sessions
+            </button>
+          </div>
         </div>
-      ) : (
-        <button type="button" className="btn btn-secondary btn-small" onClick={() => setConfirming(true)}>
-          Revoke sessions…
-        </button>
-      )}
-    </div>
+      ) : null}
+    </section>
   );
 }
