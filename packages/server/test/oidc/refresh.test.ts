@@ -10,6 +10,8 @@ import { ctx } from '../signin/support.ts';
 import { ROLE } from '../../src/directory/roles.ts';
 import { issueTemporaryAccessPass } from '../../src/methods/tap/issue.ts';
 import { setTapPolicy } from '../tap/support.ts';
+import { findOp } from '../../src/cli/ops.ts';
+import { runCli } from '../support/cli.ts';
 
 type Rp = { appId: string; config: oidc.Configuration; redirectUri: string };
 const OFFLINE = { scope: 'openid profile offline_access', prompt: 'consent' };
@@ -224,6 +226,24 @@ for (const kind of STORE_KINDS) {
       expect(r.status).toBe(200);
       expect(r.body.value).toBe(true);
       await refused(oidc.refreshTokenGrant(config, tokens.refresh_token!));
+    });
+
+    it('latchkey sessions revoke <user>: the same revocation as an operator (op registry; --help)', async () => {
+      const rp = await registerApp(server, 'https://cli-revoke.example/cb');
+      const user = await passwordUser();
+      const { tokens } = await passwordSignIn(rp, user);
+      const op = findOp('sessions.revoke')!;
+      const r = (await op.run(server.runtime, { user: user.upn })) as { signInSessionsValidFromDateTime: string };
+      expect(
+        (await server.api(`/api/v1/users/${user.id}?$select=signInSessionsValidFromDateTime`)).body.signInSessionsValidFromDateTime,
+      ).toBe(r.signInSessionsValidFromDateTime);
+      await refused(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!));
+      await expect(op.run(server.runtime, { user: 'nobody@latchkey.test' })).rejects.toMatchObject({ status: 404 });
+      if (kind === 'pglite') {
+        const help = await runCli(['sessions', 'revoke', '--help'], {});
+        expect(help.code).toBe(0);
+        expect(help.stdout).toContain("Revoke a user's refresh tokens and SSO sessions");
+      }
     });
 
     it('bad input changes nothing: unknown user → 404, no permission → 403, a helpdesk admin cannot revoke a Global Administrator', async () => {
