@@ -175,7 +175,8 @@ function loginPolicy(stepUpRequired?: (ctx: any) => Promise<boolean>, sessionRev
   const login = policy.get('login')!;
   if (sessionRevoked)
     login.checks.add(
-      new Check('sessions_revoked', 'the sign-in sessions of this user were revoked', async (ctx: any) =>
+      // With prompt=none the answer is login_required (the session no longer signs in), not interaction_required.
+      new Check('sessions_revoked', 'the sign-in sessions of this user were revoked', 'login_required', async (ctx: any) =>
         (await sessionRevoked(ctx)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
       ),
     );

@@ -205,6 +205,17 @@ for (const kind of STORE_KINDS) {
       const e = await refusal(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!));
       expect(e).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('revoked') });
       expect((await authorizeWithJar(server, rp, jar)).uid).toBeTruthy(); // the sign-in page again
+      // A silent request (prompt=none) is told to sign in.
+      const silent = oidc.buildAuthorizationUrl(rp.config, {
+        redirect_uri: rp.redirectUri,
+        scope: 'openid',
+        prompt: 'none',
+        state: 's',
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      const res = await fetch(silent, { redirect: 'manual', headers: { cookie: jar.header(silent) } });
+      expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('login_required');
 
       const got = await server.api(`/api/v1/users/${user.id}?$select=signInSessionsValidFromDateTime`);
       expect(Date.parse(got.body.signInSessionsValidFromDateTime)).toBeGreaterThan(Date.now() - 60_000);
