@@ -55,6 +55,15 @@ export async function recordRefreshSignIn(
     .execute();
 }
 
+/** Drops every record older than any refresh token can be (for the housekeeping sweep); returns how many. */
+export async function pruneRefreshSignIns(db: Kysely<DB>, now = new Date()): Promise<number> {
+  const r = await db
+    .deleteFrom('refresh_sign_ins')
+    .where('created_at', '<', new Date(now.getTime() - KEEP_MS))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Sets Graph `signInSessionsValidFromDateTime` (revokeSignInSessions); returns false when the user does not exist. */
 export async function setSignInSessionsValidFrom(db: Kysely<DB>, userId: string, at: Date): Promise<boolean> {
   const r = await db

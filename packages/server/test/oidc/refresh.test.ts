@@ -12,6 +12,7 @@ import { issueTemporaryAccessPass } from '../../src/methods/tap/issue.ts';
 import { setTapPolicy } from '../tap/support.ts';
 import { findOp } from '../../src/cli/ops.ts';
 import { runCli } from '../support/cli.ts';
+import { pruneRefreshSignIns, recordRefreshSignIn } from '../../src/oidc/refresh-repository.ts';
 
 type Rp = { appId: string; config: oidc.Configuration; redirectUri: string };
 const OFFLINE = { scope: 'openid profile offline_access', prompt: 'consent' };
@@ -182,6 +183,17 @@ for (const kind of STORE_KINDS) {
         (await server.api(`/api/v1/users/${user.id}/authentication/temporaryAccessPassMethods/${tap.id}`, { method: 'DELETE' })).status,
       ).toBe(204);
       await refused(oidc.refreshTokenGrant(rp.config, tokens.refresh_token!));
+    });
+
+    it('the recorded sign-ins of refresh tokens are pruned once no refresh token can be that old', async () => {
+      const db = server.runtime.store.db;
+      const user = await passwordUser();
+      await recordRefreshSignIn(db, user.id, 1_000, [{ mode: 'password', at: new Date(1_000_000).toISOString() }]);
+      const rows = () => db.selectFrom('refresh_sign_ins').select('auth_time').where('user_id', '=', user.id).execute();
+      expect(await rows()).toHaveLength(1);
+      expect(await pruneRefreshSignIns(db, new Date(Date.now() + 14 * 86_400_000))).toBe(0);
+      expect(await pruneRefreshSignIns(db, new Date(Date.now() + 16 * 86_400_000))).toBeGreaterThanOrEqual(1);
+      expect(await rows()).toHaveLength(0);
     });
 
     it('a disabled user cannot refresh', async () => {
