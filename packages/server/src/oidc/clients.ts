@@ -24,8 +24,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * Public clients (ADR 0014; applications/platforms.ts) get `token_endpoint_auth_method: none`,
  * the authorization code grant only (never client credentials: no app-only tokens without a
  * secret) and no placeholder secret. Every app with a redirect URI may use refresh tokens (issued
- * for `offline_access`; Conditional Access is evaluated again at each refresh, ADR 0017). PKCE is required of every client (provider.ts `pkce`; for
- * `none` clients oidc-provider requires it regardless, RFC 9700 §2.1.1) and S256 is the only
+ * for `offline_access`; Conditional Access is evaluated again at each refresh, ADR 0017). PKCE
+ * is required of every client (provider.ts `pkce`; for `none` clients oidc-provider requires it
+ * regardless, RFC 9700 §2.1.1) and S256 is the only
  * method oidc-provider 9 accepts. `application_type` is `web` for a SPA (the token endpoint then
  * answers CORS for its redirect origins, provider.ts `clientBasedCORS`) and `native` for mobile
  * and desktop apps (RFC 8252 redirect rules, loopback on any port, no CORS).
