@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import { errors } from 'oidc-provider';
 import type { DB } from '../store/schema.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
-import { evaluateSignIn } from '../policy/conditional-access/evaluateSignIn.ts';
+import { evaluate } from '../policy/conditional-access/evaluate.ts';
+import { platformFromUserAgent } from '../policy/conditional-access/platform.ts';
+import { readSignInSubject } from '../policy/conditional-access/subject-repository.ts';
 import { loadCompiledPolicies } from '../policy/conditional-access/load.ts';
 import { satisfies } from '../policy/strengths/satisfies.ts';
 import { builtInStrength } from '../policy/strengths/builtins.ts';
 import { BUILT_IN_STRENGTH } from '../policy/strengths/modes.ts';
-import { perUserMfaState } from '../methods/oath/perUserMfa.ts';
 import { findServicePrincipal } from '../applications/service-principals-repository.ts';
 import { sessionMethods } from '../signin/step-up.ts';
 import { modesOf } from '../signin/registration-interrupt.ts';
@@ -98,23 +99,38 @@ export function createRefreshCheck(db: Kysely<DB>, logger: Pick<Logger, 'warn'>)
     const authTime = typeof token.authTime === 'number' ? token.authTime : 0;
     const clientAppUsed = clientAppUsedOf(null, ctx.oidc.client?.applicationType === 'native' ? 'native' : 'web');
     const now = new Date();
-    const [user, sp, signIn, compiled, perUser] = await Promise.all([
+    const [user, sp, signIn, compiled, subject] = await Promise.all([
       findRefreshUser(db, userId),
       FIRST_PARTY_CLIENT_IDS.has(clientId) ? Promise.resolve({ account_enabled: true }) : findServicePrincipal(db, clientId, 'appId'),
       signInOf(db, userId, authTime, token.amr),
       loadCompiledPolicies(db),
-      perUserMfaState(db, userId),
+      readSignInSubject(db, userId),
     ]);
-    const evaluation = await evaluateSignIn({
-      db,
-      userId,
-      appId: clientId,
-      ip: ctx.ip ?? null,
-      userAgent: null,
-      clientAppType: CLIENT_APP_TYPE[clientAppUsed],
-      performed: signIn.performed,
-      now,
-    });
+    // The device platform only when the token request's User-Agent names one (a SPA's browser, a
+    // mobile app's HTTP stack). A web app's server names none: then policies conditioned on the
+    // platform are not applied again (it was checked at sign-in and a session keeps its device);
+    // `unknown` would instead make "all platforms except …" blocks refuse every such refresh.
+    const platform = platformFromUserAgent(ctx.get?.('user-agent'));
+    const evaluation = evaluate(
+      {
+        userId,
+        groupIds: subject.groupIds,
+        roleIds: subject.roleIds,
+        target: { kind: 'application', appId: clientId },
+        ipAddress: ctx.ip ?? null,
+        devicePlatform: platform === 'unknown' ? undefined : platform,
+        clientAppType: CLIENT_APP_TYPE[clientAppUsed],
+        signInRiskLevel: 'none',
+        userRiskLevel: 'none',
+        country: 'unknown',
+        deviceIsCompliant: false,
+        performed: signIn.performed,
+        now: now.getTime(),
+      },
+      compiled,
+      { includeAll: true },
+    );
+    const perUser = subject.perUserMfaState;
     const mfa = satisfies(builtInStrength(BUILT_IN_STRENGTH.mfa)!, signIn.performed).satisfied;
     const d = decideRefresh({
       user,

@@ -165,6 +165,42 @@ for (const kind of STORE_KINDS) {
       await refused(oidc.refreshTokenGrant(rp.config, pwSession.tokens.refresh_token!));
     });
 
+    it("device platform at refresh: a browser's User-Agent names it; a web app's server names none, so the platform stays the sign-in's to check", async () => {
+      const web = await registerApp(server, 'https://platform-web.example/cb');
+      const spa = await publicApp('spa', 'https://platform-spa.example/cb');
+      const user = await passwordUser();
+      const webTokens = (await passwordSignIn(web, user)).tokens;
+      const spaTokens = (await passwordSignIn(spa, user)).tokens;
+      const block = await server.api(CA, {
+        body: {
+          displayName: `Windows only ${user.id.slice(0, 8)}`,
+          state: 'enabled',
+          conditions: {
+            clientAppTypes: ['all'],
+            users: { includeUsers: [user.id] },
+            applications: { includeApplications: [web.appId, spa.appId] },
+            platforms: { includePlatforms: ['all'], excludePlatforms: ['windows'] },
+          },
+          grantControls: { operator: 'OR', builtInControls: ['block'] },
+        },
+      });
+      expect(block.status, JSON.stringify(block.body)).toBe(201);
+      // The SPA's browser on Android: the block applies.
+      const android = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
+      const res = await fetch(new URL('/oidc/token', server.config.issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': android },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: spaTokens.refresh_token!, client_id: spa.appId }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        error: 'invalid_grant',
+        error_description: expect.stringContaining('Conditional Access now blocks access to this app'),
+      });
+      // The web app's server (no platform in its User-Agent) keeps refreshing.
+      expect((await oidc.refreshTokenGrant(web.config, webTokens.refresh_token!)).access_token).toBeTruthy();
+    });
+
     it("a TAP bounds a registered app's refresh token too: once the pass ends, the refresh is refused (docs/tap.md)", async () => {
       const db = server.runtime.store.db;
       const rp = await registerApp(server, 'https://tap-refresh.example/cb');
