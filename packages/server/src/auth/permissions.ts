@@ -19,6 +19,8 @@ const USER_ADMINS = [ROLE.globalAdministrator, ROLE.userAdministrator, ROLE.priv
 export const PERMISSIONS = {
   'users.read': { scopes: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], roles: [...READERS, ...USER_ADMINS, ROLE.groupsAdministrator, ROLE.conditionalAccessAdministrator] },
   'users.write': { scopes: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.userAdministrator, ROLE.privilegedAuthenticationAdministrator] },
+  // revokeSignInSessions (G user-revokesigninsessions.md: User.RevokeSessions.All; User.ReadWrite.All / Directory.ReadWrite.All include it).
+  'users.revokeSessions': { scopes: ['User.RevokeSessions.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'], roles: USER_ADMINS },
   'groups.read': { scopes: ['Group.Read.All', 'Group.ReadWrite.All', 'GroupMember.Read.All', 'GroupMember.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], roles: [...READERS, ...USER_ADMINS, ROLE.groupsAdministrator, ROLE.conditionalAccessAdministrator] },
   'groups.write': { scopes: ['Group.ReadWrite.All', 'Directory.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.groupsAdministrator, ROLE.userAdministrator] },
   'groupMembers.write': { scopes: ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'], roles: [ROLE.globalAdministrator, ROLE.groupsAdministrator, ROLE.userAdministrator] },

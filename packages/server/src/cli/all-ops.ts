@@ -13,3 +13,4 @@ import '../policy/authentication-methods/ops.ts';
 import '../methods/passkey/ops.ts';
 import './commands/tokens-ops.ts';
 import './commands/policy-ops.ts';
+import './commands/sessions-ops.ts';

@@ -16,6 +16,7 @@ export const graphUserSchema = z.object({
   department: nullableString,
   accountEnabled: z.boolean(),
   createdDateTime: z.string(),
+  signInSessionsValidFromDateTime: nullableString.optional().describe('Sign-ins before this moment were revoked (revokeSignInSessions).'),
 });
 
 export const graphGroupSchema = z.object({

@@ -15,6 +15,8 @@ export interface GraphUser {
   department: string | null;
   accountEnabled: boolean;
   createdDateTime: string;
+  /** Sign-ins before this moment were revoked (revokeSignInSessions; ADR 0017); null when never revoked. */
+  signInSessionsValidFromDateTime: string | null;
 }
 
 /** Graph `group` (security groups; G `resources/group.md`). */
@@ -56,6 +58,7 @@ export const USER_PROPERTIES = [
   'department',
   'accountEnabled',
   'createdDateTime',
+  'signInSessionsValidFromDateTime',
 ] as const;
 export const GROUP_PROPERTIES = [
   'id',
@@ -82,6 +85,7 @@ export function toGraphUser(r: UserRow): GraphUser {
     department: r.department,
     accountEnabled: r.account_enabled,
     createdDateTime: new Date(r.created_at).toISOString(),
+    signInSessionsValidFromDateTime: r.sign_in_sessions_valid_from ? new Date(r.sign_in_sessions_valid_from).toISOString() : null,
   };
 }
 

@@ -23,8 +23,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  *
  * Public clients (ADR 0014; applications/platforms.ts) get `token_endpoint_auth_method: none`,
  * the authorization code grant only (never client credentials: no app-only tokens without a
- * secret) and no placeholder secret. PKCE is required of every client (provider.ts `pkce`; for
- * `none` clients oidc-provider requires it regardless, RFC 9700 §2.1.1) and S256 is the only
+ * secret) and no placeholder secret. Every app with a redirect URI may use refresh tokens (issued
+ * for `offline_access`; Conditional Access is evaluated again at each refresh, ADR 0017). PKCE
+ * is required of every client (provider.ts `pkce`; for `none` clients oidc-provider requires it
+ * regardless, RFC 9700 §2.1.1) and S256 is the only
  * method oidc-provider 9 accepts. `application_type` is `web` for a SPA (the token endpoint then
  * answers CORS for its redirect origins, provider.ts `clientBasedCORS`) and `native` for mobile
  * and desktop apps (RFC 8252 redirect rules, loopback on any port, no CORS).
@@ -42,7 +44,7 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
         client_name: app.display_name,
         application_type: kind === 'spa' ? 'web' : 'native',
         token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code'],
+        grant_types: uris.length ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
         response_types: uris.length ? ['code'] : [],
         redirect_uris: uris,
       };
@@ -52,7 +54,7 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
       client_id: app.app_id,
       client_secret: createHmac('sha256', placeholderKey).update(`client-secret-placeholder:${app.app_id}`).digest('base64url'),
       client_name: app.display_name,
-      grant_types: redirectUris.length ? ['client_credentials', 'authorization_code'] : ['client_credentials'],
+      grant_types: redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials'],
       response_types: redirectUris.length ? ['code'] : [],
       redirect_uris: redirectUris,
       token_endpoint_auth_method: 'client_secret_basic',

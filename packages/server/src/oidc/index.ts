@@ -18,6 +18,7 @@ import { withFirstPartyClients } from '../signin/first-party.ts';
 import { createUserTokenClaims } from '../signin/token-claims.ts';
 import { createStepUpCheck } from '../signin/step-up.ts';
 import { oidcCookieKeys } from './interaction-cookie.ts';
+import { createRefreshCheck, createRefreshSignInRecorder, createSessionRevokedCheck } from './refresh-check.ts';
 
 /** The OIDC module as the composition root sees it. */
 export interface Oidc {
@@ -72,6 +73,9 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
       userTokenClaims: createUserTokenClaims(db),
       stepUpRequired: createStepUpCheck(db), // Conditional Access step-up within the SSO session (signin/step-up.ts)
       verifyClientSecret: (clientId, secret) => verifyClientSecret(db, clientId, secret),
+      refreshCheck: createRefreshCheck(db, rt.logger), // Conditional Access again at every refresh (ADR 0017)
+      refreshTokenIssued: createRefreshSignInRecorder(db, rt.logger),
+      sessionRevoked: createSessionRevokedCheck(db), // revokeSignInSessions ends SSO sessions too
     });
     p.on('server_error', (_ctx: unknown, err: unknown) => rt.logger.error({ err }, 'oidc-provider server error'));
     return p;

@@ -32,6 +32,16 @@ export interface ProviderOptions {
   /** Step-up within the SSO session (signin/step-up.ts): true requests the login prompt although a session exists. */
   stepUpRequired?: (ctx: any) => Promise<boolean>;
   verifyClientSecret: (clientId: string, secret: string) => Promise<boolean>;
+  /**
+   * Conditional Access again at a refresh_token grant (oidc/refresh-check.ts, ADR 0017): throws
+   * `invalid_grant` to refuse. Runs before the refresh token's account is loaded, so before
+   * anything is consumed or issued.
+   */
+  refreshCheck?: (ctx: any, refreshToken: any) => Promise<void>;
+  /** A refresh token is about to be issued for this authorization code (records the sign-in's methods). */
+  refreshTokenIssued?: (code: any) => Promise<void>;
+  /** True when the SSO session was revoked (revokeSignInSessions): the login prompt is requested. */
+  sessionRevoked?: (ctx: any) => Promise<boolean>;
 }
 
 const NO_HMAC = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -47,9 +57,21 @@ export function createProvider(o: ProviderOptions): Provider {
     adapter: o.adapter,
     jwks: { keys: o.jwks },
     cookies: { keys: o.cookieKeys },
-    findAccount: o.findAccount,
+    // oidc-provider calls findAccount(ctx, sub, refreshToken) in the refresh_token grant right after
+    // validating the token and its grant, before consuming or issuing anything (lib/actions/grants/refresh_token.js).
+    findAccount: o.refreshCheck ? withRefreshCheck(o.findAccount, o.refreshCheck) : o.findAccount,
     routes: OIDC_ROUTES,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid), ...(o.stepUpRequired ? { policy: stepUpPolicy(o.stepUpRequired) } : {}) },
+    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid), ...(o.stepUpRequired || o.sessionRevoked ? { policy: loginPolicy(o.stepUpRequired, o.sessionRevoked) } : {}) },
+    // Refresh tokens go to clients allowed the refresh_token grant that asked for offline_access
+    // (oidc-provider's default rule); the sign-in behind them is recorded for the refresh check.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }, code: { scopes: Set<string> }) => {
+      const issue = client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access');
+      if (issue && o.refreshTokenIssued) await o.refreshTokenIssued(code);
+      return issue;
+    },
+    // RFC 9700 §4.14.2: public clients' refresh tokens rotate at every use (a replayed one revokes the
+    // grant); confidential clients' are bound to the client's authentication and do not (ADR 0017).
+    rotateRefreshToken: (ctx: { oidc: { entities: { Client: { clientAuthMethod: string } } } }) => ctx.oidc.entities.Client.clientAuthMethod === 'none',
     // `<admin API>/.default` lets Entra-style clients (MSAL, Azure SDKs) ask for "all granted permissions".
     scopes: ['openid', 'profile', 'offline_access', `${o.adminAudience}/.default`],
     // acr/amr/auth_time ride on the openid scope so every ID token says how and when the user signed in (issue 3).
@@ -142,15 +164,35 @@ function clientBasedCORS(ctx: { oidc?: { route?: string } }, origin: string, cli
   return browserClient && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
 }
 
-/** oidc-provider's default prompts plus a `login` check for Conditional Access step-up (issue 4 item 4). */
-function stepUpPolicy(required: (ctx: any) => Promise<boolean>) {
+/**
+ * oidc-provider's default prompts plus `login` checks: Conditional Access step-up (issue 4 item 4)
+ * and a session revoked by revokeSignInSessions (ADR 0017).
+ */
+function loginPolicy(stepUpRequired?: (ctx: any) => Promise<boolean>, sessionRevoked?: (ctx: any) => Promise<boolean>) {
   // Not in the local type declarations (oidc-provider.d.ts); the module exports it (oidc-provider lib/index.js).
   const { Check, base } = (oidcProviderModule as unknown as { interactionPolicy: { Check: any; base(): any } }).interactionPolicy;
   const policy = base();
-  policy.get('login')!.checks.add(
-    new Check('conditional_access', 'the app requires a stronger sign-in than this session has', async (ctx: any) =>
-      (await required(ctx)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
-    ),
-  );
+  const login = policy.get('login')!;
+  if (sessionRevoked)
+    login.checks.add(
+      // With prompt=none the answer is login_required (the session no longer signs in), not interaction_required.
+      new Check('sessions_revoked', 'the sign-in sessions of this user were revoked', 'login_required', async (ctx: any) =>
+        (await sessionRevoked(ctx)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+      ),
+    );
+  if (stepUpRequired)
+    login.checks.add(
+      new Check('conditional_access', 'the app requires a stronger sign-in than this session has', async (ctx: any) =>
+        (await stepUpRequired(ctx)) ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+      ),
+    );
   return policy;
+}
+
+/** `findAccount` that first runs the refresh check when oidc-provider loads a refresh token's account at the token endpoint. */
+function withRefreshCheck(findAccount: ProviderOptions['findAccount'], check: NonNullable<ProviderOptions['refreshCheck']>): ProviderOptions['findAccount'] {
+  return async (ctx: any, sub: string, token?: any) => {
+    if (token?.kind === 'RefreshToken' && ctx?.oidc?.route === 'token' && ctx.oidc.params?.grant_type === 'refresh_token') await check(ctx, token);
+    return (findAccount as (ctx: unknown, sub: string, token?: unknown) => Promise<unknown>)(ctx, sub, token);
+  };
 }

@@ -18,4 +18,6 @@ export interface SigninLogTable {
   authentication_details: ColumnType<unknown, string, never>;
   authentication_requirement: string;
   correlation_id: string | null;
+  /** Graph `isInteractive` (migration 0020): false for a refresh. */
+  is_interactive: ColumnType<boolean, boolean | undefined, never>;
 }

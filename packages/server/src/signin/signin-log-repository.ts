@@ -58,6 +58,8 @@ export interface SignInLogRow {
   authenticationDetails: AuthenticationDetail[];
   authenticationRequirement: string;
   correlationId: string | null;
+  /** False for a refresh (a non-interactive sign-in; migration 0020). */
+  isInteractive: boolean;
 }
 
 /**
@@ -200,6 +202,7 @@ function toRow(r: Row): SignInLogRow {
     authenticationDetails: json(r.authentication_details),
     authenticationRequirement: r.authentication_requirement,
     correlationId: r.correlation_id,
+    isInteractive: r.is_interactive !== false,
   };
 }
 

@@ -4,6 +4,7 @@ import type { SigninLogTable } from '../signin/log-tables.ts';
 import type { CaAuthenticationStrengthsTable, CaGenerationTable, CaNamedLocationsTable, CaPoliciesTable } from '../policy/conditional-access/tables.ts';
 import type { RegistrationCampaignSnoozesTable, TapMethodsTable, TapSignInsTable } from '../methods/tap/tables.ts';
 import type { RateLimitSpendTable } from '../http/cluster-rate-limit-repository.ts';
+import type { RefreshSignInsTable } from '../oidc/refresh-tables.ts';
 
 /**
  * Kysely table types. One block per aggregate; keep them in step with `migrations/`.
@@ -25,6 +26,7 @@ export interface UsersTable {
   account_enabled: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  sign_in_sessions_valid_from: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface GroupsTable {
@@ -324,5 +326,6 @@ export interface DB {
   ca_generation: CaGenerationTable;
   tap_methods: TapMethodsTable;
   tap_sign_ins: TapSignInsTable;
+  refresh_sign_ins: RefreshSignInsTable;
   registration_campaign_snoozes: RegistrationCampaignSnoozesTable;
 }

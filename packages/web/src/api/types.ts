@@ -22,6 +22,8 @@ export interface User {
   surname?: string | null;
   jobTitle?: string | null;
   department?: string | null;
+  /** Sign-ins before this moment were revoked (revokeSignInSessions); null when never. */
+  signInSessionsValidFromDateTime?: string | null;
 }
 
 /** Body of `POST /users`. */

@@ -7,6 +7,7 @@ import { beginSignIn, completeSignIn, currentSession, signOut, type OidcClient, 
 import { meApi, needsReauth, type MyMethod } from './api.ts';
 import { MethodItem } from './MethodItem.tsx';
 import { OathSection } from './oath/OathSection.tsx';
+import { SignOutEverywhere } from './SignOutEverywhere.tsx';
 
 export const MY_CLIENT: OidcClient = { clientId: 'latchkey-my', base: '/my' };
 
@@ -158,6 +159,7 @@ function Methods({ session }: { session: Session }) {
       </ul>
       {methods && passkeys.length === 0 ? <p>You have no passkey yet. Add one to sign in without a password.</p> : null}
       <OathSection token={session.accessToken} onReauth={() => void beginSignIn(MY_CLIENT, { reauth: true, returnTo: '/my' })} />
+      <SignOutEverywhere token={session.accessToken} onDone={() => signOut(MY_CLIENT)} />
       <div className="signin-actions">
         <a className="btn btn-link" href="/admin">
           Control Center

@@ -10,6 +10,7 @@ import { registerAuthMethodsCommands } from '../../policy/authentication-methods
 import { registerPasskeyCommands } from '../../methods/passkey/cli.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerTokensCommands } from './tokens.ts';
+import { registerSessionCommands } from './sessions.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
@@ -25,3 +26,4 @@ COMMANDS.push(registerAuthMethodsCommands);
 COMMANDS.push(registerPasskeyCommands);
 COMMANDS.push(registerTokensCommands);
 COMMANDS.push(registerPolicyCommands);
+COMMANDS.push(registerSessionCommands);

@@ -22,6 +22,7 @@ import { registerMeOathRoutes } from '../me/oath.ts';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass.ts';
 import { registerSignInLogRoutes } from './signin-logs.ts';
 import { registerMeTemporaryAccessPassRoutes } from '../me/temporary-access-pass.ts';
+import { registerRevokeSessionRoutes } from './revoke-sessions.ts';
 
 /**
  * The Graph-shaped admin API under /api/v1. Each resource registers its own routes; add a line
@@ -52,4 +53,5 @@ export async function registerAdminApi(api: FastifyInstance, deps: AppDeps): Pro
   await registerTemporaryAccessPassRoutes(api, deps);
   await registerSignInLogRoutes(api, deps);
   await registerMeTemporaryAccessPassRoutes(api, deps);
+  await registerRevokeSessionRoutes(api, deps);
 }

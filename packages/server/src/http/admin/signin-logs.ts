@@ -76,4 +76,5 @@ const signIn = z.object({
   authenticationDetails: z.array(z.object({ authenticationMethod: z.string(), succeeded: z.boolean(), authenticationStepDateTime: z.string() })),
   authenticationRequirement: z.string(),
   correlationId: z.string().nullable(),
+  isInteractive: z.boolean().describe('False for a token refresh (a non-interactive sign-in).'),
 });

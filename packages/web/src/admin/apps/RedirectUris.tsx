@@ -14,6 +14,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
   const current = platformOf(app);
   const [editing, setEditing] = useState(false);
   const [platform, setPlatform] = useState<Platform>(current);
+  const [fallback, setFallback] = useState(app.isFallbackPublicClient);
   const [text, setText] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -23,6 +24,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
   const start = () => {
     setText(uris.join('\n'));
     setPlatform(current);
+    setFallback(app.isFallbackPublicClient);
     setError(null);
     setEditing(true);
   };
@@ -30,12 +32,12 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
     e.preventDefault();
     const lines = parseUriLines(text);
     setSent(lines);
-    if (platform !== 'web' && lines.length === 0 && !app.isFallbackPublicClient)
+    if (platform !== 'web' && lines.length === 0 && !fallback)
       return setError(new Error(`A ${PLATFORMS[platform].label.toLowerCase()} needs at least one redirect URI.`));
     setSaving(true);
     setError(null);
     try {
-      await appsApi.setRedirectUris(api, app.id, platform, lines, current);
+      await appsApi.setRedirectUris(api, app.id, platform, lines, current, fallback);
       await onSaved();
       setEditing(false);
     } catch (err) {
@@ -99,6 +101,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
               {platform === 'web' ? ' Leave empty for a client-credentials-only app.' : ''}
             </p>
           </div>
+          <FallbackPublicClient checked={platform !== 'web' && fallback} disabled={platform === 'web'} onChange={setFallback} />
           <div className="button-row">
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(false)} disabled={saving}>
               Cancel
@@ -108,7 +111,8 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
             </button>
           </div>
         </form>
-      ) : uris.length === 0 ? (
+      ) : (app.isFallbackPublicClient ? <p className="hint" data-testid="fallback-public-client">Public client flows allowed (isFallbackPublicClient).</p> : null)}
+      {editing ? null : uris.length === 0 ? (
         <EmptyState
           compact
           title={current === 'web' ? 'No redirect URIs: the app can only use client credentials.' : `${PLATFORMS[current].label} without redirect URIs: it cannot sign anyone in yet.`}
@@ -123,6 +127,27 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
         </ul>
       )}
     </>
+  );
+}
+
+/**
+ * Graph's `isFallbackPublicClient` ("Allow public client flows" in Entra): the app is a public
+ * client even without SPA or mobile redirect URIs — no secret, no client credentials, PKCE (ADR 0014).
+ */
+function FallbackPublicClient({ checked, disabled, onChange }: { checked: boolean; disabled: boolean; onChange(v: boolean): void }) {
+  const id = useId();
+  return (
+    <div className="form-row">
+      <label htmlFor={id} className="checkbox">
+        <input id={id} type="checkbox" checked={checked} disabled={disabled} onChange={(e) => onChange(e.target.checked)} /> Allow public client flows
+      </label>
+      <p className="hint">
+        <code>isFallbackPublicClient</code>:{' '}
+        {disabled
+          ? 'A web app is confidential: it authenticates with its client secret, so it cannot be a public client.'
+          : 'Treat the app as a public client even when a request names no platform: it never holds a client secret, cannot use client credentials and signs people in with PKCE. Entra uses this for device code and password flows, which Latchkey does not offer.'}
+      </p>
+    </div>
   );
 }
 

@@ -90,10 +90,14 @@ export const appsApi = {
     api.page<Application>(`/applications${query({ $top: 50, $search: term ? `"displayName:${term.replaceAll('"', '')}"` : undefined })}`, signal),
   get: (api: ApiClient, objectId: string, signal?: AbortSignal) => api.get<Application>(`/applications/${id(objectId)}`, signal),
   create: (api: ApiClient, body: NewApplication) => api.post<Application>('/applications', body),
-  /** Sets `platform`'s redirect URIs; moving from another platform clears that one in the same PATCH. */
-  setRedirectUris: (api: ApiClient, objectId: string, platform: Platform, redirectUris: string[], from: Platform = platform) =>
+  /**
+   * Sets `platform`'s redirect URIs; moving from another platform clears that one in the same PATCH.
+   * `fallback`: `isFallbackPublicClient` to send with it (a web app is never one, ADR 0014).
+   */
+  setRedirectUris: (api: ApiClient, objectId: string, platform: Platform, redirectUris: string[], from: Platform = platform, fallback?: boolean) =>
     api.patch<void>(`/applications/${id(objectId)}`, {
       ...(from === platform ? {} : { [from]: { redirectUris: [] }, ...(from === 'publicClient' ? { isFallbackPublicClient: false } : {}) }),
+      ...(fallback === undefined ? {} : { isFallbackPublicClient: platform !== 'web' && fallback }),
       [platform]: { redirectUris },
     }),
   remove: (api: ApiClient, objectId: string) => api.delete(`/applications/${id(objectId)}`),

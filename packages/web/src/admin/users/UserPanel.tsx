@@ -10,6 +10,7 @@ import { useResource } from '../../components/useResource.ts';
 import { Link } from '../../router.tsx';
 import { EditUserForm } from './EditUserForm.tsx';
 import { UserMethods } from './UserMethods.tsx';
+import { RevokeSessions } from './RevokeSessions.tsx';
 
 /** The user detail drawer: properties (editable), enable/disable, group memberships (memberOf), authentication methods, delete. */
 export function UserPanel({
@@ -126,6 +127,12 @@ export function UserPanel({
             </ul>
           ) : null}
           <UserMethods userId={u.id} />
+          <RevokeSessions
+            userId={u.id}
+            displayName={u.displayName}
+            validFrom={u.signInSessionsValidFromDateTime}
+            onRevoked={() => void directory.getUser(api, u.id).then(user.set, () => undefined)}
+          />
           <div className="danger-zone">
             {confirmDelete ? (
               <>
