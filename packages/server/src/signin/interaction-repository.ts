@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { batchedStatement } from '../store/batched-statement.ts';
 import { toFlow, type FlowRow, type StoredFlow } from './repository.ts';
+import { challengeRowOf, storeChallenge, type IssuedChallenge } from '../methods/passkey/challenges.ts';
 
 /** What the sign-in page's JSON endpoints need of the oidc-provider interaction behind a flow. */
 export interface LiveInteraction {
@@ -18,25 +19,33 @@ export interface LiveInteraction {
 /**
  * The flow of interaction `uid` together with the interaction's stored facts, if the interaction
  * is live (not expired): one statement instead of the provider's interaction read and the flow
- * read (signin/interaction.ts `leanInteractionOf`). Concurrent reads share one statement
+ * read (signin/interaction.ts `leanFlowOf`). Concurrent reads share one statement
  * (store/batched-statement.ts, ADR 0013).
+ *
+ * With `challenge` (the sign-in page's passkey options), the same statement also stores that
+ * usernameless challenge, bound to the flow, when the flow is still at `identify` — the one state
+ * whose options need no flow change (signin/passkey-step.ts) — and the lean path applies (a
+ * `login` prompt outside an SSO session), and says whether it did.
  */
 export async function findFlowOfLiveInteraction(
   db: Kysely<DB>,
   uid: string,
   now: Date,
-): Promise<{ flow: StoredFlow; interaction: LiveInteraction } | undefined> {
-  const r = (await liveFinds.run(db, { uid, now }))[0];
+  challenge?: IssuedChallenge,
+): Promise<{ flow: StoredFlow; interaction: LiveInteraction; issued?: IssuedChallenge } | undefined> {
+  const r = (await liveFinds.run(db, { uid, now, challenge }))[0];
   if (!r) return undefined;
-  const { interaction_return_to, interaction_exp, interaction_prompt, interaction_has_session, ...flow } = r;
+  const { interaction_return_to, interaction_exp, interaction_prompt, interaction_has_session, challenge_stored, ...row } = r;
+  const flow = toFlow(row as FlowRow);
   return {
-    flow: toFlow(flow as FlowRow),
+    flow,
     interaction: {
       returnTo: interaction_return_to,
       exp: Number(interaction_exp),
       prompt: interaction_prompt,
       hasSession: Boolean(interaction_has_session),
     },
+    ...(challenge && challenge_stored ? { issued: { ...challenge, flowId: flow.id } } : {}),
   };
 }
 
@@ -45,25 +54,49 @@ type LiveRow = FlowRow & {
   interaction_exp: number | string;
   interaction_prompt: string | null;
   interaction_has_session: boolean;
+  challenge_stored: boolean;
 };
 
 const INTERACTION_COLUMNS = `p.payload->>'returnTo' as interaction_return_to, p.payload->>'exp' as interaction_exp,
   p.payload->'prompt'->>'name' as interaction_prompt, (p.payload->'session') is not null as interaction_has_session`;
 
-const liveFinds = batchedStatement<{ uid: string; now: Date }, LiveRow>({
+type LiveFind = { uid: string; now: Date; challenge: IssuedChallenge | undefined };
+
+const liveFinds = batchedStatement<LiveFind, LiveRow>({
   name: 'signin_flow_live_find',
-  encode: (b) => ({ uid: b.uid, now: b.now.toISOString() }),
-  single: async (db, b) =>
-    (
-      await sql<LiveRow>`select f.*, ${sql.raw(INTERACTION_COLUMNS)}
+  encode: (b) => ({ uid: b.uid, now: b.now.toISOString(), challenge: b.challenge ? challengeRowOf(b.challenge) : null }),
+  single: async (db, b) => {
+    const rows = (
+      await sql<LiveRow>`select f.*, ${sql.raw(INTERACTION_COLUMNS)}, false as challenge_stored
 from signin_flows f join oidc_payloads p on p.kind = 'Interaction' and p.id = f.interaction_uid
 where f.interaction_uid = ${b.uid} and (p.expires_at is null or p.expires_at > ${b.now})`.execute(db)
-    ).rows,
-  sql: `select b.n, f.*, ${INTERACTION_COLUMNS}
-from jsonb_to_recordset($1::jsonb) as b(n int, uid text, now timestamptz)
-join lateral (select * from signin_flows f where f.interaction_uid = b.uid offset 0) f on true
-join lateral (select payload from oidc_payloads p where p.kind = 'Interaction' and p.id = b.uid
-  and (p.expires_at is null or p.expires_at > b.now) offset 0) p on true`,
+    ).rows;
+    const found = rows[0];
+    if (found && b.challenge && found.state === 'identify' && found.interaction_prompt === 'login' && !found.interaction_has_session) {
+      await storeChallenge(db, { ...b.challenge, flowId: found.id });
+      found.challenge_stored = true;
+    }
+    return rows;
+  },
+  sql: `with b as (select * from jsonb_to_recordset($1::jsonb) as b(n int, uid text, now timestamptz, challenge jsonb)),
+found as (
+  select b.n, f.*, ${INTERACTION_COLUMNS}
+  from b
+  join lateral (select * from signin_flows f where f.interaction_uid = b.uid offset 0) f on true
+  join lateral (select payload from oidc_payloads p where p.kind = 'Interaction' and p.id = b.uid
+    and (p.expires_at is null or p.expires_at > b.now) offset 0) p on true
+),
+issued as (
+  insert into passkey_challenges (challenge, purpose, user_id, flow_id, rp_id, expires_at)
+  select c.challenge, c.purpose, c.user_id, found.id::text, c.rp_id, c.expires_at
+  from found join b on b.n = found.n
+  cross join jsonb_to_record(b.challenge) as c(challenge text, purpose text, user_id text, rp_id text, expires_at timestamptz)
+  where jsonb_typeof(b.challenge) = 'object' and found.state = 'identify'
+    and found.interaction_prompt = 'login' and not found.interaction_has_session -- only where the lean path will use it
+  returning challenge
+)
+select found.*, exists (select 1 from issued i where i.challenge = b.challenge->>'challenge') as challenge_stored
+from found join b on b.n = found.n`,
 });
 
 /**

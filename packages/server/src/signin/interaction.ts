@@ -6,6 +6,7 @@ import { SignInError } from './errors.ts';
 import type { SignInDeps } from './deps.ts';
 import { findFlowOfLiveInteraction, setInteractionResult } from './interaction-repository.ts';
 import { interactionUidOf } from '../oidc/interaction-cookie.ts';
+import type { IssuedChallenge } from '../methods/passkey/challenges.ts';
 
 /** What the sign-in routes need to know about the oidc-provider interaction. */
 export interface InteractionInfo {
@@ -63,16 +64,20 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
  * also words the precise error: no flow yet, a cookie missing or not for `uid`, an interaction
  * that is not a `login` prompt, or one inside an SSO session (the provider also checks that the
  * session still exists and has the same account; the lean path leaves those to it).
+ *
+ * `challenge`: the passkey options' usernameless challenge, stored by the same statement when the
+ * flow is at `identify` (`issued` then names it; `findFlowOfLiveInteraction`).
  */
 export async function leanFlowOf(
   deps: SignInDeps,
   cookieKeys: readonly string[],
   req: IncomingMessage,
   uid: string,
-): Promise<StoredFlow | undefined> {
+  challenge?: IssuedChallenge,
+): Promise<{ flow: StoredFlow; issued?: IssuedChallenge } | undefined> {
   if (interactionUidOf(req.headers.cookie, cookieKeys) !== uid) return undefined;
   // The interaction's life is the provider's, on the real clock (the flow's own 10 minutes follow `deps.now`).
-  const found = await findFlowOfLiveInteraction(deps.db, uid, new Date());
+  const found = await findFlowOfLiveInteraction(deps.db, uid, new Date(), challenge);
   if (!found || found.interaction.prompt !== 'login' || found.interaction.hasSession) return undefined;
   const loaded: LoadedInteraction = {
     exp: found.interaction.exp,
@@ -84,7 +89,7 @@ export async function leanFlowOf(
   };
   loadedInteractions.set(req, loaded);
   leanInteractions.set(req, { uid, returnTo: found.interaction.returnTo });
-  return found.flow;
+  return { flow: found.flow, ...(found.issued ? { issued: found.issued } : {}) };
 }
 
 /**

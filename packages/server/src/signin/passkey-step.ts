@@ -9,6 +9,7 @@ import { passkeyAmr } from './amr.ts';
 import { assertNotLocked, recordFailure, recordSuccess } from './account-lockout.ts';
 import { logRefusal } from './sign-in-log.ts';
 import { generateAuthenticationOptions } from '../methods/passkey/generateAuthenticationOptions.ts';
+import type { IssuedChallenge } from '../methods/passkey/challenges.ts';
 import { storeUse, verifyAuthentication, type VerifiedAuthentication } from '../methods/passkey/verifyAuthentication.ts';
 import { finishPasskeyAtOnce, type FinishAtOnce } from './passkey-completion.ts';
 import type { CompletionOutcome } from './completion-repository.ts';
@@ -20,13 +21,16 @@ import type { SignInSubject } from '../policy/conditional-access/subject-reposit
  * the conditional-UI autofill request) — no state change. After: username-first, moving the
  * flow to `verifyPasskey`. A name without passkeys (unknown, or a user who has none) gets one
  * fake credential id, stable per name (HMAC), so the answer has the same shape either way.
+ * `issued`: a usernameless challenge the caller already stored for this flow (the page's options
+ * store it with the flow read, signin/interaction-repository.ts).
  */
 export async function passkeyOptions(
   deps: SignInDeps,
   flow: StoredFlow,
+  issued?: IssuedChallenge,
 ): Promise<{ flow: StoredFlow; options: PublicKeyCredentialRequestOptionsJSON }> {
   if (flow.state === 'identify') {
-    const options = await generateAuthenticationOptions(deps, { userId: null, flowId: flow.id });
+    const options = await generateAuthenticationOptions(deps, { userId: null, flowId: flow.id, ...(issued ? { issued } : {}) });
     return { flow, options };
   }
   const next = await applyEvents(deps, flow, [{ type: 'methodChosen', method: 'passkey' }]);

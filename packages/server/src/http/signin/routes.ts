@@ -21,6 +21,7 @@ import { registerTapSignInRoutes } from './tap-routes.ts';
 import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
 import { registerOathSignInRoutes } from './oath-routes.ts';
+import { newChallenge, type IssuedChallenge } from '../../methods/passkey/challenges.ts';
 
 export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
@@ -51,10 +52,11 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
    * The interaction (cookie-checked) and its flow; a consent prompt is answered at once. Calls
    * after `start` take the lean path when it applies (`leanFlowOf`: one statement, no Koa context).
    */
-  const load = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply, lean = true) => {
+  const load = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply, lean = true, challenge?: IssuedChallenge) => {
     take(perIp, `ip:${request.ip}`);
-    const existing = lean ? await leanFlowOf(deps, deps.cookieKeys, request.raw, request.params.uid) : undefined;
-    if (existing) return { flow: existing, loginHint: null }; // the interaction's login_hint matters to `start` only
+    const existing = lean ? await leanFlowOf(deps, deps.cookieKeys, request.raw, request.params.uid, challenge) : undefined;
+    // The interaction's login_hint matters to `start` only.
+    if (existing) return { flow: existing.flow, loginHint: null, ...(existing.issued ? { issued: existing.issued } : {}) };
     const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
     if (info.prompt === 'consent')
       return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
@@ -133,9 +135,10 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       },
     },
     async (request, reply) => {
-      const l = await load(request, reply);
+      // A usernameless challenge, stored with the flow read when the flow is still at `identify` (signin/interaction-repository.ts).
+      const l = await load(request, reply, true, newChallenge({ purpose: 'authentication', userId: null, rpId: deps.rp.id }));
       if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
-      const { flow, options } = await passkeyOptions(deps, l.flow);
+      const { flow, options } = await passkeyOptions(deps, l.flow, 'issued' in l ? l.issued : undefined);
       return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
     },
   );

@@ -25,10 +25,26 @@ export interface IssuedChallenge {
  * ceremony, valid for 5 minutes. `sweepExpiredChallenges` removes rows nobody came back for.
  */
 export async function issueChallenge(db: Kysely<DB>, input: { purpose: ChallengePurpose; userId: string | null; flowId?: string | null; rpId: string; ttlMs?: number }): Promise<IssuedChallenge> {
+  const issued = newChallenge(input);
+  await storeChallenge(db, issued);
+  return issued;
+}
+
+/** A fresh challenge, not stored yet: `issueChallenge` stores it at once; the sign-in page stores it with the flow it reads (signin/interaction-repository.ts). */
+export function newChallenge(input: { purpose: ChallengePurpose; userId: string | null; flowId?: string | null; rpId: string; ttlMs?: number }): IssuedChallenge {
   const challenge = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + (input.ttlMs ?? PASSKEY_LIMITS.challengeTtlMs));
-  await inserts.run(db, { challenge, purpose: input.purpose, user_id: input.userId, flow_id: input.flowId ?? null, rp_id: input.rpId, expires_at: expiresAt.toISOString() });
   return { challenge, purpose: input.purpose, userId: input.userId, flowId: input.flowId ?? null, rpId: input.rpId, expiresAt };
+}
+
+/** Stores an issued challenge. */
+export async function storeChallenge(db: Kysely<DB>, c: IssuedChallenge): Promise<void> {
+  await inserts.run(db, challengeRowOf(c));
+}
+
+/** A challenge as the row (and batch item) `passkey_challenges` stores. */
+export function challengeRowOf(c: IssuedChallenge) {
+  return { challenge: c.challenge, purpose: c.purpose, user_id: c.userId, flow_id: c.flowId, rp_id: c.rpId, expires_at: c.expiresAt.toISOString() };
 }
 
 /** One per ceremony: challenges of concurrent ceremonies are stored by one statement (store/batched-statement.ts, ADR 0013). */

@@ -1,6 +1,6 @@
 import { generateAuthenticationOptions as libraryOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { PasskeyDeps } from './deps.ts';
-import { issueChallenge } from './challenges.ts';
+import { issueChallenge, type IssuedChallenge } from './challenges.ts';
 import { listUserCredentialDescriptors } from './credentials-repository.ts';
 import { PASSKEY_LIMITS } from './relying-party.ts';
 
@@ -18,6 +18,8 @@ export interface AuthenticationOptionsInput {
    */
   hideCredentials?: boolean;
   flowId?: string | null;
+  /** A challenge the caller already stored for this ceremony (usernameless, bound to `flowId`): none is issued here. */
+  issued?: IssuedChallenge;
 }
 
 /**
@@ -30,7 +32,8 @@ export async function generateAuthenticationOptions(deps: PasskeyDeps, input: Au
   const userId = input.userId ?? null;
   const isUuid = !!userId && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(userId);
   const known = isUuid && !input.hideCredentials ? await listUserCredentialDescriptors(deps.db, userId) : [];
-  const issued = await issueChallenge(deps.db, { purpose: 'authentication', userId: userId?.slice(0, 320) ?? null, flowId: input.flowId ?? null, rpId: deps.rp.id });
+  const usable = input.issued && input.issued.purpose === 'authentication' && input.issued.userId === null && userId === null && input.issued.flowId === (input.flowId ?? null);
+  const issued = usable ? input.issued! : await issueChallenge(deps.db, { purpose: 'authentication', userId: userId?.slice(0, 320) ?? null, flowId: input.flowId ?? null, rpId: deps.rp.id });
   return libraryOptions({
     rpID: deps.rp.id,
     challenge: new Uint8Array(Buffer.from(issued.challenge, 'base64url')),
