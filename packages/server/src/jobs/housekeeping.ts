@@ -5,6 +5,7 @@ import { sweepExpired as sweepOidcArtefacts } from '../oidc/payloads-repository.
 import { sweepExpiredChallenges } from '../methods/passkey/challenges.ts';
 import { sweepFlows, sweepLockouts } from '../signin/repository.ts';
 import { sweepRateLimitSpend } from '../http/cluster-rate-limit-repository.ts';
+import { pruneRefreshSignIns } from '../oidc/refresh-repository.ts';
 
 /** One periodic clean-up: deletes rows that have expired and returns how many. */
 export interface Sweep {
@@ -23,6 +24,7 @@ export const SWEEPS: readonly Sweep[] = [
   { name: 'signInFlows', run: (db, now) => sweepFlows(db, now) },
   { name: 'signInLockouts', run: (db, now) => sweepLockouts(db, now) },
   { name: 'rateLimitSpend', run: (db, now) => sweepRateLimitSpend(db, now) },
+  { name: 'refreshSignIns', run: (db, now) => pruneRefreshSignIns(db, now) }, // ADR 0017
 ];
 
 /** How often the sweeps run (default 10 minutes); the first run is at start-up. */
