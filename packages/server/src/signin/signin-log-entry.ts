@@ -96,36 +96,23 @@ export function appliedPolicies(
   return { applied, status };
 }
 
+/** What an attempt's log entry says beyond the flow: its outcome, the policies' results, the failed method. */
+export interface AttemptFacts {
+  errorCode: number;
+  failureReason?: string | null;
+  outcomes?: readonly PolicyOutcome[];
+  compiled?: CompiledPolicies;
+  failed?: { method: string };
+  now: Date;
+}
+
 /** Writes one attempt of `flow` to the sign-in log. */
-export async function logAttempt(
-  db: Kysely<DB>,
-  ctx: RequestContext,
-  flow: StoredFlow,
-  e: {
-    errorCode: number;
-    failureReason?: string | null;
-    outcomes?: readonly PolicyOutcome[];
-    compiled?: CompiledPolicies;
-    failed?: { method: string };
-    now: Date;
-  },
-): Promise<void> {
+export async function logAttempt(db: Kysely<DB>, ctx: RequestContext, flow: StoredFlow, e: AttemptFacts): Promise<void> {
   await appendSignInLog(db, attemptEntry(ctx, flow, e));
 }
 
 /** The sign-in log entry `logAttempt` appends (signin/passkey-completion.ts writes it with the sign-in's other writes). */
-export function attemptEntry(
-  ctx: RequestContext,
-  flow: StoredFlow,
-  e: {
-    errorCode: number;
-    failureReason?: string | null;
-    outcomes?: readonly PolicyOutcome[];
-    compiled?: CompiledPolicies;
-    failed?: { method: string };
-    now: Date;
-  },
-): SignInLogEntry {
+export function attemptEntry(ctx: RequestContext, flow: StoredFlow, e: AttemptFacts): SignInLogEntry {
   const { applied, status } = appliedPolicies(e.outcomes ?? [], e.compiled);
   return {
     flowId: flow.id,
