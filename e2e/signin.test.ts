@@ -131,8 +131,11 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     const before = rp.idTokens.length;
     const challenges: string[] = [];
     const verified: string[] = [];
-    const onResponse = async (r: import('playwright-core').Response) => {
-      if (r.url().endsWith('/api/passkey/options') && r.ok()) challenges.push(((await r.json()) as { options: { challenge: string } }).options.challenge);
+    // The options' bodies are read before the page gets them: read after the fact, a body can be gone once the page has signed in and left.
+    const onOptions = async (route: import('playwright-core').Route) => {
+      const r = await route.fetch();
+      if (r.ok()) challenges.push(((await r.json()) as { options: { challenge: string } }).options.challenge);
+      await route.fulfill({ response: r });
     };
     const onRequest = (r: import('playwright-core').Request) => {
       if (r.url().endsWith('/api/passkey/verify')) {
@@ -140,7 +143,7 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
         verified.push((JSON.parse(Buffer.from(body.response.response.clientDataJSON, 'base64url').toString()) as { challenge: string }).challenge);
       }
     };
-    page.on('response', onResponse);
+    await page.route('**/api/passkey/options', onOptions);
     page.on('request', onRequest);
     try {
       await page.goto(`${rp.base}/login`);
@@ -151,7 +154,7 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
     } finally {
-      page.off('response', onResponse);
+      await page.unroute('**/api/passkey/options', onOptions);
       page.off('request', onRequest);
       await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
     }
