@@ -50,7 +50,7 @@ describe('Control Center in Chromium', () => {
     expect(sections.filter((s) => ['Users', 'Groups', 'Roles', 'Audit'].includes(s))).toEqual(['Users', 'Groups', 'Roles', 'Audit']);
     expect(sections).toEqual(expect.arrayContaining(['Hardware tokens', 'Conditional Access']));
     expect(await page.getByTestId('identity').innerText()).not.toBe('');
-    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible()).toBe(true);
   });
 
   it('creates a user through the dialog and shows it in the list', async () => {

@@ -164,7 +164,7 @@ describe('passwordless first start in Chromium: printed TAP → sign in → regi
 
   it('signs in with the new passkey alone', async () => {
     // Sign out of My Security Info (it keeps its tokens in the page, not in cookies), forget the session cookie too.
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await context.clearCookies();
     await page.goto(`${base}/my`);
     await page.getByRole('button', { name: 'Sign in' }).click();
