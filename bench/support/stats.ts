@@ -96,7 +96,10 @@ export function postgresCpuSeconds(dataDir: string): number {
       continue;
     }
     const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    if (Number(d) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    // The postmaster's own time plus cutime/cstime (its exited children: backends a pool closed
+    // mid-run keep counting), and every live child's time.
+    if (Number(d) === postmaster) ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    else if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
   }
   return ticks / 100;
 }
