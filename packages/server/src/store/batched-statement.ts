@@ -35,8 +35,14 @@ export interface BatchedStatement<I, R> {
   run(db: Kysely<DB>, item: I): Promise<R[]>;
 }
 
-/** Two batches in flight: one in the database while the other's results are handled. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * One batch of a statement in flight at a time: callers that arrive meanwhile go into the next,
+ * larger batch. Two (one in the database while the other's results are handled) pipelined better
+ * in theory, but on two cores the smaller batches cost more: passkey ceremonies 902–953/s at
+ * 1.41–1.51 ms of CPU against 1,164–1,234/s at 1.05–1.13 ms with one; OATH checks within the noise
+ * (ADR 0013, update).
+ */
+const MAX_IN_FLIGHT = 1;
 /** Bounds one statement's parameter (a few hundred bytes per item). */
 const MAX_BATCH = 128;
 
