@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SignInContext } from '../../signin/client-app.ts';
 import { SignInError } from '../../signin/errors.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
 import { oathVerify } from '../../signin/oath-step.ts';
@@ -9,6 +8,7 @@ import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { flowViewSchema, uidParams } from './schemas.ts';
 import type { SignInRouteDeps } from './routes.ts';
+import { ctxOf, factsOf } from './request-context.ts';
 
 type Loaded = { redirectTo: string } | { flow: StoredFlow; loginHint: string | null };
 type Helpers = {
@@ -38,13 +38,9 @@ export async function registerOathSignInRoutes(app: FastifyInstance, deps: SignI
       const l = await h.load(request, reply);
       if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
       const ctx = ctxOf(request);
-      const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+      const facts = factsOf(request);
       const done = await oathVerify(deps, ctx, l.flow, request.body.code);
       return h.answer(request, reply, await registrationInterrupt(deps, await enforceAccess(deps, ctx, done, facts), facts)) as never;
     },
   );
-}
-
-function ctxOf(request: FastifyRequest): SignInContext {
-  return { principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] }, correlationId: String(request.id), ipAddress: request.ip ?? null, userAgent: request.headers['user-agent'] };
 }

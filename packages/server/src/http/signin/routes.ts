@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type Provider from 'oidc-provider';
 import { z } from 'zod';
-import type { SignInContext } from '../../signin/client-app.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import { rateLimitersOf } from '../rate-limiters.ts';
 import type { SignInDeps } from '../../signin/deps.ts';
@@ -22,6 +21,7 @@ import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
 import { registerOathSignInRoutes } from './oath-routes.ts';
 import { newChallenge, type IssuedChallenge } from '../../methods/passkey/challenges.ts';
+import { ctxOf, factsOf } from './request-context.ts';
 
 export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
@@ -61,15 +61,12 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     if (info.prompt === 'consent')
       return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
     // A step-up inside an SSO session starts from the session's methods and asks only for what is missing (signin/session-step-up.ts).
-    const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, {
-      ip: request.ip ?? null,
-      userAgent: request.headers['user-agent'],
-    });
+    const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, factsOf(request));
     return { flow, loginHint: info.loginHint };
   };
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state !== 'complete') return flowView(flow);
-    const acr = await acrForFlow(deps, flow, { ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
+    const acr = await acrForFlow(deps, flow, factsOf(request));
     return {
       ...flowView(flow),
       redirectTo: await finishLogin(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, flow, acr),
@@ -158,7 +155,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const l = await load(request, reply);
       if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
       verifying(l.flow);
-      const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+      const facts = factsOf(request);
       const lean = leanInteractionOf(request.raw);
       const { flow, subject, redirectTo } = await passkeyVerify(
         deps,
@@ -187,7 +184,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       const l = await load(request, reply);
       if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
       verifying(l.flow);
-      const facts = { ip: request.ip ?? null, userAgent: request.headers['user-agent'] };
+      const facts = factsOf(request);
       return answer(
         request,
         reply,
@@ -210,14 +207,4 @@ function take(limiter: RateLimiter, key: string): void {
     throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, {
       details: { retryAfterSeconds: d.retryAfterSeconds },
     });
-}
-
-/** Sign-in requests act as nobody yet: audit entries name the sign-in service and the client IP. */
-function ctxOf(request: FastifyRequest): SignInContext {
-  return {
-    principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] },
-    correlationId: String(request.id),
-    ipAddress: request.ip ?? null,
-    userAgent: request.headers['user-agent'],
-  };
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SignInContext } from '../../signin/client-app.ts';
 import type { RateLimiter } from '../rate-limit.ts';
 import { rateLimitersOf } from '../rate-limiters.ts';
 import { SignInError } from '../../signin/errors.ts';
@@ -11,10 +10,11 @@ import { acrForFlow } from '../../signin/acr.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { tapVerify } from '../../signin/tap-step.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
-import { registrationInterrupt, type RequestFacts } from '../../signin/registration-interrupt.ts';
+import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
 import { registrationOptions, registrationStatus, registrationVerify, snoozeRegistration } from '../../signin/registration-step.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
 import type { SignInRouteDeps } from './routes.ts';
+import { ctxOf, factsOf } from './request-context.ts';
 
 const registrationSchema = z.object({
   kind: z.enum(['none', 'required', 'campaign']),
@@ -45,12 +45,11 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
     if (info.prompt === 'consent') throw new SignInError('wrongStep', 'This sign-in is already finished.');
     return startFlow(deps, { interactionUid: info.uid, clientId: info.clientId });
   };
-  const facts = (request: FastifyRequest): RequestFacts => ({ ip: request.ip ?? null, userAgent: request.headers['user-agent'] });
   /** After verification: maybe the registration interrupt; a complete flow answers `redirectTo`. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state === 'complete')
-      return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow, await acrForFlow(deps, flow, facts(request))) };
-    const need = await registrationStatus(deps, flow, facts(request));
+      return { ...flowView(flow), redirectTo: await finishLogin(deps.provider(), request.raw, reply.raw, flow, await acrForFlow(deps, flow, factsOf(request))) };
+    const need = await registrationStatus(deps, flow, factsOf(request));
     return { ...flowView(flow), ...(need.kind === 'none' ? {} : { registration: need }) };
   };
 
@@ -72,7 +71,7 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
       return answer(
         request,
         reply,
-        await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), done, facts(request)), facts(request)),
+        await registrationInterrupt(deps, await enforceAccess(deps, ctxOf(request), done, factsOf(request)), factsOf(request)),
       );
     },
   );
@@ -104,7 +103,7 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
     },
     async (request, reply) => {
       const flow = await load(request, reply);
-      const options = await registrationOptions(deps, flow, facts(request));
+      const options = await registrationOptions(deps, flow, factsOf(request));
       return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
     },
   );
@@ -124,8 +123,8 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
       const flow = await load(request, reply);
       // The new passkey was registered, not used: the app's policies are evaluated again, so a sign-in the TAP alone
       // could not complete now asks for the passkey (chooseSecondFactor) instead of finishing (no bypass by registering).
-      const registered = await registrationVerify(deps, ctxOf(request), flow, request.body.response, facts(request));
-      return answer(request, reply, await enforceAccess(deps, ctxOf(request), registered, facts(request)));
+      const registered = await registrationVerify(deps, ctxOf(request), flow, request.body.response, factsOf(request));
+      return answer(request, reply, await enforceAccess(deps, ctxOf(request), registered, factsOf(request)));
     },
   );
 
@@ -150,13 +149,4 @@ function take(limiter: RateLimiter, key: string): void {
     throw new SignInError('tooManyAttempts', `Too many attempts. Wait ${d.retryAfterSeconds} seconds and try again.`, {
       details: { retryAfterSeconds: d.retryAfterSeconds },
     });
-}
-
-function ctxOf(request: FastifyRequest): SignInContext {
-  return {
-    principal: { kind: 'system', id: 'signin', displayName: 'Sign-in', roles: [], scopes: [] },
-    correlationId: String(request.id),
-    ipAddress: request.ip ?? null,
-    userAgent: request.headers['user-agent'], // the sign-in log's clientAppUsed (signin/client-app.ts)
-  };
 }
