@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { SignInError } from '../../signin/errors.ts';
 import { enforceAccess } from '../../signin/ca-step.ts';
 import { oathVerify } from '../../signin/oath-step.ts';
 import { registrationInterrupt } from '../../signin/registration-interrupt.ts';
@@ -10,9 +9,9 @@ import { flowViewSchema, uidParams } from './schemas.ts';
 import type { SignInRouteDeps } from './routes.ts';
 import { ctxOf, factsOf } from './request-context.ts';
 
-type Loaded = { redirectTo: string } | { flow: StoredFlow; loginHint: string | null };
 type Helpers = {
-  load: (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) => Promise<Loaded>;
+  /** The flow of the page, refused when it is already finished (routes.ts `unfinished`). */
+  unfinished: (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply) => Promise<{ flow: StoredFlow }>;
   answer: (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => Promise<unknown>;
 };
 
@@ -35,8 +34,7 @@ export async function registerOathSignInRoutes(app: FastifyInstance, deps: SignI
       },
     },
     async (request, reply) => {
-      const l = await h.load(request, reply);
-      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const l = await h.unfinished(request, reply);
       const ctx = ctxOf(request);
       const facts = factsOf(request);
       const done = await oathVerify(deps, ctx, l.flow, request.body.code);

@@ -64,6 +64,12 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, factsOf(request));
     return { flow, loginHint: info.loginHint };
   };
+  /** A step on a flow that is not finished yet (a consent prompt, answered by `start`, is). */
+  const unfinished = async (request: FastifyRequest<{ Params: { uid: string } }>, reply: FastifyReply, challenge?: IssuedChallenge) => {
+    const l = await load(request, reply, true, challenge);
+    if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+    return l;
+  };
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {
     if (flow.state !== 'complete') return flowView(flow);
     const acr = await acrForFlow(deps, flow, factsOf(request));
@@ -104,8 +110,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       },
     },
     async (request, reply) => {
-      const l = await load(request, reply);
-      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const l = await unfinished(request, reply);
       return answer(request, reply, await identify(deps, l.flow, request.body.username));
     },
   );
@@ -114,8 +119,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     '/signin/:uid/api/restart',
     { schema: { tags, summary: 'Use another account', params: uidParams, body: z.object({}).strict().optional(), response } },
     async (request, reply) => {
-      const l = await load(request, reply);
-      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const l = await unfinished(request, reply);
       return answer(request, reply, await applyEvents(deps, l.flow, [{ type: 'restart' }]));
     },
   );
@@ -133,8 +137,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     },
     async (request, reply) => {
       // A usernameless challenge, stored with the flow read when the flow is still at `identify` (signin/interaction-repository.ts).
-      const l = await load(request, reply, true, newChallenge({ purpose: 'authentication', userId: null, rpId: deps.rp.id }));
-      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const l = await unfinished(request, reply, newChallenge({ purpose: 'authentication', userId: null, rpId: deps.rp.id }));
       const { flow, options } = await passkeyOptions(deps, l.flow, 'issued' in l ? l.issued : undefined);
       return { ...flowView(flow), options: options as unknown as Record<string, unknown> };
     },
@@ -152,8 +155,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       },
     },
     async (request, reply) => {
-      const l = await load(request, reply);
-      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const l = await unfinished(request, reply);
       verifying(l.flow);
       const facts = factsOf(request);
       const lean = leanInteractionOf(request.raw);
@@ -181,8 +183,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
       },
     },
     async (request, reply) => {
-      const l = await load(request, reply);
-      if ('redirectTo' in l) throw new SignInError('wrongStep', 'This sign-in is already finished.');
+      const l = await unfinished(request, reply);
       verifying(l.flow);
       const facts = factsOf(request);
       return answer(
@@ -198,7 +199,7 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
   );
 
   await registerTapSignInRoutes(app, deps); // TAP and the registration interrupt (issue 4)
-  await registerOathSignInRoutes(app, deps, { load, answer }); // OATH code as second factor after Conditional Access (issue 4 item 4, issue 5)
+  await registerOathSignInRoutes(app, deps, { unfinished, answer }); // OATH code as second factor after Conditional Access (issue 4 item 4, issue 5)
 }
 
 function take(limiter: RateLimiter, key: string): void {
