@@ -157,7 +157,8 @@ describe('Authentication methods console in Chromium', () => {
     await page.getByRole('button', { name: 'Revert to default' }).click();
     await page.getByRole('status').filter({ hasText: 'Reverted to the default configuration.' }).waitFor();
     expect((await server.api(TAP)).body).toMatchObject({ maximumLifetimeInMinutes: 480, isUsableOnce: false });
-    expect(await page.getByLabel('Maximum lifetime (minutes)').inputValue()).toBe('480');
+    // The form is refilled from the reloaded configuration after the status shows: wait for it.
+    await expect.poll(() => page.getByLabel('Maximum lifetime (minutes)').inputValue()).toBe('480');
   });
 
   it('passkey profiles: synced for everyone by default, an attested allow-list profile granted to the pilot group', async () => {
