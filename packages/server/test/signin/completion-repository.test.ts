@@ -8,6 +8,7 @@ import { findFlowByInteraction, insertFlow, type StoredFlow } from '../../src/si
 import { upsertPayload, findPayload } from '../../src/oidc/payloads-repository.ts';
 import { signInLogItemOf } from '../../src/signin/signin-log-repository.ts';
 import { commitCompletion, type Completion } from '../../src/signin/completion-repository.ts';
+import { newFlowRow } from './support.ts';
 
 /**
  * The one write that finishes a passkey sign-in (signin/passkey-completion.ts): the credential's
@@ -52,21 +53,7 @@ describeEachStore('sign-in completion repository', (store) => {
       payload: interaction,
       expiresAt: new Date(Date.now() + (o.interactionTtlMs ?? 3_600_000)),
     });
-    const flow = await insertFlow(db(), {
-      id: randomUUID(),
-      interactionUid: uid,
-      clientId: 'latchkey-my',
-      loginHint: null,
-      accountKey: null,
-      state: 'identify',
-      userId: null,
-      identified: false,
-      methodsOffered: ['passkey'],
-      methodsPerformed: [],
-      failures: 0,
-      failureReason: null,
-      expiresAt: new Date(Date.now() + 600_000),
-    });
+    const flow = await insertFlow(db(), newFlowRow({ interactionUid: uid }));
     const now = new Date();
     const next: StoredFlow = {
       ...flow,

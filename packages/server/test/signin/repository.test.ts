@@ -1,31 +1,16 @@
 import { expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { describeEachStore } from '../support/stores.ts';
-import { countFailure, findFlowByInteraction, insertFlow, loadLockout, saveFlow, setLockedUntil, clearLockout, sweepFlows, sweepLockouts, type StoredFlow } from '../../src/signin/repository.ts';
+import { countFailure, findFlowByInteraction, insertFlow, loadLockout, saveFlow, setLockedUntil, clearLockout, sweepFlows, sweepLockouts } from '../../src/signin/repository.ts';
 import { applyEvents, startFlow } from '../../src/signin/flows.ts';
 import type { SignInDeps } from '../../src/signin/deps.ts';
-
-const newFlow = (): Omit<StoredFlow, 'version'> => ({
-  id: randomUUID(),
-  interactionUid: `uid-${randomUUID()}`,
-  clientId: 'latchkey-my',
-  loginHint: null,
-  accountKey: null,
-  state: 'identify',
-  userId: null,
-  identified: false,
-  methodsOffered: ['passkey'],
-  methodsPerformed: [],
-  failures: 0,
-  failureReason: null,
-  expiresAt: new Date(Date.now() + 600_000),
-});
+import { newFlowRow } from './support.ts';
 
 describeEachStore('sign-in flow repository', (store) => {
   const deps = (): SignInDeps => ({ db: store().db, rp: { id: 'localhost', name: 'Latchkey', origins: ['http://localhost:8080'] }, fakeCredentialKey: Buffer.alloc(32, 1) });
 
   it('inserts a flow once per interaction and reads it back as written', async () => {
-    const f = newFlow();
+    const f = newFlowRow();
     const a = await insertFlow(store().db, f);
     const b = await insertFlow(store().db, { ...f, id: randomUUID() });
     expect(b.id).toBe(a.id);
@@ -33,7 +18,7 @@ describeEachStore('sign-in flow repository', (store) => {
   });
 
   it('saves with optimistic concurrency: a stale version saves nothing', async () => {
-    const f = await insertFlow(store().db, newFlow());
+    const f = await insertFlow(store().db, newFlowRow());
     const saved = await saveFlow(store().db, { ...f, state: 'chooseMethod', loginHint: 'a@b.test', identified: true, methodsOffered: ['passkey', 'password'] }, f.version);
     expect(saved).toMatchObject({ state: 'chooseMethod', version: 2, loginHint: 'a@b.test', methodsOffered: ['passkey', 'password'] });
     expect(await saveFlow(store().db, { ...f, state: 'failed' }, f.version)).toBeUndefined();
@@ -61,8 +46,8 @@ describeEachStore('sign-in flow repository', (store) => {
   });
 
   it('sweeps flows a day after they expired and lockout counters after a quiet day, keeping live locks', async () => {
-    const old = await insertFlow(store().db, { ...newFlow(), expiresAt: new Date(Date.now() - 2 * 86_400_000) });
-    const live = await insertFlow(store().db, newFlow());
+    const old = await insertFlow(store().db, { ...newFlowRow(), expiresAt: new Date(Date.now() - 2 * 86_400_000) });
+    const live = await insertFlow(store().db, newFlowRow());
     expect(await sweepFlows(store().db)).toBeGreaterThanOrEqual(1);
     expect(await findFlowByInteraction(store().db, old.interactionUid)).toBeUndefined();
     expect(await findFlowByInteraction(store().db, live.interactionUid)).toBeDefined();

@@ -8,6 +8,7 @@ import { relyingPartyFrom } from '../../src/methods/passkey/relying-party.ts';
 import { generateRegistrationOptions } from '../../src/methods/passkey/generateRegistrationOptions.ts';
 import { verifyRegistration } from '../../src/methods/passkey/verifyRegistration.ts';
 import { updateMethodConfiguration } from '../../src/policy/authentication-methods/update.ts';
+import type { StoredFlow } from '../../src/signin/repository.ts';
 
 /** A minimal cookie jar: name → value per path, sent when the path is a prefix of the request path. */
 export class Jar {
@@ -29,6 +30,24 @@ export class Jar {
       .join('; ');
   }
 }
+
+/** A flow row in state `identify` for a fresh interaction (repository tests), with `over` applied. */
+export const newFlowRow = (over: Partial<Omit<StoredFlow, 'version'>> = {}): Omit<StoredFlow, 'version'> => ({
+  id: crypto.randomUUID(),
+  interactionUid: `uid-${crypto.randomUUID()}`,
+  clientId: 'latchkey-my',
+  loginHint: null,
+  accountKey: null,
+  state: 'identify',
+  userId: null,
+  identified: false,
+  methodsOffered: ['passkey'],
+  methodsPerformed: [],
+  failures: 0,
+  failureReason: null,
+  expiresAt: new Date(Date.now() + 600_000),
+  ...over,
+});
 
 export const AAGUID = '6c1d9a3e-5b7f-4e21-8d90-a1b2c3d4e5f6';
 export const ctx = systemContext('signin-test');
@@ -92,7 +111,13 @@ export async function beginSignIn(server: TestServer, rp: { config: oidc.Configu
     }
     return oidc.authorizationCodeGrant(rp.config, next, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   };
-  return { uid, jar, post, finish };
+  /** The page's usernameless passkey step: options, the authenticator answers (no allow list), verify. */
+  const usernamelessPasskey = async (auth: SoftAuthenticator) => {
+    const o = await post('passkey/options');
+    const response = auth.getAssertion({ rpId: o.body.options.rpId, origin: server.config.publicUrl.origin, challenge: o.body.options.challenge, allowCredentials: [] });
+    return post('passkey/verify', { response });
+  };
+  return { uid, jar, post, finish, usernamelessPasskey };
 }
 
 async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {

@@ -25,9 +25,7 @@ for (const kind of STORE_KINDS) {
       const auth = await registerPasskey(server, user.id);
       const b = await beginSignIn(server, c, extra);
       await b.post('start');
-      const o = await b.post('passkey/options');
-      const response = auth.getAssertion({ rpId: o.body.options.rpId, origin: server.config.publicUrl.origin, challenge: o.body.options.challenge, allowCredentials: [] });
-      const v = await b.post('passkey/verify', { response });
+      const v = await b.usernamelessPasskey(auth);
       return { user, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
     }
 
