@@ -15,6 +15,7 @@
  *   BENCH_SQL_DUMP=<file>         append every counted statement to <file> (to see which they are)
  *   BENCH_WARMUP=500 BENCH_WARMUP_SECONDS=3   warm-up ceremonies and seconds of whole round trips (not counted)
  *   BENCH_PG_SOCKET=1 …          the server reaches PostgreSQL over its Unix socket; BENCH_WORKERS=N … N server processes
+ *   BENCH_SERVER_FLAGS='--trace-gc' BENCH_SERVER_STDOUT=1 …   node flags for the server child, and its stdout passed through
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';

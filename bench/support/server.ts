@@ -43,7 +43,10 @@ export async function startBenchServer(extraEnv: Record<string, string>): Promis
     ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
     ...extraEnv,
   };
-  const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // BENCH_SERVER_FLAGS: node flags for the server child that NODE_OPTIONS refuses (e.g. --trace-gc, which writes to
+  // stdout: BENCH_SERVER_STDOUT=1 passes the child's stdout through).
+  const flags = process.env.BENCH_SERVER_FLAGS ? process.env.BENCH_SERVER_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...flags, BIN, 'serve'], { env, stdio: ['ignore', process.env.BENCH_SERVER_STDOUT === '1' ? 'inherit' : 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import { batchedStatement } from '../store/batched-statement.ts';
 import { credentialUseSql, encodeCredentialUse, recordUse, type CredentialUse } from '../methods/passkey/credentials-repository.ts';
-import { encodeFlowSave, flowSaveSql, saveFlowRow, toFlow, type FlowRow, type FlowSave, type StoredFlow } from './repository.ts';
+import { encodeFlowSave, flowSaveSql, saveFlowRow, type FlowSave, type StoredFlow } from './repository.ts';
 import { encodeSignInLogItem, insertSignInLogRow, signInLogInsertSql, type SignInLogItem } from './signin-log-repository.ts';
 import {
   encodeInteractionResult,
@@ -38,44 +38,44 @@ export interface CompletionOutcome {
  *
  * On PostgreSQL that is one statement of data-modifying CTEs, gathered across concurrent
  * sign-ins (store/batched-statement.ts, ADR 0013; two uses of one credential never share one).
- * Each step reads the `n` of the items its predecessor wrote from that CTE's RETURNING. On
- * PGlite, and in a transaction, the four one-row statements run in turn.
+ * Each step reads its items straight from the batch (`jsonb_path_query_array`, every part carries
+ * its `n`) and keeps those whose `n` the step before returned. On PGlite, and in a transaction,
+ * the four one-row statements run in turn.
+ *
+ * A saved flow is `save.next` at the next version: the update writes exactly those fields (the
+ * test compares it with the row read back), so the statement returns flags, not the row.
  */
 export async function commitCompletion(db: Kysely<DB>, c: Completion): Promise<CompletionOutcome> {
   const r = (await completions.run(db, c))[0];
   if (!r) throw new Error('commitCompletion: no outcome row');
-  const flow = typeof r.flow === 'string' ? (JSON.parse(r.flow) as FlowRow) : r.flow;
-  return { used: r.used, flow: flow ? toFlow(flow) : undefined, resulted: r.resulted };
+  return { used: r.used, flow: r.saved ? { ...c.save.next, version: c.save.expectedVersion + 1 } : undefined, resulted: r.resulted };
 }
 
-const step = (key: string, after?: string) =>
-  `(select jsonb_agg(e->'${key}' || jsonb_build_object('n', e->'n')) from jsonb_array_elements($1::jsonb) e${after ? ` where (e->>'n')::int in (select n from ${after})` : ''})`;
+type OutcomeRow = { used: boolean; saved: boolean; resulted: boolean };
 
-type OutcomeRow = { used: boolean; flow: FlowRow | string | null; resulted: boolean };
+/** The items' `key` parts as one jsonb array (each part carries its item's `n`). */
+const part = (key: string) => `jsonb_path_query_array($1::jsonb, '$[*].${key}')`;
 
 const completions = batchedStatement<Completion, OutcomeRow>({
   name: 'signin_completion',
   keyOf: (c) => c.use.id,
-  encode: (c) => ({
-    use: encodeCredentialUse(c.use),
-    save: encodeFlowSave(c.save),
-    log: encodeSignInLogItem(c.log),
-    result: encodeInteractionResult(c.result),
+  encode: (c, n) => ({
+    use: { ...encodeCredentialUse(c.use), n },
+    save: { ...encodeFlowSave(c.save), n },
+    log: { ...encodeSignInLogItem(c.log), n },
+    result: { ...encodeInteractionResult(c.result), n },
   }),
   single: async (db, c) => {
     const used = await recordUse(db, c.use.id, c.use);
-    const flow = used ? ((await saveFlowRow(db, c.save))[0] ?? null) : null;
-    if (flow) await insertSignInLogRow(db, c.log);
-    const resulted = flow ? (await setInteractionResultRow(db, c.result)).length > 0 : false;
-    return [{ used, flow, resulted }];
+    const saved = used && (await saveFlowRow(db, c.save)).length > 0;
+    if (saved) await insertSignInLogRow(db, c.log);
+    const resulted = saved && (await setInteractionResultRow(db, c.result)).length > 0;
+    return [{ used, saved, resulted }];
   },
-  sql: `with used as (${credentialUseSql(step('use'))}),
-saved as (${flowSaveSql(step('save', 'used'))}),
-logged as (${signInLogInsertSql(step('log', 'saved'))}),
-resulted as (${interactionResultSql(step('result', 'saved'))})
-select (e->>'n')::int as n,
-  exists (select 1 from used u where u.n = (e->>'n')::int) as used,
-  (select to_jsonb(s) - 'n' from saved s where s.n = (e->>'n')::int) as flow,
-  exists (select 1 from resulted r where r.n = (e->>'n')::int) as resulted
-from jsonb_array_elements($1::jsonb) e`,
+  sql: `with used as (${credentialUseSql(part('use'))}),
+saved as (${flowSaveSql(part('save'), 'used', 'v.n')}),
+logged as (${signInLogInsertSql(part('log'), 'saved')}),
+resulted as (${interactionResultSql(part('result'), 'saved')})
+select e.n, e.n in (select n from used) as used, e.n in (select n from saved) as saved, e.n in (select n from resulted) as resulted
+from generate_series(0, jsonb_array_length($1::jsonb) - 1) as e(n)`,
 });

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
-import { batchedStatement } from '../store/batched-statement.ts';
+import { batchedStatement, onlyAfter } from '../store/batched-statement.ts';
 import { toFlow, type FlowRow, type StoredFlow } from './repository.ts';
 import { challengeRowOf, storeChallenge, type IssuedChallenge } from '../methods/passkey/challenges.ts';
 
@@ -129,10 +129,10 @@ const resultWrites = batchedStatement<InteractionResult, { id: string }>({
 });
 
 /** Sets the `result` of the live interactions of `source` (a jsonb array of `{n, uid, result, now}`); returns `n` and the id of those set. */
-export function interactionResultSql(source: string): string {
+export function interactionResultSql(source: string, after?: string): string {
   return `update oidc_payloads as p set payload = jsonb_set(p.payload, '{result}', v.result)
 from jsonb_to_recordset(${source}) as v(n int, uid text, result jsonb, now timestamptz)
 where p.kind = 'Interaction' and p.id = v.uid and (p.expires_at is null or p.expires_at > v.now)
-  and p.id = any(array(select e->>'uid' from jsonb_array_elements(${source}) e))
+  and p.id = any(array(select e->>'uid' from jsonb_array_elements(${source}) e))${onlyAfter(after)}
 returning v.n, p.id`;
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../store/schema.ts';
-import { batchedStatement } from '../store/batched-statement.ts';
+import { batchedStatement, onlyAfter } from '../store/batched-statement.ts';
 import { queryTemplate } from '../store/query-template.ts';
 import type { FlowSnapshot, PerformedMethod, SignInMethod, SignInState } from './machine.ts';
 import type { LockoutState } from './lockout.ts';
@@ -126,7 +126,7 @@ export function encodeFlowSave({ next, expectedVersion, now }: FlowSave) {
 }
 
 /** Saves the flows of `source` (a jsonb array of `encodeFlowSave` items with `n`), each only at its expected version; returns `n` and the saved rows. */
-export function flowSaveSql(source: string): string {
+export function flowSaveSql(source: string, after?: string, returning = 'v.n, f.*'): string {
   return `update signin_flows as f
 set state = v.state, user_id = v.user_id, login_hint = v.login_hint, account_key = v.account_key,
   methods_offered = v.offered, methods_performed = v.performed, failures = v.failures, failure_reason = v.failure_reason,
@@ -134,8 +134,8 @@ set state = v.state, user_id = v.user_id, login_hint = v.login_hint, account_key
 from jsonb_to_recordset(${source}) as v(n int, id uuid, state text, user_id uuid, login_hint text, account_key text, offered jsonb,
   performed jsonb, failures int, failure_reason text, expires_at timestamptz, expected_version int, now timestamptz)
 where f.id = v.id and f.version = v.expected_version
-  and f.id = any(array(select (e->>'id')::uuid from jsonb_array_elements(${source}) e))
-returning v.n, f.*`;
+  and f.id = any(array(select (e->>'id')::uuid from jsonb_array_elements(${source}) e))${onlyAfter(after)}
+returning ${returning}`;
 }
 
 /** The one-row form of a flow save: for PGlite and transactions. */

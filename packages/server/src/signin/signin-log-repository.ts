@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { batchedStatement } from '../store/batched-statement.ts';
+import { batchedStatement, onlyAfter } from '../store/batched-statement.ts';
 import { queryTemplate } from '../store/query-template.ts';
 import type { DB } from '../store/schema.ts';
 
@@ -104,6 +104,7 @@ export const encodeSignInLogItem = (r: SignInLogItem) => ({ ...r, created_at: r.
  */
 export const signInLogInsertSql = (
   source: string,
+  after?: string,
 ) => `insert into signin_log (id, created_at, flow_id, user_id, user_principal_name, app_id, app_display_name, ip_address, client_app_used,
   error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id)
 select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id,
@@ -112,7 +113,8 @@ select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id
   v.authentication_details, v.authentication_requirement, v.correlation_id
 from jsonb_to_recordset(${source}) as v(n int, id uuid, created_at timestamptz, flow_id uuid, user_id uuid, user_principal_name text,
   app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
-  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)`;
+  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)${after ? `
+where${onlyAfter(after).slice(6)}` : ''}`;
 
 type LogRow = {
   id: string;

@@ -5,7 +5,7 @@ import { microBatch, totalsFor, type MicroBatcher } from './micro-batch.ts';
 /**
  * One hot single-row statement, run for many concurrent callers at once (ADR 0013).
  *
- * `sql` reads its items from `$1::jsonb`, an array of `{"n": <position>, ...encode(item)}`
+ * `sql` reads its items from `$1::jsonb`, an array of `{"n": <position>, ...encode(item, n)}`
  * (typically `jsonb_to_recordset($1::jsonb) as v(n int, …)`), and every row it returns carries
  * that `n`; each caller gets the rows of its own item. The SQL text never changes with the batch
  * size, so PostgreSQL prepares it once.
@@ -22,7 +22,8 @@ export interface BatchedStatementOptions<I, R> {
   /** Names the statement in `/metrics` (latchkey_db_batches_total{statement}). */
   name: string;
   sql: string;
-  encode(item: I): Record<string, unknown>;
+  /** The item as JSON; `n` is its position, for an encoding that nests parts which must carry it too. */
+  encode(item: I, n: number): Record<string, unknown>;
   /** The same statement for one item (rows without `n`); without it, the batch form runs with one item. */
   single?(db: Kysely<DB>, item: I): Promise<R[]>;
   keyOf?(item: I): string;
@@ -46,6 +47,12 @@ const MAX_IN_FLIGHT = 1;
 /** Bounds one statement's parameter (a few hundred bytes per item). */
 const MAX_BATCH = 128;
 
+/**
+ * For a statement of chained data-modifying CTEs (a completion): the condition that keeps only the
+ * items whose `n` the CTE `after` returned, appended to a step's `where` (nothing without one).
+ */
+export const onlyAfter = (after?: string): string => (after ? `\n  and v.n in (select n from ${after})` : '');
+
 /** Stores that run one statement at a time (store/database.ts marks PGlite's). */
 const oneAtATime = new WeakSet<Kysely<DB>>();
 
@@ -57,7 +64,7 @@ export function runsOneStatementAtATime(db: Kysely<DB>): void {
 export function batchedStatement<I, R extends object>(o: BatchedStatementOptions<I, R>): BatchedStatement<I, R> {
   totalsFor(o.name);
   const runBatch = async (db: Kysely<DB>, items: readonly I[]): Promise<R[][]> => {
-    const json = JSON.stringify(items.map((item, n) => ({ ...o.encode(item), n })));
+    const json = JSON.stringify(items.map((item, n) => ({ ...o.encode(item, n), n })));
     const { rows } = await db.executeQuery<R & { n: number | string }>(CompiledQuery.raw(o.sql, [json]));
     const out: R[][] = items.map(() => []);
     for (const row of rows) {

@@ -139,4 +139,24 @@ describeEachStore('sign-in completion repository', (store) => {
     expect(outs.filter((o) => o.flow)).toHaveLength(1);
     expect(await f.logRows()).toBe(1);
   });
+
+  it('completions of different sign-ins at once each stop where their own writes stop', async () => {
+    const [ok, regressed, moved, expired] = await Promise.all([fixture(), fixture({ signCount: 9 }), fixture(), fixture({ interactionTtlMs: -1_000 })]);
+    const outs = await Promise.all([
+      commitCompletion(db(), ok!.completion(6)),
+      commitCompletion(db(), regressed!.completion(9)),
+      commitCompletion(db(), moved!.completion(7, moved!.flow.version + 1)),
+      commitCompletion(db(), expired!.completion(6)),
+    ]);
+    expect(outs.map((o) => [o.used, o.flow?.state ?? null, o.resulted])).toEqual([
+      [true, 'complete', true],
+      [false, null, false],
+      [true, null, false],
+      [true, 'complete', false],
+    ]);
+    expect(await findFlowByInteraction(db(), ok!.uid)).toEqual(outs[0]!.flow);
+    expect(await Promise.all([ok, regressed, moved, expired].map((f) => f!.logRows()))).toEqual([1, 0, 0, 1]);
+    expect(await ok!.resultOf()).toEqual({ login: { accountId: ok!.user.id } });
+    expect(await expired!.resultOf()).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB, PasskeyCredentialsTable } from '../../store/schema.ts';
 import { queryTemplate } from '../../store/query-template.ts';
+import { onlyAfter } from '../../store/batched-statement.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -138,13 +139,14 @@ export const encodeCredentialUse = (u: CredentialUse) => ({
 /**
  * `recordUse` for the uses of `source` (a jsonb array of `encodeCredentialUse` items with `n`),
  * each with the same counter rule; returns the `n` of those stored. Two uses of one credential
- * must not share a statement (only one of them would apply).
+ * must not share a statement (only one of them would apply). `after`: only the items whose `n` that
+ * relation (a CTE) holds.
  */
-export function credentialUseSql(source: string): string {
+export function credentialUseSql(source: string, after?: string): string {
   return `update passkey_credentials as c set sign_count = v.count, backed_up = v.backed_up, last_used_at = v.at
 from jsonb_to_recordset(${source}) as v(n int, id uuid, count bigint, backed_up boolean, at timestamptz)
 where c.id = v.id and (case when v.count = 0 then c.sign_count = 0 else c.sign_count < v.count end)
-  and c.id = any(array(select (e->>'id')::uuid from jsonb_array_elements(${source}) e))
+  and c.id = any(array(select (e->>'id')::uuid from jsonb_array_elements(${source}) e))${onlyAfter(after)}
 returning v.n`;
 }
 
