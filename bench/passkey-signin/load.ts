@@ -11,7 +11,10 @@ export interface PhaseResult {
   firstError: string | null;
   seconds: number;
   p50: number;
+  /** The tail between the median and p99 (printed on the phase's line, not in the table). */
+  p90: number;
   p99: number;
+  p999: number;
   max: number;
   /** Server CPU over the phase, in cores (1.0 = one core busy). */
   serverCores: number;
@@ -87,7 +90,9 @@ export async function phase(name: string, pid: number, seconds: number, inFlight
     firstError,
     seconds: elapsed,
     p50: s.p50,
+    p90: s.p90,
     p99: s.p99,
+    p999: s.p999,
     max: s.max,
     serverCores: cpu / elapsed,
     dbCores: db === null ? null : db / elapsed,

@@ -134,7 +134,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
       const sizes = await batchSizes(server.url);
       phases.push({ ...(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu)), batches: await sizes() });
     }
-    for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}; mean batch: ${p.batches ?? '—'}\n`);
+    for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p90 ${p.p90.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms p99.9 ${p.p999.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}; mean batch: ${p.batches ?? '—'}\n`);
     if (logBytes) process.stderr.write(`${kind}: the server wrote ${logBytes} bytes to stderr during the run, e.g. ${logSample.slice(0, 600)}\n`);
     return { kind, phases, statements };
   } finally {

@@ -8,12 +8,14 @@ export function percentile(sortedMs: number[], p: number): number {
   return sortedMs[i]!;
 }
 
-export function summarize(samplesMs: number[]): { n: number; p50: number; p99: number; max: number; mean: number } {
+export function summarize(samplesMs: number[]): { n: number; p50: number; p90: number; p99: number; p999: number; max: number; mean: number } {
   const s = [...samplesMs].sort((a, b) => a - b);
   return {
     n: s.length,
     p50: percentile(s, 50),
+    p90: percentile(s, 90),
     p99: percentile(s, 99),
+    p999: percentile(s, 99.9),
     max: s[s.length - 1] ?? NaN,
     mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
   };
