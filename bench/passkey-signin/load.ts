@@ -27,6 +27,8 @@ export interface PhaseResult {
   serverRssMiB: number;
   /** Mean batch size per batched statement over the phase (`/metrics`, ADR 0013). */
   batches?: string;
+  /** The server's own mean answer time per route over the phase (bench/support/server-times.ts). */
+  serverMs?: string;
 }
 
 /** Each worker owns users w, w+inFlight, …: one authenticator is never used twice at once (its counter stays ordered). */

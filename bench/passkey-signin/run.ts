@@ -35,6 +35,7 @@ import { ceremonySteps, fullSteps, openPages, phase, type PhaseResult } from './
 import { ecdsaVerifiesPerSecond } from './ecdsa.ts';
 import { countStatements } from './sql-count.ts';
 import { batchSizes } from '../support/batch-sizes.ts';
+import { serverTimes } from '../support/server-times.ts';
 import { statementTimes } from '../support/pg-statement-times.ts';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
@@ -126,15 +127,17 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
     if (PHASES.includes('ceremony')) {
       const pages = await openPages(http, t, POOL, IN_FLIGHT, (d) => d % 250 === 0 && progress(`${kind} open sign-in pages`, d, POOL));
       const sizes = await batchSizes(server.url);
+      const times = await serverTimes(server.url);
       if (pgServer && process.env.BENCH_PG_STATS === '1') await withBenchDb(pgServer.url, (c) => c.query('select pg_stat_statements_reset()'));
-      phases.push({ ...(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu)), batches: await sizes() });
+      phases.push({ ...(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu)), batches: await sizes(), serverMs: await times() });
     }
     if (pgServer && process.env.BENCH_PG_STATS === '1') process.stderr.write(await withBenchDb(pgServer.url, statementTimes));
     if (PHASES.includes('full')) {
       const sizes = await batchSizes(server.url);
-      phases.push({ ...(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu)), batches: await sizes() });
+      const times = await serverTimes(server.url);
+      phases.push({ ...(await phase('full OIDC round trip', pid, SECONDS, IN_FLIGHT, fullSteps(http, t, users, IN_FLIGHT), dbCpu)), batches: await sizes(), serverMs: await times() });
     }
-    for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p90 ${p.p90.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms p99.9 ${p.p999.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}; mean batch: ${p.batches ?? '—'}\n`);
+    for (const p of phases) process.stderr.write(`${kind} ${p.name}: ${Math.round(p.perSecond)}/s p50 ${p.p50.toFixed(1)} ms p90 ${p.p90.toFixed(1)} ms p99 ${p.p99.toFixed(1)} ms p99.9 ${p.p999.toFixed(1)} ms, failures ${p.failures}${p.firstError ? ` (${p.firstError})` : ''}; mean batch: ${p.batches ?? '—'}; server's own time per call, ms: ${p.serverMs ?? '—'}\n`);
     if (logBytes) process.stderr.write(`${kind}: the server wrote ${logBytes} bytes to stderr during the run, e.g. ${logSample.slice(0, 600)}\n`);
     return { kind, phases, statements };
   } finally {
