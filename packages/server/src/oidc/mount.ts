@@ -3,6 +3,8 @@ import type Provider from 'oidc-provider';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
+import { OIDC_ROUTES } from './provider.ts';
+import { withOfflineConsent } from './offline-access.ts';
 
 /**
  * The raw request as oidc-provider must see it. The provider runs in Koa's proxy mode and these
@@ -24,7 +26,8 @@ export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyReq
  * everything under `/oidc/`. The routes live in their own encapsulated scope whose only
  * content-type parser leaves the body unread, so oidc-provider reads the token endpoint's
  * form body itself; the handler hijacks the reply and hands the raw req/res to the provider.
- * Koa sees the public URL's scheme and host whatever Host header a client sends.
+ * Koa sees the public URL's scheme and host whatever Host header a client sends. An authorization
+ * request for `offline_access` without a `prompt` gets `prompt=consent` (oidc/offline-access.ts).
  * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
  */
 export async function mountProvider(
@@ -38,6 +41,9 @@ export async function mountProvider(
     let cb = callbacks.get(provider);
     if (!cb) callbacks.set(provider, (cb = provider.callback()));
     forProvider(request, deps.publicUrl);
+    // offline_access as Entra answers it: a refresh token without a consent screen (oidc/offline-access.ts).
+    const rewritten = request.method === 'GET' ? withOfflineConsent(request.raw.url ?? '', OIDC_ROUTES.authorization) : undefined;
+    if (rewritten) request.raw.url = rewritten;
     reply.hijack();
     cb(request.raw, reply.raw);
   };

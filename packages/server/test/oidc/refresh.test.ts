@@ -89,6 +89,18 @@ for (const kind of STORE_KINDS) {
       expect(second.access_token).toBeTruthy();
     });
 
+    it('an app written for Entra (offline_access and no prompt, as MSAL asks) gets a refresh token too, with no screen in between', async () => {
+      const user = await passwordUser();
+      for (const rp of [await registerApp(server, 'https://msal-web.example/cb'), await publicApp('spa', 'https://msal-spa.example/cb')]) {
+        const { tokens } = await passwordSignIn(rp, user, { scope: 'openid profile offline_access' });
+        expect(tokens.refresh_token, rp.redirectUri).toBeTruthy();
+        expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
+      }
+      // prompt=login (sign in again) gets one as well: the prompt becomes "login consent".
+      const rp = await registerApp(server, 'https://msal-login.example/cb');
+      expect((await passwordSignIn(rp, user, { scope: 'openid profile offline_access', prompt: 'login' })).tokens.refresh_token).toBeTruthy();
+    });
+
     it('a public client (SPA) and a native app get rotated refresh tokens; a used one is refused and revokes the grant', async () => {
       const user = await passwordUser();
       for (const rp of [await publicApp('spa', 'https://spa-refresh.example/cb'), await publicApp('publicClient', 'http://127.0.0.1/cb')]) {
