@@ -128,7 +128,7 @@ const resultWrites = batchedStatement<InteractionResult, { id: string }>({
   sql: interactionResultSql('$1::jsonb'),
 });
 
-/** Sets the `result` of the live interactions of `source` (a jsonb array of `{n, uid, result, now}`); returns `n` and the id of those set. */
+/** Sets the `result` of the live interactions of `source` (a jsonb array of `{n, uid, result, now}`); returns `n` and the id of those set. `after`: see `onlyAfter`. */
 export function interactionResultSql(source: string, after?: string): string {
   return `update oidc_payloads as p set payload = jsonb_set(p.payload, '{result}', v.result)
 from jsonb_to_recordset(${source}) as v(n int, uid text, result jsonb, now timestamptz)

@@ -125,7 +125,11 @@ export function encodeFlowSave({ next, expectedVersion, now }: FlowSave) {
   };
 }
 
-/** Saves the flows of `source` (a jsonb array of `encodeFlowSave` items with `n`), each only at its expected version; returns `n` and the saved rows. */
+/**
+ * Saves the flows of `source` (a jsonb array of `encodeFlowSave` items with `n`), each only at its
+ * expected version; returns `returning` (by default `n` and the saved row). `after`: only the items
+ * whose `n` that CTE returned (store/batched-statement.ts `onlyAfter`).
+ */
 export function flowSaveSql(source: string, after?: string, returning = 'v.n, f.*'): string {
   return `update signin_flows as f
 set state = v.state, user_id = v.user_id, login_hint = v.login_hint, account_key = v.account_key,

@@ -101,6 +101,7 @@ export const encodeSignInLogItem = (r: SignInLogItem) => ({ ...r, created_at: r.
 /**
  * Inserts the log rows of `source`, a jsonb array of encoded items (`encodeSignInLogItem`): a
  * registered app's name is copied from `applications`, Latchkey's own clients carry theirs.
+ * `after`: only the items whose `n` that CTE returned (store/batched-statement.ts `onlyAfter`).
  */
 export const signInLogInsertSql = (
   source: string,
