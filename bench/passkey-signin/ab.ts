@@ -32,6 +32,7 @@ function runOnce(dir: string, extra: Record<string, string>): Run {
   const r = spawnSync(process.execPath, ['bench/passkey-signin/run.ts'], {
     cwd: resolve(dir),
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024, // progress bars and the server's warnings go to stderr
     env: {
       ...process.env,
       BENCH_BACKENDS: 'postgres',
