@@ -128,7 +128,7 @@ async function benchBackend(kind: StoreKind, pgServer: { url: string; dir: strin
       const pages = await openPages(http, t, POOL, IN_FLIGHT, (d) => d % 250 === 0 && progress(`${kind} open sign-in pages`, d, POOL));
       const sizes = await batchSizes(server.url);
       const times = await serverTimes(server.url);
-      if (pgServer && process.env.BENCH_PG_STATS === '1') await withBenchDb(pgServer.url, (c) => c.query('select pg_stat_statements_reset()'));
+      if (pgServer && process.env.BENCH_PG_STATS === '1') await withBenchDb(pgServer.url, (c) => c.query('select pg_stat_statements_reset(), pg_stat_reset()'));
       phases.push({ ...(await phase('ceremony (options + verify)', pid, SECONDS, IN_FLIGHT, ceremonySteps(pages, users, IN_FLIGHT), dbCpu)), batches: await sizes(), serverMs: await times() });
     }
     if (pgServer && process.env.BENCH_PG_STATS === '1') process.stderr.write(await withBenchDb(pgServer.url, statementTimes));

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
 /**
- * BENCH_PG_STATS=1: PostgreSQL's own time per statement since the last `pg_stat_statements_reset()`
+ * BENCH_PG_STATS=1: PostgreSQL's own time per statement since the last `pg_stat_statements_reset()`, and the
+ * rows each table wrote since `pg_stat_reset()` (how many updates were HOT: no new index entries)
  * (the throwaway server loads pg_stat_statements when started with `statementStats: true`).
  */
 export async function statementTimes(c: pg.Client, limit = 15): Promise<string> {
@@ -11,5 +12,17 @@ export async function statementTimes(c: pg.Client, limit = 15): Promise<string> 
       from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit $1`,
     [limit],
   );
-  return ['PostgreSQL time by statement (pg_stat_statements):', ...rows.map((r) => `  ${r.total_ms} ms total, ${r.calls} calls, ${r.mean_us} µs each, ${r.rows} rows: ${r.query}`)].join('\n') + '\n';
+  const tables = await c.query(
+    `select relname, n_tup_ins as ins, n_tup_upd as upd, n_tup_hot_upd as hot, n_tup_del as del, n_dead_tup as dead
+      from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del > 0 order by n_tup_ins + n_tup_upd + n_tup_del desc limit $1`,
+    [limit],
+  );
+  return (
+    [
+      'PostgreSQL time by statement (pg_stat_statements):',
+      ...rows.map((r) => `  ${r.total_ms} ms total, ${r.calls} calls, ${r.mean_us} µs each, ${r.rows} rows: ${r.query}`),
+      'Rows written by table (pg_stat_user_tables; hot = updates that touched no index):',
+      ...tables.rows.map((r) => `  ${r.relname}: ${r.ins} inserted, ${r.upd} updated (${r.hot} hot), ${r.del} deleted, ${r.dead} dead now`),
+    ].join('\n') + '\n'
+  );
 }
