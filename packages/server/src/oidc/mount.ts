@@ -27,7 +27,8 @@ export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyReq
  * content-type parser leaves the body unread, so oidc-provider reads the token endpoint's
  * form body itself; the handler hijacks the reply and hands the raw req/res to the provider.
  * Koa sees the public URL's scheme and host whatever Host header a client sends. An authorization
- * request for `offline_access` gets `consent` added to its `prompt` (oidc/offline-access.ts).
+ * request for `offline_access` gets `consent` added to its `prompt`, a silent one becomes a marked
+ * `prompt=consent` (oidc/offline-access.ts).
  * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
  */
 export async function mountProvider(

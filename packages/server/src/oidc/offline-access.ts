@@ -10,12 +10,30 @@
  * itself and never shows it (docs/signin.md). So a code request for `offline_access` gets
  * `consent` added to its `prompt` before the provider reads it (`prompt=consent`, or
  * `login consent`, `select_account consent`). The user sees nothing new; the browser makes one
- * more automatic hop through the sign-in page. `prompt=none` (a silent renewal: `none` must stand
- * alone, OpenID Connect Core §3.1.2.1), a request object (`request`, `request_uri`: the prompt may
- * be inside it) and a POSTed authorization request are passed on as they came.
+ * more automatic hop through the sign-in page.
+ *
+ * A silent request (`prompt=none`, which must stand alone: OpenID Connect Core §3.1.2.1) cannot
+ * take `consent` beside it. It becomes `prompt=consent` with `latchkey_silent=1` (`SILENT_PARAM`),
+ * and the sign-in page keeps the promise `none` makes: it answers the consent prompt without a
+ * screen, as for every request, and answers any other prompt (no session, a revoked one, a
+ * step-up) with `login_required` or `interaction_required` to the app, showing nothing
+ * (`silentRefusal`). That is how MSAL's silent renewal gets its refresh token, as from Entra.
+ * A client that sends `latchkey_silent=1` itself gets what `prompt=none` gives it, nothing more.
+ *
+ * A request object (`request`, `request_uri`: the prompt may be inside it) and a POSTed
+ * authorization request are passed on as they came.
  *
  * Returns the rewritten path and query, or undefined to leave the request alone.
  */
+export const SILENT_PARAM = 'latchkey_silent';
+
+/** The error a silent request gets when the sign-in would need the user (OpenID Connect Core §3.1.2.6). */
+export function silentRefusal(prompt: string): { error: string; error_description: string } {
+  return prompt === 'login'
+    ? { error: 'login_required', error_description: 'The user must sign in (prompt=none).' }
+    : { error: 'interaction_required', error_description: `The sign-in needs the user (${prompt}) and the request said prompt=none.` };
+}
+
 export function withOfflineConsent(url: string, authorizationPath: string): string | undefined {
   const q = url.indexOf('?');
   if (q < 0 || url.slice(0, q) !== authorizationPath) return undefined;
@@ -26,7 +44,13 @@ export function withOfflineConsent(url: string, authorizationPath: string): stri
   const prompts = params.getAll('prompt');
   if (prompts.length > 1) return undefined; // a duplicated parameter: the provider refuses it as it came
   const asked = (prompts[0] ?? '').split(' ').filter(Boolean);
-  if (asked.includes('none') || asked.includes('consent')) return undefined;
+  if (asked.includes('consent')) return undefined;
+  if (asked.includes('none')) {
+    if (asked.length > 1) return undefined; // `none` with another value: the provider refuses it as it came
+    params.set(SILENT_PARAM, '1');
+    params.set('prompt', 'consent');
+    return `${authorizationPath}?${params}`;
+  }
   params.set('prompt', [...asked, 'consent'].join(' '));
   return `${authorizationPath}?${params}`;
 }

@@ -2,6 +2,7 @@ import Provider, { errors, type Adapter } from 'oidc-provider';
 import * as oidcProviderModule from 'oidc-provider';
 import type { JWK } from 'jose';
 import { ACR_VALUES } from '../signin/amr.ts';
+import { SILENT_PARAM } from './offline-access.ts';
 
 /** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
 export const OIDC_ROUTES = {
@@ -79,6 +80,8 @@ export function createProvider(o: ProviderOptions): Provider {
     // `acr` = the authentication strength the sign-in satisfied (signin/amr.ts); without acrValues oidc-provider drops acr.
     acrValues: ACR_VALUES,
     pkce: { required: () => true },
+    // Set by oidc/offline-access.ts on a silent request for offline_access: the sign-in page keeps prompt=none's promise.
+    extraParams: [SILENT_PARAM],
     clientBasedCORS,
     clientDefaults: {
       grant_types: ['client_credentials'],

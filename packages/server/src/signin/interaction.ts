@@ -6,6 +6,7 @@ import { SignInError } from './errors.ts';
 import type { SignInDeps } from './deps.ts';
 import { findFlowOfLiveInteraction, setInteractionResult } from './interaction-repository.ts';
 import { interactionUidOf } from '../oidc/interaction-cookie.ts';
+import { SILENT_PARAM, silentRefusal } from '../oidc/offline-access.ts';
 import type { IssuedChallenge } from '../methods/passkey/challenges.ts';
 
 /** What the sign-in routes need to know about the oidc-provider interaction. */
@@ -20,6 +21,8 @@ export interface InteractionInfo {
   reasons: string[];
   /** The SSO session's id (its cookie value), when the browser has one. */
   sessionId: string | null;
+  /** A silent request (prompt=none for offline_access, oidc/offline-access.ts): no screen may be shown. */
+  silent: boolean;
 }
 
 /** The interaction each request loaded (`interactionOf`), so finishing it does not read it again. */
@@ -50,6 +53,7 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
     accountId: (details.session as { accountId?: string } | undefined)?.accountId ?? null,
     reasons: details.prompt.reasons ?? [],
     sessionId: (details.session as { cookie?: string } | undefined)?.cookie ?? null,
+    silent: params[SILENT_PARAM] === '1',
   };
 }
 
@@ -130,6 +134,11 @@ export function loginResultOf(
 /** The interaction this request read on the lean path (`leanFlowOf`): its uid and resume URL; undefined on the provider's path. */
 export function leanInteractionOf(req: IncomingMessage): { uid: string; returnTo: string } | undefined {
   return leanInteractions.get(req);
+}
+
+/** A silent request's interaction that needs the user: the app gets `login_required` or `interaction_required` (oidc/offline-access.ts). */
+export async function refuseSilently(provider: Provider, req: IncomingMessage, res: ServerResponse, prompt: string): Promise<string> {
+  return provider.interactionResult(req, res, silentRefusal(prompt), { mergeWithLastSubmission: false });
 }
 
 /**

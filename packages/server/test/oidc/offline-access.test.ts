@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withOfflineConsent } from '../../src/oidc/offline-access.ts';
+import { SILENT_PARAM, silentRefusal, withOfflineConsent } from '../../src/oidc/offline-access.ts';
 
 const AUTH = '/oidc/authorize';
 const q = (params: Record<string, string>) => `${AUTH}?${new URLSearchParams(params)}`;
@@ -26,7 +26,8 @@ describe('offline_access without a prompt', () => {
   it('leaves alone requests without offline_access, with prompt none or consent, with a request object, without a code, or to another path', () => {
     for (const url of [
       q({ ...code, scope: 'openid profile' }),
-      q({ ...code, scope: 'openid offline_access', prompt: 'none' }),
+      q({ ...code, scope: 'openid offline_access', prompt: 'none login' }),
+      q({ ...code, scope: 'openid', prompt: 'none' }),
       q({ ...code, scope: 'openid offline_access', prompt: 'consent' }),
       q({ ...code, scope: 'openid offline_access', prompt: 'login consent' }),
       `${q({ ...code, scope: 'openid offline_access', prompt: 'login' })}&prompt=login`,
@@ -43,5 +44,17 @@ describe('offline_access without a prompt', () => {
   it('keeps a duplicated parameter duplicated, so the provider still refuses it', () => {
     const out = withOfflineConsent(`${q({ ...code, scope: 'openid offline_access' })}&state=t`, AUTH);
     expect(new URLSearchParams(out!.slice(out!.indexOf('?') + 1)).getAll('state')).toEqual(['s', 't']);
+  });
+
+  it('turns a silent request for offline_access into prompt=consent marked silent, and changes nothing else', () => {
+    const out = withOfflineConsent(q({ ...code, scope: 'openid offline_access', prompt: 'none', login_hint: 'a@b' }), AUTH);
+    const params = Object.fromEntries(new URLSearchParams(out!.slice(out!.indexOf('?') + 1)));
+    expect(params).toEqual({ ...code, scope: 'openid offline_access', login_hint: 'a@b', prompt: 'consent', [SILENT_PARAM]: '1' });
+  });
+
+  it('a silent request that needs the user gets login_required (no session, a revoked one) or interaction_required (anything else)', () => {
+    expect(silentRefusal('login')).toMatchObject({ error: 'login_required' });
+    expect(silentRefusal('select_account')).toMatchObject({ error: 'interaction_required' });
+    expect(silentRefusal('login').error_description).toMatch(/prompt=none/);
   });
 });

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rowCounts } from '../support/counts.ts';
-import { beginSignIn, enableFido2, newUser, registerApp, registerPasskey } from '../signin/support.ts';
+import { beginSignIn, enableFido2, Jar, newUser, registerApp, registerPasskey, silentSignIn } from '../signin/support.ts';
 import { authorizeWithJar, caPolicy, CA, PASSWORD, PHISHING_RESISTANT, userWithToken } from '../signin/enforcement-support.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { ctx } from '../signin/support.ts';
@@ -99,6 +99,43 @@ for (const kind of STORE_KINDS) {
       // prompt=login (sign in again) gets one as well: the prompt becomes "login consent".
       const rp = await registerApp(server, 'https://msal-login.example/cb');
       expect((await passwordSignIn(rp, user, { scope: 'openid profile offline_access', prompt: 'login' })).tokens.refresh_token).toBeTruthy();
+    });
+
+    it("a silent renewal (prompt=none with offline_access, MSAL's hidden iframe) gets a refresh token inside the session, and login_required with no screen outside it", async () => {
+      const user = await passwordUser();
+      for (const rp of [await publicApp('spa', 'https://msal-silent.example/cb'), await registerApp(server, 'https://msal-silent-web.example/cb')]) {
+        const { jar } = await passwordSignIn(rp, user, { scope: 'openid profile' });
+        // Inside the SSO session: the page's start call answers the consent prompt itself; a code with offline_access.
+        const inside = await silentSignIn(server, rp, jar, 'openid profile offline_access');
+        expect(inside.starts.map((s) => s.body.state)).toEqual(['complete']);
+        expect(inside.landed.searchParams.get('error'), inside.landed.href).toBeNull();
+        const tokens = await inside.redeem();
+        expect(tokens.refresh_token, rp.redirectUri).toBeTruthy();
+        expect(tokens.claims()).toMatchObject({ sub: user.id, aud: rp.appId });
+        expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
+        // Without offline_access a silent request is the provider's own: a code at once, no page, no refresh token.
+        const plain = await silentSignIn(server, rp, jar, 'openid profile');
+        expect(plain.starts).toEqual([]);
+        expect((await plain.redeem()).refresh_token).toBeUndefined();
+      }
+
+      // Outside a session (another browser): login_required at the app, with its state; the page started no flow.
+      const rp = await registerApp(server, 'https://msal-silent-none.example/cb');
+      const db = server.runtime.store.db;
+      const before = await rowCounts(db, { flows: 'signin_flows', log: 'signin_log' });
+      const outside = await silentSignIn(server, rp, new Jar(), 'openid profile offline_access');
+      expect(outside.starts.map((s) => s.status)).toEqual([200]);
+      expect(outside.landed.href.startsWith(rp.redirectUri)).toBe(true);
+      expect(outside.landed.searchParams.get('error')).toBe('login_required');
+      expect(outside.landed.searchParams.get('state')).toBe(outside.state);
+      expect(await rowCounts(db, { flows: 'signin_flows', log: 'signin_log' })).toEqual(before);
+
+      // A revoked session: login_required as well, where prompt=none without offline_access already said so.
+      const { jar } = await passwordSignIn(rp, user, { scope: 'openid profile' });
+      expect((await silentSignIn(server, rp, jar, 'openid profile offline_access')).landed.searchParams.get('error')).toBeNull();
+      expect((await server.api(`/api/v1/users/${user.id}/revokeSignInSessions`, { method: 'POST', body: {} })).status).toBe(200);
+      for (const scope of ['openid profile offline_access', 'openid profile'])
+        expect((await silentSignIn(server, rp, jar, scope)).landed.searchParams.get('error'), scope).toBe('login_required');
     });
 
     it('a public client (SPA) and a native app get rotated refresh tokens; a used one is refused and revokes the grant', async () => {

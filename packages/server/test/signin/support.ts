@@ -120,7 +120,32 @@ export async function beginSignIn(server: TestServer, rp: { config: oidc.Configu
   return { uid, jar, post, finish, usernamelessPasskey };
 }
 
-async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {
+/**
+ * A silent authorization request (`prompt=none`) with the browser's cookies, as MSAL's hidden
+ * iframe makes it: redirects are followed, and a sign-in page on the way is only loaded (the
+ * page's `start` call, which needs no user); `pages` counts them. Returns where it ended (the
+ * app's redirect URI with a code or an error) and how to redeem a code.
+ */
+export async function silentSignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, jar: Jar, scope: string) {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const base = server.config.issuer;
+  const starts: Array<{ status: number; body: { state?: string; redirectTo?: string } }> = [];
+  const params = { redirect_uri: rp.redirectUri, scope, prompt: 'none', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
+  let url = await follow(jar, oidc.buildAuthorizationUrl(rp.config, params), base, rp.redirectUri);
+  for (let i = 0; i < 3 && url.origin === new URL(base).origin && url.pathname.startsWith('/signin/'); i++) {
+    const u = new URL(`${url.pathname}/api/start`, base);
+    const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: '{}' });
+    jar.store(res);
+    const body = (await res.json()) as { state?: string; redirectTo?: string };
+    starts.push({ status: res.status, body });
+    if (!body.redirectTo) break;
+    url = await follow(jar, new URL(body.redirectTo, base), base, rp.redirectUri);
+  }
+  return { landed: url, state, starts, redeem: () => oidc.authorizationCodeGrant(rp.config, url, { pkceCodeVerifier: verifier, expectedState: state }) };
+}
+
+export async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {
   let url = start;
   for (let hop = 0; hop < 10 && url.origin === new URL(base).origin && !url.pathname.startsWith('/signin/') && !(stopAt && url.href.startsWith(stopAt)); hop++) {
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });

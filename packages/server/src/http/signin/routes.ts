@@ -12,7 +12,7 @@ import { acrForFlow } from '../../signin/acr.ts';
 import { identify } from '../../signin/identify.ts';
 import { passkeyOptions, passkeyVerify } from '../../signin/passkey-step.ts';
 import { passwordVerify } from '../../signin/password-step.ts';
-import { finishLogin, grantConsent, interactionOf, leanFlowOf, leanInteractionOf } from '../../signin/interaction.ts';
+import { finishLogin, grantConsent, interactionOf, refuseSilently, leanFlowOf, leanInteractionOf } from '../../signin/interaction.ts';
 import type { StoredFlow } from '../../signin/repository.ts';
 import { forProvider } from '../../oidc/mount.ts';
 import { flowView, flowViewSchema, uidParams } from './schemas.ts';
@@ -60,6 +60,8 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
     if (info.prompt === 'consent')
       return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
+    // prompt=none kept (oidc/offline-access.ts): anything but consent goes back to the app as an error, with no screen.
+    if (info.silent) return { redirectTo: await refuseSilently(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, info.prompt) };
     // A step-up inside an SSO session starts from the session's methods and asks only for what is missing (signin/session-step-up.ts).
     const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, factsOf(request));
     return { flow, loginHint: info.loginHint };
