@@ -10,17 +10,21 @@ export interface RelyingParty {
   appId: string;
   /** Every ID token the app received, newest last. */
   idTokens: string[];
+  /** Every refresh token the app received (`/login?scope=… offline_access`), newest last. */
+  refreshTokens: string[];
   close(): Promise<void>;
 }
 
 /**
  * A tiny relying party on openid-client (auth code + PKCE): registered through the admin API as
  * `displayName` with a client secret, it answers `/cb` with a heading "Signed in to <heading>" and
- * the verified ID token claims as JSON.
+ * the verified ID token claims as JSON, or with "Sign-in error at <heading>" and the error code.
+ * `/login` takes `login_hint`, `prompt` and `scope` (default `openid profile`) for the request.
  */
 export async function startRelyingParty(server: TestServer, displayName: string, heading: string): Promise<RelyingParty> {
   const pending = new Map<string, { verifier: string; nonce: string }>();
   const idTokens: string[] = [];
+  const refreshTokens: string[] = [];
   // eslint-disable-next-line prefer-const -- assigned once discovery has run, after the server that reads it exists
   let config: oidc.Configuration;
   const http: Server = createServer((req, res) => {
@@ -32,12 +36,27 @@ export async function startRelyingParty(server: TestServer, displayName: string,
         const nonce = oidc.randomNonce();
         pending.set(state, { verifier, nonce });
         const hint = url.searchParams.get('login_hint');
-        const to = oidc.buildAuthorizationUrl(config, { redirect_uri: `${base}/cb`, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...(hint ? { login_hint: hint } : {}) });
+        const prompt = url.searchParams.get('prompt');
+        const scope = url.searchParams.get('scope') ?? 'openid profile';
+        const to = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: `${base}/cb`,
+          scope,
+          state,
+          nonce,
+          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          ...(hint ? { login_hint: hint } : {}),
+          ...(prompt ? { prompt } : {}),
+        });
         res.writeHead(302, { location: to.href }).end();
+      } else if (url.pathname === '/cb' && url.searchParams.has('error')) {
+        const error = (url.searchParams.get('error') ?? '').replace(/[^a-z_]/g, '');
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Sign-in error at ${heading}</h1><p id="error">${error}</p>`);
       } else if (url.pathname === '/cb') {
         const p = pending.get(url.searchParams.get('state') ?? '');
         const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: p!.verifier, expectedState: url.searchParams.get('state')!, expectedNonce: p!.nonce });
         idTokens.push(tokens.id_token!);
+        if (tokens.refresh_token) refreshTokens.push(tokens.refresh_token);
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed in to ${heading}</h1><pre id="claims">${JSON.stringify(tokens.claims())}</pre>`);
       } else res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404).end();
     })().catch((e: unknown) => res.writeHead(500).end(String(e)));
@@ -48,5 +67,5 @@ export async function startRelyingParty(server: TestServer, displayName: string,
   await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
   const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText as string;
   config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
-  return { base, appId: app.appId, idTokens, close: () => new Promise<void>((r) => http.close(() => r())) };
+  return { base, appId: app.appId, idTokens, refreshTokens, close: () => new Promise<void>((r) => http.close(() => r())) };
 }
