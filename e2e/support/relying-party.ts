@@ -19,9 +19,12 @@ export interface RelyingParty {
  * A tiny relying party on openid-client (auth code + PKCE): registered through the admin API as
  * `displayName` with a client secret, it answers `/cb` with a heading "Signed in to <heading>" and
  * the verified ID token claims as JSON, or with "Sign-in error at <heading>" and the error code.
- * `/login` takes `login_hint`, `prompt` and `scope` (default `openid profile`) for the request.
+ * `/login` takes `login_hint`, `prompt` and `scope` (default `openid profile`) for the request;
+ * `/frame?…` shows `/login?…` in an iframe (`#silent`), as MSAL renews tokens. `host` names the
+ * app's address (`localhost` makes it same-site with a Latchkey at localhost, as an app and its
+ * identity provider under one organisation's domain are).
  */
-export async function startRelyingParty(server: TestServer, displayName: string, heading: string): Promise<RelyingParty> {
+export async function startRelyingParty(server: TestServer, displayName: string, heading: string, host = '127.0.0.1'): Promise<RelyingParty> {
   const pending = new Map<string, { verifier: string; nonce: string }>();
   const idTokens: string[] = [];
   const refreshTokens: string[] = [];
@@ -49,6 +52,9 @@ export async function startRelyingParty(server: TestServer, displayName: string,
           ...(prompt ? { prompt } : {}),
         });
         res.writeHead(302, { location: to.href }).end();
+      } else if (url.pathname === '/frame') {
+        const src = `/login?${new URLSearchParams(url.searchParams).toString().replace(/"/g, '')}`;
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>The app renews its tokens in the background</h1><iframe id="silent" title="silent renewal" src="${src}"></iframe>`);
       } else if (url.pathname === '/cb' && url.searchParams.has('error')) {
         const error = (url.searchParams.get('error') ?? '').replace(/[^a-z_]/g, '');
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Sign-in error at ${heading}</h1><p id="error">${error}</p>`);
@@ -62,7 +68,7 @@ export async function startRelyingParty(server: TestServer, displayName: string,
     })().catch((e: unknown) => res.writeHead(500).end(String(e)));
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const base = `http://${host}:${(http.address() as AddressInfo).port}`;
   const app = (await server.api('/api/v1/applications', { body: { displayName, web: { redirectUris: [`${base}/cb`] } } })).body;
   await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
   const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText as string;

@@ -14,10 +14,12 @@
  *
  * A silent request (`prompt=none`, which must stand alone: OpenID Connect Core §3.1.2.1) cannot
  * take `consent` beside it. It becomes `prompt=consent` with `latchkey_silent=1` (`SILENT_PARAM`),
- * and the sign-in page keeps the promise `none` makes: it answers the consent prompt without a
- * screen, as for every request, and answers any other prompt (no session, a revoked one, a
- * step-up) with `login_required` or `interaction_required` to the app, showing nothing
- * (`silentRefusal`). That is how MSAL's silent renewal gets its refresh token, as from Entra.
+ * and its interaction goes to `/signin/{uid}/silent` (oidc/provider.ts), which keeps the promise
+ * `none` makes with redirects only, no page: it grants the consent prompt as the sign-in page
+ * would, and answers any other prompt (no session, a revoked one, a step-up) with
+ * `login_required` or `interaction_required` to the app (`silentRefusal`). Only redirects, so it
+ * works in MSAL's hidden iframe, where `frame-ancestors 'none'` would block any Latchkey page.
+ * That is how MSAL's silent renewal gets its refresh token, as from Entra.
  * A client that sends `latchkey_silent=1` itself gets what `prompt=none` gives it, nothing more.
  *
  * A request object (`request`, `request_uri`: the prompt may be inside it) and a POSTed

@@ -15,6 +15,12 @@ export const OIDC_ROUTES = {
 
 /** Where oidc-provider sends the browser to sign in; the pages come with the sign-in issue (3). */
 export const interactionPath = (uid: string) => `/signin/${uid}`;
+/**
+ * Where a silent request's interaction goes instead (oidc/offline-access.ts): a route that answers
+ * with a redirect, never a page, so a hidden iframe (which `frame-ancestors 'none'` keeps from
+ * showing any Latchkey page) only ever sees redirects, as with the provider's own `prompt=none`.
+ */
+export const silentInteractionPath = (uid: string) => `/signin/${uid}/silent`;
 
 export interface ProviderOptions {
   issuer: string;
@@ -62,7 +68,11 @@ export function createProvider(o: ProviderOptions): Provider {
     // validating the token and its grant, before consuming or issuing anything (lib/actions/grants/refresh_token.js).
     findAccount: o.refreshCheck ? withRefreshCheck(o.findAccount, o.refreshCheck) : o.findAccount,
     routes: OIDC_ROUTES,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => interactionPath(interaction.uid), ...(o.stepUpRequired || o.sessionRevoked ? { policy: loginPolicy(o.stepUpRequired, o.sessionRevoked) } : {}) },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string; params: Record<string, unknown> }) =>
+        interaction.params[SILENT_PARAM] === '1' ? silentInteractionPath(interaction.uid) : interactionPath(interaction.uid),
+      ...(o.stepUpRequired || o.sessionRevoked ? { policy: loginPolicy(o.stepUpRequired, o.sessionRevoked) } : {}),
+    },
     // Refresh tokens go to clients allowed the refresh_token grant that asked for offline_access
     // (oidc-provider's default rule); the sign-in behind them is recorded for the refresh check.
     issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }, code: { scopes: Set<string> }) => {

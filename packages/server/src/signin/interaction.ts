@@ -136,7 +136,7 @@ export function leanInteractionOf(req: IncomingMessage): { uid: string; returnTo
   return leanInteractions.get(req);
 }
 
-/** A silent request's interaction that needs the user: the app gets `login_required` or `interaction_required` (oidc/offline-access.ts). */
+/** A silent request's interaction that needs the user (`/signin/{uid}/silent`): the app gets `login_required` or `interaction_required` (oidc/offline-access.ts). */
 export async function refuseSilently(provider: Provider, req: IncomingMessage, res: ServerResponse, prompt: string): Promise<string> {
   return provider.interactionResult(req, res, silentRefusal(prompt), { mergeWithLastSubmission: false });
 }

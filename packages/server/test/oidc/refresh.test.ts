@@ -105,17 +105,19 @@ for (const kind of STORE_KINDS) {
       const user = await passwordUser();
       for (const rp of [await publicApp('spa', 'https://msal-silent.example/cb'), await registerApp(server, 'https://msal-silent-web.example/cb')]) {
         const { jar } = await passwordSignIn(rp, user, { scope: 'openid profile' });
-        // Inside the SSO session: the page's start call answers the consent prompt itself; a code with offline_access.
+        // Inside the SSO session: the silent interaction route answers the consent prompt with a
+        // redirect (no page on the way, as an iframe needs); a code with offline_access.
         const inside = await silentSignIn(server, rp, jar, 'openid profile offline_access');
-        expect(inside.starts.map((s) => s.body.state)).toEqual(['complete']);
         expect(inside.landed.searchParams.get('error'), inside.landed.href).toBeNull();
+        expect(inside.hops.some((h) => /^\/signin\/[^/]+\/silent$/.test(h.path)), JSON.stringify(inside.hops)).toBe(true);
+        expect(inside.hops.every((h) => h.status >= 300 && h.status < 400), JSON.stringify(inside.hops)).toBe(true);
         const tokens = await inside.redeem();
         expect(tokens.refresh_token, rp.redirectUri).toBeTruthy();
         expect(tokens.claims()).toMatchObject({ sub: user.id, aud: rp.appId });
         expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
         // Without offline_access a silent request is the provider's own: a code at once, no page, no refresh token.
         const plain = await silentSignIn(server, rp, jar, 'openid profile');
-        expect(plain.starts).toEqual([]);
+        expect(plain.hops.some((h) => h.path.startsWith('/signin/'))).toBe(false);
         expect((await plain.redeem()).refresh_token).toBeUndefined();
       }
 
@@ -124,7 +126,7 @@ for (const kind of STORE_KINDS) {
       const db = server.runtime.store.db;
       const before = await rowCounts(db, { flows: 'signin_flows', log: 'signin_log' });
       const outside = await silentSignIn(server, rp, new Jar(), 'openid profile offline_access');
-      expect(outside.starts.map((s) => s.status)).toEqual([200]);
+      expect(outside.hops.every((h) => h.status >= 300 && h.status < 400), JSON.stringify(outside.hops)).toBe(true);
       expect(outside.landed.href.startsWith(rp.redirectUri)).toBe(true);
       expect(outside.landed.searchParams.get('error')).toBe('login_required');
       expect(outside.landed.searchParams.get('state')).toBe(outside.state);
@@ -136,6 +138,14 @@ for (const kind of STORE_KINDS) {
       expect((await server.api(`/api/v1/users/${user.id}/revokeSignInSessions`, { method: 'POST', body: {} })).status).toBe(200);
       for (const scope of ['openid profile offline_access', 'openid profile'])
         expect((await silentSignIn(server, rp, jar, scope)).landed.searchParams.get('error'), scope).toBe('login_required');
+
+      // The silent route answers silent interactions only: an ordinary one opened there gets a 400 and stays as it was.
+      const b = await beginSignIn(server, rp, { scope: 'openid profile' });
+      const u = new URL(`/signin/${b.uid}/silent`, server.config.issuer);
+      const res = await fetch(u, { redirect: 'manual', headers: { cookie: b.jar.header(new URL(`/signin/${b.uid}`, server.config.issuer)) } });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBeTruthy();
+      expect((await b.post('start')).body.state).toBe('identify');
     });
 
     it('a public client (SPA) and a native app get rotated refresh tokens; a used one is refused and revokes the grant', async () => {

@@ -122,27 +122,24 @@ export async function beginSignIn(server: TestServer, rp: { config: oidc.Configu
 
 /**
  * A silent authorization request (`prompt=none`) with the browser's cookies, as MSAL's hidden
- * iframe makes it: redirects are followed, and a sign-in page on the way is only loaded (the
- * page's `start` call, which needs no user); `pages` counts them. Returns where it ended (the
- * app's redirect URI with a code or an error) and how to redeem a code.
+ * iframe makes it: every redirect is followed to the app's redirect URI. `hops` lists each
+ * response on the way (status and path), so a test can check that no page was served in between.
  */
 export async function silentSignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, jar: Jar, scope: string) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const base = server.config.issuer;
-  const starts: Array<{ status: number; body: { state?: string; redirectTo?: string } }> = [];
   const params = { redirect_uri: rp.redirectUri, scope, prompt: 'none', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
-  let url = await follow(jar, oidc.buildAuthorizationUrl(rp.config, params), base, rp.redirectUri);
-  for (let i = 0; i < 3 && url.origin === new URL(base).origin && url.pathname.startsWith('/signin/'); i++) {
-    const u = new URL(`${url.pathname}/api/start`, base);
-    const res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', cookie: jar.header(u) }, body: '{}' });
+  const hops: Array<{ status: number; path: string }> = [];
+  let url = oidc.buildAuthorizationUrl(rp.config, params);
+  for (let i = 0; i < 12 && !url.href.startsWith(rp.redirectUri); i++) {
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
     jar.store(res);
-    const body = (await res.json()) as { state?: string; redirectTo?: string };
-    starts.push({ status: res.status, body });
-    if (!body.redirectTo) break;
-    url = await follow(jar, new URL(body.redirectTo, base), base, rp.redirectUri);
+    hops.push({ status: res.status, path: url.pathname });
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`no redirect from ${url} (${res.status}): ${(await res.text()).slice(0, 300)}`);
+    url = new URL(location, url);
   }
-  return { landed: url, state, starts, redeem: () => oidc.authorizationCodeGrant(rp.config, url, { pkceCodeVerifier: verifier, expectedState: state }) };
+  return { landed: url, state, hops, redeem: () => oidc.authorizationCodeGrant(rp.config, url, { pkceCodeVerifier: verifier, expectedState: state }) };
 }
 
 export async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {

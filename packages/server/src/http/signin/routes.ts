@@ -60,8 +60,6 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     const info = await interactionOf(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, request.params.uid);
     if (info.prompt === 'consent')
       return { redirectTo: await grantConsent(deps.provider(), forProvider(request, deps.publicUrl), reply.raw) };
-    // prompt=none kept (oidc/offline-access.ts): anything but consent goes back to the app as an error, with no screen.
-    if (info.silent) return { redirectTo: await refuseSilently(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, info.prompt) };
     // A step-up inside an SSO session starts from the session's methods and asks only for what is missing (signin/session-step-up.ts).
     const flow = await startFlowForInteraction(deps, deps.provider(), ctxOf(request), info, factsOf(request));
     return { flow, loginHint: info.loginHint };
@@ -81,6 +79,26 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     };
   };
   const verifying = (flow: StoredFlow) => flow.accountKey && take(perAccount, flow.accountKey);
+
+  /**
+   * A silent request's interaction (prompt=none for offline_access, oidc/offline-access.ts): answered
+   * with a redirect and never a page. The consent prompt is granted as on the page; any other prompt
+   * (no session, a revoked one, a step-up) goes back to the app as `login_required` or
+   * `interaction_required`. No flow starts. An interaction that is not silent gets a 400.
+   */
+  r.get(
+    '/signin/:uid/silent',
+    { schema: { tags, summary: "A silent request's interaction, answered with a redirect", params: uidParams } },
+    async (request, reply) => {
+      take(perIp, `ip:${request.ip}`);
+      const raw = forProvider(request, deps.publicUrl);
+      const info = await interactionOf(deps.provider(), raw, reply.raw, request.params.uid);
+      if (!info.silent) throw new SignInError('wrongStep', 'This sign-in is not a silent one; open it from the app.');
+      const to = info.prompt === 'consent' ? await grantConsent(deps.provider(), raw, reply.raw) : await refuseSilently(deps.provider(), raw, reply.raw, info.prompt);
+      reply.header('cache-control', 'no-store');
+      return reply.redirect(to, 303);
+    },
+  );
 
   r.post(
     '/signin/:uid/api/start',
