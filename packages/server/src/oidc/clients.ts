@@ -13,6 +13,9 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** RFC 8628 §3.4's grant type. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
 /**
  * Applications as OAuth clients. The client id is the application's `appId`; a client exists
  * only while the application has an enabled service principal. Secrets are stored hashed, so
@@ -23,7 +26,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  *
  * Public clients (ADR 0014; applications/platforms.ts) get `token_endpoint_auth_method: none`,
  * the authorization code grant only (never client credentials: no app-only tokens without a
- * secret) and no placeholder secret. Every app with a redirect URI may use refresh tokens (issued
+ * secret) and no placeholder secret; with `isFallbackPublicClient` (Entra's "Allow public client
+ * flows") also the device code grant (RFC 8628, ADR 0019). Every app with a redirect URI may use refresh tokens (issued
  * for `offline_access`; Conditional Access is evaluated again at each refresh, ADR 0017). PKCE
  * is required of every client (provider.ts `pkce`; for `none` clients oidc-provider requires it
  * regardless, RFC 9700 §2.1.1) and S256 is the only
@@ -44,7 +48,11 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
         client_name: app.display_name,
         application_type: kind === 'spa' ? 'web' : 'native',
         token_endpoint_auth_method: 'none',
-        grant_types: uris.length ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
+        grant_types: [
+          ...(uris.length ? ['authorization_code', 'refresh_token'] : ['authorization_code']),
+          // Entra's "Allow public client flows": the device code flow (RFC 8628, ADR 0019), with refresh tokens.
+          ...(app.platforms.isFallbackPublicClient ? [DEVICE_CODE_GRANT, ...(uris.length ? [] : ['refresh_token'])] : []),
+        ],
         response_types: uris.length ? ['code'] : [],
         redirect_uris: uris,
       };

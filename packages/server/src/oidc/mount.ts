@@ -5,6 +5,11 @@ import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
 import { OIDC_ROUTES } from './provider.ts';
 import { withOfflineConsent } from './offline-access.ts';
+import { tooManyCodesPage } from './device-pages.ts';
+import { rateLimitersOf } from '../http/rate-limiters.ts';
+
+/** Device code entries (confirmations included) per client address per minute on the verification page. */
+export const DEVICE_CODE_ENTRIES_PER_MINUTE = 30;
 
 /**
  * The raw request as oidc-provider must see it. The provider runs in Koa's proxy mode and these
@@ -37,7 +42,14 @@ export async function mountProvider(
   deps: { db: Kysely<DB>; logger: Logger; publicUrl: URL },
 ): Promise<void> {
   const callbacks = new WeakMap<Provider, ReturnType<Provider['callback']>>();
+  // RFC 8628 §5.1: user codes are short, so their entry is limited per client address (cluster-wide, ADR 0015).
+  const codeEntries = rateLimitersOf(app).create('device.code.ip', { limit: DEVICE_CODE_ENTRIES_PER_MINUTE, windowMs: 60_000 });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method === 'POST' && request.url.split('?')[0] === OIDC_ROUTES.code_verification) {
+      const d = codeEntries.take(`ip:${request.ip}`);
+      if (!d.allowed)
+        return reply.code(429).header('retry-after', String(d.retryAfterSeconds)).type('text/html; charset=utf-8').send(tooManyCodesPage(d.retryAfterSeconds));
+    }
     const provider = current();
     let cb = callbacks.get(provider);
     if (!cb) callbacks.set(provider, (cb = provider.callback()));

@@ -3,6 +3,7 @@ import * as oidcProviderModule from 'oidc-provider';
 import type { JWK } from 'jose';
 import { ACR_VALUES } from '../signin/amr.ts';
 import { SILENT_PARAM } from './offline-access.ts';
+import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.ts';
 
 /** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
 export const OIDC_ROUTES = {
@@ -11,6 +12,9 @@ export const OIDC_ROUTES = {
   jwks: '/oidc/jwks',
   userinfo: '/oidc/userinfo',
   end_session: '/oidc/logout',
+  // RFC 8628: where a device asks for a code, and the page where a person enters it (ADR 0019).
+  device_authorization: '/oidc/devicecode',
+  code_verification: '/oidc/device',
 } as const;
 
 /** Where oidc-provider sends the browser to sign in; the pages come with the sign-in issue (3). */
@@ -108,6 +112,8 @@ export function createProvider(o: ProviderOptions): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      // RFC 8628 device authorization, for apps that allow public client flows (oidc/clients.ts, ADR 0019).
+      deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
       resourceIndicators: {
         enabled: true,
         // RFC 8707 §2: without `resource`, client credentials target the admin API.
@@ -142,6 +148,8 @@ export function createProvider(o: ProviderOptions): Provider {
       AccessToken: o.accessTokenTtlSeconds,
       ClientCredentials: o.accessTokenTtlSeconds,
       AuthorizationCode: 60,
+      // Entra's device codes last 15 minutes (expires_in 900).
+      DeviceCode: 900,
       IdToken: 3600,
       Interaction: 3600,
       Grant: 14 * 86_400,

@@ -132,7 +132,8 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
 
 /**
  * Graph's `isFallbackPublicClient` ("Allow public client flows" in Entra): the app is a public
- * client even without SPA or mobile redirect URIs — no secret, no client credentials, PKCE (ADR 0014).
+ * client even without SPA or mobile redirect URIs — no secret, no client credentials, PKCE (ADR 0014) —
+ * and may use the device code flow (ADR 0019).
  */
 function FallbackPublicClient({ checked, disabled, onChange }: { checked: boolean; disabled: boolean; onChange(v: boolean): void }) {
   const id = useId();
@@ -145,7 +146,7 @@ function FallbackPublicClient({ checked, disabled, onChange }: { checked: boolea
         <code>isFallbackPublicClient</code>:{' '}
         {disabled
           ? 'A web app is confidential: it authenticates with its client secret, so it cannot be a public client.'
-          : 'Treat the app as a public client even when a request names no platform: it never holds a client secret, cannot use client credentials and signs people in with PKCE. Entra uses this for device code and password flows, which Latchkey does not offer.'}
+          : 'Treat the app as a public client even when a request names no platform: it never holds a client secret, cannot use client credentials and signs people in with PKCE. It also lets the app use the device code flow (a command-line tool or kiosk shows a code that the person enters at /oidc/device); the password (ROPC) flow is not offered.'}
       </p>
     </div>
   );
