@@ -75,7 +75,7 @@ export function createProvider(o: ProviderOptions): Provider {
     interactions: {
       url: (_ctx: unknown, interaction: { uid: string; params: Record<string, unknown> }) =>
         interaction.params[SILENT_PARAM] === '1' ? silentInteractionPath(interaction.uid) : interactionPath(interaction.uid),
-      ...(o.stepUpRequired || o.sessionRevoked ? { policy: loginPolicy(o.stepUpRequired, o.sessionRevoked) } : {}),
+      policy: loginPolicy(o.stepUpRequired, o.sessionRevoked),
     },
     // Refresh tokens go to clients allowed the refresh_token grant that asked for offline_access
     // (oidc-provider's default rule); the sign-in behind them is recorded for the refresh check.
@@ -189,11 +189,21 @@ function clientBasedCORS(ctx: { oidc?: { route?: string } }, origin: string, cli
  * oidc-provider's default prompts plus `login` checks: Conditional Access step-up (issue 4 item 4)
  * and a session revoked by revokeSignInSessions (ADR 0017).
  */
+/** The login-prompt reason of a device code sign-in (`loginPolicy`). */
+export const DEVICE_SIGN_IN_REASON = 'device_code';
+
 function loginPolicy(stepUpRequired?: (ctx: any) => Promise<boolean>, sessionRevoked?: (ctx: any) => Promise<boolean>) {
   // Not in the local type declarations (oidc-provider.d.ts); the module exports it (oidc-provider lib/index.js).
   const { Check, base } = (oidcProviderModule as unknown as { interactionPolicy: { Check: any; base(): any } }).interactionPolicy;
   const policy = base();
   const login = policy.get('login')!;
+  // A device code sign-in always signs in afresh in this browser, never on its SSO session alone: a
+  // phished code (RFC 8628 §5.4) then costs the victim a full sign-in, not one click (ADR 0019).
+  login.checks.add(
+    new Check(DEVICE_SIGN_IN_REASON, 'a device code sign-in signs in afresh', (ctx: any) =>
+      (ctx.oidc.route === 'code_verification' || ctx.oidc.route === 'device_resume') && !ctx.oidc.result?.login ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
   if (sessionRevoked)
     login.checks.add(
       // With prompt=none the answer is login_required (the session no longer signs in), not interaction_required.

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rowCounts } from '../support/counts.ts';
-import { ctx, enableFido2, Jar, newUser, registerApp, registerPasskey } from '../signin/support.ts';
+import { beginSignIn, ctx, enableFido2, Jar, newUser, registerApp, registerPasskey } from '../signin/support.ts';
 import { PASSWORD } from '../signin/enforcement-support.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { DEVICE_CODE_GRANT } from '../../src/oidc/clients.ts';
@@ -43,8 +43,7 @@ for (const kind of STORE_KINDS) {
     }
 
     /** The person's browser on the verification page: a cookie jar and a form poster. */
-    function browser() {
-      const jar = new Jar();
+    function browser(jar = new Jar()) {
       const get = async (url: URL | string, init: RequestInit = {}) => {
         const u = new URL(url, server.config.issuer);
         const res = await fetch(u, {
@@ -84,8 +83,8 @@ for (const kind of STORE_KINDS) {
     }
 
     /** Enter the code (or follow `verification_uri_complete`, whose page posts it by itself), confirm. */
-    async function enterAndConfirm(verificationUri: string, userCode: string) {
-      const b = browser();
+    async function enterAndConfirm(verificationUri: string, userCode: string, jar?: Jar) {
+      const b = browser(jar);
       const input = await b.get(verificationUri);
       expect(input.status).toBe(200);
       let confirm;
@@ -213,6 +212,35 @@ for (const kind of STORE_KINDS) {
       expect((await followToPage(b, v.body.redirectTo)).text).toContain("You're signed in");
       const tokens = await oidc.pollDeviceAuthorizationGrant(app.config, { ...da, interval: 0 });
       expect(tokens.claims()).toMatchObject({ sub: user.id, amr: ['hwk', 'mfa', 'user'] });
+    });
+
+    it('a browser already signed in (an SSO session) still signs in afresh for a device: no one-click approval of a phished code', async () => {
+      const app = await desktopApp(true);
+      const user = await passwordUser();
+      // The person's browser has a session from signing in to a web app.
+      const web = await registerApp(server, 'https://device-sso.example/cb');
+      const b0 = await beginSignIn(server, web, { scope: 'openid' });
+      await b0.post('start');
+      await b0.post('identify', { username: user.upn });
+      const signedIn = await b0.post('password', { password: PASSWORD });
+      expect((await b0.finish(signedIn.body.redirectTo)).claims()).toMatchObject({ sub: user.id });
+
+      const da = await oidc.initiateDeviceAuthorization(app.config, { scope: 'openid' });
+      const { b, confirmForm } = await enterAndConfirm(da.verification_uri, da.user_code, b0.jar);
+      const go = await b.post(confirmForm.action, confirmForm.fields);
+      let at = new URL(go.location!, server.config.issuer);
+      for (let i = 0; i < 6 && !at.pathname.startsWith('/signin/'); i++) at = new URL((await b.get(at)).location!, at);
+      // The sign-in page, at its first step (not finished by the session): the person signs in again.
+      expect(at.pathname).toMatch(/^\/signin\/[^/]+$/);
+      const api = signInApi(b, at.pathname);
+      const started = await api('start');
+      expect(started.body.state, JSON.stringify(started.body)).not.toBe('complete');
+      expect(started.body.redirectTo).toBeUndefined();
+      await api('identify', { username: user.upn });
+      const done = await api('password', { password: PASSWORD });
+      expect((await followToPage(b, done.body.redirectTo)).text).toContain("You're signed in");
+      const tokens = await oidc.pollDeviceAuthorizationGrant(app.config, { ...da, interval: 0 });
+      expect(tokens.claims()).toMatchObject({ sub: user.id });
     });
 
     it('wrong, spent and cancelled codes: a clear page, and the device hears access_denied after Cancel', async () => {
