@@ -3,8 +3,9 @@ import * as oidc from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../packages/server/test/support/server.ts';
 import { ensureWebBuild, launchChromium, SCREENSHOTS, WEB_DIST } from './support/browser.ts';
+import { passwordPerson, signInWithPassword } from './support/people.ts';
 
-const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
+const PASSWORD = 'Correct-Horse-42!';
 
 /**
  * The device code flow in Chromium (RFC 8628, ADR 0019): a command-line app (openid-client as the
@@ -24,18 +25,11 @@ describe('device code flow in Chromium', () => {
   beforeAll(async () => {
     ensureWebBuild();
     server = await startTestServer('pglite', {}, { webDist: WEB_DIST });
-    user = (
-      await server.api('/api/v1/users', {
-        body: { displayName: 'Ada Lovelace', userPrincipalName: 'ada@latchkey.test', accountEnabled: true, mailNickname: 'ada' },
-      })
-    ).body;
-    expect(
-      (
-        await server.api(`/api/v1/users/${user.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, {
-          body: { newPassword: 'Correct-Horse-42!' },
-        })
-      ).status,
-    ).toBe(202);
+    user = await passwordPerson(
+      server,
+      { displayName: 'Ada Lovelace', userPrincipalName: 'ada@latchkey.test', mailNickname: 'ada' },
+      PASSWORD,
+    );
     const created = await server.api('/api/v1/applications', { body: { displayName: 'Contoso CLI', isFallbackPublicClient: true } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect((await server.api('/api/v1/servicePrincipals', { body: { appId: created.body.appId } })).status).toBe(201);
@@ -77,9 +71,7 @@ describe('device code flow in Chromium', () => {
     await page.getByLabel('Username').fill(user.userPrincipalName);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Use your passkey' }).waitFor();
-    await page.getByRole('button', { name: 'Use my password instead' }).click();
-    await page.getByLabel('Password').fill('Correct-Horse-42!');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPassword(page, PASSWORD);
     await page.getByRole('heading', { name: "You're signed in" }).waitFor();
     expect(await page.locator('main').innerText()).toContain('You have signed in to Contoso CLI on your device.');
     await shot('signed-in');
