@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -29,11 +29,12 @@ export interface BenchServer {
 /** Starts `latchkey serve` as a child process (its own CPU and RSS are measurable) and waits for /readyz. */
 export async function startBenchServer(extraEnv: Record<string, string>): Promise<BenchServer> {
   const port = await freePort();
+  // A fresh data directory unless the caller brings one (a seeded PGlite directory); a fresh one is removed at stop.
+  const ownDir = extraEnv.LATCHKEY_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'latchkey-bench-'));
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     LATCHKEY_PORT: String(port),
-    // A fresh data directory unless the caller brings one (a seeded PGlite directory).
-    LATCHKEY_DATA_DIR: extraEnv.LATCHKEY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'latchkey-bench-')),
+    LATCHKEY_DATA_DIR: extraEnv.LATCHKEY_DATA_DIR ?? ownDir!,
     LATCHKEY_MASTER_KEY: randomBytes(32).toString('base64'),
     LATCHKEY_LOG_LEVEL: 'warn',
     LATCHKEY_RATE_LIMIT_PER_MINUTE: '0',
@@ -74,6 +75,7 @@ export async function startBenchServer(extraEnv: Record<string, string>): Promis
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -55,8 +55,14 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     const r = (await op.run(server.runtime, o)) as { accessToken: string };
     return r.accessToken;
   };
+  const closeServer = server.close.bind(server);
   return Object.assign(server, {
     config,
+    /** Stops the server, then removes its data directory (a fresh one per test server). */
+    async close() {
+      await closeServer();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
     token,
     async api(path: string, init: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) {
       const bearer = init.token === null ? undefined : (init.token ?? (defaultToken ??= await token()));
