@@ -48,10 +48,11 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
         client_name: app.display_name,
         application_type: kind === 'spa' ? 'web' : 'native',
         token_endpoint_auth_method: 'none',
+        // Entra's "Allow public client flows" (isFallbackPublicClient) adds the device code flow (RFC 8628, ADR 0019).
         grant_types: [
-          ...(uris.length ? ['authorization_code', 'refresh_token'] : ['authorization_code']),
-          // Entra's "Allow public client flows": the device code flow (RFC 8628, ADR 0019), with refresh tokens.
-          ...(app.platforms.isFallbackPublicClient ? [DEVICE_CODE_GRANT, ...(uris.length ? [] : ['refresh_token'])] : []),
+          'authorization_code',
+          ...(uris.length || app.platforms.isFallbackPublicClient ? ['refresh_token'] : []),
+          ...(app.platforms.isFallbackPublicClient ? [DEVICE_CODE_GRANT] : []),
         ],
         response_types: uris.length ? ['code'] : [],
         redirect_uris: uris,

@@ -1,3 +1,13 @@
+/** The parameter that marks a silent request for offline_access (`withOfflineConsent`); an oidc-provider `extraParam`. */
+export const SILENT_PARAM = 'latchkey_silent';
+
+/** The error a silent request gets when the sign-in would need the user (OpenID Connect Core §3.1.2.6). */
+export function silentRefusal(prompt: string): { error: string; error_description: string } {
+  return prompt === 'login'
+    ? { error: 'login_required', error_description: 'The user must sign in (prompt=none).' }
+    : { error: 'interaction_required', error_description: `The sign-in needs the user (${prompt}) and the request said prompt=none.` };
+}
+
 /**
  * Entra answers an app that asks for `offline_access` with a refresh token, without a consent
  * screen: the administrator consented for the organisation when the app was registered.
@@ -27,15 +37,6 @@
  *
  * Returns the rewritten path and query, or undefined to leave the request alone.
  */
-export const SILENT_PARAM = 'latchkey_silent';
-
-/** The error a silent request gets when the sign-in would need the user (OpenID Connect Core §3.1.2.6). */
-export function silentRefusal(prompt: string): { error: string; error_description: string } {
-  return prompt === 'login'
-    ? { error: 'login_required', error_description: 'The user must sign in (prompt=none).' }
-    : { error: 'interaction_required', error_description: `The sign-in needs the user (${prompt}) and the request said prompt=none.` };
-}
-
 export function withOfflineConsent(url: string, authorizationPath: string): string | undefined {
   const q = url.indexOf('?');
   if (q < 0 || url.slice(0, q) !== authorizationPath) return undefined;

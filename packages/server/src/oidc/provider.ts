@@ -94,7 +94,7 @@ export function createProvider(o: ProviderOptions): Provider {
     // `acr` = the authentication strength the sign-in satisfied (signin/amr.ts); without acrValues oidc-provider drops acr.
     acrValues: ACR_VALUES,
     pkce: { required: () => true },
-    // Set by oidc/offline-access.ts on a silent request for offline_access: the sign-in page keeps prompt=none's promise.
+    // Set by oidc/offline-access.ts on a silent request for offline_access; its interaction goes to `silentInteractionPath`.
     extraParams: [SILENT_PARAM],
     clientBasedCORS,
     clientDefaults: {
@@ -185,13 +185,14 @@ function clientBasedCORS(ctx: { oidc?: { route?: string } }, origin: string, cli
   return browserClient && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
 }
 
-/**
- * oidc-provider's default prompts plus `login` checks: Conditional Access step-up (issue 4 item 4)
- * and a session revoked by revokeSignInSessions (ADR 0017).
- */
 /** The login-prompt reason of a device code sign-in (`loginPolicy`). */
-export const DEVICE_SIGN_IN_REASON = 'device_code';
+const DEVICE_SIGN_IN_REASON = 'device_code';
 
+/**
+ * oidc-provider's default prompts plus `login` checks: a fresh sign-in for every device code
+ * sign-in (ADR 0019), Conditional Access step-up (issue 4 item 4) and a session revoked by
+ * revokeSignInSessions (ADR 0017).
+ */
 function loginPolicy(stepUpRequired?: (ctx: any) => Promise<boolean>, sessionRevoked?: (ctx: any) => Promise<boolean>) {
   // Not in the local type declarations (oidc-provider.d.ts); the module exports it (oidc-provider lib/index.js).
   const { Check, base } = (oidcProviderModule as unknown as { interactionPolicy: { Check: any; base(): any } }).interactionPolicy;

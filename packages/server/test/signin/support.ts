@@ -142,7 +142,7 @@ export async function silentSignIn(server: TestServer, rp: { config: oidc.Config
   return { landed: url, state, hops, redeem: () => oidc.authorizationCodeGrant(rp.config, url, { pkceCodeVerifier: verifier, expectedState: state }) };
 }
 
-export async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {
+async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {
   let url = start;
   for (let hop = 0; hop < 10 && url.origin === new URL(base).origin && !url.pathname.startsWith('/signin/') && !(stopAt && url.href.startsWith(stopAt)); hop++) {
     const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
