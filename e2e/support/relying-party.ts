@@ -53,7 +53,7 @@ export async function startRelyingParty(server: TestServer, displayName: string,
         });
         res.writeHead(302, { location: to.href }).end();
       } else if (url.pathname === '/frame') {
-        const src = `/login?${new URLSearchParams(url.searchParams).toString().replace(/"/g, '')}`;
+        const src = `/login?${url.searchParams}`; // URLSearchParams percent-encodes quotes and angle brackets
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>The app renews its tokens in the background</h1><iframe id="silent" title="silent renewal" src="${src}"></iframe>`);
       } else if (url.pathname === '/cb' && url.searchParams.has('error')) {
         const error = (url.searchParams.get('error') ?? '').replace(/[^a-z_]/g, '');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { batchedStatement, onlyAfter } from '../store/batched-statement.ts';
+import { batchedStatement, returnedBy } from '../store/batched-statement.ts';
 import { queryTemplate } from '../store/query-template.ts';
 import type { DB } from '../store/schema.ts';
 
@@ -101,7 +101,7 @@ export const encodeSignInLogItem = (r: SignInLogItem) => ({ ...r, created_at: r.
 /**
  * Inserts the log rows of `source`, a jsonb array of encoded items (`encodeSignInLogItem`): a
  * registered app's name is copied from `applications`, Latchkey's own clients carry theirs.
- * `after`: only the items whose `n` that CTE returned (store/batched-statement.ts `onlyAfter`).
+ * `after`: only the items whose `n` that CTE returned (store/batched-statement.ts `returnedBy`).
  */
 export const signInLogInsertSql = (
   source: string,
@@ -115,7 +115,7 @@ select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id
 from jsonb_to_recordset(${source}) as v(n int, id uuid, created_at timestamptz, flow_id uuid, user_id uuid, user_principal_name text,
   app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
   conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)${after ? `
-where${onlyAfter(after).slice(6)}` : ''}`;
+where ${returnedBy(after)}` : ''}`;
 
 type LogRow = {
   id: string;

@@ -51,7 +51,10 @@ const MAX_BATCH = 128;
  * For a statement of chained data-modifying CTEs (a completion): the condition that keeps only the
  * items whose `n` the CTE `after` returned, appended to a step's `where` (nothing without one).
  */
-export const onlyAfter = (after?: string): string => (after ? `\n  and v.n in (select n from ${after})` : '');
+export const onlyAfter = (after?: string): string => (after ? `\n  and ${returnedBy(after)}` : '');
+
+/** The condition itself: the item's `n` is one the CTE `after` returned. */
+export const returnedBy = (after: string): string => `v.n in (select n from ${after})`;
 
 /** Stores that run one statement at a time (store/database.ts marks PGlite's). */
 const oneAtATime = new WeakSet<Kysely<DB>>();

@@ -122,17 +122,26 @@ for (const kind of STORE_KINDS) {
       };
 
     /** Follows redirects from `location` until a page answers (the success page). */
-    async function followToPage(b: ReturnType<typeof browser>, location: string) {
+    /** Follows redirects from `location` until a sign-in page (its path) or an answer that is not a redirect. */
+    async function follow(b: ReturnType<typeof browser>, location: string): Promise<{ url: URL; r?: Awaited<ReturnType<typeof b.get>> }> {
       let url = new URL(location, server.config.issuer);
-      let r = await b.get(url);
-      for (let i = 0; i < 8 && r.location; i++) r = await b.get((url = new URL(r.location, url)));
-      // The first sign-in to an app has a consent interaction, which the sign-in page answers by itself (start).
-      if (r.status === 404 && url.pathname.startsWith('/signin/')) {
-        const started = await signInApi(b, url.pathname)('start');
-        expect(started.body.redirectTo, JSON.stringify(started.body)).toBeTruthy();
-        return followToPage(b, started.body.redirectTo);
+      for (let i = 0; i < 8; i++) {
+        if (url.pathname.startsWith('/signin/')) return { url };
+        const r = await b.get(url);
+        if (!r.location) return { url, r };
+        url = new URL(r.location, url);
       }
-      return r;
+      throw new Error(`too many redirects from ${location}`);
+    }
+
+    /** Follows redirects from `location` to the page that ends the flow (the success page). */
+    async function followToPage(b: ReturnType<typeof browser>, location: string): Promise<Awaited<ReturnType<typeof b.get>>> {
+      const { url, r } = await follow(b, location);
+      if (r) return r;
+      // The first sign-in to an app has a consent interaction, which the sign-in page answers by itself (start).
+      const started = await signInApi(b, url.pathname)('start');
+      expect(started.body.redirectTo, JSON.stringify(started.body)).toBeTruthy();
+      return followToPage(b, started.body.redirectTo);
     }
 
     it('a desktop app allowed public client flows: code, confirm (the app named, the phishing warning), password sign-in, the device gets tokens', async () => {
@@ -159,11 +168,7 @@ for (const kind of STORE_KINDS) {
       const go = await b.post(confirmForm.action, confirmForm.fields);
       expect(go.status).toBeGreaterThanOrEqual(300);
       // The provider sends the browser to the ordinary sign-in page (an interaction of the app).
-      let at = new URL(go.location!, server.config.issuer);
-      for (let i = 0; i < 6 && !at.pathname.startsWith('/signin/'); i++) {
-        const r = await b.get(at);
-        at = new URL(r.location!, at);
-      }
+      const at = (await follow(b, go.location!)).url;
       expect(at.pathname).toMatch(/^\/signin\/[^/]+$/);
       const api = signInApi(b, at.pathname);
       expect((await api('start')).body.state).toBe('identify');
@@ -197,8 +202,7 @@ for (const kind of STORE_KINDS) {
       const da = await oidc.initiateDeviceAuthorization(app.config, { scope: 'openid' });
       const { b, confirmForm } = await enterAndConfirm(da.verification_uri_complete ?? da.verification_uri, da.user_code);
       const go = await b.post(confirmForm.action, confirmForm.fields);
-      let at = new URL(go.location!, server.config.issuer);
-      for (let i = 0; i < 6 && !at.pathname.startsWith('/signin/'); i++) at = new URL((await b.get(at)).location!, at);
+      const at = (await follow(b, go.location!)).url;
       const api = signInApi(b, at.pathname);
       await api('start');
       const o = await api('passkey/options');
@@ -228,8 +232,7 @@ for (const kind of STORE_KINDS) {
       const da = await oidc.initiateDeviceAuthorization(app.config, { scope: 'openid' });
       const { b, confirmForm } = await enterAndConfirm(da.verification_uri, da.user_code, b0.jar);
       const go = await b.post(confirmForm.action, confirmForm.fields);
-      let at = new URL(go.location!, server.config.issuer);
-      for (let i = 0; i < 6 && !at.pathname.startsWith('/signin/'); i++) at = new URL((await b.get(at)).location!, at);
+      const at = (await follow(b, go.location!)).url;
       // The sign-in page, at its first step (not finished by the session): the person signs in again.
       expect(at.pathname).toMatch(/^\/signin\/[^/]+$/);
       const api = signInApi(b, at.pathname);
