@@ -21,6 +21,7 @@ const SECRET_KEYS = [
   'id_token',
   'temporaryAccessPass',
   'masterKey',
+  'previousMasterKeys',
   'privateKey',
   'seed',
   'deviceCode',

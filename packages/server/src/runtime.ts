@@ -25,8 +25,8 @@ export interface OpenRuntimeOptions {
 }
 
 export async function openRuntime(config: Config, logger: Logger, options: OpenRuntimeOptions = {}): Promise<Runtime> {
-  const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-  const envelope = createEnvelope(masterKey.key);
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir, config.previousMasterKeys);
+  const envelope = createEnvelope(masterKey.key, masterKey.previous);
   const store = options.store ?? await openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,

@@ -14,6 +14,7 @@ import { ensureFirstAdmin, type BootstrapResult } from './bootstrap.ts';
 import { startHousekeeping } from './jobs/housekeeping.ts';
 import { installKeyCache } from './methods/passkey/key-cache.ts';
 import './cli/all-ops.ts';
+import { reportSealedSecrets } from './secrets/boot-report.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -52,6 +53,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   try {
     runtime = await openRuntime(config, logger, { ...(options.pgliteDataDir ? { pgliteDataDir: options.pgliteDataDir } : {}), ...(options.store ? { store: options.store } : {}) });
     if (runtime.masterKey.origin === 'generated') logger.warn({ path: runtime.masterKey.path }, 'generated a new master key file; back it up');
+    await reportSealedSecrets(runtime.store.db, runtime.envelope, logger);
     const o = (oidc = await createOidc(runtime));
     const bootstrap = await ensureFirstAdmin(runtime.store.db, config.bootstrapAdminUpn);
     const webDist = options.webDist === null ? undefined : (options.webDist ?? (existsSync(DEFAULT_WEB_DIST) ? DEFAULT_WEB_DIST : undefined));

@@ -14,3 +14,4 @@ import '../methods/passkey/ops.ts';
 import './commands/tokens-ops.ts';
 import './commands/policy-ops.ts';
 import './commands/sessions-ops.ts';
+import '../secrets/ops.ts';

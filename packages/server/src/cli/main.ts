@@ -49,7 +49,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .description('Validate the configuration and print it (secrets hidden).')
     .action(() => {
       const c = ctx.config();
-      printJson({ ...c, publicUrl: c.publicUrl.origin, masterKey: c.masterKey ? '[set]' : undefined, databaseUrl: c.databaseUrl ? c.databaseUrl.replace(/\/\/[^@]*@/, '//***@') : undefined });
+      printJson({ ...c, publicUrl: c.publicUrl.origin, masterKey: c.masterKey ? '[set]' : undefined, previousMasterKeys: c.previousMasterKeys ? '[set]' : undefined, databaseUrl: c.databaseUrl ? c.databaseUrl.replace(/\/\/[^@]*@/, '//***@') : undefined });
     });
   config
     .command('docs')

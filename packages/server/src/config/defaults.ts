@@ -48,6 +48,10 @@ export const OPTIONS = [
     env: 'LATCHKEY_MASTER_KEY', key: 'masterKey', kind: 'string', secret: true, defaultText: 'generated into <dataDir>/master.key (0600)',
     description: 'Base64 (or hex) 32-byte key that encrypts every secret at rest (signing keys, TOTP seeds, client secrets). Set it from your secret manager in production.',
   },
+  {
+    env: 'LATCHKEY_PREVIOUS_MASTER_KEYS', key: 'previousMasterKeys', kind: 'string', secret: true,
+    description: 'Master key rotation: earlier master keys (same format, comma-separated) that still open secrets but never seal new ones. Run `latchkey secrets rewrap`, then remove them (docs/security.md).',
+  },
   { env: 'LATCHKEY_CONFIG_FILE', key: 'configFile', kind: 'string', description: 'Optional JSON file with any of these options (keys in camelCase). Environment variables win over the file.' },
   { env: 'LATCHKEY_LOG_LEVEL', key: 'logLevel', kind: 'string', default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace, silent.' },
   { env: 'LATCHKEY_BOOTSTRAP_ADMIN_UPN', key: 'bootstrapAdminUpn', kind: 'string', default: 'admin@latchkey.local', description: 'User principal name of the first Global Administrator created on an empty database.' },

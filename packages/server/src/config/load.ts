@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { OPTIONS, type OptionSpec } from './defaults.ts';
-import { parseMasterKey } from '../secrets/master-key.ts';
+import { parseMasterKey, parsePreviousMasterKeys } from '../secrets/master-key.ts';
 
 /** The validated configuration every module receives (narrowly: pass only the fields needed). */
 export interface Config {
@@ -20,6 +20,7 @@ export interface Config {
   databaseSsl: 'prefer-url' | 'disable' | 'require' | 'verify-full';
   databaseSslCa: string | undefined;
   masterKey: string | undefined;
+  previousMasterKeys: string | undefined;
   logLevel: string;
   bootstrapAdminUpn: string;
   nodeCountHint: number;
@@ -124,6 +125,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       problems.push((err as Error).message);
     }
   }
+  const previousMasterKeys = str('previousMasterKeys');
+  try {
+    const previous = parsePreviousMasterKeys(previousMasterKeys);
+    const current = masterKey === undefined ? undefined : tryParse(masterKey);
+    if (current && previous.some((k) => k.equals(current))) problems.push('LATCHKEY_PREVIOUS_MASTER_KEYS must not contain LATCHKEY_MASTER_KEY itself');
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
   const dataDirRaw = str('dataDir') ?? './data';
   const config: Config = {
     host,
@@ -139,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseSsl,
     databaseSslCa: str('databaseSslCa'),
     masterKey,
+    previousMasterKeys,
     logLevel,
     bootstrapAdminUpn,
     nodeCountHint: int('nodeCountHint', 1, 10_000),
@@ -159,6 +169,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
+
+const tryParse = (key: string): Buffer | undefined => {
+  try {
+    return parseMasterKey(key);
+  } catch {
+    return undefined; // reported once, as LATCHKEY_MASTER_KEY's own problem
+  }
+};
 
 /** Warnings an operator must see at boot: unsafe defaults that are fine for a laptop only. */
 export function unsafeDefaults(config: Config): string[] {

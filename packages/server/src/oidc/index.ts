@@ -64,7 +64,7 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
     const p = createProvider({
       issuer: config.issuer,
       jwks: (await loadSigningKeys(db, envelope)).privateJwks,
-      cookieKeys: oidcCookieKeys(rt.masterKey.key),
+      cookieKeys: oidcCookieKeys(rt.masterKey.key, rt.masterKey.previous),
       adapter,
       findAccount: createFindAccount(db),
       adminAudience: audience,

@@ -3,9 +3,13 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 /** oidc-provider's default name of the interaction cookie (lib/helpers/defaults.js `cookies.names.interaction`). */
 export const INTERACTION_COOKIE = '_interaction';
 
-/** The keys oidc-provider signs its cookies with (`cookies.keys`), derived from the master key (RFC 5869). */
-export function oidcCookieKeys(masterKey: Buffer): string[] {
-  return [Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'latchkey/oidc/cookies', 32)).toString('base64url')];
+/**
+ * The keys oidc-provider signs its cookies with (`cookies.keys`), derived from the master key
+ * (RFC 5869). The current master key's comes first and signs; those of previous master keys
+ * (ADR 0020) still verify, so a rotation does not sign everyone out mid-sign-in.
+ */
+export function oidcCookieKeys(masterKey: Buffer, previous: readonly Buffer[] = []): string[] {
+  return [masterKey, ...previous].map((k) => Buffer.from(hkdfSync('sha256', k, Buffer.alloc(0), 'latchkey/oidc/cookies', 32)).toString('base64url'));
 }
 
 /**

@@ -20,7 +20,8 @@ export const SIGNING_ALGS = ['ES256', 'RS256'] as const;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export const KEYS_CHANGED_CHANNEL = 'latchkey_oidc_keys';
 
-const purpose = (kid: string) => `oidc-signing-key:${kid}`;
+/** The envelope purpose of a signing key's private half (secrets/sealed-columns.ts lists it for rewrapping). */
+export const signingKeyPurpose = (kid: string): string => `oidc-signing-key:${kid}`;
 
 /** A freshly generated key pair as JWKs, its kid the RFC 7638 thumbprint. */
 export async function generateSigningKey(alg: SigningAlg): Promise<{ kid: string; privateJwk: JWK; publicJwk: JWK }> {
@@ -42,7 +43,7 @@ async function addKeys(db: Kysely<DB>, envelope: Envelope, algs: readonly Signin
       await insertSigningKey(trx, {
         kid: k.kid,
         alg: k.alg,
-        privateJwkSealed: envelope.seal(JSON.stringify(k.privateJwk), purpose(k.kid)),
+        privateJwkSealed: envelope.seal(JSON.stringify(k.privateJwk), signingKeyPurpose(k.kid)),
         publicJwk: k.publicJwk as Record<string, unknown>,
         createdAt: new Date(),
       });
@@ -119,7 +120,7 @@ export interface SigningKeySet {
 export async function loadSigningKeys(db: Kysely<DB>, envelope: Envelope): Promise<SigningKeySet> {
   const rows = await listSigningKeys(db, { status: 'active' });
   const privateJwks = rows.map(
-    (r) => JSON.parse(envelope.open(r.privateJwkSealed, purpose(r.kid)).toString('utf8')) as JWK & { kid: string },
+    (r) => JSON.parse(envelope.open(r.privateJwkSealed, signingKeyPurpose(r.kid)).toString('utf8')) as JWK & { kid: string },
   );
   const signing = new Map<SigningAlg, JWK & { kid: string }>();
   for (const [i, r] of rows.entries()) if (!signing.has(r.alg)) signing.set(r.alg, privateJwks[i]!);

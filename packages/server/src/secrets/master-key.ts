@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 
 export interface MasterKeySource {
   key: Buffer;
+  /** Previous master keys (LATCHKEY_PREVIOUS_MASTER_KEYS): secrets sealed with them still open; nothing new is sealed with them (ADR 0020). */
+  previous: Buffer[];
   /** 'env' when LATCHKEY_MASTER_KEY supplied it; 'file' when read from or generated into the data dir. */
   origin: 'env' | 'file' | 'generated';
   path?: string;
@@ -24,6 +26,21 @@ export function parseMasterKey(text: string): Buffer {
   return buf;
 }
 
+/**
+ * LATCHKEY_PREVIOUS_MASTER_KEYS: master keys in the same format, separated by commas (spaces
+ * allowed). The message names a bad key by its position, never by its value.
+ */
+export function parsePreviousMasterKeys(text: string | undefined): Buffer[] {
+  if (!text?.trim()) return [];
+  return text.split(',').map((part, i) => {
+    try {
+      return parseMasterKey(part);
+    } catch (err) {
+      throw new MasterKeyError(`LATCHKEY_PREVIOUS_MASTER_KEYS: key ${i + 1} is not valid: ${(err as Error).message.replace(/^LATCHKEY_MASTER_KEY must be/, 'each key must be')}`);
+    }
+  });
+}
+
 export class MasterKeyError extends Error {
   override name = 'MasterKeyError';
 }
@@ -32,14 +49,15 @@ export class MasterKeyError extends Error {
  * The master key: from LATCHKEY_MASTER_KEY, else `<dataDir>/master.key` (created 0600 on first
  * use). A key file readable by group or others is refused.
  */
-export function loadMasterKey(masterKey: string | undefined, dataDir: string): MasterKeySource {
-  if (masterKey) return { key: parseMasterKey(masterKey), origin: 'env' };
+export function loadMasterKey(masterKey: string | undefined, dataDir: string, previousMasterKeys?: string): MasterKeySource {
+  const previous = parsePreviousMasterKeys(previousMasterKeys);
+  if (masterKey) return { key: parseMasterKey(masterKey), previous, origin: 'env' };
   const path = join(dataDir, 'master.key');
   if (existsSync(path)) {
     const mode = statSync(path).mode & 0o777;
     if (mode & 0o077) throw new MasterKeyError(`${path} has permissions ${mode.toString(8)}; it must be 600 (chmod 600 ${path})`);
     try {
-      return { key: parseMasterKey(readFileSync(path, 'utf8')), origin: 'file', path };
+      return { key: parseMasterKey(readFileSync(path, 'utf8')), previous, origin: 'file', path };
     } catch (err) {
       throw new MasterKeyError(`${path} does not hold a valid master key: ${(err as Error).message}`);
     }
@@ -48,5 +66,5 @@ export function loadMasterKey(masterKey: string | undefined, dataDir: string): M
   const key = randomBytes(32);
   writeFileSync(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
-  return { key, origin: 'generated', path };
+  return { key, previous, origin: 'generated', path };
 }

@@ -292,6 +292,13 @@ export interface UserMfaRequirementsTable {
   updated_at: Generated<Date>;
 }
 
+/** Random keys of this installation that outlive master key rotations (0021, ADR 0020); sealed with the envelope. */
+export interface InstanceSecretsTable {
+  name: string;
+  secret_sealed: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
   users: UsersTable;
   groups: GroupsTable;
@@ -302,6 +309,7 @@ export interface DB {
   auth_method_configurations: AuthMethodConfigurationsTable;
   user_passwords: UserPasswordsTable;
   oidc_signing_keys: OidcSigningKeysTable;
+  instance_secrets: InstanceSecretsTable;
   oidc_payloads: OidcPayloadsTable;
   applications: ApplicationsTable;
   application_passwords: ApplicationPasswordsTable;

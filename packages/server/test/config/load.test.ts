@@ -21,6 +21,8 @@ const problemsOf = (env: Record<string, string>): string[] => {
 };
 
 const MASTER = randomBytes(32).toString('base64');
+const PREVIOUS = randomBytes(32).toString('base64');
+const PREVIOUS_HEX = randomBytes(32).toString('hex');
 /** A valid, non-default value for every option, and what the parsed Config must then hold. */
 const SAMPLES: Record<string, { value: string; expect: (c: ReturnType<typeof loadConfig>) => unknown; want: unknown }> = {
   host: { value: '0.0.0.0', expect: (c) => c.host, want: '0.0.0.0' },
@@ -37,6 +39,7 @@ const SAMPLES: Record<string, { value: string; expect: (c: ReturnType<typeof loa
   databaseSsl: { value: 'verify-full', expect: (c) => c.databaseSsl, want: 'verify-full' },
   databaseSslCa: { value: '/etc/ssl/ca.pem', expect: (c) => c.databaseSslCa, want: '/etc/ssl/ca.pem' },
   masterKey: { value: MASTER, expect: (c) => c.masterKey, want: MASTER },
+  previousMasterKeys: { value: `${PREVIOUS}, ${PREVIOUS_HEX}`, expect: (c) => c.previousMasterKeys, want: `${PREVIOUS}, ${PREVIOUS_HEX}` },
   logLevel: { value: 'debug', expect: (c) => c.logLevel, want: 'debug' },
   bootstrapAdminUpn: { value: 'root@corp.example', expect: (c) => c.bootstrapAdminUpn, want: 'root@corp.example' },
   nodeCountHint: { value: '3', expect: (c) => c.nodeCountHint, want: 3 },
@@ -105,6 +108,17 @@ describe('configuration', () => {
     expect(problemsOf({ LATCHKEY_CONFIG_FILE: join(dir, 'missing.json') })[0]).toMatch(/LATCHKEY_CONFIG_FILE .*missing\.json/);
     writeFileSync(file, '[1,2]');
     expect(problemsOf({ LATCHKEY_CONFIG_FILE: file })[0]).toMatch(/not a JSON object/);
+  });
+
+  it('checks LATCHKEY_PREVIOUS_MASTER_KEYS key by key without echoing a value, and refuses the current key among them', () => {
+    const bad = problemsOf({ LATCHKEY_MASTER_KEY: MASTER, LATCHKEY_PREVIOUS_MASTER_KEYS: `${PREVIOUS},not-a-key!` });
+    expect(bad).toEqual([expect.stringMatching(/^LATCHKEY_PREVIOUS_MASTER_KEYS: key 2 is not valid: each key must be 32 random bytes/)]);
+    expect(bad.join()).not.toContain(PREVIOUS);
+    expect(problemsOf({ LATCHKEY_MASTER_KEY: MASTER, LATCHKEY_PREVIOUS_MASTER_KEYS: `${PREVIOUS},${Buffer.from(MASTER, 'base64').toString('hex')}` })).toEqual([
+      'LATCHKEY_PREVIOUS_MASTER_KEYS must not contain LATCHKEY_MASTER_KEY itself',
+    ]);
+    expect(problemsOf({ LATCHKEY_PREVIOUS_MASTER_KEYS: `${PREVIOUS},${randomBytes(16).toString('base64')}` })[0]).toMatch(/key 2 is not valid: .*decodes to 16 bytes/);
+    expect(problemsOf({ LATCHKEY_MASTER_KEY: MASTER, LATCHKEY_PREVIOUS_MASTER_KEYS: ` ${PREVIOUS} ` })).toEqual([]);
   });
 
   it('reports every invalid value at once', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { createEnvelope, EnvelopeError } from '../../src/secrets/envelope.ts';
+import { createEnvelope, EnvelopeError, masterKeyId, sealedKeyId } from '../../src/secrets/envelope.ts';
 
 const key = randomBytes(32);
 const envelope = createEnvelope(key);
@@ -68,5 +68,52 @@ describe('envelope (AES-256-GCM, per-secret data key wrapped by the master key)'
       expect(() => envelope.open(junk, 'p'), junk).toThrow(EnvelopeError);
     }
     expect(() => createEnvelope(randomBytes(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('envelope with previous master keys (rotation, ADR 0020)', () => {
+  const oldKey = randomBytes(32);
+  const newKey = randomBytes(32);
+  const before = createEnvelope(oldKey);
+  const during = createEnvelope(newKey, [oldKey]);
+  const after = createEnvelope(newKey);
+
+  it('seals with the current key, opens with the current or a previous one', () => {
+    const old = before.seal('seed-1', 'oath-token:1');
+    const fresh = during.seal('seed-2', 'oath-token:2');
+    expect(sealedKeyId(old)).toBe(masterKeyId(oldKey));
+    expect(sealedKeyId(fresh)).toBe(masterKeyId(newKey));
+    expect(during.keyId).toBe(masterKeyId(newKey));
+    expect(during.previousKeyIds).toEqual([masterKeyId(oldKey)]);
+    expect(during.open(old, 'oath-token:1').toString()).toBe('seed-1');
+    expect(during.open(fresh, 'oath-token:2').toString()).toBe('seed-2');
+    expect(() => before.open(fresh, 'oath-token:2')).toThrow(EnvelopeError);
+    expect(() => after.open(old, 'oath-token:1')).toThrow(new RegExp(`sealed with master key ${masterKeyId(oldKey)}, but the configured master key is ${after.keyId}$`));
+    const third = createEnvelope(randomBytes(32), [newKey]);
+    expect(() => third.open(old, 'oath-token:1')).toThrow(new RegExp(`or a previous one: ${masterKeyId(newKey)}`));
+  });
+
+  it('rewrap moves the data key under the current key and keeps the secret and its body', () => {
+    const old = before.seal('seed-1', 'oath-token:1');
+    const moved = during.rewrap(old, 'oath-token:1');
+    expect(sealedKeyId(moved)).toBe(during.keyId);
+    expect(moved.split('.').slice(4)).toEqual(old.split('.').slice(4)); // same iv and ciphertext: only the wrapping changed
+    expect(moved.split('.')[3]).not.toBe(old.split('.')[3]);
+    expect(after.open(moved, 'oath-token:1').toString()).toBe('seed-1');
+    expect(during.rewrap(moved, 'oath-token:1')).toBe(moved); // already current: unchanged
+  });
+
+  it('rewrap refuses the wrong purpose, a tampered body and an unknown key, like open', () => {
+    const old = before.seal('seed-1', 'oath-token:1');
+    expect(() => during.rewrap(old, 'oath-token:2')).toThrow(/wrong key or purpose, or tampered/);
+    expect(() => during.rewrap(flip(old, 5), 'oath-token:1')).toThrow(/wrong key or purpose, or tampered/);
+    expect(() => after.rewrap(old, 'oath-token:1')).toThrow(/sealed with master key/);
+    expect(() => during.rewrap('junk', 'p')).toThrow(/not a Latchkey envelope/);
+  });
+
+  it('ignores a previous key equal to the current one, and refuses previous keys that are not 32 bytes', () => {
+    expect(createEnvelope(newKey, [newKey, oldKey, oldKey]).previousKeyIds).toEqual([masterKeyId(oldKey)]);
+    expect(() => createEnvelope(newKey, [randomBytes(31)])).toThrow(/32 bytes/);
+    expect(sealedKeyId('hello')).toBeUndefined();
   });
 });

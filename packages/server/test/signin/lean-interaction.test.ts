@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -50,6 +50,11 @@ for (const kind of STORE_KINDS) {
       const mine = createHmac('sha1', 'k').update('_interaction=abc').digest('base64url');
       expect(interactionUidOf(`_interaction_resume=zzz; _interaction=abc; _interaction.sig=${mine}`, ['k'])).toBe('abc');
       expect(interactionUidOf(undefined, keys)).toBeUndefined();
+      // After a master key rotation (ADR 0020) the previous key's cookie key comes second and still verifies.
+      const rotated = oidcCookieKeys(randomBytes(32), [server.runtime.masterKey.key]);
+      expect(rotated[1]).toBe(keys[0]);
+      expect(interactionUidOf(header, rotated)).toBe(b.uid);
+      expect(interactionUidOf(header, rotated.slice(0, 1))).toBeUndefined();
     });
 
     it('serves options and verify without reading the interaction through the provider, and stores only the result', async () => {

@@ -11,6 +11,7 @@ import { registerPasskeyCommands } from '../../methods/passkey/cli.ts';
 import { registerPolicyCommands } from './policy.ts';
 import { registerTokensCommands } from './tokens.ts';
 import { registerSessionCommands } from './sessions.ts';
+import { registerSecretsCommands } from './secrets.ts';
 
 /** Every command group registers itself here: `(program, ctx) => void`. */
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
@@ -27,3 +28,4 @@ COMMANDS.push(registerPasskeyCommands);
 COMMANDS.push(registerTokensCommands);
 COMMANDS.push(registerPolicyCommands);
 COMMANDS.push(registerSessionCommands);
+COMMANDS.push(registerSecretsCommands);
