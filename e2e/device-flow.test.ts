@@ -82,6 +82,25 @@ describe('device code flow in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the Control Center marks that sign-in as a device code sign-in, with what to do if nobody started it', async () => {
+    await page.goto(`${server.url}/admin/signins`);
+    await page.getByLabel('Bearer token').fill(await server.token());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link', { name: 'Sign-in logs' }).click();
+    await page.getByRole('heading', { name: 'Sign-in logs', level: 1 }).waitFor();
+    await page.getByLabel('User').fill(user.userPrincipalName);
+    const rows = page.getByRole('table', { name: 'Sign-ins' }).getByRole('row').filter({ hasText: user.userPrincipalName });
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    await rows.first().click();
+    const line = page.getByTestId('signin-log-device-code');
+    await line.waitFor();
+    expect(await line.innerText()).toContain('Device code sign-in: this approved a code typed on another device.');
+    expect(await line.innerText()).toContain('revoke their sessions');
+    await shot('signin-log');
+    expect(problems).toEqual([]);
+  });
+
   it('a wrong code says so on the page; Cancel on the confirm page tells the app access_denied', async () => {
     const da = await oidc.initiateDeviceAuthorization(app.config, { scope: 'openid' });
     await page.goto(da.verification_uri);

@@ -32,6 +32,8 @@ export type TokenModel = {
   clientId?: string;
   authTime?: number;
   amr?: string[];
+  /** The grants behind a refresh token, space-separated (oidc-provider: `device_code`, then `refresh_token` once rotated). */
+  gty?: string;
   destroy?(): Promise<void>;
 };
 
@@ -160,6 +162,8 @@ export function createRefreshCheck(db: Kysely<DB>, logger: Pick<Logger, 'warn'>)
         })),
         authenticationRequirement: mfa ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
         correlationId: null,
+        // Tokens a device code brought keep saying so at every refresh (Graph's originalTransferMethod).
+        ...(token.gty?.split(' ').includes('device_code') ? { originalTransferMethod: 'deviceCodeFlow' as const } : {}),
         at: now,
       }).catch((err: unknown) => logger.warn({ err }, 'writing the sign-in log entry of a refresh failed'));
     }

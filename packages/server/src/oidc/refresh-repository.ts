@@ -106,6 +106,8 @@ export async function appendNonInteractiveSignIn(db: Kysely<DB>, e: SignInLogEnt
       authentication_requirement: e.authenticationRequirement,
       correlation_id: e.correlationId,
       is_interactive: false,
+      authentication_protocol: e.authenticationProtocol ?? 'none',
+      original_transfer_method: e.originalTransferMethod ?? 'none',
     })
     .execute();
 }

@@ -6,7 +6,7 @@ import { findFlowByInteraction, insertFlow, saveFlow, type StoredFlow } from './
 import { SignInError } from './errors.ts';
 
 /** The flow of an oidc-provider interaction, created on first sight (state `identify`). */
-export async function startFlow(deps: SignInDeps, input: { interactionUid: string; clientId: string }): Promise<StoredFlow> {
+export async function startFlow(deps: SignInDeps, input: { interactionUid: string; clientId: string; deviceCode?: boolean }): Promise<StoredFlow> {
   const existing = await findFlowByInteraction(deps.db, input.interactionUid);
   if (existing) return existing;
   const now = nowOf(deps);
@@ -24,6 +24,7 @@ export async function startFlow(deps: SignInDeps, input: { interactionUid: strin
     failures: 0,
     failureReason: null,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
+    ...(input.deviceCode ? { originalTransferMethod: 'deviceCodeFlow' as const } : {}),
   });
 }
 

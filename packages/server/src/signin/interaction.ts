@@ -23,6 +23,8 @@ export interface InteractionInfo {
   sessionId: string | null;
   /** A silent request (prompt=none for offline_access, oidc/offline-access.ts): no screen may be shown. */
   silent: boolean;
+  /** The interaction approves a device code (RFC 8628; oidc-provider records the code's id on it). */
+  deviceCode: boolean;
 }
 
 /** The interaction each request loaded (`interactionOf`), so finishing it does not read it again. */
@@ -54,6 +56,7 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
     reasons: details.prompt.reasons ?? [],
     sessionId: (details.session as { cookie?: string } | undefined)?.cookie ?? null,
     silent: params[SILENT_PARAM] === '1',
+    deviceCode: typeof (details as { deviceCode?: unknown }).deviceCode === 'string',
   };
 }
 

@@ -20,4 +20,8 @@ export interface SigninLogTable {
   correlation_id: string | null;
   /** Graph `isInteractive` (migration 0020): false for a refresh. */
   is_interactive: ColumnType<boolean, boolean | undefined, never>;
+  /** Graph (beta) `authenticationProtocol` (migration 0022): `deviceCode` or `none`. */
+  authentication_protocol: ColumnType<string, string | undefined, never>;
+  /** Graph (beta) `originalTransferMethod` (migration 0022): `deviceCodeFlow` or `none`. */
+  original_transfer_method: ColumnType<string, string | undefined, never>;
 }

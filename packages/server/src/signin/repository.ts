@@ -15,6 +15,8 @@ export interface StoredFlow extends FlowSnapshot {
   loginHint: string | null;
   /** Lockout key of the entered name (user id, or a hash of an unknown name). */
   accountKey: string | null;
+  /** Set when the flow approves a device code (RFC 8628, ADR 0019): its sign-in log entries say so. */
+  originalTransferMethod?: 'deviceCodeFlow';
   version: number;
 }
 
@@ -39,6 +41,7 @@ export function toFlow(r: Row): StoredFlow {
     failures: Number(r.failures),
     failureReason: r.failure_reason,
     expiresAt: new Date(r.expires_at),
+    ...(r.original_transfer_method === 'deviceCodeFlow' ? { originalTransferMethod: 'deviceCodeFlow' as const } : {}),
     version: Number(r.version),
   };
 }
@@ -59,6 +62,7 @@ export async function insertFlow(db: Db, f: Omit<StoredFlow, 'version'>): Promis
       methods_performed: JSON.stringify(f.methodsPerformed),
       failure_reason: f.failureReason,
       expires_at: f.expiresAt,
+      ...(f.originalTransferMethod ? { original_transfer_method: f.originalTransferMethod } : {}),
     })
     .onConflict((oc) => oc.column('interaction_uid').doNothing())
     .returningAll()

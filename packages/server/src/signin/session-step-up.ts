@@ -56,7 +56,7 @@ async function carriedMethods(deps: SignInDeps, provider: Provider, info: Intera
  * A sign-in frequency demand (`reauthenticate`) is not carried: the person signs in afresh.
  */
 export async function startFlowForInteraction(deps: SignInDeps, provider: Provider, ctx: SignInContext, info: InteractionInfo, facts: RequestFacts): Promise<StoredFlow> {
-  const flow = await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId });
+  const flow = await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId, deviceCode: info.deviceCode });
   // Only a flow never saved since its insertion (version 1: nothing entered, verified or restarted) takes the session over.
   if (flow.version !== INSERTED_VERSION || flow.state !== 'identify') return flow;
   const carry = await carriedMethods(deps, provider, info);

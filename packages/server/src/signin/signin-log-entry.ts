@@ -128,6 +128,8 @@ export function attemptEntry(ctx: RequestContext, flow: StoredFlow, e: AttemptFa
     authenticationDetails: detailsOf(flow, e.failed && { method: e.failed.method, at: e.now }),
     authenticationRequirement: amrOf(flow.methodsPerformed).includes('mfa') ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
     correlationId: ctx.correlationId ?? null,
+    // A device code's approval (RFC 8628): Graph marks both, so code phishing investigations can filter on them.
+    ...(flow.originalTransferMethod === 'deviceCodeFlow' ? { authenticationProtocol: 'deviceCode' as const, originalTransferMethod: 'deviceCodeFlow' as const } : {}),
     at: e.now,
   };
 }

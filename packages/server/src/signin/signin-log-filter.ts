@@ -8,6 +8,7 @@ import { ApiError } from '../errors.ts';
  *   userId eq '<guid>' · appId eq '<id>' · userPrincipalName eq '<upn>'
  *   status/errorCode eq|ne <number>
  *   conditionalAccessStatus eq 'success'|'failure'|'notApplied'
+ *   authenticationProtocol eq 'deviceCode'|'none' · originalTransferMethod eq 'deviceCodeFlow'|'none' (Graph beta; ADR 0019)
  * Anything else is a 400 naming the term (never a guess). Values are bound parameters.
  */
 export function parseSignInLogFilter(text: string): RawBuilder<boolean> {
@@ -18,7 +19,14 @@ export function parseSignInLogFilter(text: string): RawBuilder<boolean> {
 
 const OPS: Record<string, string> = { eq: '=', ne: '<>', ge: '>=', gt: '>', le: '<=', lt: '<' };
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const STRING_FIELDS: Record<string, string> = { userid: 'user_id', appid: 'app_id', userprincipalname: 'user_principal_name', conditionalaccessstatus: 'conditional_access_status' };
+const STRING_FIELDS: Record<string, string> = {
+  userid: 'user_id',
+  appid: 'app_id',
+  userprincipalname: 'user_principal_name',
+  conditionalaccessstatus: 'conditional_access_status',
+  authenticationprotocol: 'authentication_protocol',
+  originaltransfermethod: 'original_transfer_method',
+};
 
 function term(t: string): RawBuilder<boolean> {
   const m = /^\s*([A-Za-z/]+)\s+(eq|ne|ge|gt|le|lt)\s+(.+?)\s*$/i.exec(t);
@@ -36,7 +44,7 @@ function term(t: string): RawBuilder<boolean> {
     return sql<boolean>`error_code ${sql.raw(op)} ${Number(raw)}`;
   }
   const column = STRING_FIELDS[field];
-  if (!column) throw bad(`'${m[1]}' cannot be filtered (createdDateTime, userId, appId, userPrincipalName, status/errorCode, conditionalAccessStatus)`);
+  if (!column) throw bad(`'${m[1]}' cannot be filtered (createdDateTime, userId, appId, userPrincipalName, status/errorCode, conditionalAccessStatus, authenticationProtocol, originalTransferMethod)`);
   const s = /^'((?:[^']|'')*)'$/.exec(raw);
   if (!s || op !== '=') throw bad(`${m[1]} takes eq and a quoted string`);
   const v = s[1]!.replace(/''/g, "'");

@@ -39,6 +39,10 @@ export interface SignInLogEntry {
   authenticationDetails: AuthenticationDetail[];
   authenticationRequirement: 'singleFactorAuthentication' | 'multiFactorAuthentication';
   correlationId: string | null;
+  /** Graph (beta) `authenticationProtocol`: `deviceCode` for the sign-in that approves a device code (ADR 0019); default `none`. */
+  authenticationProtocol?: 'none' | 'deviceCode';
+  /** Graph (beta) `originalTransferMethod`: `deviceCodeFlow` for that sign-in and the refreshes of its tokens; default `none`. */
+  originalTransferMethod?: 'none' | 'deviceCodeFlow';
   at: Date;
 }
 
@@ -60,6 +64,10 @@ export interface SignInLogRow {
   correlationId: string | null;
   /** False for a refresh (a non-interactive sign-in; migration 0020). */
   isInteractive: boolean;
+  /** Graph (beta): `deviceCode` or `none` (migration 0022). */
+  authenticationProtocol: string;
+  /** Graph (beta): `deviceCodeFlow` or `none` (migration 0022). */
+  originalTransferMethod: string;
 }
 
 /**
@@ -88,6 +96,8 @@ export function signInLogItemOf(e: SignInLogEntry): SignInLogItem {
     authentication_details: e.authenticationDetails,
     authentication_requirement: e.authenticationRequirement,
     correlation_id: e.correlationId,
+    authentication_protocol: e.authenticationProtocol ?? 'none',
+    original_transfer_method: e.originalTransferMethod ?? 'none',
   };
   // applications.app_id is a uuid; Latchkey's own clients (latchkey-console, latchkey-my) are named, not registered.
   const registered = GUID.test(e.appId);
@@ -107,14 +117,16 @@ export const signInLogInsertSql = (
   source: string,
   after?: string,
 ) => `insert into signin_log (id, created_at, flow_id, user_id, user_principal_name, app_id, app_display_name, ip_address, client_app_used,
-  error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id)
+  error_code, failure_reason, conditional_access_status, applied_policies, authentication_details, authentication_requirement, correlation_id,
+  authentication_protocol, original_transfer_method)
 select v.id, v.created_at, v.flow_id, v.user_id, v.user_principal_name, v.app_id,
   coalesce(v.named_app, (select a.display_name from applications a where a.app_id = v.registered_app)),
   v.ip_address, v.client_app_used, v.error_code, v.failure_reason, v.conditional_access_status, v.applied_policies,
-  v.authentication_details, v.authentication_requirement, v.correlation_id
+  v.authentication_details, v.authentication_requirement, v.correlation_id, v.authentication_protocol, v.original_transfer_method
 from jsonb_to_recordset(${source}) as v(n int, id uuid, created_at timestamptz, flow_id uuid, user_id uuid, user_principal_name text,
   app_id text, registered_app uuid, named_app text, ip_address text, client_app_used text, error_code int, failure_reason text,
-  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text)${after ? `
+  conditional_access_status text, applied_policies jsonb, authentication_details jsonb, authentication_requirement text, correlation_id text,
+  authentication_protocol text, original_transfer_method text)${after ? `
 where ${returnedBy(after)}` : ''}`;
 
 type LogRow = {
@@ -133,6 +145,8 @@ type LogRow = {
   authentication_details: unknown;
   authentication_requirement: string;
   correlation_id: string | null;
+  authentication_protocol: string;
+  original_transfer_method: string;
 };
 /**
  * A row per sign-in attempt: rows of concurrent sign-ins are appended by one statement
@@ -175,6 +189,8 @@ const LOG_COLUMNS = [
   'authentication_details',
   'authentication_requirement',
   'correlation_id',
+  'authentication_protocol',
+  'original_transfer_method',
 ] as const;
 /** The one-row forms (store/query-template.ts), for PGlite and transactions. */
 const insertForRegisteredApp = queryTemplate([...LOG_COLUMNS], (db, row: SingleRow) =>
@@ -206,6 +222,8 @@ function toRow(r: Row): SignInLogRow {
     authenticationRequirement: r.authentication_requirement,
     correlationId: r.correlation_id,
     isInteractive: r.is_interactive !== false,
+    authenticationProtocol: r.authentication_protocol ?? 'none',
+    originalTransferMethod: r.original_transfer_method ?? 'none',
   };
 }
 

@@ -16,6 +16,8 @@ export interface SigninFlowsTable {
   methods_performed: Json<Array<{ method: string; at: string; amr: string[] }>>;
   failures: Generated<number>;
   failure_reason: string | null;
+  /** `deviceCodeFlow` when the flow approves a device code (migration 0022), else `none`. */
+  original_transfer_method: ColumnType<string, string | undefined, never>;
   expires_at: Timestamp;
   version: Generated<number>;
   created_at: Timestamp;

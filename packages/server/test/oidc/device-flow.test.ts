@@ -184,6 +184,21 @@ for (const kind of STORE_KINDS) {
       expect(tokens.claims()).toMatchObject({ sub: user.id, aud: app.appId, amr: ['pwd'] });
       expect(tokens.refresh_token).toBeTruthy();
       expect((await oidc.refreshTokenGrant(app.config, tokens.refresh_token!)).access_token).toBeTruthy();
+      // The sign-in log marks the approval and the refresh (Graph beta `authenticationProtocol`,
+      // `originalTransferMethod`), and code phishing investigations can filter on both.
+      const logOf = async (filter: string) => {
+        const r = await server.api(`/api/v1/auditLogs/signIns?$filter=${encodeURIComponent(`userId eq '${user.id}' and ${filter}`)}`);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        return (r.body.value as Array<{ isInteractive: boolean; authenticationProtocol: string; originalTransferMethod: string; status: { errorCode: number } }>).map(
+          (e) => [e.isInteractive, e.authenticationProtocol, e.originalTransferMethod, e.status.errorCode],
+        );
+      };
+      expect(await logOf("originalTransferMethod eq 'deviceCodeFlow'")).toEqual([
+        [false, 'none', 'deviceCodeFlow', 0], // the refresh, newest first
+        [true, 'deviceCode', 'deviceCodeFlow', 0], // the sign-in that approved the code
+      ]);
+      expect(await logOf("authenticationProtocol eq 'deviceCode'")).toEqual([[true, 'deviceCode', 'deviceCodeFlow', 0]]);
+      expect(await logOf("originalTransferMethod eq 'none'")).toEqual([]);
       // The code is spent: entering it again says so (a 400, no confirm step).
       const b2 = browser();
       const input = b2.form((await b2.get(da.verification_uri)).text, 'op.deviceInputForm');

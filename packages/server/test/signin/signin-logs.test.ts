@@ -52,6 +52,9 @@ for (const kind of STORE_KINDS) {
         conditionalAccessStatus: 'failure',
         authenticationRequirement: 'singleFactorAuthentication',
         authenticationDetails: [{ authenticationMethod: 'Password', succeeded: true }],
+        isInteractive: true,
+        authenticationProtocol: 'none', // a device code's approval says deviceCode (test/oidc/device-flow.test.ts)
+        originalTransferMethod: 'none',
       });
       expect(row.appDisplayName).toMatch(/^RP /);
       expect(row.status.failureReason).toContain('Block kiosk');
@@ -104,7 +107,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('bad $filter, $top or $skiptoken → 400 with a Graph error, never a 500', async () => {
-      for (const q of ['$filter=displayName%20eq%20%27x%27', '$filter=userId%20eq%20%27not-a-guid%27', '$filter=createdDateTime%20ge%20yesterday', '$filter=status/errorCode%20ge%2010', '$top=0', '$top=1000', '$skiptoken=zzz']) {
+      for (const q of ['$filter=displayName%20eq%20%27x%27', '$filter=authenticationProtocol%20ge%20%27x%27', '$filter=userId%20eq%20%27not-a-guid%27', '$filter=createdDateTime%20ge%20yesterday', '$filter=status/errorCode%20ge%2010', '$top=0', '$top=1000', '$skiptoken=zzz']) {
         const res = await server.api(`${URL_}?${q}`);
         expect(res.status, q).toBe(400);
         expect(res.body.error.code).toBe('Request_BadRequest');

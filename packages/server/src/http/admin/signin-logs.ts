@@ -77,4 +77,8 @@ const signIn = z.object({
   authenticationRequirement: z.string(),
   correlationId: z.string().nullable(),
   isInteractive: z.boolean().describe('False for a token refresh (a non-interactive sign-in).'),
+  authenticationProtocol: z.string().describe("Graph beta: `deviceCode` for the sign-in that approved a device code (RFC 8628), else `none`."),
+  originalTransferMethod: z
+    .string()
+    .describe('Graph beta: `deviceCodeFlow` for that sign-in and every refresh of the tokens its code gave the device, else `none`.'),
 });

@@ -43,7 +43,7 @@ export async function registerTapSignInRoutes(app: FastifyInstance, deps: SignIn
     take(perIp, `ip:${request.ip}`);
     const info = await interactionOf(deps.provider(), request.raw, reply.raw, request.params.uid);
     if (info.prompt === 'consent') throw new SignInError('wrongStep', 'This sign-in is already finished.');
-    return startFlow(deps, { interactionUid: info.uid, clientId: info.clientId });
+    return startFlow(deps, { interactionUid: info.uid, clientId: info.clientId, deviceCode: info.deviceCode });
   };
   /** After verification: maybe the registration interrupt; a complete flow answers `redirectTo`. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, flow: StoredFlow) => {

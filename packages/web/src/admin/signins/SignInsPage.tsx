@@ -119,6 +119,12 @@ function Details({ s }: { s: SignInEntry }) {
       <p className="muted">
         IP {s.ipAddress ?? 'unknown'} · {s.clientAppUsed} · {s.authenticationRequirement === 'multiFactorAuthentication' ? 'Multifactor' : 'Single-factor'} · correlation {s.correlationId ?? '—'}
       </p>
+      {s.originalTransferMethod === 'deviceCodeFlow' ? (
+        <p data-testid="signin-log-device-code">
+          {s.isInteractive ? 'Device code sign-in: this approved a code typed on another device.' : 'Refresh of tokens a device code sign-in issued.'} If the person
+          did not start it, the code may have been phished: revoke their sessions.
+        </p>
+      ) : null}
       {applied.length ? (
         <ul>
           {applied.map((p) => (

@@ -17,6 +17,11 @@ export interface SignInEntry {
   authenticationDetails: Array<{ authenticationMethod: string; succeeded: boolean; authenticationStepDateTime: string }>;
   authenticationRequirement: string;
   correlationId: string | null;
+  isInteractive: boolean;
+  /** Graph beta: `deviceCode` for the approval of a device code, else `none`. */
+  authenticationProtocol: string;
+  /** Graph beta: `deviceCodeFlow` for that approval and the refreshes of its tokens, else `none`. */
+  originalTransferMethod: string;
 }
 
 export interface SignInFilter {
