@@ -58,6 +58,7 @@ export async function openPages(http: Client, t: Target, count: number, inFlight
  */
 export async function phase(name: string, pid: number, seconds: number, inFlight: number, step: (w: number, k: number) => Promise<boolean>, dbCpu?: () => number): Promise<PhaseResult> {
   const samples: number[] = [];
+  const spans: [number, number][] | undefined = process.env.BENCH_LATENCY_DUMP ? [] : undefined;
   let failures = 0;
   let firstError: string | null = null;
   const cpu0 = await cpuSeconds(pid);
@@ -72,6 +73,7 @@ export async function phase(name: string, pid: number, seconds: number, inFlight
         try {
           if (!(await step(w, k))) return;
           samples.push(performance.now() - t0);
+          spans?.push([performance.timeOrigin + t0, performance.now() - t0]);
         } catch (err) {
           failures++;
           firstError ??= (err as Error).message.slice(0, 400);
@@ -80,6 +82,7 @@ export async function phase(name: string, pid: number, seconds: number, inFlight
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
+  if (spans) (await import('node:fs')).writeFileSync(`${process.env.BENCH_LATENCY_DUMP}.${name.replace(/\W+/g, '-')}.json`, JSON.stringify(spans));
   const cpu = (await cpuSeconds(pid)) - cpu0;
   const db = dbCpu ? dbCpu() - db0 : null;
   const c = process.cpuUsage(client0);
