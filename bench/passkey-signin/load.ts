@@ -1,7 +1,22 @@
 import { Browser, type Target } from './browser.ts';
 import type { Client } from '../support/http-client.ts';
 import type { SeededUser } from './seed.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { cpuSeconds, rssMiB, summarize } from '../support/stats.ts';
+
+/**
+ * A full GC of the load generator's own heap before a measured phase. The pages opened just
+ * before it are still young, and without this the phase's first scavenges copy and promote
+ * them (~5 MB each, 10–25 ms pauses on the two shared vCPUs), which every sign-in in flight
+ * then counts as latency: the load generator stands in for 64 browsers on other machines, whose
+ * GC is not the server's. BENCH_CLIENT_GC_SETTLE=0 skips it.
+ */
+function settleClientHeap(): void {
+  if (process.env.BENCH_CLIENT_GC_SETTLE === '0') return;
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 export interface PhaseResult {
   name: string;
@@ -57,6 +72,7 @@ export async function openPages(http: Client, t: Target, count: number, inFlight
  * (nothing left); each completed step is one sign-in, timed end to end.
  */
 export async function phase(name: string, pid: number, seconds: number, inFlight: number, step: (w: number, k: number) => Promise<boolean>, dbCpu?: () => number): Promise<PhaseResult> {
+  settleClientHeap();
   const samples: number[] = [];
   const spans: [number, number][] | undefined = process.env.BENCH_LATENCY_DUMP ? [] : undefined;
   let failures = 0;

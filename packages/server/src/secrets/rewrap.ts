@@ -58,12 +58,12 @@ export interface RewrapResult {
 const PAGE = 200;
 
 /**
- * Rewraps up to `limit` secrets sealed with a previous master key, and records one audit entry
- * when any changed. Safe to run from several places at once: each row changes once
+ * Rewraps up to `limit` secrets sealed with a previous master key, one transaction and one audit
+ * entry per page that changed. Safe to run from several places at once: each row changes once
  * (compare-and-set), and each run counts only its own changes.
  */
-export async function rewrapSecrets(db: Kysely<DB>, envelope: Envelope, ctx: RequestContext, limit: number): Promise<RewrapResult> {
-  const result: RewrapResult = { rewrapped: 0, takenMeanwhile: 0, failed: [], remaining: 0 };
+async function rewrapBatch(db: Kysely<DB>, envelope: Envelope, ctx: RequestContext, limit: number): Promise<Omit<RewrapResult, 'remaining'>> {
+  const result: Omit<RewrapResult, 'remaining'> = { rewrapped: 0, takenMeanwhile: 0, failed: [] };
   if (envelope.previousKeyIds.length) {
     for (const c of SEALED_COLUMNS) {
       let after: string | null = null;
@@ -80,6 +80,10 @@ export async function rewrapSecrets(db: Kysely<DB>, envelope: Envelope, ctx: Req
             if (!(err instanceof EnvelopeError)) throw err;
             result.failed.push({ table: c.table, id: r.id, reason: err.message });
           }
+        }
+        if (!changes.length) {
+          if (rows.length < PAGE) break;
+          continue;
         }
         const changed = await db.transaction().execute(async (trx) => {
           const ids = await replaceSealed(trx, c, changes);
@@ -99,7 +103,6 @@ export async function rewrapSecrets(db: Kysely<DB>, envelope: Envelope, ctx: Req
       }
     }
   }
-  result.remaining = (await sealedSecretsStatus(db, envelope)).underPrevious;
   return result;
 }
 
@@ -118,17 +121,16 @@ export async function rewrapAllSecrets(
   const failed = new Map<string, RewrapResult['failed'][number]>();
   let rewrapped = 0;
   let takenMeanwhile = 0;
-  let remaining = total;
   o.onProgress?.(0, total);
-  while (remaining > 0) {
-    const r = await rewrapSecrets(db, envelope, ctx, o.batch);
+  while (total > 0) {
+    const r = await rewrapBatch(db, envelope, ctx, o.batch);
     for (const f of r.failed) failed.set(`${f.table}/${f.id}`, f);
     rewrapped += r.rewrapped;
     takenMeanwhile += r.takenMeanwhile;
-    remaining = r.remaining;
     o.onProgress?.(Math.min(rewrapped + takenMeanwhile, total), total);
     // Nothing left that opens: only the failed ones remain (a batch lost to a concurrent run goes round again).
     if (r.rewrapped + r.takenMeanwhile === 0) break;
   }
+  const remaining = total > 0 ? (await sealedSecretsStatus(db, envelope)).underPrevious : 0;
   return { rewrapped, takenMeanwhile, failed: [...failed.values()], remaining };
 }

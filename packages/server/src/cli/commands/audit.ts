@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import type { CliContext } from '../main.ts';
 import { printJson, printRows } from '../output.ts';
+import { progressBar } from '../progress.ts';
 import type { VerifyReport } from '../../audit/verify.ts';
 import type { DirectoryAudit } from '../../audit/repository.ts';
 import type { AuditListArgs, AuditVerifyArgs } from './audit-ops.ts';
@@ -30,32 +30,16 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       '\nRecord the printed head anchor somewhere the database administrators cannot write, and pass it back with --expect-head.',
     )
     .action(async (o: { expectHead?: string; json?: boolean }) => {
-      const bar =
-        process.stderr.isTTY && !o.json
-          ? new cliProgress.SingleBar(
-              { stream: process.stderr, format: 'verifying audit chain [{bar}] {value}/{total} entries', hideCursor: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-      let started = false;
+      const progress = progressBar('verifying audit chain [{bar}] {value}/{total} entries', o);
       const args: AuditVerifyArgs = {
         ...(o.expectHead ? { expectHead: o.expectHead } : {}),
-        ...(bar
-          ? {
-              onProgress: (checked: number, total: number) => {
-                if (!started) bar.start(total, 0);
-                started = true;
-                bar.setTotal(total);
-                bar.update(checked);
-              },
-            }
-          : {}),
+        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
       };
       let report: VerifyReport;
       try {
         report = await ctx.invoke<VerifyReport>('audit.verify', args as Record<string, unknown>);
       } finally {
-        if (started) bar?.stop();
+        progress.stop();
       }
       if (o.json) printJson(report);
       else process.stdout.write(describeReport(report));

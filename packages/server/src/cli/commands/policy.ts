@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
+import { progressBar } from '../progress.ts';
 import type { CliContext } from '../main.ts';
 import { printJson, printRows } from '../output.ts';
 import type { AnalysisReport } from '../../policy/analysis/run.ts';
@@ -48,28 +48,13 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
       '\nExit code 2 when at least one user is locked out. Report-only policies are listed separately ("would lock out").',
     )
     .action(async (o: { json?: boolean }) => {
-      const bar =
-        process.stderr.isTTY && !o.json
-          ? new cliProgress.SingleBar(
-              { stream: process.stderr, format: 'analysing [{bar}] {value}/{total} users', hideCursor: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-      let started = false;
-      const args: PolicyAnalyzeArgs = bar
-        ? {
-            onProgress: (done, total) => {
-              if (!started) bar.start(total, 0);
-              started = true;
-              bar.update(done);
-            },
-          }
-        : {};
+      const progress = progressBar('analysing [{bar}] {value}/{total} users', o);
+      const args: PolicyAnalyzeArgs = progress.onProgress ? { onProgress: progress.onProgress } : {};
       let report: AnalysisReport;
       try {
         report = await ctx.invoke<AnalysisReport>('policy.analyze', args as Record<string, unknown>);
       } finally {
-        if (started) bar?.stop();
+        progress.stop();
       }
       if (o.json) printJson(report);
       else process.stdout.write(describe(report));

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import type { CliContext } from '../main.ts';
 import { printJson } from '../output.ts';
+import { progressBar } from '../progress.ts';
 import type { RewrapResult, SealedSecretsStatus } from '../../secrets/rewrap.ts';
 import type { SecretsRewrapArgs } from '../../secrets/ops.ts';
 
@@ -53,32 +53,13 @@ export function registerSecretsCommands(program: Command, ctx: CliContext): void
     .option('--batch <n>', 'secrets per transaction (1-1000, default 200)', batchSize)
     .option('--json', 'print JSON')
     .action(async (o: { batch?: number; json?: boolean }) => {
-      const bar =
-        process.stderr.isTTY && !o.json
-          ? new cliProgress.SingleBar(
-              { stream: process.stderr, format: 'rewrapping secrets [{bar}] {value}/{total}', hideCursor: true },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-      let started = false;
-      const args: SecretsRewrapArgs = {
-        ...(o.batch ? { batch: o.batch } : {}),
-        ...(bar
-          ? {
-              onProgress: (done: number, total: number) => {
-                if (!started) bar.start(total, 0);
-                started = true;
-                bar.setTotal(total);
-                bar.update(done);
-              },
-            }
-          : {}),
-      };
+      const progress = progressBar('rewrapping secrets [{bar}] {value}/{total}', o);
+      const args: SecretsRewrapArgs = { ...(o.batch ? { batch: o.batch } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) };
       let r: RewrapResult;
       try {
         r = await ctx.invoke<RewrapResult>('secrets.rewrap', args as Record<string, unknown>);
       } finally {
-        if (started) bar?.stop();
+        progress.stop();
       }
       if (o.json) printJson(r);
       else {
