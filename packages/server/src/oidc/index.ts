@@ -19,6 +19,7 @@ import { createUserTokenClaims } from '../signin/token-claims.ts';
 import { createStepUpCheck } from '../signin/step-up.ts';
 import { oidcCookieKeys } from './interaction-cookie.ts';
 import { createRefreshCheck, createRefreshSignInRecorder, createSessionRevokedCheck } from './refresh-check.ts';
+import { devicePolling } from './device-polling.ts';
 
 /** The OIDC module as the composition root sees it. */
 export interface Oidc {
@@ -60,8 +61,10 @@ export async function createOidc(rt: Runtime): Promise<Oidc> {
   // Cookie signing keys and the client-secret placeholder key derive from the master key (RFC 5869).
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', rt.masterKey.key, Buffer.alloc(0), info, 32));
   const adapter = createAdapterClass(db, withFirstPartyClients(config.publicUrl.origin, createClientSource(db, derive('latchkey/oidc/client-secret-placeholder'))));
+  const polling = devicePolling(); // survives provider rebuilds after a key rotation
   const build = async () => {
     const p = createProvider({
+      devicePolling: polling,
       issuer: config.issuer,
       jwks: (await loadSigningKeys(db, envelope)).privateJwks,
       cookieKeys: oidcCookieKeys(rt.masterKey.key, rt.masterKey.previous),

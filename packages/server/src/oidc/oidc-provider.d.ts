@@ -57,6 +57,8 @@ declare module 'oidc-provider' {
       save(): Promise<string>;
     };
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    /** Koa middleware around every request (oidc-provider's `provider.use`, Koa's `app.use`). */
+    use(middleware: (ctx: any, next: () => Promise<void>) => Promise<void>): void;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(
       req: IncomingMessage,

@@ -4,6 +4,7 @@ import type { JWK } from 'jose';
 import { ACR_VALUES } from '../signin/amr.ts';
 import { SILENT_PARAM } from './offline-access.ts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.ts';
+import type { devicePolling } from './device-polling.ts';
 
 /** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
 export const OIDC_ROUTES = {
@@ -53,6 +54,8 @@ export interface ProviderOptions {
   refreshTokenIssued?: (code: any) => Promise<void>;
   /** True when the SSO session was revoked (revokeSignInSessions): the login prompt is requested. */
   sessionRevoked?: (ctx: any) => Promise<boolean>;
+  /** The device code flow's polling pace (oidc/device-polling.ts); one instance across provider rebuilds. */
+  devicePolling?: ReturnType<typeof devicePolling>;
 }
 
 const NO_HMAC = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -164,6 +167,7 @@ export function createProvider(o: ProviderOptions): Provider {
   // The mount sets X-Forwarded-Proto/-Host from the public URL on every request (mount.ts), so the
   // provider's URLs and cookie flags follow LATCHKEY_PUBLIC_URL, never a client's Host header.
   provider.proxy = true;
+  if (o.devicePolling) provider.use(o.devicePolling);
   // Secrets are stored hashed: compare against the app's current secrets, not a plaintext copy.
   provider.Client.prototype.compareClientSecret = async function (this: { clientId: string }, actual: string) {
     return o.verifyClientSecret(this.clientId, actual);

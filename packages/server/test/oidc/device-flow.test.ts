@@ -160,6 +160,15 @@ for (const kind of STORE_KINDS) {
       });
       expect(early.status).toBe(400);
       expect(((await early.json()) as { error: string }).error).toBe('authorization_pending');
+      // RFC 8628 §3.5: the response announced the interval, and polling again at once is told to slow down.
+      expect(da.interval).toBe(5);
+      const tooSoon = await fetch(new URL('/oidc/token', server.config.issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: da.device_code, client_id: app.appId }).toString(),
+      });
+      expect(tooSoon.status).toBe(400);
+      expect(((await tooSoon.json()) as { error: string }).error).toBe('slow_down');
 
       const { b, confirm, confirmForm } = await enterAndConfirm(da.verification_uri, da.user_code);
       expect(confirm.text).toContain(`Are you trying to sign in to ${escapeHtml(app.name)}?`);
