@@ -8,15 +8,25 @@ export interface SubjectRecord {
   enabled: boolean;
   userPrincipalName?: string;
   appId?: string;
+  /** Users: Graph `signInSessionsValidFromDateTime` in ms (revokeSignInSessions); tokens from sign-ins before it are refused. */
+  sessionsValidFrom?: number;
 }
 
 export async function findUserById(db: Kysely<DB>, id: string): Promise<SubjectRecord | undefined> {
   const r = await db
     .selectFrom('users')
-    .select(['id', 'display_name', 'account_enabled', 'user_principal_name'])
+    .select(['id', 'display_name', 'account_enabled', 'user_principal_name', 'sign_in_sessions_valid_from'])
     .where('id', '=', id)
     .executeTakeFirst();
-  return r && { id: r.id, displayName: r.display_name, enabled: r.account_enabled, userPrincipalName: r.user_principal_name };
+  return (
+    r && {
+      id: r.id,
+      displayName: r.display_name,
+      enabled: r.account_enabled,
+      userPrincipalName: r.user_principal_name,
+      ...(r.sign_in_sessions_valid_from ? { sessionsValidFrom: new Date(r.sign_in_sessions_valid_from).getTime() } : {}),
+    }
+  );
 }
 
 export async function findUserByUpn(db: Kysely<DB>, upn: string): Promise<SubjectRecord | undefined> {

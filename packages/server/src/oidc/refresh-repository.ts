@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
 import type { SignInLogEntry } from '../signin/signin-log-repository.ts';
+import { principalChanged } from '../auth/principal-changes.ts';
 
 /** Refresh tokens outlive their sign-in's record by at most this (oidc-provider `ttl.Grant` is 14 days). */
 const KEEP_MS = 15 * 86_400_000;
@@ -71,6 +72,7 @@ export async function setSignInSessionsValidFrom(db: Kysely<DB>, userId: string,
     .set({ sign_in_sessions_valid_from: at, updated_at: at })
     .where('id', '=', userId)
     .executeTakeFirst();
+  principalChanged(userId); // this node's token subjects at once; other nodes at commit (migration 0014's NOTIFY)
   return Number(r.numUpdatedRows) === 1;
 }
 

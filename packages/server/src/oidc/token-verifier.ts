@@ -42,7 +42,9 @@ type KeyCache = Map<string, { alg: string; key: CryptoKey | Uint8Array }>;
  * signature by an active key (cached; an unknown kid is looked up by primary key, e.g. a key
  * rotated in on another node), `typ` at+jwt (RFC 9068 §4 — an ID token is not an access
  * token), `iss`, `aud`, `exp`/`nbf`, alg allowlist. Then the subject must still exist and be
- * enabled (its read is cached until it changes: principal-cache.ts, ADR 0011). Claims map to a Principal: `wids` → roles, `scp` (users) or `roles` (apps) → scopes.
+ * enabled (its read is cached until it changes: principal-cache.ts, ADR 0011), and a user's token must
+ * come from a sign-in after their last revokeSignInSessions. Claims map to a Principal: `wids` →
+ * roles, `scp` (users) or `roles` (apps) → scopes.
  */
 export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifier {
   let cache: { keys: KeyCache; loadedAt: number } | undefined;
@@ -150,6 +152,12 @@ async function principalFor(lookups: SubjectLookups, p: JWTPayload): Promise<Pri
   }
   const user = await lookups.user(oid);
   if (!user || !user.enabled) throw new ApiError('InvalidAuthenticationToken', 'The user of this token does not exist or is disabled.');
+  // Continuous access evaluation for Latchkey's own API (ADR 0017 update): a token from a sign-in
+  // (or minted) before revokeSignInSessions is refused at once, not when it expires. Whole seconds
+  // (auth_time, iat) against the instant of the revocation: a sign-in in that very second counts as before.
+  const signedInAt = typeof p.auth_time === 'number' ? p.auth_time : p.iat!;
+  if (user.sessionsValidFrom !== undefined && signedInAt * 1000 < user.sessionsValidFrom)
+    throw new ApiError('InvalidAuthenticationToken', "This user's sign-in sessions were revoked after this token was issued: sign in again.");
   return {
     kind: 'user',
     id: user.id,

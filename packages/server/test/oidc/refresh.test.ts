@@ -337,6 +337,14 @@ for (const kind of STORE_KINDS) {
       expect(r.status).toBe(200);
       expect(r.body.value).toBe(true);
       await refused(oidc.refreshTokenGrant(config, tokens.refresh_token!));
+      // Latchkey's own API stops accepting the access token at once (continuous access evaluation),
+      // not when it expires; a sign-in after the revocation gets a token that works.
+      const old = await server.api('/api/v1/me/authentication/methods', { token: tokens.access_token });
+      expect(old.status).toBe(401);
+      expect(old.body.error).toMatchObject({ code: 'InvalidAuthenticationToken', message: expect.stringMatching(/sessions were revoked/) });
+      await new Promise((resolve) => setTimeout(resolve, 1001 - (Date.now() % 1000))); // auth_time has whole seconds
+      const again = await passkeySignIn(my);
+      expect((await server.api('/api/v1/me/authentication/methods', { token: again.tokens.access_token })).status).toBe(200);
     });
 
     it('latchkey sessions revoke <user>: the same revocation as an operator (op registry; --help)', async () => {
