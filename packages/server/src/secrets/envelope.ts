@@ -75,6 +75,14 @@ export function createEnvelope(masterKey: Buffer, previousKeys: readonly Buffer[
       throw new EnvelopeError('secret failed authentication (wrong key or purpose, or tampered)', { cause });
     }
   };
+  /** The secret itself, from its unwrapped data key; a wrong purpose or a flipped bit fails authentication. */
+  const openBody = (dek: Buffer, iv: Buffer, body: Buffer, purpose: string): Buffer => {
+    try {
+      return ungcm(dek, iv, body, `lk1:${purpose}`);
+    } catch (cause) {
+      throw new EnvelopeError('secret failed authentication (wrong key or purpose, or tampered)', { cause });
+    }
+  };
   return {
     keyId,
     previousKeyIds,
@@ -86,21 +94,13 @@ export function createEnvelope(masterKey: Buffer, previousKeys: readonly Buffer[
     },
     open(sealed, purpose) {
       const { dek, iv, body } = unwrap(sealed, purpose);
-      try {
-        return ungcm(dek, iv, body, `lk1:${purpose}`);
-      } catch (cause) {
-        throw new EnvelopeError('secret failed authentication (wrong key or purpose, or tampered)', { cause });
-      }
+      return openBody(dek, iv, body, purpose);
     },
     rewrap(sealed, purpose) {
       const { id, dek, iv, body, rawIv, rawBody } = unwrap(sealed, purpose);
       if (id === keyId) return sealed;
       // The body must still open with the data key, so a tampered body is refused here, not carried over.
-      try {
-        ungcm(dek, iv, body, `lk1:${purpose}`);
-      } catch (cause) {
-        throw new EnvelopeError('secret failed authentication (wrong key or purpose, or tampered)', { cause });
-      }
+      openBody(dek, iv, body, purpose).fill(0);
       return join(['lk1', keyId, ...wrap(dek, purpose), rawIv, rawBody]);
     },
   };

@@ -9,8 +9,8 @@ import { countByKeyId, replaceSealed, sealedWith } from './rewrap-repository.ts'
 /**
  * Master key rotation, the data side (ADR 0020): every sealed secret's data key is rewrapped under
  * the current master key, batch by batch, so that the previous keys can be dropped from the
- * configuration. The secrets themselves are never decrypted into memory beyond the check that
- * each body still opens, and never leave this module.
+ * configuration. Each secret is decrypted only inside `envelope.rewrap`, to check that its body
+ * still authenticates before the new envelope is written; the plaintext is dropped there at once.
  */
 export interface SealedSecretsStatus {
   currentKeyId: string;
