@@ -88,10 +88,13 @@ describe('device code flow in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Control Center' }).getByRole('link', { name: 'Sign-in logs' }).click();
     await page.getByRole('heading', { name: 'Sign-in logs', level: 1 }).waitFor();
-    await page.getByLabel('User').fill(user.userPrincipalName);
+    // A code phishing investigation starts from the device code sign-ins of everyone.
+    await page.getByLabel('Flow').selectOption({ label: 'Device code' });
     const rows = page.getByRole('table', { name: 'Sign-ins' }).getByRole('row').filter({ hasText: user.userPrincipalName });
     await rows.first().waitFor();
     expect(await rows.count()).toBe(1);
+    await page.getByLabel('User').fill(user.userPrincipalName);
+    await rows.first().waitFor();
     await rows.first().click();
     const line = page.getByTestId('signin-log-device-code');
     await line.waitFor();

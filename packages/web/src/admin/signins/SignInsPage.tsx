@@ -19,11 +19,11 @@ const ERRORS: Record<number, string> = {
 /** /admin/signins: every sign-in attempt with the result of each Conditional Access policy (GET /auditLogs/signIns). */
 export function SignInsPage() {
   const api = useApi();
-  const [filter, setFilter] = useState<SignInFilter>({ status: '', userPrincipalName: '' });
+  const [filter, setFilter] = useState<SignInFilter>({ status: '', userPrincipalName: '', transfer: '' });
   const upn = useDebounced(filter.userPrincipalName.trim());
   const applied = { ...filter, userPrincipalName: upn };
   const list = usePagedList<SignInEntry>(
-    `signins:${applied.status}|${applied.userPrincipalName}`,
+    `signins:${applied.status}|${applied.userPrincipalName}|${applied.transfer ?? ''}`,
     (signal) => signIns.list(api, applied, signal),
     useCallback((link: string, signal: AbortSignal) => api.page<SignInEntry>(link, signal), [api]),
   );
@@ -54,6 +54,13 @@ export function SignInsPage() {
           <option value="">Any</option>
           <option value="success">Success</option>
           <option value="failure">Failure or interrupted</option>
+        </select>
+        <label className="label" htmlFor="signins-transfer">
+          Flow
+        </label>
+        <select id="signins-transfer" className="input" value={filter.transfer} onChange={(e) => setFilter({ ...filter, transfer: e.target.value as SignInFilter['transfer'] })}>
+          <option value="">Any</option>
+          <option value="deviceCodeFlow">Device code</option>
         </select>
       </div>
       {list.error && !list.loading ? <ErrorAlert title="Could not load the sign-in logs" error={list.error} onRetry={list.reload} /> : null}

@@ -28,6 +28,8 @@ export interface SignInFilter {
   /** '' any, 'success' errorCode 0, 'failure' anything else. */
   status: '' | 'success' | 'failure';
   userPrincipalName: string;
+  /** '' any, 'deviceCodeFlow' the approvals of device codes and the refreshes of their tokens (code phishing investigations). */
+  transfer?: '' | 'deviceCodeFlow';
 }
 
 export const signIns = {
@@ -39,6 +41,7 @@ export const signIns = {
           f.status === 'success' && 'status/errorCode eq 0',
           f.status === 'failure' && 'status/errorCode ne 0',
           f.userPrincipalName.trim() && `userPrincipalName eq ${literal(f.userPrincipalName.trim())}`,
+          f.transfer === 'deviceCodeFlow' && "originalTransferMethod eq 'deviceCodeFlow'",
         ]),
       })}`,
       signal,
