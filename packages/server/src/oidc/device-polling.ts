@@ -19,6 +19,8 @@ const SLOWER_BY_SECONDS = 5;
 const JITTER_MS = 1000;
 /** A device code lives 900 s (provider.ts); pace entries older than that are dropped. */
 const ENTRY_TTL_MS = 900_000;
+/** Bounds the memory of a flood of codes (each is already limited per address): the oldest entry goes first. */
+const MAX_ENTRIES = 100_000;
 
 interface Pace {
   lastPollAt: number;
@@ -56,7 +58,11 @@ export function devicePolling(now: () => number = Date.now) {
     sweep(t);
     const code = params.device_code;
     const pace = paces.get(code);
-    if (!pace) return void paces.set(code, { lastPollAt: t, intervalSeconds: DEVICE_POLL_INTERVAL_SECONDS });
+    if (!pace) {
+      paces.set(code, { lastPollAt: t, intervalSeconds: DEVICE_POLL_INTERVAL_SECONDS });
+      if (paces.size > MAX_ENTRIES) paces.delete(paces.keys().next().value!);
+      return;
+    }
     const early = t - pace.lastPollAt < pace.intervalSeconds * 1000 - JITTER_MS;
     pace.lastPollAt = t;
     if (!early) return;

@@ -3,7 +3,7 @@ import type { CliContext } from '../main.ts';
 import { printJson } from '../output.ts';
 import { progressBar } from '../progress.ts';
 import type { RewrapResult, SealedSecretsStatus } from '../../secrets/rewrap.ts';
-import type { SecretsRewrapArgs } from '../../secrets/ops.ts';
+import { REWRAP_BATCH_MAX, type SecretsRewrapArgs } from '../../secrets/ops.ts';
 
 /** Thrown after the report is printed, so `latchkey secrets rewrap` exits 1 when secrets stay under a previous key. */
 export class RewrapIncompleteError extends Error {
@@ -12,12 +12,12 @@ export class RewrapIncompleteError extends Error {
 
 const batchSize = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('a whole number from 1 to 1000');
+  if (!Number.isInteger(n) || n < 1 || n > REWRAP_BATCH_MAX) throw new InvalidArgumentError(`a whole number from 1 to ${REWRAP_BATCH_MAX}`);
   return n;
 };
 
 /** The status as a person reads it: one line per column and master key, then what to do next. */
-export function describeStatus(s: SealedSecretsStatus): string {
+function describeStatus(s: SealedSecretsStatus): string {
   const role = (id: string) => (id === s.currentKeyId ? 'current' : s.previousKeyIds.includes(id) ? 'previous' : 'NOT CONFIGURED');
   const lines = [`current master key: ${s.currentKeyId}${s.previousKeyIds.length ? `; previous: ${s.previousKeyIds.join(', ')}` : ''}`];
   for (const c of s.columns) {
@@ -50,7 +50,7 @@ export function registerSecretsCommands(program: Command, ctx: CliContext): void
     .description(
       'Rewrap every secret sealed with a previous master key (LATCHKEY_PREVIOUS_MASTER_KEYS) under the current one. Safe to repeat or interrupt. Exits 1 when secrets remain under a previous key.',
     )
-    .option('--batch <n>', 'secrets per transaction (1-1000, default 200)', batchSize)
+    .option('--batch <n>', `secrets per transaction (1-${REWRAP_BATCH_MAX}, default 200)`, batchSize)
     .option('--json', 'print JSON')
     .action(async (o: { batch?: number; json?: boolean }) => {
       const progress = progressBar('rewrapping secrets [{bar}] {value}/{total}', o);
