@@ -30,6 +30,16 @@ export interface TestServer extends RunningServer {
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
+/** Data directories of test servers not closed yet: removed when the worker exits, if a test never closed its server. */
+const leftBehind = new Set<string>();
+const removeDataDir = (dir: string) => {
+  leftBehind.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+};
+process.once('exit', () => {
+  for (const dir of leftBehind) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * A real Latchkey server on a loopback port over a fresh test database of `kind`.
  * The web console is not served unless `webDist` is given.
@@ -47,7 +57,14 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     ...env,
   });
   const logger = createLogger(config.logLevel);
-  const server = await startServer(config, { logger, store, webDist: opts.webDist ?? null });
+  leftBehind.add(dataDir);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, { logger, store, webDist: opts.webDist ?? null });
+  } catch (err) {
+    removeDataDir(dataDir); // a server that failed to start leaves nothing behind either
+    throw err;
+  }
   let defaultToken: string | undefined;
   const token: TestServer['token'] = async (o = {}) => {
     const op = findOp('admin.token');
@@ -61,7 +78,7 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     /** Stops the server, then removes its data directory (a fresh one per test server). */
     async close() {
       await closeServer();
-      rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir(dataDir);
     },
     token,
     async api(path: string, init: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) {
