@@ -152,23 +152,19 @@ for (const kind of STORE_KINDS) {
       expect(da.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
       expect(da.expires_in).toBe(900);
 
-      // Before anyone enters the code, the device hears authorization_pending.
-      const early = await fetch(new URL('/oidc/token', server.config.issuer), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: da.device_code, client_id: app.appId }).toString(),
-      });
-      expect(early.status).toBe(400);
-      expect(((await early.json()) as { error: string }).error).toBe('authorization_pending');
-      // RFC 8628 §3.5: the response announced the interval, and polling again at once is told to slow down.
+      // Before anyone enters the code, the device hears authorization_pending; polling again at
+      // once is told to slow down (RFC 8628 §3.5), as the announced interval said.
+      const poll = async () => {
+        const r = await fetch(new URL('/oidc/token', server.config.issuer), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: da.device_code, client_id: app.appId }).toString(),
+        });
+        return [r.status, ((await r.json()) as { error: string }).error];
+      };
+      expect(await poll()).toEqual([400, 'authorization_pending']);
       expect(da.interval).toBe(5);
-      const tooSoon = await fetch(new URL('/oidc/token', server.config.issuer), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: DEVICE_CODE_GRANT, device_code: da.device_code, client_id: app.appId }).toString(),
-      });
-      expect(tooSoon.status).toBe(400);
-      expect(((await tooSoon.json()) as { error: string }).error).toBe('slow_down');
+      expect(await poll()).toEqual([400, 'slow_down']);
 
       const { b, confirm, confirmForm } = await enterAndConfirm(da.verification_uri, da.user_code);
       expect(confirm.text).toContain(`Are you trying to sign in to ${escapeHtml(app.name)}?`);
