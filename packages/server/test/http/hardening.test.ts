@@ -193,7 +193,8 @@ for (const kind of STORE_KINDS) {
         expect(gone.body).toEqual({ status: 'database unreachable', database: kind });
         expect((await send(server, '/healthz')).status).toBe(200);
       } finally {
-        await server.app.close();
+        // The test closed the store itself: closing it again fails, after the app and before the data directory go.
+        await server.close().catch(() => undefined);
       }
     });
   });

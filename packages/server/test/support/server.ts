@@ -30,15 +30,7 @@ export interface TestServer extends RunningServer {
   api(path: string, init?: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-/** Data directories of test servers not closed yet: removed when the worker exits, if a test never closed its server. */
-const leftBehind = new Set<string>();
-const removeDataDir = (dir: string) => {
-  leftBehind.delete(dir);
-  rmSync(dir, { recursive: true, force: true });
-};
-process.once('exit', () => {
-  for (const dir of leftBehind) rmSync(dir, { recursive: true, force: true });
-});
+const removeDataDir = (dir: string) => rmSync(dir, { recursive: true, force: true });
 
 /**
  * A real Latchkey server on a loopback port over a fresh test database of `kind`.
@@ -57,7 +49,6 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     ...env,
   });
   const logger = createLogger(config.logLevel);
-  leftBehind.add(dataDir);
   let server: RunningServer;
   try {
     server = await startServer(config, { logger, store, webDist: opts.webDist ?? null });
@@ -77,8 +68,11 @@ export async function startTestServer(kind: StoreKind, env: Record<string, strin
     config,
     /** Stops the server, then removes its data directory (a fresh one per test server). */
     async close() {
-      await closeServer();
-      removeDataDir(dataDir);
+      try {
+        await closeServer();
+      } finally {
+        removeDataDir(dataDir);
+      }
     },
     token,
     async api(path: string, init: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) {
