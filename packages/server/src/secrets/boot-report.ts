@@ -12,9 +12,8 @@ import { sealedSecretsStatus } from './rewrap.ts';
 export async function reportSealedSecrets(db: Kysely<DB>, envelope: Envelope, logger: Pick<Logger, 'error' | 'warn' | 'info'>): Promise<void> {
   const s = await sealedSecretsStatus(db, envelope);
   if (s.underUnknown) {
-    const unknown = s.columns.flatMap((c) => Object.keys(c.byKeyId)).filter((id) => id !== s.currentKeyId && !s.previousKeyIds.includes(id));
     logger.error(
-      { masterKeyIds: [...new Set(unknown)], secrets: s.underUnknown },
+      { masterKeyIds: s.unknownKeyIds, secrets: s.underUnknown },
       'secrets are sealed with a master key that is not configured: set it in LATCHKEY_PREVIOUS_MASTER_KEYS (or as LATCHKEY_MASTER_KEY)',
     );
   }

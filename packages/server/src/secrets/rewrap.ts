@@ -20,6 +20,8 @@ export interface SealedSecretsStatus {
   underPrevious: number;
   /** Sealed with a master key this node does not have at all: they cannot be opened until it is configured again. */
   underUnknown: number;
+  /** The ids of those master keys. */
+  unknownKeyIds: string[];
 }
 
 export async function sealedSecretsStatus(db: Kysely<DB>, envelope: Envelope): Promise<SealedSecretsStatus> {
@@ -31,6 +33,7 @@ export async function sealedSecretsStatus(db: Kysely<DB>, envelope: Envelope): P
     underCurrent: 0,
     underPrevious: 0,
     underUnknown: 0,
+    unknownKeyIds: [],
   };
   for (const c of SEALED_COLUMNS) {
     const byKeyId = await countByKeyId(db, c);
@@ -38,7 +41,10 @@ export async function sealedSecretsStatus(db: Kysely<DB>, envelope: Envelope): P
     for (const [id, n] of Object.entries(byKeyId)) {
       if (id === envelope.keyId) status.underCurrent += n;
       else if (previous.has(id)) status.underPrevious += n;
-      else status.underUnknown += n;
+      else {
+        status.underUnknown += n;
+        if (!status.unknownKeyIds.includes(id)) status.unknownKeyIds.push(id);
+      }
     }
   }
   return status;

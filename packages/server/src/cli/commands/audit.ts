@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../main.ts';
 import { printJson, printRows } from '../output.ts';
-import { progressBar } from '../progress.ts';
+import { withProgress } from '../progress.ts';
 import type { VerifyReport } from '../../audit/verify.ts';
 import type { DirectoryAudit } from '../../audit/repository.ts';
 import type { AuditListArgs, AuditVerifyArgs } from './audit-ops.ts';
@@ -30,17 +30,10 @@ export function registerAuditCommands(program: Command, ctx: CliContext): void {
       '\nRecord the printed head anchor somewhere the database administrators cannot write, and pass it back with --expect-head.',
     )
     .action(async (o: { expectHead?: string; json?: boolean }) => {
-      const progress = progressBar('verifying audit chain [{bar}] {value}/{total} entries', o);
-      const args: AuditVerifyArgs = {
-        ...(o.expectHead ? { expectHead: o.expectHead } : {}),
-        ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-      };
-      let report: VerifyReport;
-      try {
-        report = await ctx.invoke<VerifyReport>('audit.verify', args as Record<string, unknown>);
-      } finally {
-        progress.stop();
-      }
+      const report = await withProgress('verifying audit chain [{bar}] {value}/{total} entries', o, (onProgress) => {
+        const args: AuditVerifyArgs = { ...(o.expectHead ? { expectHead: o.expectHead } : {}), ...(onProgress ? { onProgress } : {}) };
+        return ctx.invoke<VerifyReport>('audit.verify', args as Record<string, unknown>);
+      });
       if (o.json) printJson(report);
       else process.stdout.write(describeReport(report));
       if (!report.ok) {

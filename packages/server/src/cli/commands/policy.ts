@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { progressBar } from '../progress.ts';
+import { withProgress } from '../progress.ts';
 import type { CliContext } from '../main.ts';
 import { printJson, printRows } from '../output.ts';
 import type { AnalysisReport } from '../../policy/analysis/run.ts';
@@ -48,14 +48,10 @@ export function registerPolicyCommands(program: Command, ctx: CliContext): void 
       '\nExit code 2 when at least one user is locked out. Report-only policies are listed separately ("would lock out").',
     )
     .action(async (o: { json?: boolean }) => {
-      const progress = progressBar('analysing [{bar}] {value}/{total} users', o);
-      const args: PolicyAnalyzeArgs = progress.onProgress ? { onProgress: progress.onProgress } : {};
-      let report: AnalysisReport;
-      try {
-        report = await ctx.invoke<AnalysisReport>('policy.analyze', args as Record<string, unknown>);
-      } finally {
-        progress.stop();
-      }
+      const report = await withProgress('analysing [{bar}] {value}/{total} users', o, (onProgress) => {
+        const args: PolicyAnalyzeArgs = onProgress ? { onProgress } : {};
+        return ctx.invoke<AnalysisReport>('policy.analyze', args as Record<string, unknown>);
+      });
       if (o.json) printJson(report);
       else process.stdout.write(describe(report));
       // Exit code 2 (a report, not an error): scripts can gate a policy rollout on it.

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliContext } from '../main.ts';
 import { printJson } from '../output.ts';
-import { progressBar } from '../progress.ts';
+import { withProgress } from '../progress.ts';
 import type { RewrapResult, SealedSecretsStatus } from '../../secrets/rewrap.ts';
 import { REWRAP_BATCH_MAX, type SecretsRewrapArgs } from '../../secrets/ops.ts';
 
@@ -18,7 +18,7 @@ const batchSize = (v: string): number => {
 
 /** The status as a person reads it: one line per column and master key, then what to do next. */
 function describeStatus(s: SealedSecretsStatus): string {
-  const role = (id: string) => (id === s.currentKeyId ? 'current' : s.previousKeyIds.includes(id) ? 'previous' : 'NOT CONFIGURED');
+  const role = (id: string) => (id === s.currentKeyId ? 'current' : s.unknownKeyIds.includes(id) ? 'NOT CONFIGURED' : 'previous');
   const lines = [`current master key: ${s.currentKeyId}${s.previousKeyIds.length ? `; previous: ${s.previousKeyIds.join(', ')}` : ''}`];
   for (const c of s.columns) {
     const entries = Object.entries(c.byKeyId);
@@ -53,14 +53,10 @@ export function registerSecretsCommands(program: Command, ctx: CliContext): void
     .option('--batch <n>', `secrets per transaction (1-${REWRAP_BATCH_MAX}, default 200)`, batchSize)
     .option('--json', 'print JSON')
     .action(async (o: { batch?: number; json?: boolean }) => {
-      const progress = progressBar('rewrapping secrets [{bar}] {value}/{total}', o);
-      const args: SecretsRewrapArgs = { ...(o.batch ? { batch: o.batch } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) };
-      let r: RewrapResult;
-      try {
-        r = await ctx.invoke<RewrapResult>('secrets.rewrap', args as Record<string, unknown>);
-      } finally {
-        progress.stop();
-      }
+      const r = await withProgress('rewrapping secrets [{bar}] {value}/{total}', o, (onProgress) => {
+        const args: SecretsRewrapArgs = { ...(o.batch ? { batch: o.batch } : {}), ...(onProgress ? { onProgress } : {}) };
+        return ctx.invoke<RewrapResult>('secrets.rewrap', args as Record<string, unknown>);
+      });
       if (o.json) printJson(r);
       else {
         process.stdout.write(`rewrapped ${r.rewrapped} secret(s) under the current master key\n`);
