@@ -4,12 +4,16 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
 import { OIDC_ROUTES } from './provider.ts';
-import { withOfflineConsent } from './offline-access.ts';
+import { withOfflineConsent, withOfflineConsentForm } from './offline-access.ts';
+import { replayedRequest } from './replayed-request.ts';
 import { tooManyCodesPage } from './device-pages.ts';
 import { rateLimitersOf } from '../http/rate-limiters.ts';
 
 /** Device code entries (confirmations included) per client address per minute on the verification page. */
 export const DEVICE_CODE_ENTRIES_PER_MINUTE = 30;
+
+/** oidc-provider's own limit for a form body (lib/shared/selective_body.js). */
+const FORM_LIMIT = 56 * 1024;
 
 /**
  * The raw request as oidc-provider must see it. The provider runs in Koa's proxy mode and these
@@ -33,7 +37,9 @@ export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyReq
  * form body itself; the handler hijacks the reply and hands the raw req/res to the provider.
  * Koa sees the public URL's scheme and host whatever Host header a client sends. An authorization
  * request for `offline_access` gets `consent` added to its `prompt`, a silent one becomes a marked
- * `prompt=consent` (oidc/offline-access.ts).
+ * `prompt=consent` (oidc/offline-access.ts): in the URL of a GET, and in the form of a pushed one
+ * (PAR), which this scope reads for that and hands on as an unread copy. (The provider takes
+ * authorization requests by GET only: `enableHttpPostMethods` stays off.)
  * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
  */
 export async function mountProvider(
@@ -57,13 +63,32 @@ export async function mountProvider(
     // offline_access as Entra answers it: a refresh token without a consent screen (oidc/offline-access.ts).
     const rewritten = request.method === 'GET' ? withOfflineConsent(request.raw.url ?? '', OIDC_ROUTES.authorization) : undefined;
     if (rewritten) request.raw.url = rewritten;
+    const form = request.body instanceof Buffer ? request.body : undefined;
+    const raw = form ? replayedRequest(request.raw, Buffer.from(withOfflineConsentForm(form.toString('utf8')) ?? form)) : request.raw;
     reply.hijack();
-    cb(request.raw, reply.raw);
+    cb(raw, reply.raw);
   };
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    // A pushed authorization request's form is read here (and handed on unread as a copy); every other body is the provider's.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', (request, payload, done) => {
+      if (request.method !== 'POST' || request.url.split('?')[0] !== OIDC_ROUTES.pushed_authorization_request) return done(null, undefined);
+      readForm(payload).then((body) => done(null, body), done);
+    });
     scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/.well-known/openid-configuration', schema: { hide: true }, handler });
     scope.route({ method: ['GET', 'POST', 'OPTIONS', 'DELETE'], url: '/oidc/*', schema: { hide: true }, handler });
   });
+}
+
+/** A pushed authorization request's form body, up to the provider's own limit (413 beyond it, as the provider answers). */
+async function readForm(payload: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    size += (chunk as Buffer).length;
+    if (size > FORM_LIMIT) throw Object.assign(new Error('The request body is too large.'), { statusCode: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }

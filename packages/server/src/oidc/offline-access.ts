@@ -32,15 +32,27 @@ export function silentRefusal(prompt: string): { error: string; error_descriptio
  * That is how MSAL's silent renewal gets its refresh token, as from Entra.
  * A client that sends `latchkey_silent=1` itself gets what `prompt=none` gives it, nothing more.
  *
- * A request object (`request`, `request_uri`: the prompt may be inside it) and a POSTed
- * authorization request are passed on as they came.
+ * The same rule applies to the form body of a pushed authorization request (RFC 9126, `/oidc/par`:
+ * `withOfflineConsentForm`), so an app that pushes its request gets what the same request in a
+ * URL gets. A request object (`request`, `request_uri`: the prompt may be
+ * inside it, signed) is passed on as it came.
  *
  * Returns the rewritten path and query, or undefined to leave the request alone.
  */
 export function withOfflineConsent(url: string, authorizationPath: string): string | undefined {
   const q = url.indexOf('?');
   if (q < 0 || url.slice(0, q) !== authorizationPath) return undefined;
-  const params = new URLSearchParams(url.slice(q + 1));
+  const params = offlineConsentParams(new URLSearchParams(url.slice(q + 1)));
+  return params && `${authorizationPath}?${params}`;
+}
+
+/** The form body of a pushed authorization request, rewritten as `withOfflineConsent` does; undefined to leave it alone. */
+export function withOfflineConsentForm(body: string): string | undefined {
+  return offlineConsentParams(new URLSearchParams(body))?.toString();
+}
+
+/** The rule itself, on an authorization request's parameters: a copy with the prompt changed, or undefined. */
+function offlineConsentParams(params: URLSearchParams): URLSearchParams | undefined {
   if (params.has('request') || params.has('request_uri')) return undefined;
   if (!(params.get('scope') ?? '').split(' ').includes('offline_access')) return undefined;
   if (!(params.get('response_type') ?? '').split(' ').includes('code')) return undefined;
@@ -48,12 +60,13 @@ export function withOfflineConsent(url: string, authorizationPath: string): stri
   if (prompts.length > 1) return undefined; // a duplicated parameter: the provider refuses it as it came
   const asked = (prompts[0] ?? '').split(' ').filter(Boolean);
   if (asked.includes('consent')) return undefined;
+  const out = new URLSearchParams(params);
   if (asked.includes('none')) {
     if (asked.length > 1) return undefined; // `none` with another value: the provider refuses it as it came
-    params.set(SILENT_PARAM, '1');
-    params.set('prompt', 'consent');
-    return `${authorizationPath}?${params}`;
+    out.set(SILENT_PARAM, '1');
+    out.set('prompt', 'consent');
+    return out;
   }
-  params.set('prompt', [...asked, 'consent'].join(' '));
-  return `${authorizationPath}?${params}`;
+  out.set('prompt', [...asked, 'consent'].join(' '));
+  return out;
 }

@@ -16,6 +16,8 @@ export const OIDC_ROUTES = {
   // RFC 8628: where a device asks for a code, and the page where a person enters it (ADR 0019).
   device_authorization: '/oidc/devicecode',
   code_verification: '/oidc/device',
+  // RFC 9126: pushed authorization requests (oidc-provider's default `/request` is outside `/oidc/`, where nothing answers).
+  pushed_authorization_request: '/oidc/par',
 } as const;
 
 /** Where oidc-provider sends the browser to sign in; the pages come with the sign-in issue (3). */

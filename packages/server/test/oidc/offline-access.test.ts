@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SILENT_PARAM, silentRefusal, withOfflineConsent } from '../../src/oidc/offline-access.ts';
+import { SILENT_PARAM, silentRefusal, withOfflineConsent, withOfflineConsentForm } from '../../src/oidc/offline-access.ts';
 
 const AUTH = '/oidc/authorize';
 const q = (params: Record<string, string>) => `${AUTH}?${new URLSearchParams(params)}`;
@@ -50,6 +50,19 @@ describe('offline_access without a prompt', () => {
     const out = withOfflineConsent(q({ ...code, scope: 'openid offline_access', prompt: 'none', login_hint: 'a@b' }), AUTH);
     const params = Object.fromEntries(new URLSearchParams(out!.slice(out!.indexOf('?') + 1)));
     expect(params).toEqual({ ...code, scope: 'openid offline_access', login_hint: 'a@b', prompt: 'consent', [SILENT_PARAM]: '1' });
+  });
+
+  it('a pushed request (PAR) form gets the same rule as a URL: consent added, a silent one marked, a request object left alone', () => {
+    const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
+    const asked = withOfflineConsentForm(form({ ...code, scope: 'openid offline_access', client_secret: 's3cret' }));
+    expect(Object.fromEntries(new URLSearchParams(asked!))).toEqual({ ...code, scope: 'openid offline_access', client_secret: 's3cret', prompt: 'consent' });
+    expect(Object.fromEntries(new URLSearchParams(withOfflineConsentForm(form({ ...code, scope: 'openid offline_access', prompt: 'none' }))!))).toMatchObject({
+      prompt: 'consent',
+      [SILENT_PARAM]: '1',
+    });
+    expect(withOfflineConsentForm(form({ ...code, scope: 'openid profile' }))).toBeUndefined();
+    expect(withOfflineConsentForm(form({ client_id: 'app', request: 'eyJ…' }))).toBeUndefined();
+    expect(withOfflineConsentForm('')).toBeUndefined();
   });
 
   it('a silent request that needs the user gets login_required (no session, a revoked one) or interaction_required (anything else)', () => {

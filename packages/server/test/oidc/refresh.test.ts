@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rowCounts } from '../support/counts.ts';
-import { beginSignIn, enableFido2, Jar, newUser, registerApp, registerPasskey, silentSignIn } from '../signin/support.ts';
+import { beginSignIn, enableFido2, Jar, newUser, registerApp, registerPasskey, silentSignIn, type AuthorizationVia } from '../signin/support.ts';
 import { authorizeWithJar, caPolicy, CA, PASSWORD, PHISHING_RESISTANT, userWithToken } from '../signin/enforcement-support.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { ctx } from '../signin/support.ts';
@@ -43,8 +43,8 @@ for (const kind of STORE_KINDS) {
     }
 
     /** Password (and the OATH code when Conditional Access asks for it) → tokens. */
-    async function passwordSignIn(rp: Rp, user: { upn: string; code?: () => string }, extra: Record<string, string> = OFFLINE) {
-      const b = await beginSignIn(server, rp, extra);
+    async function passwordSignIn(rp: Rp, user: { upn: string; code?: () => string }, extra: Record<string, string> = OFFLINE, via: AuthorizationVia = 'get') {
+      const b = await beginSignIn(server, rp, extra, via);
       await b.post('start');
       await b.post('identify', { username: user.upn });
       let done = await b.post('password', { password: PASSWORD });
@@ -99,6 +99,35 @@ for (const kind of STORE_KINDS) {
       // prompt=login (sign in again) gets one as well: the prompt becomes "login consent".
       const rp = await registerApp(server, 'https://msal-login.example/cb');
       expect((await passwordSignIn(rp, user, { scope: 'openid profile offline_access', prompt: 'login' })).tokens.refresh_token).toBeTruthy();
+    });
+
+    it('an app that pushes its request (PAR, RFC 9126) gets the same: a refresh token for offline_access without a prompt', async () => {
+      const user = await passwordUser();
+      const web = await registerApp(server, 'https://par-web.example/cb');
+      // The endpoint discovery names answers (oidc-provider's default path lies outside /oidc/).
+      expect(web.config.serverMetadata().pushed_authorization_request_endpoint).toBe(`${server.config.issuer}/oidc/par`);
+      for (const rp of [web, await publicApp('spa', 'https://par-spa.example/cb')]) {
+        const { tokens } = await passwordSignIn(rp, user, { scope: 'openid profile offline_access' }, 'par');
+        expect(tokens.refresh_token, rp.redirectUri).toBeTruthy();
+        expect(tokens.claims()).toMatchObject({ sub: user.id, aud: rp.appId });
+        expect((await oidc.refreshTokenGrant(rp.config, tokens.refresh_token!)).access_token).toBeTruthy();
+      }
+      // Without offline_access, a pushed request gets no refresh token: nothing is added that was not asked for.
+      expect((await passwordSignIn(web, user, { scope: 'openid profile' }, 'par')).tokens.refresh_token).toBeUndefined();
+    });
+
+    it('a pushed request is refused as the provider refuses it: an oversized form (413), a client that does not authenticate (401); nothing is stored', async () => {
+      const rp = await registerApp(server, 'https://par-bad.example/cb');
+      const endpoint = rp.config.serverMetadata().pushed_authorization_request_endpoint!;
+      const before = await rowCounts(server.runtime.store.db, { payloads: 'oidc_payloads' });
+      const push = (body: string) => fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const form = { client_id: rp.appId, response_type: 'code', redirect_uri: rp.redirectUri, scope: 'openid offline_access', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' };
+      const big = await push(new URLSearchParams({ ...form, state: 's'.repeat(60 * 1024) }).toString());
+      expect(big.status).toBe(413);
+      const anonymous = await push(new URLSearchParams(form).toString());
+      expect(anonymous.status).toBe(401);
+      expect(await anonymous.json()).toMatchObject({ error: 'invalid_client' });
+      expect(await rowCounts(server.runtime.store.db, { payloads: 'oidc_payloads' })).toEqual(before);
     });
 
     it("a silent renewal (prompt=none with offline_access, MSAL's hidden iframe) gets a refresh token inside the session, and login_required with no screen outside it", async () => {

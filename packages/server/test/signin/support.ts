@@ -80,13 +80,20 @@ export async function registerApp(server: TestServer, redirectUri = 'https://rp.
   return { appId: app.appId as string, config, redirectUri };
 }
 
+/**
+ * How the app sends its authorization request: in the URL (`get`), or pushed first (`par`, RFC
+ * 9126, openid-client's `buildAuthorizationUrlWithPAR`).
+ */
+export type AuthorizationVia = 'get' | 'par';
+
 /** A browser stand-in: starts an authorization and follows redirects to the sign-in page. */
-export async function beginSignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, extra: Record<string, string> = {}) {
+export async function beginSignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, extra: Record<string, string> = {}, via: AuthorizationVia = 'get') {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
   const jar = new Jar();
-  let url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra });
+  const params = { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra };
+  let url = via === 'par' ? await oidc.buildAuthorizationUrlWithPAR(rp.config, params) : oidc.buildAuthorizationUrl(rp.config, params);
   url = await follow(jar, url, server.config.issuer, rp.redirectUri);
   const uid = /^\/signin\/([^/]+)$/.exec(url.pathname)?.[1];
   if (!uid) throw new Error(`expected the sign-in page, got ${url}`);
