@@ -6,10 +6,14 @@ import type { Principal, RequestContext } from '../auth/principal.ts';
 import { assertPermission, type Permission } from '../auth/permissions.ts';
 import { ApiError } from '../errors.ts';
 import type { Logger } from 'pino';
+import type { Presentation } from '../oidc/dpop.ts';
 
-/** Verifies an admin-API bearer token and says who it speaks for. Throws ApiError 401 otherwise. */
+/**
+ * Verifies an admin-API access token and says who it speaks for. Throws ApiError 401 otherwise.
+ * `presentation` says how the request carried it (scheme, DPoP proof); without it, as a bearer token.
+ */
 export interface TokenVerifier {
-  verify(token: string): Promise<Principal>;
+  verify(token: string, presentation?: Presentation): Promise<Principal>;
 }
 
 /** What route modules may use. Each route module takes only what it needs from this. */
@@ -33,12 +37,30 @@ declare module 'fastify' {
  */
 export function requires(tokens: TokenVerifier, permission: Permission) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new ApiError('InvalidAuthenticationToken', 'Access token is empty or malformed; send Authorization: Bearer <token>.');
-    const principal = await tokens.verify(match[1]);
+    const { token, presentation } = accessTokenOf(request);
+    const principal = await tokens.verify(token, presentation);
     assertPermission(principal, permission);
     request.principal = principal;
+  };
+}
+
+/**
+ * The request's access token and how it came: `Authorization: Bearer <token>`, or `DPoP <token>`
+ * with its `DPoP` proof header (RFC 9449 §7.1). Throws 401 when there is none.
+ */
+export function accessTokenOf(request: FastifyRequest): { token: string; presentation: Presentation } {
+  const match = /^(Bearer|DPoP)\s+([A-Za-z0-9._~+/=-]+)$/i.exec(request.headers.authorization ?? '');
+  if (!match?.[2]) throw new ApiError('InvalidAuthenticationToken', 'Access token is empty or malformed; send Authorization: Bearer <token>.');
+  const dpop = request.headers.dpop;
+  return {
+    token: match[2],
+    presentation: {
+      scheme: match[1]!.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer',
+      // Node joins a repeated header with commas, which no JWT contains: each part is one proof.
+      proofs: (Array.isArray(dpop) ? dpop : dpop === undefined ? [] : [dpop]).flatMap((v) => v.split(',')).map((v) => v.trim()),
+      method: request.method,
+      path: request.url.split('?')[0]!,
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { ACCESS_TOKEN_TYP } from './access-token.ts';
 import { findServicePrincipalById, findUserById, type SubjectRecord } from './principals-repository.ts';
 import { createPrincipalCache } from './principal-cache.ts';
 import { createVerifiedTokenCache } from './verified-token-cache.ts';
+import { createProofReplayCache, verifyDpopProof, type Presentation } from './dpop.ts';
 
 /** Algorithms accepted on admin-API tokens; anything else (`none`, HS*) is refused (RFC 8725 §3.1). */
 export const ACCEPTED_ALGS = ['ES256', 'RS256'];
@@ -44,11 +45,13 @@ type KeyCache = Map<string, { alg: string; key: CryptoKey | Uint8Array }>;
  * token), `iss`, `aud`, `exp`/`nbf`, alg allowlist. Then the subject must still exist and be
  * enabled (its read is cached until it changes: principal-cache.ts, ADR 0011), and a user's token must
  * come from a sign-in after their last revokeSignInSessions. Claims map to a Principal: `wids` →
- * roles, `scp` (users) or `roles` (apps) → scopes.
+ * roles, `scp` (users) or `roles` (apps) → scopes. A DPoP-bound token needs its proof (oidc/dpop.ts).
  */
 export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifier {
   let cache: { keys: KeyCache; loadedAt: number } | undefined;
   const verified = createVerifiedTokenCache(deps.verifiedCacheSize ?? 10_000);
+  const proofs = createProofReplayCache();
+  const origin = new URL(deps.issuer).origin;
   const subjects = createPrincipalCache({ ttlMs: deps.principalTtlMs ?? 30_000, maxEntries: 10_000 });
   const lookups: SubjectLookups = {
     user: (id) => cachedSubject(subjects, `user:${id}`, () => findUserById(deps.db, id)),
@@ -98,9 +101,12 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
     forgetPrincipal(id) {
       subjects.evict(id);
     },
-    async verify(token) {
+    async verify(token, presentation) {
       let payload = verified.get(token, Date.now());
-      if (payload) return principalFor(lookups, payload);
+      if (payload) {
+        await checkBinding(token, payload, presentation);
+        return principalFor(lookups, payload);
+      }
       try {
         ({ payload } = await jwtVerify(token, keyFor, {
           issuer: deps.issuer,
@@ -114,9 +120,28 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
         throw toAuthError(err);
       }
       verified.set(token, payload);
+      await checkBinding(token, payload, presentation);
       return principalFor(lookups, payload);
     },
   };
+
+  /**
+   * RFC 9449: a token bound to a key (`cnf.jkt`) is accepted only as `Authorization: DPoP` with a
+   * proof made with that key (§7.1; as `Bearer` it is refused, §7.2), and the DPoP scheme only
+   * with a bound token. Checked at every request, also for a token whose signature is cached.
+   */
+  async function checkBinding(token: string, payload: JWTPayload, presentation: Presentation | undefined): Promise<void> {
+    const cnf = payload.cnf as { jkt?: unknown } | undefined;
+    const jkt = typeof cnf?.jkt === 'string' ? cnf.jkt : undefined;
+    const scheme = presentation?.scheme ?? 'Bearer';
+    if (!jkt) {
+      if (scheme === 'DPoP') throw new ApiError('InvalidAuthenticationToken', 'This access token is not bound to a DPoP key; send it as Authorization: Bearer <token>.');
+      return;
+    }
+    if (scheme !== 'DPoP' || !presentation)
+      throw new ApiError('InvalidAuthenticationToken', 'This access token is bound to a DPoP key (cnf.jkt); send it as Authorization: DPoP <token> with a DPoP proof (RFC 9449).');
+    await verifyDpopProof({ presentation, origin, accessToken: token, jkt, nowS: Math.floor(Date.now() / 1000), replay: proofs });
+  }
 }
 
 type SubjectLookups = Record<'user' | 'servicePrincipal', (id: string) => Promise<SubjectRecord | undefined>>;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import { ApiError } from '../../errors.ts';
-import type { TokenVerifier } from '../context.ts';
+import { accessTokenOf, type TokenVerifier } from '../context.ts';
 import { ME_SCOPE } from '../../signin/token-claims.ts';
 
 declare module 'fastify' {
@@ -18,13 +18,12 @@ declare module 'fastify' {
  */
 export function requiresMe(tokens: TokenVerifier) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) throw new ApiError('InvalidAuthenticationToken', 'Access token is empty or malformed; send Authorization: Bearer <token>.');
-    const principal = await tokens.verify(match[1]);
+    const { token, presentation } = accessTokenOf(request);
+    const principal = await tokens.verify(token, presentation);
     if (principal.kind !== 'user') throw new ApiError('Authorization_RequestDenied', '/me is only for signed-in users.');
     if (!principal.scopes.includes(ME_SCOPE) && !principal.scopes.includes('UserAuthenticationMethod.ReadWrite.All'))
       throw new ApiError('Authorization_RequestDenied', `The token lacks the ${ME_SCOPE} permission; sign in to My Security Info.`);
-    const claims = decodeJwt(match[1]);
+    const claims = decodeJwt(token);
     request.principal = principal;
     request.signIn = {
       ...(typeof claims.auth_time === 'number' ? { authTime: claims.auth_time } : {}),
