@@ -109,6 +109,14 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     expect(Math.abs(Number(payload.auth_time) - Date.now() / 1000)).toBeLessThan(120);
   });
 
+  it('answers an app that asks for response_mode=form_post (ASP.NET\'s default): the browser posts the code to the app', async () => {
+    const before = rp.idTokens.length;
+    await page.goto(`${rp.base}/login?response_mode=form_post`); // inside the SSO session: no sign-in page, the form post at once
+    await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
+    expect(rp.idTokens.length).toBe(before + 1);
+    expect((await jwtVerify(rp.idTokens.at(-1)!, createRemoteJWKSet(new URL(`${server.config.issuer}/oidc/jwks`)), { issuer: server.config.issuer, audience: rp.appId })).payload.sub).toBe(user.id);
+  });
+
   it('renews silently in a hidden iframe as MSAL does (prompt=none with offline_access): a refresh token and no sign-in; without a session, login_required', async () => {
     // A second app on the same site as Latchkey (localhost), so the iframe carries the session cookie
     // as an app under the organisation's own domain would; Latchkey's pages forbid framing, so only

@@ -19,7 +19,8 @@ export interface RelyingParty {
  * A tiny relying party on openid-client (auth code + PKCE): registered through the admin API as
  * `displayName` with a client secret, it answers `/cb` with a heading "Signed in to <heading>" and
  * the verified ID token claims as JSON, or with "Sign-in error at <heading>" and the error code.
- * `/login` takes `login_hint`, `prompt` and `scope` (default `openid profile`) for the request;
+ * `/login` takes `login_hint`, `prompt`, `scope` (default `openid profile`) and `response_mode`
+ * (`form_post`: the browser POSTs the code to `/cb`, as ASP.NET's OpenID Connect handler asks) for the request;
  * `/frame?…` shows `/login?…` in an iframe (`#silent`), as MSAL renews tokens. `host` names the
  * app's address (`localhost` makes it same-site with a Latchkey at localhost, as an app and its
  * identity provider under one organisation's domain are).
@@ -41,6 +42,7 @@ export async function startRelyingParty(server: TestServer, displayName: string,
         const hint = url.searchParams.get('login_hint');
         const prompt = url.searchParams.get('prompt');
         const scope = url.searchParams.get('scope') ?? 'openid profile';
+        const mode = url.searchParams.get('response_mode');
         const to = oidc.buildAuthorizationUrl(config, {
           redirect_uri: `${base}/cb`,
           scope,
@@ -50,6 +52,7 @@ export async function startRelyingParty(server: TestServer, displayName: string,
           code_challenge_method: 'S256',
           ...(hint ? { login_hint: hint } : {}),
           ...(prompt ? { prompt } : {}),
+          ...(mode ? { response_mode: mode } : {}),
         });
         res.writeHead(302, { location: to.href }).end();
       } else if (url.pathname === '/frame') {
@@ -59,8 +62,12 @@ export async function startRelyingParty(server: TestServer, displayName: string,
         const error = (url.searchParams.get('error') ?? '').replace(/[^a-z_]/g, '');
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Sign-in error at ${heading}</h1><p id="error">${error}</p>`);
       } else if (url.pathname === '/cb') {
-        const p = pending.get(url.searchParams.get('state') ?? '');
-        const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: p!.verifier, expectedState: url.searchParams.get('state')!, expectedNonce: p!.nonce });
+        // form_post: the parameters come in the body, and openid-client takes the POST as a Request.
+        const posted = req.method === 'POST' ? new URLSearchParams(await bodyOf(req)) : undefined;
+        const params = posted ?? url.searchParams;
+        const p = pending.get(params.get('state') ?? '');
+        const current = posted ? new Request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: posted }) : url;
+        const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: p!.verifier, expectedState: params.get('state')!, expectedNonce: p!.nonce });
         idTokens.push(tokens.id_token!);
         if (tokens.refresh_token) refreshTokens.push(tokens.refresh_token);
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed in to ${heading}</h1><pre id="claims">${JSON.stringify(tokens.claims())}</pre>`);
@@ -74,4 +81,10 @@ export async function startRelyingParty(server: TestServer, displayName: string,
   const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText as string;
   config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
   return { base, appId: app.appId, idTokens, refreshTokens, close: () => new Promise<void>((r) => http.close(() => r())) };
+}
+
+async function bodyOf(req: import('node:http').IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -63,6 +63,7 @@ export async function mountProvider(
     // offline_access as Entra answers it: a refresh token without a consent screen (oidc/offline-access.ts).
     const rewritten = request.method === 'GET' ? withOfflineConsent(request.raw.url ?? '', OIDC_ROUTES.authorization) : undefined;
     if (rewritten) request.raw.url = rewritten;
+    if (request.url.startsWith(OIDC_ROUTES.authorization)) allowFormPostToApp(reply);
     const form = request.body instanceof Buffer ? request.body : undefined;
     const raw = form ? replayedRequest(request.raw, Buffer.from(withOfflineConsentForm(form.toString('utf8')) ?? form)) : request.raw;
     reply.hijack();
@@ -79,6 +80,22 @@ export async function mountProvider(
     scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/.well-known/openid-configuration', schema: { hide: true }, handler });
     scope.route({ method: ['GET', 'POST', 'OPTIONS', 'DELETE'], url: '/oidc/*', schema: { hide: true }, handler });
   });
+}
+
+/**
+ * `response_mode=form_post` (OAuth 2.0 Form Post Response Mode; ASP.NET's OpenID Connect handler
+ * asks for it): the authorization endpoint answers with a page whose form the browser posts to the
+ * app's redirect URI, another origin, which the console's `form-action 'self'` forbids. On the
+ * authorization endpoint's answers only (`/oidc/authorize` and its resume path), the directive is
+ * left out: they are redirects, that form page (to a redirect URI the provider checked against the
+ * app's registration, every value HTML-escaped) and the provider's error pages, none with markup a
+ * caller controls. Every other directive stays.
+ */
+function allowFormPostToApp(reply: FastifyReply): void {
+  const csp = reply.raw.getHeader('content-security-policy');
+  if (typeof csp !== 'string') return;
+  const kept = csp.split(';').filter((d) => !/^\s*form-action\b/i.test(d));
+  reply.raw.setHeader('content-security-policy', kept.join(';'));
 }
 
 /** A pushed authorization request's form body, up to the provider's own limit (413 beyond it, as the provider answers). */

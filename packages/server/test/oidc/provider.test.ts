@@ -92,6 +92,14 @@ for (const kind of STORE_KINDS) {
       for (const url of urls) expect(url === server.config.issuer || url.startsWith(server.config.issuer + '/'), url).toBe(true);
     });
 
+    it("leaves form-action out of the CSP on the authorization endpoint's answers only (response_mode=form_post posts to the app)", async () => {
+      const cspOf = async (path: string) => (await fetch(`${server.url}${path}`, { redirect: 'manual' })).headers.get('content-security-policy') ?? '';
+      const authorize = await cspOf(`/oidc/authorize?client_id=${appId}&response_type=code&scope=openid`);
+      expect(authorize).toContain("frame-ancestors 'none'");
+      expect(authorize).not.toContain('form-action');
+      for (const path of ['/oidc/jwks', '/oidc/logout', '/my', '/.well-known/openid-configuration']) expect(await cspOf(path), path).toContain("form-action 'self'");
+    });
+
     it('issues a client-credentials JWT that the admin API accepts, with the granted permissions and roles', async () => {
       const config = await discover(appId, secret);
       const tokens = await oidc.clientCredentialsGrant(config, { resource: adminApiAudience(server.config.issuer) });
