@@ -34,6 +34,9 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
  * method oidc-provider 9 accepts. `application_type` is `web` for a SPA (the token endpoint then
  * answers CORS for its redirect origins, provider.ts `clientBasedCORS`) and `native` for mobile
  * and desktop apps (RFC 8252 redirect rules, loopback on any port, no CORS).
+ *
+ * After RP-initiated logout an app may send the browser back to any of its redirect URIs
+ * (`post_logout_redirect_uris`), as Entra allows: the app registration has no separate list.
  */
 export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
   return async (clientId: string): Promise<AdapterPayload | undefined> => {
@@ -56,6 +59,7 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
         ],
         response_types: uris.length ? ['code'] : [],
         redirect_uris: uris,
+        post_logout_redirect_uris: uris,
       };
     }
     const redirectUris = app.platforms.web;
@@ -66,6 +70,7 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
       grant_types: redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials'],
       response_types: redirectUris.length ? ['code'] : [],
       redirect_uris: redirectUris,
+      post_logout_redirect_uris: redirectUris,
       token_endpoint_auth_method: 'client_secret_basic',
     };
   };

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { STORE_KINDS } from '../support/stores.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { beginSignIn, enableFido2, Jar, newUser, registerApp, registerPasskey } from '../signin/support.ts';
+
+/**
+ * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) for the organisation's registered
+ * apps, with openid-client: as with Entra, an app may send the browser back to one of its
+ * registered redirect URIs after sign-out (`post_logout_redirect_uri`), with its `state`; any
+ * other address is refused and nobody is sent there.
+ */
+for (const kind of STORE_KINDS) {
+  describe(`RP-initiated logout of registered apps [${kind}]`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer(kind);
+      await enableFido2(server);
+    });
+    afterAll(async () => server?.close());
+
+    async function signedIn(redirectUri: string) {
+      const rp = await registerApp(server, redirectUri);
+      const user = await newUser(server);
+      const auth = await registerPasskey(server, user.id);
+      const b = await beginSignIn(server, rp);
+      await b.post('start');
+      const v = await b.usernamelessPasskey(auth);
+      return { rp, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
+    }
+    const browser =
+      (jar: Jar) =>
+      async (url: URL, init: RequestInit = {}) => {
+        const res = await fetch(url, {
+          redirect: 'manual',
+          ...init,
+          headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) },
+        });
+        jar.store(res);
+        return res;
+      };
+
+    it('sends the browser back to a registered redirect URI with its state once the person confirms, and ends the session', async () => {
+      const { rp, tokens, jar } = await signedIn('https://logout-app.example/cb');
+      const get = browser(jar);
+      const page = await get(
+        oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: rp.redirectUri, state: 'bye-1' }),
+      );
+      expect(page.status).toBe(200);
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
+      expect(xsrf).toBeTruthy();
+      const confirmed = await get(new URL('/oidc/logout/confirm', server.config.issuer), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }),
+      });
+      expect(confirmed.status).toBe(303);
+      const back = new URL(confirmed.headers.get('location')!);
+      expect(`${back.origin}${back.pathname}`).toBe(rp.redirectUri);
+      expect(back.searchParams.get('state')).toBe('bye-1');
+      // The SSO session is gone: a silent request now needs the person.
+      const silent = await get(
+        oidc.buildAuthorizationUrl(rp.config, {
+          redirect_uri: rp.redirectUri,
+          scope: 'openid',
+          prompt: 'none',
+          code_challenge: 'x'.repeat(43),
+          code_challenge_method: 'S256',
+          state: 's',
+        }),
+      );
+      expect(new URL(silent.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+    });
+
+    it('refuses a post_logout_redirect_uri the app did not register, and sends nobody there', async () => {
+      const { rp, tokens, jar } = await signedIn('https://logout-app2.example/cb');
+      const res = await browser(jar)(
+        oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example/cb' }),
+      );
+      expect(res.status).toBe(400);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain('post_logout_redirect_uri');
+    });
+  });
+}
