@@ -2,6 +2,7 @@ import Provider, { errors, type Adapter } from 'oidc-provider';
 import * as oidcProviderModule from 'oidc-provider';
 import type { JWK } from 'jose';
 import { ACR_VALUES } from '../signin/amr.ts';
+import { FIRST_PARTY_CLIENT_IDS } from '../signin/first-party.ts';
 import { SILENT_PARAM } from './offline-access.ts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.ts';
 import type { devicePolling } from './device-polling.ts';
@@ -121,8 +122,12 @@ export function createProvider(o: ProviderOptions): Provider {
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
       resourceIndicators: {
         enabled: true,
-        // RFC 8707 §2: without `resource`, client credentials target the admin API.
-        defaultResource: async (_ctx: unknown, _client: unknown, oneOf?: string | string[]) => oneOf ?? o.adminAudience,
+        // RFC 8707 §2: without `resource`, client credentials and the console's and My Security
+        // Info's sign-ins target the admin API; another app's sign-in gets an access token for
+        // userinfo, as Entra's for `openid profile` reads the user's claims (such an app's token
+        // holds no admin API permission, `scp`, in any case).
+        defaultResource: async (ctx: { oidc?: { params?: { grant_type?: unknown } } }, client: { clientId: string }, oneOf?: string | string[]) =>
+          oneOf ?? (ctx.oidc?.params?.grant_type === 'client_credentials' || FIRST_PARTY_CLIENT_IDS.has(client.clientId) ? o.adminAudience : undefined),
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string) => {
           if (resource !== o.adminAudience) throw new errors.InvalidTarget(`unknown resource; the admin API is ${o.adminAudience}`);

@@ -5,6 +5,7 @@ import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { AAGUID, beginSignIn, ctx, enableFido2, newUser, registerApp, registerPasskey } from './support.ts';
+import { adminApiAudience } from '../../src/oidc/access-token.ts';
 import { STRENGTH } from '../../src/signin/amr.ts';
 
 const count = async (s: TestServer, table: 'signin_flows' | 'signin_lockouts' | 'passkey_challenges') =>
@@ -24,7 +25,7 @@ for (const kind of STORE_KINDS) {
     it('username-first passkey sign-in: an ID token with sub, amr and acr, skipping consent', async () => {
       const user = await newUser(server);
       const auth = await registerPasskey(server, user.id);
-      const b = await beginSignIn(server, rp);
+      const b = await beginSignIn(server, rp, { resource: adminApiAudience(server.config.issuer) });
       expect((await b.post('start')).body).toMatchObject({ state: 'identify', methods: ['passkey'] });
       expect((await b.post('identify', { username: user.upn })).body).toMatchObject({ state: 'chooseMethod', methods: ['passkey', 'password'], username: user.upn });
       const o = await b.post('passkey/options');
@@ -40,7 +41,7 @@ for (const kind of STORE_KINDS) {
       expect(claims.acr).toBe(STRENGTH.phishingResistantMfa);
       expect(claims.amr).toEqual(['hwk', 'mfa', 'user']);
       expect(typeof claims.auth_time).toBe('number');
-      // The access token for the admin API carries the same sign-in facts (used by /me).
+      // Asked for the admin API (`resource`), the access token carries the same sign-in facts (what /me reads).
       expect(decodeJwt(tokens.access_token)).toMatchObject({ oid: user.id, idtyp: 'user', amr: ['hwk', 'mfa', 'user'] });
     });
 

@@ -5,6 +5,7 @@ import { createAuthenticator } from '@latchkey/authenticator';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { beginSignIn, enableFido2, registerApp } from '../signin/support.ts';
+import { adminApiAudience } from '../../src/oidc/access-token.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { issueTemporaryAccessPass } from '../../src/methods/tap/issue.ts';
 import { tapAllowsMethodChange, tapSessionOf } from '../../src/methods/tap/sessions.ts';
@@ -29,7 +30,8 @@ for (const kind of STORE_KINDS) {
 
     /** Starts a sign-in and enters the name. */
     const identified = async (upn: string) => {
-      const b = await beginSignIn(server, rp);
+      // The app asks for the admin API (RFC 8707 `resource`), so its access token is a JWT whose sign-in facts can be read.
+      const b = await beginSignIn(server, rp, { resource: adminApiAudience(server.config.issuer) });
       await b.post('start');
       const id = await b.post('identify', { username: upn });
       expect(id.status).toBe(200);

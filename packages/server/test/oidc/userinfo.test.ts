@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as oidc from 'openid-client';
+import { decodeJwt } from 'jose';
+import { STORE_KINDS } from '../support/stores.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { beginSignIn, enableFido2, newUser, registerApp, registerPasskey } from '../signin/support.ts';
+import { adminApiAudience } from '../../src/oidc/access-token.ts';
+
+/**
+ * The access token an app gets for a sign-in, with openid-client: without `resource`, a token for
+ * userinfo, which answers with the person's claims (as generic OIDC apps expect: Grafana, GitLab,
+ * mod_auth_openidc call it); with `resource` = the admin API, a JWT for that API, which userinfo
+ * does not take and which carries no admin permission for a registered app.
+ */
+for (const kind of STORE_KINDS) {
+  describe(`userinfo and the access token of a registered app's sign-in [${kind}]`, () => {
+    let server: TestServer;
+    beforeAll(async () => {
+      server = await startTestServer(kind);
+      await enableFido2(server);
+    });
+    afterAll(async () => server?.close());
+
+    async function signIn(extra: Record<string, string> = {}) {
+      const rp = await registerApp(server, `https://userinfo-${crypto.randomUUID().slice(0, 6)}.example/cb`);
+      const user = await newUser(server);
+      const auth = await registerPasskey(server, user.id);
+      const b = await beginSignIn(server, rp, extra);
+      await b.post('start');
+      const v = await b.usernamelessPasskey(auth);
+      return { rp, user, tokens: await b.finish(v.body.redirectTo) };
+    }
+
+    it('without a resource: userinfo answers with the claims of the ID token, for that person only', async () => {
+      const { rp, user, tokens } = await signIn({ scope: 'openid profile' });
+      const info = await oidc.fetchUserInfo(rp.config, tokens.access_token, user.id);
+      expect(info).toEqual({ sub: user.id, oid: user.id, name: `User ${user.upn.split('@')[0]}`, preferred_username: user.upn });
+      // openid-client checks the subject: another person's sub is refused.
+      await expect(oidc.fetchUserInfo(rp.config, tokens.access_token, crypto.randomUUID())).rejects.toThrow(/unexpected JSON attribute value/);
+      // The token is not one for the admin API.
+      expect((await server.api('/api/v1/me/authentication/methods', { token: tokens.access_token })).status).toBe(401);
+    });
+
+    it('with resource = the admin API: a JWT for it, which userinfo does not take, and no admin permission', async () => {
+      const { rp, user, tokens } = await signIn({ resource: adminApiAudience(server.config.issuer) });
+      expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: adminApiAudience(server.config.issuer), oid: user.id });
+      expect(decodeJwt(tokens.access_token).scp).toBeUndefined();
+      await expect(oidc.fetchUserInfo(rp.config, tokens.access_token, user.id)).rejects.toThrow();
+      expect((await server.api('/api/v1/users', { token: tokens.access_token })).status).toBe(403);
+    });
+  });
+}
