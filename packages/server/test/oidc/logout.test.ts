@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { beginSignIn, enableFido2, Jar, newUser, registerApp, registerPasskey } from '../signin/support.ts';
+import { enableFido2, Jar, passkeySignIn, registerApp } from '../signin/support.ts';
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) for the organisation's registered
@@ -21,12 +21,7 @@ for (const kind of STORE_KINDS) {
 
     async function signedIn(redirectUri: string) {
       const rp = await registerApp(server, redirectUri);
-      const user = await newUser(server);
-      const auth = await registerPasskey(server, user.id);
-      const b = await beginSignIn(server, rp);
-      await b.post('start');
-      const v = await b.usernamelessPasskey(auth);
-      return { rp, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
+      return { rp, ...(await passkeySignIn(server, rp)) };
     }
     const browser =
       (jar: Jar) =>

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rowCounts } from '../support/counts.ts';
-import { beginSignIn, enableFido2, Jar, newUser, registerApp, registerPasskey, silentSignIn, type AuthorizationVia } from '../signin/support.ts';
+import { beginSignIn, enableFido2, Jar, newUser, passkeySignIn as signInWithPasskey, registerApp, silentSignIn, type AuthorizationVia } from '../signin/support.ts';
 import { authorizeWithJar, caPolicy, CA, PASSWORD, PHISHING_RESISTANT, userWithToken } from '../signin/enforcement-support.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { ctx } from '../signin/support.ts';
@@ -53,14 +53,7 @@ for (const kind of STORE_KINDS) {
       return { tokens: await b.finish(done.body.redirectTo), jar: b.jar };
     }
 
-    async function passkeySignIn(rp: Rp, extra: Record<string, string> = OFFLINE) {
-      const user = await newUser(server);
-      const auth = await registerPasskey(server, user.id);
-      const b = await beginSignIn(server, rp, extra);
-      await b.post('start');
-      const v = await b.usernamelessPasskey(auth);
-      return { user, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
-    }
+    const passkeySignIn = (rp: Rp, extra: Record<string, string> = OFFLINE) => signInWithPasskey(server, rp, extra);
 
     const refused = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ error: 'invalid_grant' });
     const refusal = async (p: Promise<unknown>) =>

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { beginSignIn, enableFido2, newUser, registerApp, registerPasskey } from '../signin/support.ts';
+import { enableFido2, passkeySignIn, registerApp } from '../signin/support.ts';
 import { adminApiAudience } from '../../src/oidc/access-token.ts';
 
 /**
@@ -23,12 +23,7 @@ for (const kind of STORE_KINDS) {
 
     async function signIn(extra: Record<string, string> = {}) {
       const rp = await registerApp(server, `https://userinfo-${crypto.randomUUID().slice(0, 6)}.example/cb`);
-      const user = await newUser(server);
-      const auth = await registerPasskey(server, user.id);
-      const b = await beginSignIn(server, rp, extra);
-      await b.post('start');
-      const v = await b.usernamelessPasskey(auth);
-      return { rp, user, tokens: await b.finish(v.body.redirectTo) };
+      return { rp, ...(await passkeySignIn(server, rp, extra)) };
     }
 
     it('without a resource: userinfo answers with the claims of the ID token, for that person only', async () => {

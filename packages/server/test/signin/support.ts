@@ -128,6 +128,19 @@ export async function beginSignIn(server: TestServer, rp: { config: oidc.Configu
 }
 
 /**
+ * A new user with a new passkey signs in to `rp` usernameless, from authorization to tokens (the
+ * code redeemed by openid-client); `extra` goes into the authorization request.
+ */
+export async function passkeySignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, extra: Record<string, string> = {}) {
+  const user = await newUser(server);
+  const auth = await registerPasskey(server, user.id);
+  const b = await beginSignIn(server, rp, extra);
+  await b.post('start');
+  const v = await b.usernamelessPasskey(auth);
+  return { user, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
+}
+
+/**
  * A silent authorization request (`prompt=none`) with the browser's cookies, as MSAL's hidden
  * iframe makes it: every redirect is followed to the app's redirect URI. `hops` lists each
  * response on the way (status and path), so a test can check that no page was served in between.

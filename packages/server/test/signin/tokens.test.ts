@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { beginSignIn, enableFido2, newUser, registerPasskey } from './support.ts';
+import { enableFido2, passkeySignIn as signInWithPasskey } from './support.ts';
 import { STRENGTH } from '../../src/signin/amr.ts';
 import { ALL_SCOPES } from '../../src/auth/permissions.ts';
 
@@ -20,14 +20,7 @@ for (const kind of STORE_KINDS) {
     });
     afterAll(async () => server?.close());
 
-    async function passkeySignIn(c: Awaited<ReturnType<typeof client>>, extra: Record<string, string> = {}) {
-      const user = await newUser(server);
-      const auth = await registerPasskey(server, user.id);
-      const b = await beginSignIn(server, c, extra);
-      await b.post('start');
-      const v = await b.usernamelessPasskey(auth);
-      return { user, tokens: await b.finish(v.body.redirectTo), jar: b.jar };
-    }
+    const passkeySignIn = (c: Awaited<ReturnType<typeof client>>, extra: Record<string, string> = {}) => signInWithPasskey(server, c, extra);
 
     it('public client + PKCE: a refresh token (offline_access), and the refreshed access token keeps amr/acr/auth_time', async () => {
       const my = await client('latchkey-my', '/my');
