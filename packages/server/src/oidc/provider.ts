@@ -19,6 +19,8 @@ export const OIDC_ROUTES = {
   code_verification: '/oidc/device',
   // RFC 9126: pushed authorization requests (oidc-provider's default `/request` is outside `/oidc/`, where nothing answers).
   pushed_authorization_request: '/oidc/par',
+  // RFC 7009: an app revokes its refresh token (and so its grant) when the person signs out of it.
+  revocation: '/oidc/revoke',
 } as const;
 
 /** Where oidc-provider sends the browser to sign in; the pages come with the sign-in issue (3). */
@@ -118,6 +120,17 @@ export function createProvider(o: ProviderOptions): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      // RFC 7009 §2.1: only the app a token was issued to may revoke it. Another confidential app is
+      // told so (invalid_request); a public one, which proves nothing about itself, gets the 200 an
+      // unknown token gets and nothing is revoked. A refresh token takes its whole grant with it.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }, token: { clientId?: string }) => {
+          if (token.clientId === client.clientId) return true;
+          if (client.clientAuthMethod === 'none') return false;
+          throw new errors.InvalidRequest('client is not authorized to revoke the presented token');
+        },
+      },
       // RFC 8628 device authorization, for apps that allow public client flows (oidc/clients.ts, ADR 0019).
       deviceFlow: { enabled: true, charset: 'base-20', mask: '****-****', userCodeInputSource, userCodeConfirmSource, successSource },
       resourceIndicators: {

@@ -306,6 +306,27 @@ for (const kind of STORE_KINDS) {
       expect(await rows()).toHaveLength(0);
     });
 
+    it('an app signing the person out revokes its refresh token (RFC 7009): the grant ends; another app cannot revoke it', async () => {
+      const user = await passwordUser();
+      const web = await registerApp(server, 'https://revoke-web.example/cb');
+      expect(web.config.serverMetadata().revocation_endpoint).toBe(`${server.config.issuer}/oidc/revoke`);
+      const { tokens } = await passwordSignIn(web, user);
+      // Another confidential app is refused and nothing changes; a public app's attempt is answered 200 and changes nothing.
+      const other = await registerApp(server, 'https://revoke-other.example/cb');
+      expect(await refusal(oidc.tokenRevocation(other.config, tokens.refresh_token!))).toMatchObject({ error: 'invalid_request' });
+      const spa = await publicApp('spa', 'https://revoke-spa.example/cb');
+      await oidc.tokenRevocation(spa.config, tokens.refresh_token!);
+      expect((await oidc.refreshTokenGrant(web.config, tokens.refresh_token!)).access_token).toBeTruthy();
+      // The app's own revocation ends the grant: the refresh token is refused, and so is the access token it had at userinfo.
+      await oidc.tokenRevocation(web.config, tokens.refresh_token!);
+      await refused(oidc.refreshTokenGrant(web.config, tokens.refresh_token!));
+      await expect(oidc.fetchUserInfo(web.config, tokens.access_token, user.id)).rejects.toThrow();
+      // A public client revokes its own the same way (client_id, no secret).
+      const own = await passwordSignIn(spa, user);
+      await oidc.tokenRevocation(spa.config, own.tokens.refresh_token!);
+      await refused(oidc.refreshTokenGrant(spa.config, own.tokens.refresh_token!));
+    });
+
     it('a disabled user cannot refresh', async () => {
       const rp = await registerApp(server, 'https://disabled.example/cb');
       const user = await passwordUser();
