@@ -123,6 +123,7 @@ export function createProvider(o: ProviderOptions): Provider {
       // RFC 7009 §2.1: only the app a token was issued to may revoke it. Another confidential app is
       // told so (invalid_request); a public one, which proves nothing about itself, gets the 200 an
       // unknown token gets and nothing is revoked. A refresh token takes its whole grant with it.
+      // (oidc-provider's default rule, written out: left to its default, the provider warns that it must be decided.)
       revocation: {
         enabled: true,
         allowedPolicy: async (_ctx: unknown, client: { clientId: string; clientAuthMethod: string }, token: { clientId?: string }) => {

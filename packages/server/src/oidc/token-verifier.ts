@@ -102,28 +102,30 @@ export function createTokenVerifier(deps: TokenVerifierDeps): CachingTokenVerifi
       subjects.evict(id);
     },
     async verify(token, presentation) {
-      let payload = verified.get(token, Date.now());
-      if (payload) {
-        await checkBinding(token, payload, presentation);
-        return principalFor(lookups, payload);
-      }
-      try {
-        ({ payload } = await jwtVerify(token, keyFor, {
-          issuer: deps.issuer,
-          audience: deps.audience,
-          algorithms: ACCEPTED_ALGS,
-          typ: ACCESS_TOKEN_TYP,
-          requiredClaims: ['exp', 'iat', 'sub'],
-          clockTolerance: 5,
-        }));
-      } catch (err) {
-        throw toAuthError(err);
-      }
-      verified.set(token, payload);
+      const payload = verified.get(token, Date.now()) ?? (await verifySignature(token));
       await checkBinding(token, payload, presentation);
       return principalFor(lookups, payload);
     },
   };
+
+  /** The token's signature and claims, checked once per token text and then remembered until it expires. */
+  async function verifySignature(token: string): Promise<JWTPayload> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keyFor, {
+        issuer: deps.issuer,
+        audience: deps.audience,
+        algorithms: ACCEPTED_ALGS,
+        typ: ACCESS_TOKEN_TYP,
+        requiredClaims: ['exp', 'iat', 'sub'],
+        clockTolerance: 5,
+      }));
+    } catch (err) {
+      throw toAuthError(err);
+    }
+    verified.set(token, payload);
+    return payload;
+  }
 
   /**
    * RFC 9449: a token bound to a key (`cnf.jkt`) is accepted only as `Authorization: DPoP` with a
