@@ -396,10 +396,8 @@ describe('Authentication methods console in Chromium', () => {
       await page.setViewportSize({ width: 420, height: 860 });
       await page.goto(`${server.url}${path}`);
       await page.getByRole('heading', { name: 'Authentication methods' }).waitFor();
-      await page
-        .getByRole('status')
-        .filter({ hasText: /Loading/ })
-        .waitFor({ state: 'detached' });
+      // Every loading indicator gone (the trust page loads two panels at once, so there may be two).
+      await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((e) => /Loading/.test(e.textContent ?? '')));
       const wide = await page.evaluate(() =>
         [...document.querySelectorAll('main *')]
           .filter((e) => e.getBoundingClientRect().right > 421 && !e.closest('.table-card, .methods-scroll'))
