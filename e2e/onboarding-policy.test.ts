@@ -228,7 +228,8 @@ describe('onboarding under Conditional Access in Chromium: multi-use TAP → pas
     expect(text).toContain('This app requires Phishing-resistant MFA');
     expect(text).toContain('Temporary Access Pass does not satisfy it');
     // Not invited to a passkey registration that Conditional Access would refuse, nor to type the pass again: the sign-in has ended.
-    await p.getByText('This sign-in has ended. Go back to the app and sign in again.').waitFor();
+    await p.getByText('This sign-in has ended. You can go back to the app and try again.').waitFor();
+    await p.getByRole('button', { name: 'Return to the app' }).waitFor();
     expect(await p.getByRole('heading', { name: 'Set up your passkey' }).count()).toBe(0);
     expect(await p.getByRole('textbox', { name: 'Temporary Access Pass' }).count()).toBe(0);
     await shot(p, 'tap-refused');

@@ -117,6 +117,23 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     expect((await jwtVerify(rp.idTokens.at(-1)!, createRemoteJWKSet(new URL(`${server.config.issuer}/oidc/jwks`)), { issuer: server.config.issuer, audience: rp.appId })).payload.sub).toBe(user.id);
   });
 
+  it('an app that asks for an essential acr the passkey cannot give: the page says why, and "Return to the app" brings the app unmet_authentication_requirements', async () => {
+    const before = rp.idTokens.length;
+    const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:example:loa:never'] } } });
+    await page.goto(`${rp.base}/login?claims=${encodeURIComponent(claims)}`); // inside the SSO session: its passkey is carried, and is not enough
+    await page.getByText('urn:example:loa:never').waitFor();
+    await page.getByText('This sign-in has ended').waitFor();
+    await shot('unmet-acr');
+    await page.getByRole('button', { name: 'Return to the app' }).click();
+    await page.getByRole('heading', { name: 'Sign-in error at the test app' }).waitFor();
+    expect(await page.locator('#error').innerText()).toBe('unmet_authentication_requirements');
+    expect(rp.idTokens.length).toBe(before);
+    // The same app asking for a value the session meets gets it named in the ID token.
+    await page.goto(`${rp.base}/login?acr_values=${encodeURIComponent('00000000-0000-0000-0000-000000000002')}`);
+    await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
+    expect((JSON.parse(await page.locator('#claims').innerText()) as { acr: string }).acr).toBe(PHISHING_RESISTANT);
+  });
+
   it('renews silently in a hidden iframe as MSAL does (prompt=none with offline_access): a refresh token and no sign-in; without a session, login_required', async () => {
     // A second app on the same site as Latchkey (localhost), so the iframe carries the session cookie
     // as an app under the organisation's own domain would; Latchkey's pages forbid framing, so only

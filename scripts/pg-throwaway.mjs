@@ -55,7 +55,7 @@ export async function startThrowawayPostgres({ durable = false, statementStats =
   const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
   // statementStats: pg_stat_statements loaded (benchmarks print where PostgreSQL's time went).
   const stats = statementStats ? ' -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all' : '';
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}${stats} -c max_connections=300 -c shared_buffers=256MB`;
+  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}${stats} -c max_connections=300 -c shared_buffers=256MB${process.env.PG_THROWAWAY_OPTS ? ` ${process.env.PG_THROWAWAY_OPTS}` : ""}`;
   run(join(bin, 'pg_ctl'), ['-D', data, '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return { url, dir, stop: () => stopThrowawayPostgres(dir) };

@@ -19,7 +19,7 @@ export interface RelyingParty {
  * A tiny relying party on openid-client (auth code + PKCE): registered through the admin API as
  * `displayName` with a client secret, it answers `/cb` with a heading "Signed in to <heading>" and
  * the verified ID token claims as JSON, or with "Sign-in error at <heading>" and the error code.
- * `/login` takes `login_hint`, `prompt`, `scope` (default `openid profile`) and `response_mode`
+ * `/login` takes `login_hint`, `prompt`, `scope` (default `openid profile`), `claims`, `acr_values` and `response_mode`
  * (`form_post`: the browser POSTs the code to `/cb`, as ASP.NET's OpenID Connect handler asks) for the request;
  * `/frame?…` shows `/login?…` in an iframe (`#silent`), as MSAL renews tokens. `host` names the
  * app's address (`localhost` makes it same-site with a Latchkey at localhost, as an app and its
@@ -43,6 +43,8 @@ export async function startRelyingParty(server: TestServer, displayName: string,
         const prompt = url.searchParams.get('prompt');
         const scope = url.searchParams.get('scope') ?? 'openid profile';
         const mode = url.searchParams.get('response_mode');
+        const claims = url.searchParams.get('claims'); // e.g. an essential acr (OIDC Core §5.5.1.1)
+        const acrValues = url.searchParams.get('acr_values');
         const to = oidc.buildAuthorizationUrl(config, {
           redirect_uri: `${base}/cb`,
           scope,
@@ -53,6 +55,8 @@ export async function startRelyingParty(server: TestServer, displayName: string,
           ...(hint ? { login_hint: hint } : {}),
           ...(prompt ? { prompt } : {}),
           ...(mode ? { response_mode: mode } : {}),
+          ...(claims ? { claims } : {}),
+          ...(acrValues ? { acr_values: acrValues } : {}),
         });
         res.writeHead(302, { location: to.href }).end();
       } else if (url.pathname === '/frame') {

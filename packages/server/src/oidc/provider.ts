@@ -120,6 +120,9 @@ export function createProvider(o: ProviderOptions): Provider {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      // OIDC Core §5.5: the `claims` parameter, the only way an app asks for an essential `acr`
+      // (signin/requested-acr.ts); the provider's login prompt checks it and the sign-in flow meets it.
+      claimsParameter: { enabled: true },
       // RFC 7009 §2.1: only the app a token was issued to may revoke it. Another confidential app is
       // told so (invalid_request); a public one, which proves nothing about itself, gets the 200 an
       // unknown token gets and nothing is revoked. A refresh token takes its whole grant with it.

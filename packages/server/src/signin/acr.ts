@@ -10,6 +10,7 @@ import type { Evaluation } from '../policy/conditional-access/evaluate.ts';
 import { satisfies } from '../policy/strengths/satisfies.ts';
 import type { PerformedMode } from '../policy/strengths/types.ts';
 import type { SignInSubject } from '../policy/conditional-access/subject-repository.ts';
+import { metRequestedValue } from './requested-acr.ts';
 
 /** A strength an enforced policy that applied to this sign-in required, and whether the session satisfies it. */
 export interface RequiredStrength {
@@ -65,7 +66,9 @@ function anyCustomStrength(compiled: CompiledPolicies): boolean {
 }
 
 /**
- * The `acr` a completed flow finishes with: `chooseAcr` over Conditional Access for the flow's
+ * The `acr` a completed flow finishes with: the first value the app asked for that the sign-in
+ * met (`acr_values` or the `claims` parameter, in the app's order; signin/requested-acr.ts);
+ * otherwise `chooseAcr` over Conditional Access for the flow's
  * app, evaluated with the flow's methods (as `enforceAccess` did just before). Only evaluated
  * when some enabled policy requires a custom strength; an evaluation error gives the built-in
  * answer (it never grants anything: `acr` only describes the sign-in).
@@ -80,8 +83,11 @@ export async function acrForFlow(
   if (!flow.userId) return builtIn;
   try {
     const compiled = await loadCompiledPolicies(deps.db);
-    if (!anyCustomStrength(compiled)) return builtIn;
     const performed = modesOf(flow.methodsPerformed);
+    // The app asked for an acr and the sign-in met one of its values: that value (OIDC Core §5.5.1.1: an essential acr must be answered with one of them).
+    const met = metRequestedValue(flow.requestedAcr, performed, compiled.strengths);
+    if (met !== undefined) return met;
+    if (!anyCustomStrength(compiled)) return builtIn;
     const evaluation = await evaluateSignIn({
       db: deps.db,
       userId: flow.userId,

@@ -19,6 +19,7 @@ import { readSignInSubject, type SignInSubject } from '../policy/conditional-acc
 import { listUserTokens } from '../methods/oath/repository.ts';
 import { listUserCredentialDescriptors } from '../methods/passkey/credentials-repository.ts';
 import { hasUsableTap } from '../methods/tap/redeem.ts';
+import { metRequestedValue, requestedText } from './requested-acr.ts';
 
 /** entra-spec §7.1: per-user MFA `enabled`/`enforced` means the built-in MFA strength on every sign-in. */
 function mfaDone(performed: readonly PerformedMode[]): boolean {
@@ -45,9 +46,10 @@ async function candidatesOf(deps: SignInDeps, flow: StoredFlow): Promise<Array<{
   return all.filter((c) => c.modes.length && !used.has(c.method));
 }
 
-/** What is required, in plain words: the strengths (or controls) of the policies that need more, and per-user MFA. */
-function requiredText(evaluation: Evaluation, perUserMissing: boolean): string {
+/** What is required, in plain words: the strengths (or controls) of the policies that need more, per-user MFA, and what the app asked for. */
+function requiredText(evaluation: Evaluation, perUserMissing: boolean, requested?: string): string {
   const names = new Set<string>();
+  if (requested) names.add(requested);
   if (evaluation.decision.decision === 'needs')
     for (const n of evaluation.decision.needs)
       for (const way of n.anyOf)
@@ -77,6 +79,12 @@ export interface AccessEvaluation {
   evaluate(modes: readonly PerformedMode[]): Promise<Evaluation>;
   /** Per-user MFA (entra-spec §7.1) asks for a second method the flow has not performed. */
   perUserMissing: boolean;
+  /**
+   * The app asked for an `acr` the methods do not meet yet (signin/requested-acr.ts): always when
+   * it is essential; when voluntary, only if a method the user holds would meet it (OIDC Core
+   * §5.5.1.1: a voluntary `acr` the user cannot give is answered with the one reached).
+   */
+  requestedMissing: boolean;
   /** Nothing more is needed: the sign-in may finish (and is logged as a success). */
   allowed: boolean;
 }
@@ -101,6 +109,12 @@ export async function evaluateAccess(
   // entra-spec §7.1: an Enabled user is "prompted to register at next sign-in"; until they hold a
   // second method they cannot do MFA and are not refused for it (Enforced users are: registration done).
   if (perUserMissing && perUser === 'enabled' && (await candidatesOf(deps, flow)).length === 0) perUserMissing = false;
+  const requested = flow.requestedAcr;
+  let requestedMissing = !!requested && metRequestedValue(requested, performed, compiled.strengths) === undefined;
+  if (requestedMissing && !requested!.essential)
+    requestedMissing = (await candidatesOf(deps, flow)).some((c) =>
+      c.modes.some((mode) => metRequestedValue(requested, [...performed, { mode, at: now.toISOString() }], compiled.strengths) !== undefined),
+    );
   return {
     now,
     performed,
@@ -108,7 +122,8 @@ export async function evaluateAccess(
     evaluation,
     evaluate,
     perUserMissing,
-    allowed: evaluation.decision.decision === 'allow' && !perUserMissing,
+    requestedMissing,
+    allowed: evaluation.decision.decision === 'allow' && !perUserMissing && !requestedMissing,
   };
 }
 
@@ -129,7 +144,9 @@ export async function enforceAccess(
 ): Promise<StoredFlow> {
   if (flow.state !== 'complete' || !flow.userId) return flow;
   const access = await evaluateAccess(deps, flow, req, known);
-  const { now, performed, evaluation, compiled, evaluate, perUserMissing } = access;
+  const { now, performed, evaluation, compiled, evaluate, perUserMissing, requestedMissing } = access;
+  const requested = requestedMissing ? flow.requestedAcr : undefined;
+  const meetsRequest = (modes: readonly PerformedMode[]) => !requested || metRequestedValue(requested, modes, compiled.strengths) !== undefined;
   const d = evaluation.decision;
   const log = (errorCode: number, failureReason: string | null) =>
     logAttempt(deps.db, ctx, flow, { errorCode, failureReason, outcomes: evaluation.policies, compiled, now });
@@ -146,12 +163,12 @@ export async function enforceAccess(
     throw new SignInError('accessBlocked', reason, { details: { policies: d.blockedBy } });
   }
 
-  const required = requiredText(evaluation, perUserMissing);
+  const required = requiredText(evaluation, perUserMissing, requested && requestedText(requested, compiled.strengths));
   const offered: SignInMethod[] = [];
   for (const c of await candidatesOf(deps, flow))
     for (const mode of c.modes) {
       const more = [...performed, { mode, at: now.toISOString() }];
-      if ((await evaluate(more)).decision.decision === 'allow' && (!perUserMissing || mfaDone(more))) {
+      if ((await evaluate(more)).decision.decision === 'allow' && (!perUserMissing || mfaDone(more)) && meetsRequest(more)) {
         offered.push(c.method);
         break;
       }
@@ -167,7 +184,10 @@ export async function enforceAccess(
     return flow;
   }
   const reason = `This app requires ${required}. Signing in with ${usedMethods(flow)} does not satisfy it, and you have no other sign-in method that does. Ask your administrator for help.`;
-  await log(SIGNIN_ERROR.blockedByCa, reason);
+  // Only the app's own request unmet (policy allowed): Entra's "strong authentication failed", not a Conditional Access block.
+  await log(d.decision === 'allow' && !perUserMissing ? SIGNIN_ERROR.strongAuthFailed : SIGNIN_ERROR.blockedByCa, reason);
   await applyEvents(deps, flow, [{ type: 'denied', reason }]);
-  throw new SignInError('accessBlocked', reason, { details: { policies: d.decision === 'needs' ? d.needs.map((n) => n.policyId) : [] } });
+  throw new SignInError('accessBlocked', reason, {
+    details: { policies: d.decision === 'needs' ? d.needs.map((n) => n.policyId) : [], ...(requested ? { requestedAcr: requested.values } : {}) },
+  });
 }

@@ -4,9 +4,13 @@ import { FLOW_TTL_MS, nowOf } from './deps.ts';
 import { METHODS_BEFORE_IDENTIFY, transition, type SignInEvent } from './machine.ts';
 import { findFlowByInteraction, insertFlow, saveFlow, type StoredFlow } from './repository.ts';
 import { SignInError } from './errors.ts';
+import type { RequestedAcr } from './requested-acr.ts';
 
 /** The flow of an oidc-provider interaction, created on first sight (state `identify`). */
-export async function startFlow(deps: SignInDeps, input: { interactionUid: string; clientId: string; deviceCode?: boolean }): Promise<StoredFlow> {
+export async function startFlow(
+  deps: SignInDeps,
+  input: { interactionUid: string; clientId: string; deviceCode?: boolean; requestedAcr?: RequestedAcr | undefined },
+): Promise<StoredFlow> {
   const existing = await findFlowByInteraction(deps.db, input.interactionUid);
   if (existing) return existing;
   const now = nowOf(deps);
@@ -25,6 +29,7 @@ export async function startFlow(deps: SignInDeps, input: { interactionUid: strin
     failureReason: null,
     expiresAt: new Date(now.getTime() + FLOW_TTL_MS),
     ...(input.deviceCode ? { originalTransferMethod: 'deviceCodeFlow' as const } : {}),
+    ...(input.requestedAcr ? { requestedAcr: input.requestedAcr } : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import { findFlowOfLiveInteraction, setInteractionResult } from './interaction-r
 import { interactionUidOf } from '../oidc/interaction-cookie.ts';
 import { SILENT_PARAM, silentRefusal } from '../oidc/offline-access.ts';
 import type { IssuedChallenge } from '../methods/passkey/challenges.ts';
+import { requestedAcrOf, type RequestedAcr } from './requested-acr.ts';
 
 /** What the sign-in routes need to know about the oidc-provider interaction. */
 export interface InteractionInfo {
@@ -25,6 +26,8 @@ export interface InteractionInfo {
   silent: boolean;
   /** The interaction approves a device code (RFC 8628; oidc-provider records the code's id on it). */
   deviceCode: boolean;
+  /** The `acr` the app asked for (`acr_values` or the `claims` parameter; signin/requested-acr.ts). */
+  requestedAcr: RequestedAcr | undefined;
 }
 
 /** The interaction each request loaded (`interactionOf`), so finishing it does not read it again. */
@@ -57,6 +60,7 @@ export async function interactionOf(provider: Provider, req: IncomingMessage, re
     sessionId: (details.session as { cookie?: string } | undefined)?.cookie ?? null,
     silent: params[SILENT_PARAM] === '1',
     deviceCode: typeof (details as { deviceCode?: unknown }).deviceCode === 'string',
+    requestedAcr: requestedAcrOf(params),
   };
 }
 

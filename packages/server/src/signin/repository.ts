@@ -4,6 +4,7 @@ import { batchedStatement, onlyAfter } from '../store/batched-statement.ts';
 import { queryTemplate } from '../store/query-template.ts';
 import type { FlowSnapshot, PerformedMethod, SignInMethod, SignInState } from './machine.ts';
 import type { LockoutState } from './lockout.ts';
+import type { RequestedAcr } from './requested-acr.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -17,6 +18,8 @@ export interface StoredFlow extends FlowSnapshot {
   accountKey: string | null;
   /** Set when the flow approves a device code (RFC 8628, ADR 0019): its sign-in log entries say so. */
   originalTransferMethod?: 'deviceCodeFlow';
+  /** The `acr` the app asked for (signin/requested-acr.ts); absent when it asked for none. */
+  requestedAcr?: RequestedAcr;
   version: number;
 }
 
@@ -42,6 +45,7 @@ export function toFlow(r: Row): StoredFlow {
     failureReason: r.failure_reason,
     expiresAt: new Date(r.expires_at),
     ...(r.original_transfer_method === 'deviceCodeFlow' ? { originalTransferMethod: 'deviceCodeFlow' as const } : {}),
+    ...(r.requested_acr ? { requestedAcr: (typeof r.requested_acr === 'string' ? JSON.parse(r.requested_acr) : r.requested_acr) as RequestedAcr } : {}),
     version: Number(r.version),
   };
 }
@@ -63,6 +67,7 @@ export async function insertFlow(db: Db, f: Omit<StoredFlow, 'version'>): Promis
       failure_reason: f.failureReason,
       expires_at: f.expiresAt,
       ...(f.originalTransferMethod ? { original_transfer_method: f.originalTransferMethod } : {}),
+      ...(f.requestedAcr ? { requested_acr: JSON.stringify(f.requestedAcr) } : {}),
     })
     .onConflict((oc) => oc.column('interaction_uid').doNothing())
     .returningAll()

@@ -21,18 +21,25 @@ const INSERTED_VERSION = 1;
 /** The login-prompt reason of the step-up check (oidc/provider.ts `stepUpPolicy`). */
 export const STEP_UP_REASON = 'conditional_access';
 
+/**
+ * Login-prompt reasons that a step-up answers by carrying the session's methods: Conditional
+ * Access needs more, or the app asks for an essential `acr` the session's does not equal
+ * (oidc-provider's `essential_acr`/`essential_acrs` checks; signin/requested-acr.ts).
+ */
+const CARRIED_REASONS: ReadonlySet<string> = new Set([STEP_UP_REASON, 'essential_acr', 'essential_acrs']);
+
 /** What this module reads of oidc-provider's Session model (not in the local typings). */
 type SessionModel = { find(id: string): Promise<{ accountId?: string; loginTs?: number } | undefined> };
 
 /**
  * The methods a step-up may carry from the SSO session, or undefined when it must not: the login
- * prompt was asked *only* because Conditional Access needs more (not `prompt=login`, `max_age`,
+ * prompt was asked *only* because Conditional Access or the app's essential `acr` needs more (not `prompt=login`, `max_age`,
  * an ID token hint or a missing session, which all demand a fresh sign-in); the session is the
  * interaction's user, enabled, and made by a Latchkey flow we can read back; TAP methods whose
  * pass has ended, was deleted or replaced are dropped (a TAP session ends with the pass, entra-spec §3.3).
  */
 async function carriedMethods(deps: SignInDeps, provider: Provider, info: InteractionInfo): Promise<{ userId: string; upn: string; methods: PerformedMethod[] } | undefined> {
-  if (!info.accountId || !info.sessionId || info.reasons.length !== 1 || info.reasons[0] !== STEP_UP_REASON) return undefined;
+  if (!info.accountId || !info.sessionId || !info.reasons.length || !info.reasons.every((r) => CARRIED_REASONS.has(r))) return undefined;
   const session = await (provider as unknown as { Session: SessionModel }).Session.find(info.sessionId);
   if (!session || session.accountId !== info.accountId) return undefined;
   const [user, performed] = await Promise.all([findUserById(deps.db, info.accountId), sessionMethods(deps.db, info.accountId, session.loginTs)]);
@@ -56,7 +63,7 @@ async function carriedMethods(deps: SignInDeps, provider: Provider, info: Intera
  * A sign-in frequency demand (`reauthenticate`) is not carried: the person signs in afresh.
  */
 export async function startFlowForInteraction(deps: SignInDeps, provider: Provider, ctx: SignInContext, info: InteractionInfo, facts: RequestFacts): Promise<StoredFlow> {
-  const flow = await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId, deviceCode: info.deviceCode });
+  const flow = await startFlow(deps, { interactionUid: info.uid, clientId: info.clientId, deviceCode: info.deviceCode, requestedAcr: info.requestedAcr });
   // Only a flow never saved since its insertion (version 1: nothing entered, verified or restarted) takes the session over.
   if (flow.version !== INSERTED_VERSION || flow.state !== 'identify') return flow;
   const carry = await carriedMethods(deps, provider, info);

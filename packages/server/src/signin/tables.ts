@@ -18,6 +18,8 @@ export interface SigninFlowsTable {
   failure_reason: string | null;
   /** `deviceCodeFlow` when the flow approves a device code (migration 0022), else `none`. */
   original_transfer_method: ColumnType<string, string | undefined, never>;
+  /** The `acr` the app asked for (migration 0023; signin/requested-acr.ts), null when it asked for none. */
+  requested_acr: ColumnType<{ values: string[]; essential: boolean } | null, string | null | undefined, never>;
   expires_at: Timestamp;
   version: Generated<number>;
   created_at: Timestamp;

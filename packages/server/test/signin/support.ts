@@ -87,11 +87,16 @@ export async function registerApp(server: TestServer, redirectUri = 'https://rp.
 export type AuthorizationVia = 'get' | 'par';
 
 /** A browser stand-in: starts an authorization and follows redirects to the sign-in page. */
-export async function beginSignIn(server: TestServer, rp: { config: oidc.Configuration; redirectUri: string }, extra: Record<string, string> = {}, via: AuthorizationVia = 'get') {
+export async function beginSignIn(
+  server: TestServer,
+  rp: { config: oidc.Configuration; redirectUri: string },
+  extra: Record<string, string> = {},
+  via: AuthorizationVia = 'get',
+  jar: Jar = new Jar(), // a browser that may already hold an SSO session
+) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
-  const jar = new Jar();
   const params = { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra };
   let url = via === 'par' ? await oidc.buildAuthorizationUrlWithPAR(rp.config, params) : oidc.buildAuthorizationUrl(rp.config, params);
   url = await follow(jar, url, server.config.issuer, rp.redirectUri);
@@ -118,13 +123,15 @@ export async function beginSignIn(server: TestServer, rp: { config: oidc.Configu
     }
     return oidc.authorizationCodeGrant(rp.config, next, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
   };
+  /** Follows `redirectTo` to the RP's redirect URI without redeeming anything (an error answer, say): where the browser lands. */
+  const land = (redirectTo: string) => follow(jar, new URL(redirectTo, base), base, rp.redirectUri);
   /** The page's usernameless passkey step: options, the authenticator answers (no allow list), verify. */
   const usernamelessPasskey = async (auth: SoftAuthenticator) => {
     const o = await post('passkey/options');
     const response = auth.getAssertion({ rpId: o.body.options.rpId, origin: server.config.publicUrl.origin, challenge: o.body.options.challenge, allowCredentials: [] });
     return post('passkey/verify', { response });
   };
-  return { uid, jar, post, finish, usernamelessPasskey };
+  return { uid, jar, post, finish, land, usernamelessPasskey, state };
 }
 
 /**

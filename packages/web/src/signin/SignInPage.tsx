@@ -16,6 +16,7 @@ export function SignInPage({ uid }: { uid: string }) {
   const [flow, setFlow] = useState<FlowView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [returning, setReturning] = useState(false);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const autofillStarted = useRef(false);
@@ -27,7 +28,9 @@ export function SignInPage({ uid }: { uid: string }) {
 
   const apply = useCallback((view: FlowView) => {
     if (view.redirectTo) {
-      setFlow({ ...view, state: 'complete' });
+      // A finished sign-in, or "Return to the app" from one that ended (the app then gets an OAuth error).
+      if (view.state === 'failed' || view.state === 'expired') setReturning(true);
+      else setFlow({ ...view, state: 'complete' });
       window.location.assign(view.redirectTo);
       return;
     }
@@ -206,7 +209,18 @@ export function SignInPage({ uid }: { uid: string }) {
         {flow && (flow.state === 'registrationRequired' || flow.state === 'registrationCampaign') ? <RegistrationStep uid={uid} flow={flow} busy={busy} run={run} /> : null}
         {flow && (flow.state === 'chooseSecondFactor' || flow.state === 'verifyOath') ? <SecondFactorStep uid={uid} flow={flow} busy={busy} run={run} account={<Account name={flow.username} onBack={restart} />} onPasskey={() => void passkey()} onTap={() => setFlow({ ...flow, state: 'verifyTap' })} /> : null}
         {flow?.state === 'complete' ? <p role="status">Signed in. Taking you back…</p> : null}
-        {flow && (flow.state === 'failed' || flow.state === 'expired') ? <p>This sign-in has ended. Go back to the app and sign in again.</p> : null}
+        {flow && (flow.state === 'failed' || flow.state === 'expired') ? (
+          <section>
+            <p>This sign-in has ended. You can go back to the app and try again.</p>
+            <div className="signin-actions">
+              {/* The app hears why (an OAuth error: access_denied or unmet_authentication_requirements) instead of waiting. */}
+              <button type="button" className="btn btn-primary" disabled={busy || returning} onClick={() => void run(() => call(uid, 'return'))}>
+                Return to the app
+              </button>
+            </div>
+            {returning ? <p role="status">Taking you back to the app…</p> : null}
+          </section>
+        ) : null}
       </main>
     </div>
   );

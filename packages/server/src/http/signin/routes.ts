@@ -22,6 +22,8 @@ import { enforceAccess } from '../../signin/ca-step.ts';
 import { registerOathSignInRoutes } from './oath-routes.ts';
 import { newChallenge, type IssuedChallenge } from '../../methods/passkey/challenges.ts';
 import { ctxOf, factsOf } from './request-context.ts';
+import { returnErrorOf, returnToApp } from '../../signin/return-to-app.ts';
+import { loadCompiledPolicies } from '../../policy/conditional-access/load.ts';
 
 export interface SignInRouteDeps extends SignInDeps {
   provider: () => Provider;
@@ -141,6 +143,25 @@ export async function registerSignInRoutes(app: FastifyInstance, deps: SignInRou
     async (request, reply) => {
       const l = await unfinished(request, reply);
       return answer(request, reply, await applyEvents(deps, l.flow, [{ type: 'restart' }]));
+    },
+  );
+
+  r.post(
+    '/signin/:uid/api/return',
+    {
+      schema: {
+        tags,
+        summary: 'Go back to the app from a sign-in that ended without success (the app gets an OAuth error)',
+        params: uidParams,
+        body: z.object({}).strict().optional(),
+        response,
+      },
+    },
+    async (request, reply) => {
+      const l = await unfinished(request, reply);
+      const compiled = await loadCompiledPolicies(deps.db);
+      const error = returnErrorOf(l.flow, compiled.strengths);
+      return { ...flowView(l.flow), redirectTo: await returnToApp(deps.provider(), forProvider(request, deps.publicUrl), reply.raw, l.flow, error) };
     },
   );
 
