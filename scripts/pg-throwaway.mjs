@@ -42,7 +42,9 @@ async function freePort() {
  * Starts a server; returns { url, dir, stop() }. Tests want speed, so by default the cluster does
  * not make commits durable (fsync, synchronous_commit and full_page_writes off). Benchmarks pass
  * `{ durable: process.env.BENCH_DURABLE === '1' }` to measure PostgreSQL's defaults instead (a WAL
- * flush on every commit), what a production server pays.
+ * flush on every commit), what a production server pays. `PG_THROWAWAY_OPTS` appends settings to
+ * the server's command line (e.g. `-c shared_preload_libraries=auto_explain …`, to see the plans a
+ * benchmark used; docs/benchmarks/passkey-signin.md).
  */
 export async function startThrowawayPostgres({ durable = false, statementStats = false } = {}) {
   const bin = bindir();
