@@ -14,6 +14,10 @@ import { listUserCredentialDescriptors } from '../methods/passkey/credentials-re
 /** What the check reads of oidc-provider's context (its KoaContextWithOIDC). */
 type OidcCtx = { ip?: string; get?(h: string): string; oidc: { client?: { clientId: string }; session?: { accountId?: string; amr?: string[]; loginTs?: number } } };
 
+/** A user's last five completed flows, newest first (by index: migration 0024). */
+export const lastCompletedFlows = (db: Kysely<DB>, accountId: string) =>
+  db.selectFrom('signin_flows').select('methods_performed').where('user_id', '=', accountId).where('state', '=', 'complete').orderBy('updated_at', 'desc').limit(5);
+
 /**
  * The verified methods of the sign-in flow that created an SSO session: the user's last
  * completed flows whose last method is the session's login time (`finishLogin` sets `ts` from
@@ -21,7 +25,7 @@ type OidcCtx = { ip?: string; get?(h: string): string; oidc: { client?: { client
  */
 export async function sessionMethods(db: Kysely<DB>, accountId: string, loginTs: number | undefined): Promise<PerformedMethod[] | undefined> {
   if (loginTs === undefined) return undefined;
-  const flows = await db.selectFrom('signin_flows').select('methods_performed').where('user_id', '=', accountId).where('state', '=', 'complete').orderBy('updated_at', 'desc').limit(5).execute();
+  const flows = await lastCompletedFlows(db, accountId).execute();
   for (const f of flows) {
     const performed = (typeof f.methods_performed === 'string' ? JSON.parse(f.methods_performed) : f.methods_performed) as PerformedMethod[];
     const last = performed.at(-1);
