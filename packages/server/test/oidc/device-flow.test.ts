@@ -4,7 +4,7 @@ import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { rowCounts } from '../support/counts.ts';
 import { beginSignIn, ctx, enableFido2, Jar, newUser, registerApp, registerPasskey } from '../signin/support.ts';
-import { PASSWORD } from '../signin/enforcement-support.ts';
+import { caPolicy, PASSWORD } from '../signin/enforcement-support.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { DEVICE_CODE_GRANT } from '../../src/oidc/clients.ts';
 import { DEVICE_CODE_ENTRIES_PER_MINUTE } from '../../src/oidc/mount.ts';
@@ -264,6 +264,27 @@ for (const kind of STORE_KINDS) {
       expect((await followToPage(b, done.body.redirectTo)).text).toContain("You're signed in");
       const tokens = await oidc.pollDeviceAuthorizationGrant(app.config, { ...da, interval: 0 });
       expect(tokens.claims()).toMatchObject({ sub: user.id });
+    });
+
+    it('a sign-in refused by Conditional Access, then "Return to the app": the page says nothing was signed in, and the device hears access_denied', async () => {
+      const app = await desktopApp(true);
+      const user = await passwordUser();
+      await caPolicy(server, { name: 'No devices for this user', userId: user.id, appId: app.appId, block: true });
+      const da = await oidc.initiateDeviceAuthorization(app.config, { scope: 'openid' });
+      const { b, confirmForm } = await enterAndConfirm(da.verification_uri, da.user_code);
+      const go = await b.post(confirmForm.action, confirmForm.fields);
+      const api = signInApi(b, (await follow(b, go.location!)).url.pathname);
+      await api('start');
+      await api('identify', { username: user.upn });
+      const refused = await api('password', { password: PASSWORD });
+      expect(refused.status).toBe(403);
+      const back = await api('return');
+      expect(back.status, JSON.stringify(back.body)).toBe(200);
+      const page = await followToPage(b, back.body.redirectTo);
+      // The provider ends a device interaction with an error as it ends Cancel: the page says nothing was signed in.
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(codeProblem({ name: 'AbortedError' }));
+      await expect(oidc.pollDeviceAuthorizationGrant(app.config, { ...da, interval: 0 })).rejects.toMatchObject({ error: 'access_denied' });
     });
 
     it('wrong, spent and cancelled codes: a clear page, and the device hears access_denied after Cancel', async () => {
