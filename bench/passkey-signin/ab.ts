@@ -8,7 +8,9 @@
  *   AB_ENV_A='BENCH_PG_SOCKET=1' node bench/passkey-signin/ab.ts . . 3   one checkout, two settings
  *
  * Each run: PostgreSQL only, ceremony phase only, BENCH_SECONDS (10), BENCH_POOL (10,000) pages,
- * 300 warm-up ceremonies, no statement count; AB_ENV_A / AB_ENV_B add `K=V …` to a variant.
+ * 300 warm-up ceremonies, no statement count; AB_ENV_A / AB_ENV_B add `K=V …` to a variant, and
+ * AB_CLIENT_FLAGS_A / AB_CLIENT_FLAGS_B node flags for that variant's load generator only (the
+ * server child does not inherit them).
  */
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -28,8 +30,8 @@ interface Run {
 const envOf = (spec: string | undefined): Record<string, string> =>
   Object.fromEntries((spec ?? '').split(/\s+/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 
-function runOnce(dir: string, extra: Record<string, string>): Run {
-  const r = spawnSync(process.execPath, ['bench/passkey-signin/run.ts'], {
+function runOnce(dir: string, extra: Record<string, string>, clientFlags: string[]): Run {
+  const r = spawnSync(process.execPath, [...clientFlags, 'bench/passkey-signin/run.ts'], {
     cwd: resolve(dir),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024, // progress bars and the server's warnings go to stderr
@@ -60,12 +62,12 @@ const line = (name: string, r: Run) =>
   `${name.padEnd(2)} ${String(Math.round(r.rate)).padStart(6)}/s  p50 ${r.p50.toFixed(1).padStart(6)}  p99 ${r.p99.toFixed(1).padStart(6)}  CPU ${r.cpuMs.toFixed(2)} ms  client ${r.clientCores.toFixed(2)}`;
 
 const variants = [
-  { name: 'A', dir: dirA, env: envOf(process.env.AB_ENV_A), runs: [] as Run[] },
-  { name: 'B', dir: dirB, env: envOf(process.env.AB_ENV_B), runs: [] as Run[] },
+  { name: 'A', dir: dirA, env: envOf(process.env.AB_ENV_A), clientFlags: (process.env.AB_CLIENT_FLAGS_A ?? '').split(' ').filter(Boolean), runs: [] as Run[] },
+  { name: 'B', dir: dirB, env: envOf(process.env.AB_ENV_B), clientFlags: (process.env.AB_CLIENT_FLAGS_B ?? '').split(' ').filter(Boolean), runs: [] as Run[] },
 ];
 for (let i = 0; i < rounds; i++) {
   for (const v of i % 2 ? [...variants].reverse() : variants) {
-    const r = runOnce(v.dir, v.env);
+    const r = runOnce(v.dir, v.env, v.clientFlags);
     v.runs.push(r);
     console.log(`${new Date().toISOString().slice(11, 19)} ${line(v.name, r)}`);
   }
@@ -73,5 +75,6 @@ for (let i = 0; i < rounds; i++) {
 console.log('\nmedians:');
 for (const v of variants) {
   const m = (k: keyof Run) => median(v.runs.map((r) => r[k]));
-  console.log(line(v.name, { rate: m('rate'), p50: m('p50'), p99: m('p99'), cpuMs: m('cpuMs'), clientCores: m('clientCores') }), ` (${v.dir}${process.env[`AB_ENV_${v.name}`] ? ` ${process.env[`AB_ENV_${v.name}`]}` : ''})`);
+  const label = [process.env[`AB_ENV_${v.name}`], v.clientFlags.join(' ')].filter(Boolean).join(' ');
+  console.log(line(v.name, { rate: m('rate'), p50: m('p50'), p99: m('p99'), cpuMs: m('cpuMs'), clientCores: m('clientCores') }), ` (${v.dir}${label ? ` ${label}` : ''})`);
 }
