@@ -21,11 +21,16 @@ export interface SignInSubject {
  */
 export async function readSignInSubject(db: Kysely<DB>, userId: string): Promise<SignInSubject> {
   if (!GUID.test(userId)) return { groupIds: [], roleIds: [], perUserMfaState: 'disabled' };
-  const user = sql`${userId}::uuid`;
-  const r = await sql<SubjectColumns>`
-    ${groupsAbove(user)}
-    select (select array_agg(id::text) from up) as group_ids, ${subjectColumns(user)}`.execute(db);
+  const r = await signInSubjectQuery(userId).execute(db);
   return subjectOf(r.rows[0]);
+}
+
+/** The statement of `readSignInSubject` (a test reads its plan). */
+export function signInSubjectQuery(userId: string): RawBuilder<SubjectColumns> {
+  const user = sql`${userId}::uuid`;
+  return sql<SubjectColumns>`
+    ${groupsAbove(user)}
+    select (select array_agg(id::text) from up) as group_ids, ${subjectColumns(user)}`;
 }
 
 /** The columns `subjectOf` reads besides the groups. */
@@ -43,9 +48,14 @@ export interface SubjectColumns {
  * subject with the credential.
  */
 export function subjectColumns(user: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`(select array_agg(distinct ra.role_template_id::text) from role_assignments ra
-        where (ra.principal_id = ${user} or ra.principal_id in (select id from up))
-          and exists (select 1 from users u where u.id = ${user} and u.account_enabled)) as role_ids,
+  // Two lookups by principal (the user, then each of its groups), each through role_assignments_principal:
+  // an `or … in (select …)` over the two could only be answered by reading every assignment of the directory.
+  return sql`(select array_agg(distinct r.role_template_id::text) from (
+          select ra.role_template_id from role_assignments ra where ra.principal_id = ${user}
+          union all
+          select ra.role_template_id from up cross join lateral (select role_template_id from role_assignments where principal_id = up.id offset 0) ra
+        ) r
+        where exists (select 1 from users u where u.id = ${user} and u.account_enabled)) as role_ids,
       (select per_user_mfa_state from user_mfa_requirements where user_id = ${user}) as mfa`;
 }
 
