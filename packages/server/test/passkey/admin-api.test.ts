@@ -104,7 +104,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it('imports metadata and manages anchors through the CLI operations', async () => {
-      const { writeFileSync, mkdtempSync } = await import('node:fs');
+      const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { tmpdir } = await import('node:os');
       const { findOp } = await import('../../src/cli/ops.ts');
@@ -113,9 +113,14 @@ for (const kind of STORE_KINDS) {
       const signer = await root.issue('C=US, O=Test MDS, CN=mds.cli.test');
       const run = (name: string, args: Record<string, unknown>) => findOp(name)!.run(server.runtime, args);
       const anchor = (await run('passkeys.anchors.add', { displayName: 'CLI MDS root', certificatePem: root.pem, usage: 'metadata' })) as { id: string };
-      const file = join(mkdtempSync(join(tmpdir(), 'mds-')), 'blob.jwt');
-      writeFileSync(file, signMdsBlob({ entries: [mdsEntry({ aaguid: '12345678-1234-4234-8234-123456789abc', description: 'CLI Key', attestationRootCertificates: [root.pem] })], signerKey: signer.privateKey, signerChainPem: [signer.pem], no: 50 }));
-      expect(await run('passkeys.metadata.import', { file })).toMatchObject({ no: 50, entryCount: 1 });
+      const dir = mkdtempSync(join(tmpdir(), 'mds-'));
+      const file = join(dir, 'blob.jwt');
+      try {
+        writeFileSync(file, signMdsBlob({ entries: [mdsEntry({ aaguid: '12345678-1234-4234-8234-123456789abc', description: 'CLI Key', attestationRootCertificates: [root.pem] })], signerKey: signer.privateKey, signerChainPem: [signer.pem], no: 50 }));
+        expect(await run('passkeys.metadata.import', { file })).toMatchObject({ no: 50, entryCount: 1 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true }); // every run used to leave one behind in the temp dir
+      }
       await expect(run('passkeys.metadata.import', { file: 'relative.jwt' })).rejects.toThrow(/absolute/);
       expect(((await run('passkeys.anchors.list', { usage: 'metadata' })) as Array<{ id: string }>).map((a) => a.id)).toContain(anchor.id);
       expect(await run('passkeys.anchors.remove', { id: anchor.id })).toEqual({ deleted: anchor.id });
