@@ -77,6 +77,8 @@ export interface AccessEvaluation {
   evaluation: Evaluation;
   /** Evaluates the flow's app with other methods (what a second factor would give). */
   evaluate(modes: readonly PerformedMode[]): Promise<Evaluation>;
+  /** The methods the user holds and has not used in this flow (`candidatesOf`), read once when first asked for. */
+  candidates(): Promise<Array<{ method: SignInMethod; modes: string[] }>>;
   /** Per-user MFA (entra-spec §7.1) asks for a second method the flow has not performed. */
   perUserMissing: boolean;
   /**
@@ -108,11 +110,13 @@ export async function evaluateAccess(
   let perUserMissing = perUser !== 'disabled' && !mfaDone(performed);
   // entra-spec §7.1: an Enabled user is "prompted to register at next sign-in"; until they hold a
   // second method they cannot do MFA and are not refused for it (Enforced users are: registration done).
-  if (perUserMissing && perUser === 'enabled' && (await candidatesOf(deps, flow)).length === 0) perUserMissing = false;
+  let read: ReturnType<typeof candidatesOf> | undefined;
+  const candidates = () => (read ??= candidatesOf(deps, flow));
+  if (perUserMissing && perUser === 'enabled' && (await candidates()).length === 0) perUserMissing = false;
   const requested = flow.requestedAcr;
   let requestedMissing = !!requested && metRequestedValue(requested, performed, compiled.strengths) === undefined;
   if (requestedMissing && !requested!.essential)
-    requestedMissing = (await candidatesOf(deps, flow)).some((c) =>
+    requestedMissing = (await candidates()).some((c) =>
       c.modes.some((mode) => metRequestedValue(requested, [...performed, { mode, at: now.toISOString() }], compiled.strengths) !== undefined),
     );
   return {
@@ -121,6 +125,7 @@ export async function evaluateAccess(
     compiled,
     evaluation,
     evaluate,
+    candidates,
     perUserMissing,
     requestedMissing,
     allowed: evaluation.decision.decision === 'allow' && !perUserMissing && !requestedMissing,
@@ -165,7 +170,7 @@ export async function enforceAccess(
 
   const required = requiredText(evaluation, perUserMissing, requested && requestedText(requested, compiled.strengths));
   const offered: SignInMethod[] = [];
-  for (const c of await candidatesOf(deps, flow))
+  for (const c of await access.candidates())
     for (const mode of c.modes) {
       const more = [...performed, { mode, at: now.toISOString() }];
       if ((await evaluate(more)).decision.decision === 'allow' && (!perUserMissing || mfaDone(more)) && meetsRequest(more)) {
