@@ -35,8 +35,10 @@ export function createProofReplayCache(maxEntries = 100_000) {
     firstUse(key: string, expiresAtS: number, nowS: number): boolean {
       const until = seen.get(key);
       if (until !== undefined && until >= nowS) return false;
-      if (seen.size >= maxEntries) {
-        for (const [k, t] of seen) if (t < nowS || seen.size >= maxEntries) seen.delete(k);
+      // Full: drop the oldest (a Map iterates in insertion order) until there is room, not the whole map each time.
+      for (const k of seen.keys()) {
+        if (seen.size < maxEntries) break;
+        seen.delete(k);
       }
       seen.set(key, expiresAtS);
       return true;
