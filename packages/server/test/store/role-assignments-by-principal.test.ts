@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
+import { planOf } from '../support/plan.ts';
 import { describeEachStore } from '../support/stores.ts';
 import { readSignInSubject, signInSubjectQuery } from '../../src/policy/conditional-access/subject-repository.ts';
 
@@ -32,10 +33,7 @@ describeEachStore("a sign-in's roles are found by principal among thousands of a
     );
     await sql`analyze role_assignments`.execute(db);
 
-    const q = signInSubjectQuery(user).compile(db);
-    const plan = ((await db.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows as Array<Record<string, string>>)
-      .map((r) => Object.values(r)[0])
-      .join('\n');
+    const plan = await planOf(db, signInSubjectQuery(user).compile(db));
     expect(plan).toContain('role_assignments_principal');
     expect(plan).not.toContain('Seq Scan on role_assignments');
     const subject = await readSignInSubject(db, user);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
+import { planOf } from '../support/plan.ts';
 import { describeEachStore } from '../support/stores.ts';
 import * as m0024 from '../../src/store/migrations/0024_signin_flows_by_user.ts';
 import { lastCompletedFlows, sessionMethods } from '../../src/signin/step-up.ts';
@@ -9,13 +10,7 @@ import { lastCompletedFlows, sessionMethods } from '../../src/signin/step-up.ts'
  * flows in `signin_flows`, it must find one user's flows by index (migration 0024), not by scanning.
  */
 describeEachStore("a user's last flows are found by index (migration 0024)", (store) => {
-  const plan = async (userId: string) => {
-    const q = lastCompletedFlows(store().db, userId).compile();
-    const rows = (await store().db.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows as Array<
-      Record<string, string>
-    >;
-    return rows.map((r) => Object.values(r)[0]).join('\n');
-  };
+  const plan = (userId: string) => planOf(store().db, lastCompletedFlows(store().db, userId).compile());
 
   it("reads the user's flows through signin_flows_user among thousands of others; without the index it scans", async () => {
     const db = store().db;
