@@ -13,7 +13,8 @@ export async function statementTimes(c: pg.Client, limit = 15): Promise<string> 
     [limit],
   );
   const tables = await c.query(
-    `select relname, n_tup_ins as ins, n_tup_upd as upd, n_tup_hot_upd as hot, n_tup_del as del, n_dead_tup as dead
+    `select relname, n_tup_ins as ins, n_tup_upd as upd, n_tup_hot_upd as hot, n_tup_del as del, n_dead_tup as dead,
+      seq_scan, seq_tup_read, idx_scan, autovacuum_count + vacuum_count as vacuums, autoanalyze_count + analyze_count as analyzes
       from pg_stat_user_tables where n_tup_ins + n_tup_upd + n_tup_del > 0 order by n_tup_ins + n_tup_upd + n_tup_del desc limit $1`,
     [limit],
   );
@@ -22,7 +23,7 @@ export async function statementTimes(c: pg.Client, limit = 15): Promise<string> 
       'PostgreSQL time by statement (pg_stat_statements):',
       ...rows.map((r) => `  ${r.total_ms} ms total, ${r.calls} calls, ${r.mean_us} µs each, ${r.rows} rows: ${r.query}`),
       'Rows written by table (pg_stat_user_tables; hot = updates that touched no index):',
-      ...tables.rows.map((r) => `  ${r.relname}: ${r.ins} inserted, ${r.upd} updated (${r.hot} hot), ${r.del} deleted, ${r.dead} dead now`),
+      ...tables.rows.map((r) => `  ${r.relname}: ${r.ins} inserted, ${r.upd} updated (${r.hot} hot), ${r.del} deleted, ${r.dead} dead now; ${r.seq_scan} sequential scans reading ${r.seq_tup_read} rows, ${r.idx_scan ?? 0} index scans, vacuumed ${r.vacuums}×, analysed ${r.analyzes}×`),
     ].join('\n') + '\n'
   );
 }
