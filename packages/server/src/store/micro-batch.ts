@@ -2,11 +2,14 @@
  * Coalesces concurrent single-item calls into one call over many items: the DataLoader pattern,
  * for hot statements whose cost is mostly the round trip (ADR 0013).
  *
- * A call is queued and a batch starts at the end of the current microtask checkpoint, so a lone
- * call waits for nothing. While `maxInFlight` batches are running, further calls wait in the
- * queue and leave together in the next batch when one returns — the busier the server, the
- * larger the batches, and each batch costs one statement, one commit and one socket write
- * instead of one per call.
+ * A call is queued and a batch starts in the check phase of the current event-loop turn
+ * (`setImmediate`): after every I/O callback of that turn, so the requests that arrived together
+ * leave together, and a lone call on an idle server waits only for the rest of its own turn.
+ * (At the end of the microtask checkpoint instead, the first request of a burst left alone and
+ * took the slot, and the rest of the burst waited a whole round trip behind it: ADR 0013.) While
+ * `maxInFlight` batches are running, further calls wait in the queue and leave together when one
+ * returns — the busier the server, the larger the batches, and each batch costs one statement,
+ * one commit and one socket write instead of one per call.
  *
  * Items with the same `keyOf` never share a batch (the later one goes in a following batch):
  * a statement like `UPDATE … FROM (values)` applies only one of two source rows that match the
@@ -68,7 +71,7 @@ export function microBatch<I, O>(options: MicroBatchOptions<I, O>): MicroBatcher
   const schedule = (): void => {
     if (scheduled || inFlight >= maxInFlight || queue.length === 0) return;
     scheduled = true;
-    queueMicrotask(flush);
+    setImmediate(flush);
   };
 
   /** Takes the next batch off the queue: first come first served, skipping a key already taken. */

@@ -11,7 +11,16 @@ function gate<I>() {
   return { batches, run };
 }
 
-const tick = () => new Promise((r) => setImmediate(r));
+/** One event-loop turn's check phase, where a batch leaves. */
+const turn = () => new Promise((r) => setImmediate(r));
+/**
+ * Until the batches a test just made possible have left: a release settles its batch in
+ * microtasks, which schedule the next flush for the check phase after the one `turn` waits for.
+ */
+const tick = async () => {
+  await turn();
+  await turn();
+};
 
 describe('microBatch', () => {
   it('a lone call runs at once, in a batch of its own', async () => {
@@ -39,6 +48,22 @@ describe('microBatch', () => {
     expect(await first).toBe('done:a');
     expect(await Promise.all(rest)).toEqual(['B', 'C', 'D']);
     expect(b.stats).toEqual({ batches: 2, items: 4, largest: 3 });
+  });
+
+  it('calls from separate callbacks of one event-loop turn leave together (a burst of requests is one batch)', async () => {
+    const g = gate<string>();
+    const b = microBatch({ name: 'test', run: g.run, maxBatch: 10, maxInFlight: 1 });
+    // Two callbacks of one check phase, like two requests read in one poll phase: the first call must
+    // not leave alone and hold the only slot while the second waits a whole round trip behind it.
+    const calls = await new Promise<Promise<unknown>[]>((resolve) => {
+      const made: Promise<unknown>[] = [];
+      setImmediate(() => made.push(b.load('a')));
+      setImmediate(() => resolve([...made, b.load('b')]));
+    });
+    await tick();
+    expect(g.batches.map((x) => x.items)).toEqual([['a', 'b']]);
+    g.batches[0]!.release();
+    expect(await Promise.all(calls)).toEqual(['done:a', 'done:b']);
   });
 
   it('respects maxBatch and maxInFlight', async () => {
