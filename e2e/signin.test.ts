@@ -117,6 +117,28 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     expect((await jwtVerify(rp.idTokens.at(-1)!, createRemoteJWKSet(new URL(`${server.config.issuer}/oidc/jwks`)), { issuer: server.config.issuer, audience: rp.appId })).payload.sub).toBe(user.id);
   });
 
+  it('answers an app that sends its authorization request by POST (OIDC Core §3.1.2.1): the SSO session is seen, no sign-in page, no new sign-in', async () => {
+    const before = rp.idTokens.length;
+    const logRows = async () => Number((await server.runtime.store.db.selectFrom('signin_log').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const rowsBefore = await logRows();
+    const methods: string[] = [];
+    const onRequest = (r: import('playwright-core').Request) => {
+      if (new URL(r.url()).pathname === '/oidc/authorize') methods.push(r.method());
+    };
+    page.on('request', onRequest);
+    try {
+      // The app (127.0.0.1) and Latchkey (localhost) are different sites: the POST carries no SameSite=Lax cookie, the GET after the 303 does.
+      await page.goto(`${rp.base}/login?request_method=post`);
+      await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
+    } finally {
+      page.off('request', onRequest);
+    }
+    expect(methods).toEqual(['POST', 'GET']);
+    expect(rp.idTokens.length).toBe(before + 1);
+    expect((JSON.parse(await page.locator('#claims').innerText()) as { sub: string }).sub).toBe(user.id);
+    expect(await logRows()).toBe(rowsBefore); // the session's sign-in, not a new one
+  });
+
   it('an app that asks for an essential acr the passkey cannot give: the page says why, and "Return to the app" brings the app unmet_authentication_requirements', async () => {
     const before = rp.idTokens.length;
     const claims = JSON.stringify({ id_token: { acr: { essential: true, values: ['urn:example:loa:never'] } } });
@@ -217,6 +239,20 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     const claims = JSON.parse(await page.locator('#claims').innerText()) as Record<string, unknown>;
     expect(claims.sub).toBe(user.id);
     expect(claims.amr).toEqual(['hwk', 'mfa', 'user']);
+  });
+
+  it('signs out of an app that sends its logout request by POST (RP-Initiated Logout §2): the confirmation, then back to the app with its state, the session gone', async () => {
+    await page.goto(`${rp.base}/logout?request_method=post&state=bye-post`);
+    await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/oidc/logout');
+    expect(await page.locator('main').innerText()).toContain('Test RP asked to sign you out.');
+    await shot('logout-by-post');
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Signed out of the test app' }).waitFor();
+    expect(await page.locator('#state').innerText()).toBe('bye-post');
+    await page.goto(`${rp.base}/login?prompt=none`);
+    await page.getByRole('heading', { name: 'Sign-in error at the test app' }).waitFor();
+    expect(await page.locator('#error').innerText()).toBe('login_required');
   });
 
   it('switches to a browser profile whose authenticator holds no passkey (so autofill stays quiet)', async () => {

@@ -21,7 +21,10 @@ export interface RelyingParty {
  * the verified ID token claims as JSON, or with "Sign-in error at <heading>" and the error code.
  * `/login` takes `login_hint`, `prompt`, `scope` (default `openid profile`), `claims`, `acr_values` and `response_mode`
  * (`form_post`: the browser POSTs the code to `/cb`, as ASP.NET's OpenID Connect handler asks) for the request;
- * `/frame?…` shows `/login?…` in an iframe (`#silent`), as MSAL renews tokens. `host` names the
+ * `request_method=post` sends the request as a form the browser posts (ASP.NET's `AuthenticationMethod = FormPost`);
+ * `/frame?…` shows `/login?…` in an iframe (`#silent`), as MSAL renews tokens. `/logout?state=…` signs out
+ * with the newest ID token as the hint (`request_method=post` as above) and back to `/signed-out`, which
+ * answers "Signed out of <heading>" and the state (`#state`). `host` names the
  * app's address (`localhost` makes it same-site with a Latchkey at localhost, as an app and its
  * identity provider under one organisation's domain are).
  */
@@ -45,6 +48,7 @@ export async function startRelyingParty(server: TestServer, displayName: string,
         const mode = url.searchParams.get('response_mode');
         const claims = url.searchParams.get('claims'); // e.g. an essential acr (OIDC Core §5.5.1.1)
         const acrValues = url.searchParams.get('acr_values');
+        const viaPost = url.searchParams.get('request_method') === 'post';
         const to = oidc.buildAuthorizationUrl(config, {
           redirect_uri: `${base}/cb`,
           scope,
@@ -58,7 +62,15 @@ export async function startRelyingParty(server: TestServer, displayName: string,
           ...(claims ? { claims } : {}),
           ...(acrValues ? { acr_values: acrValues } : {}),
         });
-        res.writeHead(302, { location: to.href }).end();
+        if (viaPost) res.writeHead(200, { 'content-type': 'text/html' }).end(autoPostPage(to));
+        else res.writeHead(302, { location: to.href }).end();
+      } else if (url.pathname === '/logout') {
+        const to = oidc.buildEndSessionUrl(config, { id_token_hint: idTokens.at(-1)!, post_logout_redirect_uri: `${base}/signed-out`, state: url.searchParams.get('state') ?? '' });
+        if (url.searchParams.get('request_method') === 'post') res.writeHead(200, { 'content-type': 'text/html' }).end(autoPostPage(to));
+        else res.writeHead(302, { location: to.href }).end();
+      } else if (url.pathname === '/signed-out') {
+        const state = (url.searchParams.get('state') ?? '').replace(/[^\w-]/g, '');
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>Signed out of ${heading}</h1><p id="state">${state}</p>`);
       } else if (url.pathname === '/frame') {
         const src = `/login?${url.searchParams}`; // URLSearchParams percent-encodes quotes and angle brackets
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<h1>The app renews its tokens in the background</h1><iframe id="silent" title="silent renewal" src="${src}"></iframe>`);
@@ -80,11 +92,18 @@ export async function startRelyingParty(server: TestServer, displayName: string,
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const base = `http://${host}:${(http.address() as AddressInfo).port}`;
-  const app = (await server.api('/api/v1/applications', { body: { displayName, web: { redirectUris: [`${base}/cb`] } } })).body;
+  const app = (await server.api('/api/v1/applications', { body: { displayName, web: { redirectUris: [`${base}/cb`, `${base}/signed-out`] } } })).body;
   await server.api('/api/v1/servicePrincipals', { body: { appId: app.appId } });
   const secret = (await server.api(`/api/v1/applications/${app.id}/addPassword`, { body: {} })).body.secretText as string;
   config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
   return { base, appId: app.appId, idTokens, refreshTokens, close: () => new Promise<void>((r) => http.close(() => r())) };
+}
+
+/** A page whose form posts `to`'s parameters to its endpoint at once, as an app sends a request by POST. */
+function autoPostPage(to: URL): string {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const fields = [...to.searchParams].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+  return `<form method="post" action="${esc(`${to.origin}${to.pathname}`)}">${fields}<noscript><button>Continue</button></noscript></form><script>document.forms[0].submit()</script>`;
 }
 
 async function bodyOf(req: import('node:http').IncomingMessage): Promise<string> {

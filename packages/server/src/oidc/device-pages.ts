@@ -9,34 +9,9 @@
  * functions only frame them. Everything interpolated is escaped.
  */
 
-type DeviceCtx = { body?: unknown; status?: number; type?: string };
-type ClientLike = { clientId: string; clientName?: string };
+import { appName, escapeHtml, page, type ClientLike, type ProviderPageCtx } from './pages.ts';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-
-const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f8;color:#1b1f24;margin:0}
-main{max-width:26rem;margin:4rem auto;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15);padding:2rem}
-h1{font-size:1.5rem;margin:0 0 1rem}p{line-height:1.45}.brand{font-weight:600;color:#3b5bdb;margin-bottom:1.5rem}
-.error{color:#b42318;font-weight:600}.code{font:600 1.6rem ui-monospace,monospace;letter-spacing:.15em;text-align:center;margin:1rem 0}
-input[name=user_code]{width:100%;box-sizing:border-box;font:1.3rem ui-monospace,monospace;letter-spacing:.15em;text-transform:uppercase;text-align:center;padding:.6rem;border:1px solid #8c959f;border-radius:6px;margin:.5rem 0 1rem}
-button{font:inherit;font-weight:600;border-radius:6px;padding:.6rem 1rem;cursor:pointer;border:1px solid #3b5bdb;background:#3b5bdb;color:#fff;width:100%;margin-top:.5rem}
-button.secondary{background:#fff;color:#3b5bdb}.warning{background:#fff8e6;border-left:4px solid #f79009;padding:.6rem .8rem}`;
-
-function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Latchkey</title>
-<style>${STYLE}</style>
-</head>
-<body><main><div class="brand">Latchkey</div>${body}</main></body>
-</html>`;
-}
-
-const appName = (client: ClientLike | undefined): string => escapeHtml(client?.clientName || client?.clientId || 'the app');
+type DeviceCtx = ProviderPageCtx;
 
 /** What went wrong with an entered code, in words (oidc-provider's re-render errors by name). */
 export function codeProblem(err: { name?: string } | undefined): string | undefined {

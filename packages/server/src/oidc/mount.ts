@@ -8,6 +8,7 @@ import { withOfflineConsent, withOfflineConsentForm } from './offline-access.ts'
 import { replayedRequest } from './replayed-request.ts';
 import { tooManyCodesPage } from './device-pages.ts';
 import { rateLimitersOf } from '../http/rate-limiters.ts';
+import { answerPostedRequest, isPostedRequest } from './posted-request.ts';
 
 /** Device code entries (confirmations included) per client address per minute on the verification page. */
 export const DEVICE_CODE_ENTRIES_PER_MINUTE = 30;
@@ -38,8 +39,10 @@ export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyReq
  * Koa sees the public URL's scheme and host whatever Host header a client sends. An authorization
  * request for `offline_access` gets `consent` added to its `prompt`, a silent one becomes a marked
  * `prompt=consent` (oidc/offline-access.ts): in the URL of a GET, and in the form of a pushed one
- * (PAR), which this scope reads for that and hands on as an unread copy. (The provider takes
- * authorization requests by GET only: `enableHttpPostMethods` stays off.)
+ * (PAR), which this scope reads for that and hands on as an unread copy. An authorization or
+ * logout request sent by POST is answered here with a redirect to the same request by GET
+ * (oidc/posted-request.ts, ADR 0023): the provider itself takes them by GET only
+ * (`enableHttpPostMethods` stays off, so its session cookie stays `SameSite=Lax`).
  * `current()` is read per request, so a provider rebuilt after a key rotation takes over at once.
  */
 export async function mountProvider(
@@ -56,6 +59,12 @@ export async function mountProvider(
       if (!d.allowed)
         return reply.code(429).header('retry-after', String(d.retryAfterSeconds)).type('text/html; charset=utf-8').send(tooManyCodesPage(d.retryAfterSeconds));
     }
+    if (isPostedRequest(request.method, request.url, OIDC_ROUTES)) {
+      const answer = answerPostedRequest(request.url, request.headers['content-type'], request.body instanceof Buffer ? request.body : undefined);
+      reply.header('cache-control', 'no-store');
+      if (answer.kind === 'redirect') return reply.code(303).header('location', `${deps.publicUrl.origin}${answer.location}`).send();
+      return reply.code(answer.status).type('application/json; charset=utf-8').send({ error: answer.error, error_description: answer.description });
+    }
     const provider = current();
     let cb = callbacks.get(provider);
     if (!cb) callbacks.set(provider, (cb = provider.callback()));
@@ -63,7 +72,7 @@ export async function mountProvider(
     // offline_access as Entra answers it: a refresh token without a consent screen (oidc/offline-access.ts).
     const rewritten = request.method === 'GET' ? withOfflineConsent(request.raw.url ?? '', OIDC_ROUTES.authorization) : undefined;
     if (rewritten) request.raw.url = rewritten;
-    if (request.url.startsWith(OIDC_ROUTES.authorization)) allowFormPostToApp(reply);
+    if (request.url.startsWith(OIDC_ROUTES.authorization) || request.url.split('?')[0] === OIDC_ROUTES.end_session) allowFormPostToApp(reply);
     const form = request.body instanceof Buffer ? request.body : undefined;
     const raw = form ? replayedRequest(request.raw, Buffer.from(withOfflineConsentForm(form.toString('utf8')) ?? form)) : request.raw;
     reply.hijack();
@@ -72,9 +81,11 @@ export async function mountProvider(
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-    // A pushed authorization request's form is read here (and handed on unread as a copy); every other body is the provider's.
+    // Read here: a pushed authorization request's form (handed on unread as a copy), and an
+    // authorization or logout request's form (answered here by a redirect). Every other body is the provider's.
     scope.addContentTypeParser('application/x-www-form-urlencoded', (request, payload, done) => {
-      if (request.method !== 'POST' || request.url.split('?')[0] !== OIDC_ROUTES.pushed_authorization_request) return done(null, undefined);
+      const ours = request.method === 'POST' && (request.url.split('?')[0] === OIDC_ROUTES.pushed_authorization_request || isPostedRequest(request.method, request.url, OIDC_ROUTES));
+      if (!ours) return done(null, undefined);
       readForm(payload).then((body) => done(null, body), done);
     });
     scope.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/.well-known/openid-configuration', schema: { hide: true }, handler });
@@ -90,6 +101,11 @@ export async function mountProvider(
  * left out: they are redirects, that form page (to a redirect URI the provider checked against the
  * app's registration, every value HTML-escaped) and the provider's error pages, none with markup a
  * caller controls. Every other directive stays.
+ *
+ * The logout endpoint's confirmation page (`/oidc/logout`) likewise: its form posts to
+ * `/oidc/logout/confirm`, whose answer redirects to the app's `post_logout_redirect_uri`, and
+ * browsers hold a form's redirects to `form-action` too (CSP Level 3 §6.4.2; Chromium blocks the
+ * submission). The provider checked that address against the app's registered redirect URIs.
  */
 function allowFormPostToApp(reply: FastifyReply): void {
   const csp = reply.raw.getHeader('content-security-policy');

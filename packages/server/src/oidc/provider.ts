@@ -5,6 +5,7 @@ import { ACR_VALUES } from '../signin/amr.ts';
 import { FIRST_PARTY_CLIENT_IDS } from '../signin/first-party.ts';
 import { SILENT_PARAM } from './offline-access.ts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.ts';
+import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts';
 import type { devicePolling } from './device-polling.ts';
 
 /** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
@@ -119,7 +120,8 @@ export function createProvider(o: ProviderOptions): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      // Latchkey's own pages: oidc-provider's defaults name the host and load a web font from Google.
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
       // OIDC Core §5.5: the `claims` parameter, the only way an app asks for an essential `acr`
       // (signin/requested-acr.ts); the provider's login prompt checks it and the sign-in flow meets it.
       claimsParameter: { enabled: true },

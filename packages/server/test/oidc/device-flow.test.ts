@@ -8,7 +8,8 @@ import { caPolicy, PASSWORD } from '../signin/enforcement-support.ts';
 import { setPassword } from '../../src/methods/password/setPassword.ts';
 import { DEVICE_CODE_GRANT } from '../../src/oidc/clients.ts';
 import { DEVICE_CODE_ENTRIES_PER_MINUTE } from '../../src/oidc/mount.ts';
-import { codeProblem, escapeHtml } from '../../src/oidc/device-pages.ts';
+import { codeProblem } from '../../src/oidc/device-pages.ts';
+import { escapeHtml } from '../../src/oidc/pages.ts';
 import type { SoftAuthenticator } from '@latchkey/authenticator';
 
 /**

@@ -67,6 +67,39 @@ for (const kind of STORE_KINDS) {
       expect(new URL(silent.headers.get('location')!).searchParams.get('error')).toBe('login_required');
     });
 
+    it("without a post_logout_redirect_uri: Latchkey's own pages; \"Stay signed in\" ends only the app's grant, \"Sign out\" the session", async () => {
+      const { rp, tokens, jar } = await signedIn('https://logout-app3.example/cb');
+      const get = browser(jar);
+      const confirm = async (choice: Record<string, string>) => {
+        const page = await get(oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! }));
+        const html = await page.text();
+        expect(html).toMatch(/<h1>Sign out\?<\/h1>\s*<p>RP [0-9a-f]{6} asked to sign you out\./);
+        const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+        const confirmed = await get(new URL('/oidc/logout/confirm', server.config.issuer), {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ xsrf: xsrf!, ...choice }),
+        });
+        expect(confirmed.status).toBe(303);
+        const done = await get(new URL(confirmed.headers.get('location')!, server.config.issuer));
+        expect(done.status).toBe(200);
+        const text = await done.text();
+        expect(text).not.toMatch(/@import|<link|<script/);
+        return text;
+      };
+      const silent = async () => {
+        const url = oidc.buildAuthorizationUrl(rp.config, { redirect_uri: rp.redirectUri, scope: 'openid', prompt: 'none', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', state: 's' });
+        return (await get(url)).headers.get('location')!;
+      };
+      // "Stay signed in": the page names the app; the session goes on (a silent request is not
+      // login_required) and only the app's grant is gone, so it must be given again.
+      expect(await confirm({})).toMatch(/<h1>Signed out of RP [0-9a-f]{6}<\/h1>/);
+      expect(await silent()).toContain('error=consent_required');
+      // "Sign out": the session is gone.
+      expect(await confirm({ logout: 'yes' })).toContain("<h1>You're signed out</h1>");
+      expect(await silent()).toContain('error=login_required');
+    });
+
     it('refuses a post_logout_redirect_uri the app did not register, and sends nobody there', async () => {
       const { rp, tokens, jar } = await signedIn('https://logout-app2.example/cb');
       const res = await browser(jar)(

@@ -81,10 +81,24 @@ export async function registerApp(server: TestServer, redirectUri = 'https://rp.
 }
 
 /**
- * How the app sends its authorization request: in the URL (`get`), or pushed first (`par`, RFC
- * 9126, openid-client's `buildAuthorizationUrlWithPAR`).
+ * How the app sends its authorization request: in the URL (`get`), pushed first (`par`, RFC
+ * 9126, openid-client's `buildAuthorizationUrlWithPAR`), or as a form the browser posts (`post`,
+ * OIDC Core §3.1.2.1, as ASP.NET's `AuthenticationMethod = FormPost`; from the app's site, so
+ * no `SameSite=Lax` cookie goes with the POST).
  */
-export type AuthorizationVia = 'get' | 'par';
+export type AuthorizationVia = 'get' | 'par' | 'post';
+
+/** The browser posts an authorization request's parameters as a form, without cookies (a cross-site POST); returns where it is sent next. */
+export async function postAuthorization(url: URL): Promise<URL> {
+  const res = await fetch(new URL(url.pathname, url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: url.searchParams,
+  });
+  if (res.status !== 303) throw new Error(`expected 303 from the POST, got ${res.status}: ${await res.text()}`);
+  return new URL(res.headers.get('location')!);
+}
 
 /** A browser stand-in: starts an authorization and follows redirects to the sign-in page. */
 export async function beginSignIn(
@@ -99,6 +113,7 @@ export async function beginSignIn(
   const nonce = oidc.randomNonce();
   const params = { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra };
   let url = via === 'par' ? await oidc.buildAuthorizationUrlWithPAR(rp.config, params) : oidc.buildAuthorizationUrl(rp.config, params);
+  if (via === 'post') url = await postAuthorization(url);
   url = await follow(jar, url, server.config.issuer, rp.redirectUri);
   const uid = /^\/signin\/([^/]+)$/.exec(url.pathname)?.[1];
   if (!uid) throw new Error(`expected the sign-in page, got ${url}`);
