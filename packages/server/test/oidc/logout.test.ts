@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { enableFido2, Jar, passkeySignIn, registerApp } from '../signin/support.ts';
+import { answerLogoutPage, browserOf, enableFido2, passkeySignIn, registerApp } from '../signin/support.ts';
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0) for the organisation's registered
@@ -23,33 +23,15 @@ for (const kind of STORE_KINDS) {
       const rp = await registerApp(server, redirectUri);
       return { rp, ...(await passkeySignIn(server, rp)) };
     }
-    const browser =
-      (jar: Jar) =>
-      async (url: URL, init: RequestInit = {}) => {
-        const res = await fetch(url, {
-          redirect: 'manual',
-          ...init,
-          headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) },
-        });
-        jar.store(res);
-        return res;
-      };
 
     it('sends the browser back to a registered redirect URI with its state once the person confirms, and ends the session', async () => {
       const { rp, tokens, jar } = await signedIn('https://logout-app.example/cb');
-      const get = browser(jar);
+      const get = browserOf(jar);
       const page = await get(
         oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: rp.redirectUri, state: 'bye-1' }),
       );
       expect(page.status).toBe(200);
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(await page.text())?.[1];
-      expect(xsrf).toBeTruthy();
-      const confirmed = await get(new URL('/oidc/logout/confirm', server.config.issuer), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }),
-      });
-      expect(confirmed.status).toBe(303);
+      const confirmed = await answerLogoutPage(get, server.config.issuer, await page.text(), { logout: 'yes' });
       const back = new URL(confirmed.headers.get('location')!);
       expect(`${back.origin}${back.pathname}`).toBe(rp.redirectUri);
       expect(back.searchParams.get('state')).toBe('bye-1');
@@ -69,18 +51,12 @@ for (const kind of STORE_KINDS) {
 
     it("without a post_logout_redirect_uri: Latchkey's own pages; \"Stay signed in\" ends only the app's grant, \"Sign out\" the session", async () => {
       const { rp, tokens, jar } = await signedIn('https://logout-app3.example/cb');
-      const get = browser(jar);
+      const get = browserOf(jar);
       const confirm = async (choice: Record<string, string>) => {
         const page = await get(oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token! }));
         const html = await page.text();
         expect(html).toMatch(/<h1>Sign out\?<\/h1>\s*<p>RP [0-9a-f]{6} asked to sign you out\./);
-        const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
-        const confirmed = await get(new URL('/oidc/logout/confirm', server.config.issuer), {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ xsrf: xsrf!, ...choice }),
-        });
-        expect(confirmed.status).toBe(303);
+        const confirmed = await answerLogoutPage(get, server.config.issuer, html, choice);
         const done = await get(new URL(confirmed.headers.get('location')!, server.config.issuer));
         expect(done.status).toBe(200);
         const text = await done.text();
@@ -102,7 +78,7 @@ for (const kind of STORE_KINDS) {
 
     it('refuses a post_logout_redirect_uri the app did not register, and sends nobody there', async () => {
       const { rp, tokens, jar } = await signedIn('https://logout-app2.example/cb');
-      const res = await browser(jar)(
+      const res = await browserOf(jar)(
         oidc.buildEndSessionUrl(rp.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://evil.example/cb' }),
       );
       expect(res.status).toBe(400);

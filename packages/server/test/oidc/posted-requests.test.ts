@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { beginSignIn, enableFido2, newUser, passkeySignIn, postAuthorization, registerApp, registerPasskey, silentSignIn } from '../signin/support.ts';
+import { answerLogoutPage, beginSignIn, browserOf, enableFido2, newUser, passkeySignIn, postAuthorization, registerApp, registerPasskey, silentSignIn } from '../signin/support.ts';
 import { MAX_POSTED_QUERY_BYTES } from '../../src/oidc/posted-request.ts';
 
 /**
@@ -117,25 +117,14 @@ for (const kind of STORE_KINDS) {
       expect(posted.status).toBe(303);
       const to = new URL(posted.headers.get('location')!);
       expect(to.pathname).toBe('/oidc/logout');
-      const get = async (url: URL, init: RequestInit = {}) => {
-        const res = await fetch(url, { redirect: 'manual', ...init, headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) } });
-        jar.store(res);
-        return res;
-      };
+      const get = browserOf(jar);
       const page = await get(to);
       expect(page.status).toBe(200);
       const html = await page.text();
       expect(html).toContain('<h1>Sign out?</h1>'); // Latchkey's page, which loads nothing from elsewhere (the provider's default imports a Google font)
       expect(html).not.toMatch(/@import|<link|<script/);
       expect(html.match(/https?:\/\/[^"'\s)]+/g)?.every((u) => u.startsWith(`${server.config.issuer}/`))).toBe(true);
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
-      expect(xsrf).toBeTruthy();
-      const confirmed = await get(new URL('/oidc/logout/confirm', server.config.issuer), {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }),
-      });
-      expect(confirmed.status).toBe(303);
+      const confirmed = await answerLogoutPage(get, server.config.issuer, html, { logout: 'yes' });
       const back = new URL(confirmed.headers.get('location')!);
       expect(`${back.origin}${back.pathname}`).toBe(rp.redirectUri);
       expect(back.searchParams.get('state')).toBe('bye-post');

@@ -88,6 +88,32 @@ export async function registerApp(server: TestServer, redirectUri = 'https://rp.
  */
 export type AuthorizationVia = 'get' | 'par' | 'post';
 
+/** A browser stand-in with `jar`'s cookies: one request, redirects not followed, cookies kept. */
+export const browserOf =
+  (jar: Jar) =>
+  async (url: URL, init: RequestInit = {}): Promise<Response> => {
+    const res = await fetch(url, { redirect: 'manual', ...init, headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) } });
+    jar.store(res);
+    return res;
+  };
+
+/**
+ * The person answers the logout page (`html`, from `/oidc/logout`): "Sign out" (`{ logout: 'yes' }`)
+ * or "Stay signed in" (`{}`); the form carries the page's anti-forgery field. Returns the
+ * confirmation's 303.
+ */
+export async function answerLogoutPage(get: ReturnType<typeof browserOf>, issuer: string, html: string, choice: Record<string, string>): Promise<Response> {
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1];
+  expect(xsrf).toBeTruthy();
+  const confirmed = await get(new URL('/oidc/logout/confirm', issuer), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf: xsrf!, ...choice }),
+  });
+  expect(confirmed.status).toBe(303);
+  return confirmed;
+}
+
 /** The browser posts an authorization request's parameters as a form, without cookies (a cross-site POST); returns where it is sent next. */
 export async function postAuthorization(url: URL): Promise<URL> {
   const res = await fetch(new URL(url.pathname, url), {

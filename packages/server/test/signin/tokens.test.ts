@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt } from 'jose';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { enableFido2, passkeySignIn as signInWithPasskey } from './support.ts';
+import { answerLogoutPage, browserOf, enableFido2, passkeySignIn as signInWithPasskey } from './support.ts';
 import { STRENGTH } from '../../src/signin/amr.ts';
 import { ALL_SCOPES } from '../../src/auth/permissions.ts';
 
@@ -49,21 +49,12 @@ for (const kind of STORE_KINDS) {
       const my = await client('latchkey-my', '/my');
       const { tokens, jar } = await passkeySignIn(my);
       const base = server.config.issuer;
-      const get = async (url: URL, init: RequestInit = {}) => {
-        const res = await fetch(url, { redirect: 'manual', ...init, headers: { ...(init.headers as Record<string, string>), cookie: jar.header(url) } });
-        jar.store(res);
-        return res;
-      };
+      const get = browserOf(jar);
       const silent = () =>
         get(oidc.buildAuthorizationUrl(my.config, { redirect_uri: my.redirectUri, scope: 'openid', prompt: 'none', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256', state: 's' }));
       expect(new URL((await silent()).headers.get('location')!).searchParams.get('code')).toBeTruthy(); // SSO works
       const logout = await get(oidc.buildEndSessionUrl(my.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${server.config.publicUrl.origin}/my` }));
-      const page = await logout.text();
-      // oidc-provider's confirmation form posts the xsrf token back.
-      const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
-      expect(xsrf).toBeTruthy();
-      const confirmed = await get(new URL('/oidc/logout/confirm', base), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }) });
-      expect(confirmed.status).toBe(303);
+      const confirmed = await answerLogoutPage(get, base, await logout.text(), { logout: 'yes' });
       expect(confirmed.headers.get('location')).toContain('/my');
       expect(new URL((await silent()).headers.get('location')!).searchParams.get('error')).toBe('login_required');
     });
