@@ -18,7 +18,8 @@ export function createFindAccount(db: Kysely<DB>) {
     return {
       accountId: user.id,
       async claims() {
-        return { sub: user.id, oid: user.id, name: user.displayName, preferred_username: user.userPrincipalName };
+        // `email` only with the `email` scope (the provider filters by scope) and only when the directory has a mail address, as Entra's v2.0 tokens.
+        return { sub: user.id, oid: user.id, name: user.displayName, preferred_username: user.userPrincipalName, ...(user.mail ? { email: user.mail } : {}) };
       },
     };
   };

@@ -7,6 +7,8 @@ export interface SubjectRecord {
   displayName: string;
   enabled: boolean;
   userPrincipalName?: string;
+  /** Users: Graph `mail`, when the directory has one (the `email` claim). */
+  mail?: string;
   appId?: string;
   /** Users: Graph `signInSessionsValidFromDateTime` in ms (revokeSignInSessions); tokens from sign-ins before it are refused. */
   sessionsValidFrom?: number;
@@ -15,7 +17,7 @@ export interface SubjectRecord {
 export async function findUserById(db: Kysely<DB>, id: string): Promise<SubjectRecord | undefined> {
   const r = await db
     .selectFrom('users')
-    .select(['id', 'display_name', 'account_enabled', 'user_principal_name', 'sign_in_sessions_valid_from'])
+    .select(['id', 'display_name', 'account_enabled', 'user_principal_name', 'mail', 'sign_in_sessions_valid_from'])
     .where('id', '=', id)
     .executeTakeFirst();
   return (
@@ -24,6 +26,7 @@ export async function findUserById(db: Kysely<DB>, id: string): Promise<SubjectR
       displayName: r.display_name,
       enabled: r.account_enabled,
       userPrincipalName: r.user_principal_name,
+      ...(r.mail ? { mail: r.mail } : {}),
       ...(r.sign_in_sessions_valid_from ? { sessionsValidFrom: new Date(r.sign_in_sessions_valid_from).getTime() } : {}),
     }
   );

@@ -92,12 +92,15 @@ for (const kind of STORE_KINDS) {
       for (const url of urls) expect(url === server.config.issuer || url.startsWith(server.config.issuer + '/'), url).toBe(true);
     });
 
-    it("leaves form-action out of the CSP on the authorization endpoint's answers only (response_mode=form_post posts to the app)", async () => {
+    it("leaves form-action out of the CSP on the authorization endpoint's answers (response_mode=form_post posts to the app) and the logout page only", async () => {
       const cspOf = async (path: string) => (await fetch(`${server.url}${path}`, { redirect: 'manual' })).headers.get('content-security-policy') ?? '';
       const authorize = await cspOf(`/oidc/authorize?client_id=${appId}&response_type=code&scope=openid`);
       expect(authorize).toContain("frame-ancestors 'none'");
       expect(authorize).not.toContain('form-action');
-      for (const path of ['/oidc/jwks', '/oidc/logout', '/my', '/.well-known/openid-configuration']) expect(await cspOf(path), path).toContain("form-action 'self'");
+      for (const path of ['/oidc/jwks', '/oidc/userinfo', '/my', '/.well-known/openid-configuration']) expect(await cspOf(path), path).toContain("form-action 'self'");
+      // The logout page too: its confirmation's answer redirects to the app (docs/security.md, ADR 0023).
+      expect(await cspOf('/oidc/logout')).not.toContain('form-action');
+      expect(await cspOf('/oidc/logout')).toContain("frame-ancestors 'none'");
     });
 
     it('issues a client-credentials JWT that the admin API accepts, with the granted permissions and roles', async () => {
