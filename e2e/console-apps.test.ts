@@ -154,10 +154,23 @@ describe('Applications console in Chromium', () => {
     ]);
   });
 
-  it('the edited redirect URI and the secret complete an authorization-code sign-in (openid-client, PKCE)', async () => {
-    const config = await oidc.discovery(new URL(server.config.issuer), app.appId, undefined, oidc.ClientSecretBasic(secret), {
+  it('the edited redirect URI and the secret complete an authorization-code sign-in (openid-client, PKCE), connected with what the panel shows', async () => {
+    // The administrator copies the metadata document URL from the panel's "Connect the app".
+    await page.goto(`${server.url}/admin/apps/${app.id}`);
+    const endpoints = panel().getByTestId('app-endpoints');
+    await endpoints.getByText('OpenID Connect metadata document').waitFor();
+    await endpoints.scrollIntoViewIfNeeded();
+    await shot('endpoints');
+    const shown = async (label: string) => (await endpoints.locator('.field', { hasText: label }).locator('dd').innerText()).trim();
+    const metadataUrl = await shown('OpenID Connect metadata document');
+    expect(metadataUrl).toBe(`${server.config.issuer}/.well-known/openid-configuration`);
+    expect(await shown('Scopes')).toBe('openid profile email');
+    const config = await oidc.discovery(new URL(metadataUrl), app.appId, undefined, oidc.ClientSecretBasic(secret), {
       execute: [oidc.allowInsecureRequests],
     });
+    expect(await shown('Token endpoint')).toBe(config.serverMetadata().token_endpoint);
+    expect(await shown('Authorization endpoint')).toBe(config.serverMetadata().authorization_endpoint);
+    expect(await shown('Logout endpoint')).toBe(config.serverMetadata().end_session_endpoint);
     const authorize = await authorizationRequest(config, CALLBACK, person.userPrincipalName);
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });
     try {

@@ -6,10 +6,11 @@ import { Modal } from '../../components/Modal.tsx';
 import { Switch } from '../../components/Switch.tsx';
 import { useResource } from '../../components/useResource.ts';
 import { appsApi, audienceLabel, isPublicClient, platformOf, PLATFORMS, type Application } from './appsApi.ts';
+import { AppEndpoints } from './AppEndpoints.tsx';
 import { AppSecrets } from './AppSecrets.tsx';
 import { RedirectUris } from './RedirectUris.tsx';
 
-/** The application drawer: its client id, client type, service principal, platform and redirect URIs, client secrets, delete. */
+/** The application drawer: its client id, client type, service principal, platform and redirect URIs, client secrets, the endpoints to connect it, delete. */
 export function AppPanel({
   objectId,
   onClose,
@@ -127,6 +128,7 @@ export function AppPanel({
           />
           <RedirectUris app={a} onSaved={refresh} />
           <AppSecrets app={a} onChanged={refresh} />
+          <AppEndpoints isPublic={isPublicClient(a)} />
           <div className="danger-zone">
             {confirmDelete ? (
               <>
