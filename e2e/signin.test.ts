@@ -241,6 +241,29 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     expect(claims.amr).toEqual(['hwk', 'mfa', 'user']);
   });
 
+  it('prompt=select_account (MSAL\'s "use another account"): the sign-in page, not an error; signing in as another person switches the session', async () => {
+    const ada = (await server.api('/api/v1/users', { body: { displayName: 'Ada Lovelace', userPrincipalName: 'ada@latchkey.test', accountEnabled: true, mailNickname: 'ada' } })).body;
+    expect((await server.api(`/api/v1/users/${ada.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`, { body: { newPassword: 'Analytical-Engine-1843' } })).status).toBe(202);
+    // Presence off: the username field's autofill request (Grace's passkey) stays pending while Ada types her name.
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    try {
+      await page.goto(`${rp.base}/login?prompt=select_account`); // inside Grace's SSO session
+      await page.getByLabel('Username').fill(ada.userPrincipalName);
+      await shot('select-account');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Use my password instead' }).click();
+      await page.getByLabel('Password').fill('Analytical-Engine-1843');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // The provider ends Grace's session with a self-submitting form (its script allowed by hash in the CSP), then resumes.
+      await page.getByRole('heading', { name: 'Signed in to the test app' }).waitFor();
+    } finally {
+      await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
+    }
+    const claims = JSON.parse(await page.locator('#claims').innerText()) as { sub: string; preferred_username: string };
+    expect(claims.sub).toBe(ada.id);
+    expect(claims.preferred_username).toBe(ada.userPrincipalName);
+  });
+
   it('signs out of an app that sends its logout request by POST (RP-Initiated Logout §2): the confirmation, then back to the app with its state, the session gone', async () => {
     await page.goto(`${rp.base}/logout?request_method=post&state=bye-post`);
     await page.getByRole('heading', { name: 'Sign out?' }).waitFor();

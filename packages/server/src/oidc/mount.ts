@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
 import { OIDC_ROUTES } from './provider.ts';
-import { withOfflineConsent, withOfflineConsentForm } from './offline-access.ts';
+import { rewriteAuthorizationForm, rewriteAuthorizationUrl } from './offline-access.ts';
 import { replayedRequest } from './replayed-request.ts';
 import { tooManyCodesPage } from './device-pages.ts';
 import { rateLimitersOf } from '../http/rate-limiters.ts';
@@ -39,7 +39,8 @@ export function forProvider(request: FastifyRequest, publicUrl: URL): FastifyReq
  * Koa sees the public URL's scheme and host whatever Host header a client sends. An authorization
  * request for `offline_access` gets `consent` added to its `prompt`, a silent one becomes a marked
  * `prompt=consent` (oidc/offline-access.ts): in the URL of a GET, and in the form of a pushed one
- * (PAR), which this scope reads for that and hands on as an unread copy. An authorization or
+ * (PAR), which this scope reads for that and hands on as an unread copy; `prompt=select_account`
+ * becomes `prompt=login` first (oidc/account-selection.ts, ADR 0024). An authorization or
  * logout request sent by POST is answered here with a redirect to the same request by GET
  * (oidc/posted-request.ts, ADR 0023): the provider itself takes them by GET only
  * (`enableHttpPostMethods` stays off, so its session cookie stays `SameSite=Lax`).
@@ -69,12 +70,13 @@ export async function mountProvider(
     let cb = callbacks.get(provider);
     if (!cb) callbacks.set(provider, (cb = provider.callback()));
     forProvider(request, deps.publicUrl);
-    // offline_access as Entra answers it: a refresh token without a consent screen (oidc/offline-access.ts).
-    const rewritten = request.method === 'GET' ? withOfflineConsent(request.raw.url ?? '', OIDC_ROUTES.authorization) : undefined;
+    // As Entra answers them: offline_access with a refresh token and no consent screen (oidc/offline-access.ts),
+    // select_account with a fresh sign-in where the person picks the account (oidc/account-selection.ts).
+    const rewritten = request.method === 'GET' ? rewriteAuthorizationUrl(request.raw.url ?? '', OIDC_ROUTES.authorization) : undefined;
     if (rewritten) request.raw.url = rewritten;
     if (request.url.startsWith(OIDC_ROUTES.authorization) || request.url.split('?')[0] === OIDC_ROUTES.end_session) allowFormPostToApp(reply);
     const form = request.body instanceof Buffer ? request.body : undefined;
-    const raw = form ? replayedRequest(request.raw, Buffer.from(withOfflineConsentForm(form.toString('utf8')) ?? form)) : request.raw;
+    const raw = form ? replayedRequest(request.raw, Buffer.from(rewriteAuthorizationForm(form.toString('utf8')) ?? form)) : request.raw;
     reply.hijack();
     cb(raw, reply.raw);
   };

@@ -109,9 +109,14 @@ export async function deletePayload(db: Kysely<DB>, kind: string, id: string): P
   await db.deleteFrom('oidc_payloads').where('kind', '=', kind).where('id', '=', id).execute();
 }
 
-/** Every artefact of a grant, whatever its kind (tokens, codes) — oidc-provider's revokeByGrantId. */
+/**
+ * Every artefact of a grant, whatever its kind (tokens, codes) — oidc-provider's revokeByGrantId —
+ * except an interaction in progress, which names the grant it would extend and is not one of its
+ * artefacts. (Deleting it broke a sign-in that switches the session's account: the provider ends
+ * the old session, revoking its grants, then resumes that very interaction.)
+ */
 export async function deleteByGrantId(db: Kysely<DB>, grantId: string): Promise<void> {
-  await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
+  await db.deleteFrom('oidc_payloads').where('grant_id', '=', grantId).where('kind', '!=', 'Interaction').execute();
 }
 
 /** Deletes expired rows; returns how many. */

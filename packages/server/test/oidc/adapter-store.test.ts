@@ -34,15 +34,18 @@ describeEachStore('oidc-provider adapter', (store) => {
     expect(await device.findByUserCode('ABCD-EFGH')).toMatchObject({ grantId: 'g2' });
   });
 
-  it('revokes everything of a grant across models', async () => {
+  it('revokes everything of a grant across models, but not an interaction in progress that names the grant', async () => {
     const A = Adapter();
     await new A('AccessToken').upsert('t1', { grantId: 'g9' }, 60);
     await new A('RefreshToken').upsert('r1', { grantId: 'g9' }, 60);
     await new A('AccessToken').upsert('t2', { grantId: 'other' }, 60);
+    await new A('Interaction').upsert('i1', { uid: 'i1', grantId: 'g9' }, 60);
     await new A('AccessToken').revokeByGrantId('g9');
     expect(await new A('AccessToken').find('t1')).toBeUndefined();
     expect(await new A('RefreshToken').find('r1')).toBeUndefined();
     expect(await new A('AccessToken').find('t2')).toEqual({ grantId: 'other' });
+    expect(await new A('Interaction').find('i1')).toEqual({ uid: 'i1', grantId: 'g9' });
+    await new A('Interaction').destroy('i1'); // the store is shared with the sweep test below
   });
 
   it('hides expired rows and sweeps them', async () => {

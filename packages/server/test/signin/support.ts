@@ -213,11 +213,32 @@ export async function silentSignIn(server: TestServer, rp: { config: oidc.Config
 async function follow(jar: Jar, start: URL, base: string, stopAt?: string): Promise<URL> {
   let url = start;
   for (let hop = 0; hop < 10 && url.origin === new URL(base).origin && !url.pathname.startsWith('/signin/') && !(stopAt && url.href.startsWith(stopAt)); hop++) {
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
+    let res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header(url) } });
     jar.store(res);
-    const location = res.headers.get('location');
-    if (!location) throw new Error(`no redirect from ${url} (${res.status}): ${await res.text()}`);
+    let location = res.headers.get('location');
+    if (!location) {
+      // The provider's self-submitting form (oidc-provider response_modes/form_post.js): when a sign-in
+      // switches the session's account, it posts the old session's logout to itself first; a browser runs it.
+      const html = await res.text();
+      const form = selfSubmittingForm(html);
+      if (!form || new URL(form.action).origin !== url.origin) throw new Error(`no redirect from ${url} (${res.status}): ${html.slice(0, 300)}`);
+      const target = new URL(form.action);
+      res = await fetch(target, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar.header(target) }, body: form.fields });
+      jar.store(res);
+      location = res.headers.get('location');
+      if (!location) throw new Error(`no redirect from the form posted to ${target} (${res.status})`);
+      url = target;
+    }
     url = new URL(location, url);
   }
   return url;
+}
+
+/** The action and hidden fields of oidc-provider's "Submitting Callback" page, or undefined for any other page. */
+function selfSubmittingForm(html: string): { action: string; fields: URLSearchParams } | undefined {
+  if (!html.includes('<title>Submitting Callback</title>')) return undefined;
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!action) return undefined;
+  const fields = new URLSearchParams([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1]!, m[2]!]));
+  return { action, fields };
 }
