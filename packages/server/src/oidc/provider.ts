@@ -107,7 +107,11 @@ export function createProvider(o: ProviderOptions): Provider {
     conformIdTokenClaims: false,
     // `acr` = the authentication strength the sign-in satisfied (signin/amr.ts); without acrValues oidc-provider drops acr.
     acrValues: ACR_VALUES,
-    pkce: { required: () => true },
+    // RFC 9700 §2.1.1: public clients MUST use PKCE; for a confidential client the OpenID Connect
+    // nonce (bound to the ID token, checked by the app) MAY take its place. So a confidential app's
+    // OpenID Connect request with a nonce may leave PKCE out, as Entra allows (GitLab's and older
+    // .NET apps' default); every other authorization request needs S256 PKCE (ADR 0025).
+    pkce: { required: (ctx: { oidc: { params?: Record<string, unknown> } }, client: { clientAuthMethod: string }) => pkceRequired(ctx.oidc.params ?? {}, client) },
     // Set by oidc/offline-access.ts on a silent request for offline_access; its interaction goes to `silentInteractionPath`.
     extraParams: [SILENT_PARAM],
     clientBasedCORS,
@@ -218,6 +222,16 @@ function clientBasedCORS(ctx: { oidc?: { route?: string } }, origin: string, cli
   // userinfo takes a bearer token, no client secret: open to any client's redirect origins, as oidc-provider's default.
   const browserClient = ctx.oidc?.route === 'userinfo' || (client.clientAuthMethod === 'none' && client.applicationType === 'web');
   return browserClient && client.redirectUris.some((uri) => URL.parse(uri)?.origin === origin);
+}
+
+/**
+ * Whether an authorization request must carry PKCE (RFC 9700 §2.1.1): always for a public client;
+ * for a confidential one unless it is an OpenID Connect request (`openid` scope) with a `nonce`.
+ */
+export function pkceRequired(params: Record<string, unknown>, client: { clientAuthMethod: string }): boolean {
+  if (client.clientAuthMethod === 'none') return true;
+  const openid = typeof params.scope === 'string' && params.scope.split(' ').includes('openid');
+  return !(openid && typeof params.nonce === 'string' && params.nonce.length > 0);
 }
 
 /** The login-prompt reason of a device code sign-in (`loginPolicy`). */

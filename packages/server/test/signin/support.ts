@@ -133,11 +133,13 @@ export async function beginSignIn(
   extra: Record<string, string> = {},
   via: AuthorizationVia = 'get',
   jar: Jar = new Jar(), // a browser that may already hold an SSO session
+  pkce = true, // false: an app that sends no code_challenge (and so no code_verifier)
 ) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
-  const params = { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra };
+  const challenge: Record<string, string> = pkce ? { code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' } : {};
+  const params: Record<string, string> = { redirect_uri: rp.redirectUri, scope: 'openid profile', state, nonce, ...challenge, ...extra };
   let url = via === 'par' ? await oidc.buildAuthorizationUrlWithPAR(rp.config, params) : oidc.buildAuthorizationUrl(rp.config, params);
   if (via === 'post') url = await postAuthorization(url);
   url = await follow(jar, url, server.config.issuer, rp.redirectUri);
@@ -162,7 +164,7 @@ export async function beginSignIn(
       expect(body.redirectTo).toBeTruthy();
       next = await follow(jar, new URL(body.redirectTo!, base), base, rp.redirectUri);
     }
-    return oidc.authorizationCodeGrant(rp.config, next, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+    return oidc.authorizationCodeGrant(rp.config, next, { ...(pkce ? { pkceCodeVerifier: verifier } : {}), expectedState: state, expectedNonce: nonce });
   };
   /** Follows `redirectTo` to the RP's redirect URI without redeeming anything (an error answer, say): where the browser lands. */
   const land = (redirectTo: string) => follow(jar, new URL(redirectTo, base), base, rp.redirectUri);
