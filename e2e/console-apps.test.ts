@@ -152,6 +152,21 @@ describe('Applications console in Chromium', () => {
       'https://payroll.example.com/callback',
       'http://localhost:3000/callback',
     ]);
+    expect((await server.api(`/api/v1/applications/${app.id}`)).body.web.implicitGrantSettings.enableIdTokenIssuance).toBe(false);
+
+    // Entra's "ID tokens (used for implicit and hybrid flows)", for an OWIN app: refused while a redirect URI is
+    // http://localhost (the ID token would travel to it in the browser), nothing saved; the app keeps working.
+    await section.getByRole('button', { name: 'Edit' }).click();
+    const again = section.getByRole('form', { name: 'Edit redirect URIs' });
+    await again.getByLabel('ID tokens (used for implicit and hybrid flows)').check();
+    await again.getByRole('button', { name: 'Save redirect URIs' }).click();
+    const refused = again.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.innerText()).toMatch(/needs https redirect URIs that are not localhost[\s\S]*http:\/\/localhost:3000\/callback/);
+    await shot('id-tokens-refused');
+    expect((await server.api(`/api/v1/applications/${app.id}`)).body.web.implicitGrantSettings.enableIdTokenIssuance).toBe(false);
+    await again.getByRole('button', { name: 'Cancel' }).click();
+    expect(await section.getByTestId('id-token-issuance').count()).toBe(0);
   });
 
   it('the edited redirect URI and the secret complete an authorization-code sign-in (openid-client, PKCE), connected with what the panel shows', async () => {

@@ -23,7 +23,7 @@ import { toGraphApplication, toGraphPassword, type GraphApplication, type GraphP
 export interface ApplicationInput {
   displayName: string;
   description?: string | null;
-  web?: { redirectUris?: string[] };
+  web?: { redirectUris?: string[]; implicitGrantSettings?: { enableIdTokenIssuance?: boolean; enableAccessTokenIssuance?: boolean } };
   spa?: { redirectUris?: string[] };
   publicClient?: { redirectUris?: string[] };
   isFallbackPublicClient?: boolean;
@@ -31,14 +31,21 @@ export interface ApplicationInput {
 
 /** The platforms after applying `input` to `current` (absent fields keep their value, as a Graph PATCH does). */
 function mergePlatforms(current: Platforms, input: Partial<ApplicationInput>): Platforms {
+  // RFC 9700 §2.1.2: no access tokens in the authorization response (the implicit grant's `token`); oidc-provider 9 has none to give.
+  if (input.web?.implicitGrantSettings?.enableAccessTokenIssuance === true)
+    throw new ApiError(
+      'Request_BadRequest',
+      'web.implicitGrantSettings.enableAccessTokenIssuance cannot be turned on: Latchkey does not issue access tokens from the authorization endpoint (the implicit grant, which RFC 9700 §2.1.2 says not to use). Use the authorization code flow; enableIdTokenIssuance lets a web app get an ID token there.',
+    );
   return {
     web: input.web?.redirectUris ?? current.web,
     spa: input.spa?.redirectUris ?? current.spa,
     publicClient: input.publicClient?.redirectUris ?? current.publicClient,
     isFallbackPublicClient: input.isFallbackPublicClient ?? current.isFallbackPublicClient,
+    idTokenIssuance: input.web?.implicitGrantSettings?.enableIdTokenIssuance ?? current.idTokenIssuance,
   };
 }
-const NO_PLATFORMS: Platforms = { web: [], spa: [], publicClient: [], isFallbackPublicClient: false };
+const NO_PLATFORMS: Platforms = { web: [], spa: [], publicClient: [], isFallbackPublicClient: false, idTokenIssuance: false };
 
 /** The platforms a new app was registered with, as audit modified properties (the ones set only). */
 function platformProperties(p: Platforms): ModifiedProperty[] {
@@ -47,6 +54,7 @@ function platformProperties(p: Platforms): ModifiedProperty[] {
     ['SpaRedirectUris', p.spa.length ? p.spa : undefined],
     ['PublicClientRedirectUris', p.publicClient.length ? p.publicClient : undefined],
     ['IsFallbackPublicClient', p.isFallbackPublicClient || undefined],
+    ['EnableIdTokenIssuance', p.idTokenIssuance || undefined],
   ];
   return set.filter(([, v]) => v !== undefined).map(([displayName, v]) => ({ displayName, oldValue: null, newValue: JSON.stringify([v]) }));
 }
@@ -107,6 +115,7 @@ export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id:
     note('SpaRedirectUris', app.spa_redirect_uris, patch.spa?.redirectUris);
     note('PublicClientRedirectUris', app.public_client_redirect_uris, patch.publicClient?.redirectUris);
     note('IsFallbackPublicClient', app.is_fallback_public_client, patch.isFallbackPublicClient);
+    note('EnableIdTokenIssuance', app.web_id_token_issuance, patch.web?.implicitGrantSettings?.enableIdTokenIssuance);
     await updateApplicationRow(trx, app.id, {
       ...(patch.displayName === undefined ? {} : { displayName: patch.displayName }),
       ...(patch.description === undefined ? {} : { description: patch.description }),

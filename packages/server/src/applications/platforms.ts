@@ -19,6 +19,8 @@ export interface Platforms {
   spa: string[];
   publicClient: string[];
   isFallbackPublicClient: boolean;
+  /** Graph `web.implicitGrantSettings.enableIdTokenIssuance`: a web app may ask the authorization endpoint for an ID token (implicit and hybrid flows). */
+  idTokenIssuance: boolean;
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -51,7 +53,22 @@ export function isNativeRedirectUri(s: string): boolean {
 /** Which client the platforms make; throws 400 when they mix (see the module comment). */
 export function clientKindOf(p: Platforms): ClientKind {
   const isPublic = p.spa.length > 0 || p.publicClient.length > 0 || p.isFallbackPublicClient;
-  if (!isPublic) return 'confidential';
+  if (!isPublic) {
+    // OpenID Connect Dynamic Client Registration §2 (which oidc-provider enforces on every client): a
+    // web client that gets tokens from the authorization endpoint registers https URIs only, never localhost.
+    const plain = p.idTokenIssuance ? p.web.find((u) => parse(u)?.protocol !== 'https:' || parse(u)?.hostname === 'localhost') : undefined;
+    if (plain !== undefined)
+      throw new ApiError(
+        'Request_BadRequest',
+        `web.implicitGrantSettings.enableIdTokenIssuance needs https redirect URIs that are not localhost (OpenID Connect Registration §2: the ID token travels in the browser); ${plain} is not one. Remove it or keep ID tokens off.`,
+      );
+    return 'confidential';
+  }
+  if (p.idTokenIssuance)
+    throw new ApiError(
+      'Request_BadRequest',
+      'web.implicitGrantSettings.enableIdTokenIssuance is for web apps (confidential, with a client secret); a public client signs in with the authorization code flow and PKCE and gets its ID token from the token endpoint.',
+    );
   if (p.web.length > 0)
     throw new ApiError(
       'Request_BadRequest',

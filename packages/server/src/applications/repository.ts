@@ -24,6 +24,7 @@ export async function insertApplication(
       spa_redirect_uris: JSON.stringify(v.platforms.spa),
       public_client_redirect_uris: JSON.stringify(v.platforms.publicClient),
       is_fallback_public_client: v.platforms.isFallbackPublicClient,
+      web_id_token_issuance: v.platforms.idTokenIssuance,
       created_at: now,
       updated_at: now,
     })
@@ -49,6 +50,7 @@ export async function updateApplicationRow(
             spa_redirect_uris: JSON.stringify(v.platforms.spa),
             public_client_redirect_uris: JSON.stringify(v.platforms.publicClient),
             is_fallback_public_client: v.platforms.isFallbackPublicClient,
+            web_id_token_issuance: v.platforms.idTokenIssuance,
           }),
     })
     .where('id', '=', id)
@@ -97,6 +99,7 @@ export async function findClientRow(db: Kysely<DB>, appId: string): Promise<Clie
       'a.spa_redirect_uris',
       'a.public_client_redirect_uris',
       'a.is_fallback_public_client',
+      'a.web_id_token_issuance',
       's.account_enabled as sp_enabled',
     ])
     .where('a.app_id', '=', appId.toLowerCase())
@@ -106,13 +109,14 @@ export async function findClientRow(db: Kysely<DB>, appId: string): Promise<Clie
 
 /** The platforms of a row (jsonb arrays come back parsed). */
 export function platformsOf(
-  r: Pick<ApplicationRow, 'web_redirect_uris' | 'spa_redirect_uris' | 'public_client_redirect_uris' | 'is_fallback_public_client'>,
+  r: Pick<ApplicationRow, 'web_redirect_uris' | 'spa_redirect_uris' | 'public_client_redirect_uris' | 'is_fallback_public_client' | 'web_id_token_issuance'>,
 ): Platforms {
   return {
     web: r.web_redirect_uris,
     spa: r.spa_redirect_uris,
     publicClient: r.public_client_redirect_uris,
     isFallbackPublicClient: r.is_fallback_public_client,
+    idTokenIssuance: r.web_id_token_issuance,
   };
 }
 

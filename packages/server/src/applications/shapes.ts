@@ -21,7 +21,7 @@ export interface GraphApplication {
   description: string | null;
   signInAudience: string;
   createdDateTime: string;
-  web: { redirectUris: string[] };
+  web: { redirectUris: string[]; implicitGrantSettings: { enableIdTokenIssuance: boolean; enableAccessTokenIssuance: false } };
   /** Single-page app platform (Graph `spaApplication`): public client, PKCE, CORS at the token endpoint. */
   spa: { redirectUris: string[] };
   /** Mobile and desktop platform (Graph `publicClientApplication`): public client, PKCE. */
@@ -74,7 +74,7 @@ export function toGraphApplication(a: ApplicationRow, passwords: PasswordRow[]):
     description: a.description,
     signInAudience: a.sign_in_audience,
     createdDateTime: iso(a.created_at),
-    web: { redirectUris: a.web_redirect_uris },
+    web: { redirectUris: a.web_redirect_uris, implicitGrantSettings: { enableIdTokenIssuance: a.web_id_token_issuance, enableAccessTokenIssuance: false } },
     spa: { redirectUris: a.spa_redirect_uris },
     publicClient: { redirectUris: a.public_client_redirect_uris },
     isFallbackPublicClient: a.is_fallback_public_client,

@@ -63,12 +63,15 @@ export function createClientSource(db: Kysely<DB>, placeholderKey: Buffer) {
       };
     }
     const redirectUris = app.platforms.web;
+    // Graph web.implicitGrantSettings.enableIdTokenIssuance: an ID token from the authorization endpoint
+    // too (`id_token`, or hybrid `code id_token`; OIDC Core §3.2, §3.3), never an access token there.
+    const idTokens = redirectUris.length > 0 && app.platforms.idTokenIssuance;
     return {
       client_id: app.app_id,
       client_secret: createHmac('sha256', placeholderKey).update(`client-secret-placeholder:${app.app_id}`).digest('base64url'),
       client_name: app.display_name,
-      grant_types: redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token'] : ['client_credentials'],
-      response_types: redirectUris.length ? ['code'] : [],
+      grant_types: redirectUris.length ? ['client_credentials', 'authorization_code', 'refresh_token', ...(idTokens ? ['implicit'] : [])] : ['client_credentials'],
+      response_types: redirectUris.length ? ['code', ...(idTokens ? ['code id_token', 'id_token'] : [])] : [],
       redirect_uris: redirectUris,
       post_logout_redirect_uris: redirectUris,
       token_endpoint_auth_method: 'client_secret_basic',

@@ -145,6 +145,8 @@ export interface ApplicationsTable {
   spa_redirect_uris: ColumnType<string[], string | undefined, string>;
   public_client_redirect_uris: ColumnType<string[], string | undefined, string>;
   is_fallback_public_client: Generated<boolean>;
+  /** 0025: Graph `web.implicitGrantSettings.enableIdTokenIssuance`. */
+  web_id_token_issuance: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -199,10 +199,12 @@ const nativeRedirectUri = uri().refine(
 );
 const platform = (item: z.ZodType<string>) => z.strictObject({ redirectUris: z.array(item).max(256).optional() }).optional();
 
+const implicitGrantSettings = z.strictObject({ enableIdTokenIssuance: z.boolean().optional(), enableAccessTokenIssuance: z.boolean().optional() }).optional();
+
 const applicationInput = z.strictObject({
   displayName: z.string().trim().min(1).max(256).refine(printable, 'must not contain control characters'),
   description: text(1024).nullable().optional(),
-  web: platform(redirectUri),
+  web: z.strictObject({ redirectUris: z.array(redirectUri).max(256).optional(), implicitGrantSettings }).optional(),
   spa: platform(redirectUri),
   publicClient: platform(nativeRedirectUri),
   isFallbackPublicClient: z.boolean().optional(),
@@ -226,7 +228,7 @@ const application = z.object({
   description: z.string().nullable(),
   signInAudience: z.string(),
   createdDateTime: z.string(),
-  web: platformOut,
+  web: platformOut.extend({ implicitGrantSettings: z.object({ enableIdTokenIssuance: z.boolean(), enableAccessTokenIssuance: z.boolean() }) }),
   spa: platformOut,
   publicClient: platformOut,
   isFallbackPublicClient: z.boolean(),

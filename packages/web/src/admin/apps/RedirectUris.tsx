@@ -15,6 +15,8 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
   const [editing, setEditing] = useState(false);
   const [platform, setPlatform] = useState<Platform>(current);
   const [fallback, setFallback] = useState(app.isFallbackPublicClient);
+  const idTokensOn = app.web.implicitGrantSettings?.enableIdTokenIssuance ?? false;
+  const [idTokens, setIdTokens] = useState(idTokensOn);
   const [text, setText] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -25,6 +27,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
     setText(uris.join('\n'));
     setPlatform(current);
     setFallback(app.isFallbackPublicClient);
+    setIdTokens(idTokensOn);
     setError(null);
     setEditing(true);
   };
@@ -37,7 +40,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
     setSaving(true);
     setError(null);
     try {
-      await appsApi.setRedirectUris(api, app.id, platform, lines, current, fallback);
+      await appsApi.setRedirectUris(api, app.id, platform, lines, current, fallback, platform === 'web' ? idTokens : undefined);
       await onSaved();
       setEditing(false);
     } catch (err) {
@@ -102,6 +105,7 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
             </p>
           </div>
           <FallbackPublicClient checked={platform !== 'web' && fallback} disabled={platform === 'web'} onChange={setFallback} />
+          {platform === 'web' ? <IdTokenIssuance checked={idTokens} onChange={setIdTokens} /> : null}
           <div className="button-row">
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(false)} disabled={saving}>
               Cancel
@@ -111,7 +115,16 @@ export function RedirectUris({ app, onSaved }: { app: Application; onSaved(): Pr
             </button>
           </div>
         </form>
-      ) : (app.isFallbackPublicClient ? <p className="hint" data-testid="fallback-public-client">Public client flows allowed (isFallbackPublicClient).</p> : null)}
+      ) : (
+        <>
+          {app.isFallbackPublicClient ? <p className="hint" data-testid="fallback-public-client">Public client flows allowed (isFallbackPublicClient).</p> : null}
+          {current === 'web' && idTokensOn ? (
+            <p className="hint" data-testid="id-token-issuance">
+              ID tokens from the authorization endpoint allowed (implicit and hybrid flows).
+            </p>
+          ) : null}
+        </>
+      )}
       {editing ? null : uris.length === 0 ? (
         <EmptyState
           compact
@@ -147,6 +160,28 @@ function FallbackPublicClient({ checked, disabled, onChange }: { checked: boolea
         {disabled
           ? 'A web app is confidential: it authenticates with its client secret, so it cannot be a public client.'
           : 'Treat the app as a public client even when a request names no platform: it never holds a client secret, cannot use client credentials and signs people in with PKCE. It also lets the app use the device code flow (a command-line tool or kiosk shows a code that the person enters at /oidc/device); the password (ROPC) flow is not offered.'}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * Graph's `web.implicitGrantSettings.enableIdTokenIssuance` ("ID tokens (used for implicit and hybrid
+ * flows)" in Entra): the authorization endpoint may answer `id_token` or `code id_token`, as ASP.NET's
+ * OWIN middleware asks. Never access tokens there.
+ */
+function IdTokenIssuance({ checked, onChange }: { checked: boolean; onChange(v: boolean): void }) {
+  const id = useId();
+  return (
+    <div className="form-row">
+      <label htmlFor={id} className="checkbox">
+        <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} /> ID tokens (used for implicit and
+        hybrid flows)
+      </label>
+      <p className="hint">
+        <code>implicitGrantSettings.enableIdTokenIssuance</code>: only for apps that ask the authorization endpoint for an ID token
+        (<code>response_type=id_token</code> or <code>code id_token</code>, as ASP.NET OWIN apps do). Apps on the authorization code flow
+        do not need it. Access tokens are never issued there.
       </p>
     </div>
   );

@@ -20,7 +20,8 @@ export interface Application {
   description: string | null;
   signInAudience: string;
   createdDateTime: string;
-  web: { redirectUris: string[] };
+  /** `implicitGrantSettings.enableIdTokenIssuance`: ID tokens from the authorization endpoint (implicit and hybrid flows); access tokens there never. */
+  web: { redirectUris: string[]; implicitGrantSettings?: { enableIdTokenIssuance: boolean; enableAccessTokenIssuance: boolean } };
   /** Single-page app (public client, PKCE, CORS at the token endpoint). */
   spa: { redirectUris: string[] };
   /** Mobile and desktop app (public client, PKCE; custom-scheme and loopback redirect URIs). */
@@ -94,11 +95,17 @@ export const appsApi = {
    * Sets `platform`'s redirect URIs; moving from another platform clears that one in the same PATCH.
    * `fallback`: `isFallbackPublicClient` to send with it (a web app is never one, ADR 0014).
    */
-  setRedirectUris: (api: ApiClient, objectId: string, platform: Platform, redirectUris: string[], from: Platform = platform, fallback?: boolean) =>
+  setRedirectUris: (api: ApiClient, objectId: string, platform: Platform, redirectUris: string[], from: Platform = platform, fallback?: boolean, idTokens?: boolean) =>
     api.patch<void>(`/applications/${id(objectId)}`, {
-      ...(from === platform ? {} : { [from]: { redirectUris: [] }, ...(from === 'publicClient' ? { isFallbackPublicClient: false } : {}) }),
+      ...(from === platform
+        ? {}
+        : {
+            // Leaving the web platform also turns its ID token setting off (a public client may not have it).
+            [from]: { redirectUris: [], ...(from === 'web' ? { implicitGrantSettings: { enableIdTokenIssuance: false } } : {}) },
+            ...(from === 'publicClient' ? { isFallbackPublicClient: false } : {}),
+          }),
       ...(fallback === undefined ? {} : { isFallbackPublicClient: platform !== 'web' && fallback }),
-      [platform]: { redirectUris },
+      [platform]: { redirectUris, ...(platform === 'web' && idTokens !== undefined ? { implicitGrantSettings: { enableIdTokenIssuance: idTokens } } : {}) },
     }),
   remove: (api: ApiClient, objectId: string) => api.delete(`/applications/${id(objectId)}`),
   addSecret: (api: ApiClient, objectId: string, credential: { displayName: string | null; endDateTime: string }) =>
