@@ -278,6 +278,14 @@ describe('passkey sign-in in Chromium: My Security Info, a relying party on open
     expect(await page.locator('#error').innerText()).toBe('login_required');
   });
 
+  it('an app that is not registered: a page that says so in plain words, not raw JSON', async () => {
+    const q = new URLSearchParams({ client_id: crypto.randomUUID(), response_type: 'code', scope: 'openid', redirect_uri: 'https://unknown.example/cb', code_challenge: 'c'.repeat(43), code_challenge_method: 'S256' });
+    await page.goto(`${server.config.issuer}/oidc/authorize?${q}`);
+    await page.getByRole('heading', { name: 'This app is not known here' }).waitFor();
+    expect(await page.getByRole('alert').innerText()).toContain('invalid_client');
+    await shot('unknown-app');
+  });
+
   it('switches to a browser profile whose authenticator holds no passkey (so autofill stays quiet)', async () => {
     await context.close();
     context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-GB', timezoneId: 'UTC' });

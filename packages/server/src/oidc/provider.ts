@@ -6,6 +6,7 @@ import { FIRST_PARTY_CLIENT_IDS } from '../signin/first-party.ts';
 import { SILENT_PARAM } from './offline-access.ts';
 import { successSource, userCodeConfirmSource, userCodeInputSource } from './device-pages.ts';
 import { logoutSource, postLogoutSuccessSource } from './logout-pages.ts';
+import { renderError } from './error-pages.ts';
 import type { devicePolling } from './device-polling.ts';
 
 /** Where the provider's endpoints live (the issuer is the public URL origin; discovery at the root). */
@@ -194,10 +195,8 @@ export function createProvider(o: ProviderOptions): Provider {
       Session: 14 * 86_400,
       RefreshToken: 14 * 86_400,
     },
-    renderError: async (ctx: { type: string; body: unknown }, out: Record<string, string>) => {
-      ctx.type = 'application/json';
-      ctx.body = out;
-    },
+    // A browser gets Latchkey's page (oidc/error-pages.ts); the provider sends JSON to anything else.
+    renderError,
   });
   // The mount sets X-Forwarded-Proto/-Host from the public URL on every request (mount.ts), so the
   // provider's URLs and cookie flags follow LATCHKEY_PUBLIC_URL, never a client's Host header.
