@@ -50,7 +50,7 @@ export function isNativeRedirectUri(s: string): boolean {
   return /^[a-z][a-z0-9+.-]*:$/i.test(u.protocol) && !FORBIDDEN_SCHEMES.includes(u.protocol.toLowerCase());
 }
 
-/** Which client the platforms make; throws 400 when they mix (see the module comment). */
+/** Which client the platforms make; throws 400 when they mix (see the module comment), or when ID tokens from the authorization endpoint (ADR 0026) meet a public client or a redirect URI that is not https or is localhost. */
 export function clientKindOf(p: Platforms): ClientKind {
   const isPublic = p.spa.length > 0 || p.publicClient.length > 0 || p.isFallbackPublicClient;
   if (!isPublic) {
