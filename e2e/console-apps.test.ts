@@ -167,6 +167,11 @@ describe('Applications console in Chromium', () => {
     expect((await server.api(`/api/v1/applications/${app.id}`)).body.web.implicitGrantSettings.enableIdTokenIssuance).toBe(false);
     await again.getByRole('button', { name: 'Cancel' }).click();
     expect(await section.getByTestId('id-token-issuance').count()).toBe(0);
+
+    // The groups claim, saved as soon as it is chosen.
+    await section.getByLabel("Groups in the app's tokens").selectOption({ label: 'Security groups' });
+    await expect.poll(async () => (await server.api(`/api/v1/applications/${app.id}`)).body.groupMembershipClaims).toBe('SecurityGroup');
+    await shot('group-claims');
   });
 
   it('the edited redirect URI and the secret complete an authorization-code sign-in (openid-client, PKCE), connected with what the panel shows', async () => {

@@ -23,6 +23,8 @@ import { toGraphApplication, toGraphPassword, type GraphApplication, type GraphP
 export interface ApplicationInput {
   displayName: string;
   description?: string | null;
+  /** Graph `groupMembershipClaims`: `SecurityGroup`, `All`, `None` or null (docs/oidc.md, the `groups` claim). */
+  groupMembershipClaims?: string | null;
   web?: { redirectUris?: string[]; implicitGrantSettings?: { enableIdTokenIssuance?: boolean; enableAccessTokenIssuance?: boolean } };
   spa?: { redirectUris?: string[] };
   publicClient?: { redirectUris?: string[] };
@@ -86,6 +88,7 @@ export async function createApplication(db: Kysely<DB>, ctx: RequestContext, inp
       displayName: input.displayName,
       description: input.description ?? null,
       platforms,
+      groupMembershipClaims: input.groupMembershipClaims ?? null,
     });
     await recordAudit(trx, ctx, {
       category: CATEGORY,
@@ -111,6 +114,7 @@ export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id:
     };
     note('DisplayName', app.display_name, patch.displayName);
     note('Description', app.description, patch.description);
+    note('GroupMembershipClaims', app.group_membership_claims, patch.groupMembershipClaims);
     note('RedirectUris', app.web_redirect_uris, patch.web?.redirectUris);
     note('SpaRedirectUris', app.spa_redirect_uris, patch.spa?.redirectUris);
     note('PublicClientRedirectUris', app.public_client_redirect_uris, patch.publicClient?.redirectUris);
@@ -119,6 +123,7 @@ export async function updateApplication(db: Kysely<DB>, ctx: RequestContext, id:
     await updateApplicationRow(trx, app.id, {
       ...(patch.displayName === undefined ? {} : { displayName: patch.displayName }),
       ...(patch.description === undefined ? {} : { description: patch.description }),
+      ...(patch.groupMembershipClaims === undefined ? {} : { groupMembershipClaims: patch.groupMembershipClaims }),
       platforms,
     });
     await recordAudit(trx, ctx, {

@@ -10,7 +10,7 @@ export type PasswordRow = Selectable<ApplicationPasswordsTable>;
 /** Application (app registration) rows and their client secrets. Only this file speaks SQL for them. */
 export async function insertApplication(
   db: Kysely<DB>,
-  v: { id: string; appId: string; displayName: string; description: string | null; platforms: Platforms },
+  v: { id: string; appId: string; displayName: string; description: string | null; platforms: Platforms; groupMembershipClaims?: string | null },
 ): Promise<ApplicationRow> {
   const now = new Date();
   return db
@@ -20,6 +20,7 @@ export async function insertApplication(
       app_id: v.appId,
       display_name: v.displayName,
       description: v.description,
+      group_membership_claims: v.groupMembershipClaims ?? null,
       web_redirect_uris: JSON.stringify(v.platforms.web),
       spa_redirect_uris: JSON.stringify(v.platforms.spa),
       public_client_redirect_uris: JSON.stringify(v.platforms.publicClient),
@@ -35,7 +36,7 @@ export async function insertApplication(
 export async function updateApplicationRow(
   db: Kysely<DB>,
   id: string,
-  v: { displayName?: string; description?: string | null; platforms?: Platforms },
+  v: { displayName?: string; description?: string | null; platforms?: Platforms; groupMembershipClaims?: string | null },
 ): Promise<void> {
   await db
     .updateTable('applications')
@@ -43,6 +44,7 @@ export async function updateApplicationRow(
       updated_at: new Date(),
       ...(v.displayName === undefined ? {} : { display_name: v.displayName }),
       ...(v.description === undefined ? {} : { description: v.description }),
+      ...(v.groupMembershipClaims === undefined ? {} : { group_membership_claims: v.groupMembershipClaims }),
       ...(v.platforms === undefined
         ? {}
         : {
@@ -198,4 +200,10 @@ export async function validSecretHashes(db: Kysely<DB>, appId: string, at: Date)
     .where('application_passwords.end_date_time', '>', at)
     .execute();
   return rows.map((r) => r.secret_hash);
+}
+
+/** Graph `groupMembershipClaims` of the app whose client id is `appId` (null: none, or no such app). */
+export async function groupClaimsOf(db: Kysely<DB>, appId: string): Promise<string | null> {
+  const r = await db.selectFrom('applications').select('group_membership_claims').where('app_id', '=', appId.toLowerCase()).executeTakeFirst();
+  return r?.group_membership_claims ?? null;
 }

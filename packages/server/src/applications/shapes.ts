@@ -19,6 +19,7 @@ export interface GraphApplication {
   appId: string;
   displayName: string;
   description: string | null;
+  groupMembershipClaims: string | null;
   signInAudience: string;
   createdDateTime: string;
   web: { redirectUris: string[]; implicitGrantSettings: { enableIdTokenIssuance: boolean; enableAccessTokenIssuance: false } };
@@ -72,6 +73,7 @@ export function toGraphApplication(a: ApplicationRow, passwords: PasswordRow[]):
     appId: a.app_id,
     displayName: a.display_name,
     description: a.description,
+    groupMembershipClaims: a.group_membership_claims,
     signInAudience: a.sign_in_audience,
     createdDateTime: iso(a.created_at),
     web: { redirectUris: a.web_redirect_uris, implicitGrantSettings: { enableIdTokenIssuance: a.web_id_token_issuance, enableAccessTokenIssuance: false } },

@@ -50,6 +50,15 @@ export async function transitiveGroupIdsOfUser(db: Kysely<DB>, userId: string): 
   return r.rows.map((x) => x.id);
 }
 
+/** The user's groups, transitively, as `transitiveGroupIdsOfUser`; with `securityOnly`, the security-enabled ones. Sorted. */
+export async function groupIdsForClaims(db: Kysely<DB>, userId: string, securityOnly: boolean): Promise<string[]> {
+  const ids = await transitiveGroupIdsOfUser(db, userId);
+  if (!ids.length) return [];
+  let q = db.selectFrom('groups').select('id').where('id', 'in', ids);
+  if (securityOnly) q = q.where('security_enabled', '=', true);
+  return (await q.orderBy('id').execute()).map((r) => r.id);
+}
+
 /** The SQL behind `transitiveGroupIdsOfUser` (exported so the benchmark can EXPLAIN exactly it). */
 export function transitiveGroupIdsQuery(userId: string): RawBuilder<{ id: string }> {
   return sql<{ id: string }>`${groupsAbove(sql`${userId}::uuid`)} select id from up`;

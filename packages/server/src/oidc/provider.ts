@@ -101,7 +101,7 @@ export function createProvider(o: ProviderOptions): Provider {
     // `email` (OIDC Core §5.4): the user's mail address, for apps that key accounts by it (Grafana, GitLab), as Entra's v2.0 endpoint.
     scopes: ['openid', 'profile', 'email', 'offline_access', `${o.adminAudience}/.default`],
     // acr/amr/auth_time ride on the openid scope so every ID token says how and when the user signed in (issue 3).
-    claims: { acr: null, amr: null, auth_time: null, sid: null, iss: null, openid: ['sub', 'acr', 'amr', 'auth_time'], profile: ['name', 'preferred_username', 'oid'], email: ['email'] },
+    claims: { acr: null, amr: null, auth_time: null, sid: null, iss: null, groups: null, hasgroups: null, openid: ['sub', 'acr', 'amr', 'auth_time', 'groups', 'hasgroups'], profile: ['name', 'preferred_username', 'oid'], email: ['email'] },
     // Entra's ID tokens carry the scopes' claims (`name`, `preferred_username`, `oid`, `email`) in
     // the code flow too, and apps rely on it (ASP.NET's OpenID Connect handler does not call userinfo
     // by default); oidc-provider's default keeps them for userinfo unless response_type is `id_token`.

@@ -147,6 +147,8 @@ export interface ApplicationsTable {
   is_fallback_public_client: Generated<boolean>;
   /** 0025: Graph `web.implicitGrantSettings.enableIdTokenIssuance`. */
   web_id_token_issuance: Generated<boolean>;
+  /** 0026: Graph `groupMembershipClaims` (`SecurityGroup`, `All`, or null). */
+  group_membership_claims: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

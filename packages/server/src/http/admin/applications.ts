@@ -204,6 +204,8 @@ const implicitGrantSettings = z.strictObject({ enableIdTokenIssuance: z.boolean(
 const applicationInput = z.strictObject({
   displayName: z.string().trim().min(1).max(256).refine(printable, 'must not contain control characters'),
   description: text(1024).nullable().optional(),
+  // Graph's values; DirectoryRole and ApplicationGroup are not offered (docs/oidc.md).
+  groupMembershipClaims: z.enum(['None', 'SecurityGroup', 'All']).nullable().optional(),
   web: z.strictObject({ redirectUris: z.array(redirectUri).max(256).optional(), implicitGrantSettings }).optional(),
   spa: platform(redirectUri),
   publicClient: platform(nativeRedirectUri),
@@ -226,6 +228,7 @@ const application = z.object({
   appId: z.string(),
   displayName: z.string(),
   description: z.string().nullable(),
+  groupMembershipClaims: z.string().nullable(),
   signInAudience: z.string(),
   createdDateTime: z.string(),
   web: platformOut.extend({ implicitGrantSettings: z.object({ enableIdTokenIssuance: z.boolean(), enableAccessTokenIssuance: z.boolean() }) }),

@@ -23,6 +23,7 @@ import * as m0022 from './0022_signin_log_protocol.ts';
 import * as m0023 from './0023_signin_flow_requested_acr.ts';
 import * as m0024 from './0024_signin_flows_by_user.ts';
 import * as m0025 from './0025_application_id_token_issuance.ts';
+import * as m0026 from './0026_application_group_claims.ts';
 
 /**
  * Every migration, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -53,4 +54,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0023_signin_flow_requested_acr': m0023,
   '0024_signin_flows_by_user': m0024,
   '0025_application_id_token_issuance': m0025,
+  '0026_application_group_claims': m0026,
 };

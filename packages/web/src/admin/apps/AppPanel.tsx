@@ -8,6 +8,7 @@ import { useResource } from '../../components/useResource.ts';
 import { appsApi, audienceLabel, isPublicClient, platformOf, PLATFORMS, type Application } from './appsApi.ts';
 import { AppEndpoints } from './AppEndpoints.tsx';
 import { AppSecrets } from './AppSecrets.tsx';
+import { GroupClaims } from './GroupClaims.tsx';
 import { RedirectUris } from './RedirectUris.tsx';
 
 /** The application drawer: its client id, client type, service principal, platform and redirect URIs, client secrets, the endpoints to connect it, delete. */
@@ -128,6 +129,7 @@ export function AppPanel({
           />
           <RedirectUris app={a} onSaved={refresh} />
           <AppSecrets app={a} onChanged={refresh} />
+          <GroupClaims app={a} onChanged={refresh} />
           <AppEndpoints isPublic={isPublicClient(a)} />
           <div className="danger-zone">
             {confirmDelete ? (

@@ -27,8 +27,13 @@ export interface Application {
   /** Mobile and desktop app (public client, PKCE; custom-scheme and loopback redirect URIs). */
   publicClient: { redirectUris: string[] };
   isFallbackPublicClient: boolean;
+  /** Which groups the app's ID tokens name (`groups` claim); null as None. */
+  groupMembershipClaims?: string | null;
   passwordCredentials: PasswordCredential[];
 }
+
+/** The values of `groupMembershipClaims` Latchkey offers. */
+export type GroupMembershipClaims = 'None' | 'SecurityGroup' | 'All';
 
 /** Where an app signs people in; one per application (ADR 0014). */
 export type Platform = 'web' | 'spa' | 'publicClient';
@@ -107,6 +112,7 @@ export const appsApi = {
       ...(fallback === undefined ? {} : { isFallbackPublicClient: platform !== 'web' && fallback }),
       [platform]: { redirectUris, ...(platform === 'web' && idTokens !== undefined ? { implicitGrantSettings: { enableIdTokenIssuance: idTokens } } : {}) },
     }),
+  setGroupClaims: (api: ApiClient, objectId: string, value: GroupMembershipClaims) => api.patch<void>(`/applications/${id(objectId)}`, { groupMembershipClaims: value }),
   remove: (api: ApiClient, objectId: string) => api.delete(`/applications/${id(objectId)}`),
   addSecret: (api: ApiClient, objectId: string, credential: { displayName: string | null; endDateTime: string }) =>
     api.post<PasswordCredential>(`/applications/${id(objectId)}/addPassword`, { passwordCredential: credential }),
