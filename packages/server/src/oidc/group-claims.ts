@@ -13,7 +13,11 @@ import { groupIdsForClaims } from '../directory/membership-repository.ts';
  */
 export const MAX_GROUPS_IN_TOKEN = 200;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function groupClaims(db: Kysely<DB>, clientId: string, userId: string): Promise<{ groups?: string[]; hasgroups?: true }> {
+  // Registered apps' client ids are uuids; the first-party clients (`latchkey-console`, `latchkey-my`) have no such setting.
+  if (!UUID.test(clientId)) return {};
   const setting = await groupClaimsOf(db, clientId);
   if (setting !== 'SecurityGroup' && setting !== 'All') return {};
   const groups = await groupIdsForClaims(db, userId, setting === 'SecurityGroup');

@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { beginSignIn, enableFido2, newUser, registerApp, registerPasskey } from '../signin/support.ts';
-import { MAX_GROUPS_IN_TOKEN } from '../../src/oidc/group-claims.ts';
+import { groupClaims, MAX_GROUPS_IN_TOKEN } from '../../src/oidc/group-claims.ts';
 
 /**
  * Graph `groupMembershipClaims` on an application: its ID tokens (and userinfo) name the person's
@@ -89,6 +89,12 @@ for (const kind of STORE_KINDS) {
       const claims = (await signIn(rp, user, auth)).claims()!;
       expect(claims.hasgroups).toBe(true);
       expect(claims).not.toHaveProperty('groups');
+    });
+
+    it('the first-party clients (not uuids, no registration) get no claim and no error', async () => {
+      const user = await newUser(server);
+      expect(await groupClaims(server.runtime.store.db, 'latchkey-my', user.id)).toEqual({});
+      expect(await groupClaims(server.runtime.store.db, 'latchkey-console', user.id)).toEqual({});
     });
 
     it('refuses values Latchkey does not offer, changing nothing', async () => {
