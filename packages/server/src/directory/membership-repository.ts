@@ -52,11 +52,9 @@ export async function transitiveGroupIdsOfUser(db: Kysely<DB>, userId: string): 
 
 /** The user's groups, transitively, as `transitiveGroupIdsOfUser`; with `securityOnly`, the security-enabled ones. Sorted. */
 export async function groupIdsForClaims(db: Kysely<DB>, userId: string, securityOnly: boolean): Promise<string[]> {
-  const ids = await transitiveGroupIdsOfUser(db, userId);
-  if (!ids.length) return [];
-  let q = db.selectFrom('groups').select('id').where('id', 'in', ids);
-  if (securityOnly) q = q.where('security_enabled', '=', true);
-  return (await q.orderBy('id').execute()).map((r) => r.id);
+  const r = await sql<{ id: string }>`${groupsAbove(sql`${userId}::uuid`)}
+select g.id from up join groups g on g.id = up.id where ${securityOnly ? sql`g.security_enabled` : sql`true`} order by g.id`.execute(db);
+  return r.rows.map((x) => x.id);
 }
 
 /** The SQL behind `transitiveGroupIdsOfUser` (exported so the benchmark can EXPLAIN exactly it). */

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB } from '../store/schema.ts';
 import { OIDC_ROUTES } from './provider.ts';
-import { rewriteAuthorizationForm, rewriteAuthorizationUrl } from './offline-access.ts';
+import { rewriteAuthorizationForm, rewriteAuthorizationUrl } from './authorization-rewrites.ts';
 import { replayedRequest } from './replayed-request.ts';
 import { tooManyCodesPage } from './device-pages.ts';
 import { rateLimitersOf } from '../http/rate-limiters.ts';

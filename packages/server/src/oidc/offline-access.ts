@@ -1,5 +1,3 @@
-import { accountSelectionAsLogin } from './account-selection.ts';
-
 /** The parameter that marks a silent request for offline_access (`withOfflineConsent`); an oidc-provider `extraParam`. */
 export const SILENT_PARAM = 'latchkey_silent';
 
@@ -45,41 +43,13 @@ export function withOfflineConsent(url: string, authorizationPath: string): stri
   return onQuery(url, authorizationPath, offlineConsentParams);
 }
 
-/** `rule` on the query of a request to `path`: the rewritten path and query, or undefined (another path, no query, or the rule left it alone). */
-function onQuery(url: string, path: string, rule: (params: URLSearchParams) => URLSearchParams | undefined): string | undefined {
-  const q = url.indexOf('?');
-  if (q < 0 || url.slice(0, q) !== path) return undefined;
-  const params = rule(new URLSearchParams(url.slice(q + 1)));
-  return params && `${path}?${params}`;
-}
-
 /** The form body of a pushed authorization request, rewritten as `withOfflineConsent` does; undefined to leave it alone. */
 export function withOfflineConsentForm(body: string): string | undefined {
   return offlineConsentParams(new URLSearchParams(body))?.toString();
 }
 
-/**
- * Every rewrite of an authorization request before the provider reads it, in order: `select_account`
- * answered as `login` (oidc/account-selection.ts), then this module's `offline_access` rule. On the
- * path and query of a GET; undefined to leave the request alone.
- */
-export function rewriteAuthorizationUrl(url: string, authorizationPath: string): string | undefined {
-  return onQuery(url, authorizationPath, rewriteAuthorizationParams);
-}
-
-/** `rewriteAuthorizationUrl` on a pushed authorization request's form body. */
-export function rewriteAuthorizationForm(body: string): string | undefined {
-  return rewriteAuthorizationParams(new URLSearchParams(body))?.toString();
-}
-
-function rewriteAuthorizationParams(params: URLSearchParams): URLSearchParams | undefined {
-  const selected = accountSelectionAsLogin(params);
-  const consented = offlineConsentParams(selected ?? params);
-  return consented ?? selected;
-}
-
 /** The rule itself, on an authorization request's parameters: a copy with the prompt changed, or undefined. */
-function offlineConsentParams(params: URLSearchParams): URLSearchParams | undefined {
+export function offlineConsentParams(params: URLSearchParams): URLSearchParams | undefined {
   if (params.has('request') || params.has('request_uri')) return undefined;
   if (!(params.get('scope') ?? '').split(' ').includes('offline_access')) return undefined;
   if (!(params.get('response_type') ?? '').split(' ').includes('code')) return undefined;
@@ -96,4 +66,12 @@ function offlineConsentParams(params: URLSearchParams): URLSearchParams | undefi
   }
   out.set('prompt', [...asked, 'consent'].join(' '));
   return out;
+}
+
+/** `rule` on the query of a request to `path`: the rewritten path and query, or undefined (another path, no query, or the rule left it alone). */
+export function onQuery(url: string, path: string, rule: (params: URLSearchParams) => URLSearchParams | undefined): string | undefined {
+  const q = url.indexOf('?');
+  if (q < 0 || url.slice(0, q) !== path) return undefined;
+  const params = rule(new URLSearchParams(url.slice(q + 1)));
+  return params && `${path}?${params}`;
 }

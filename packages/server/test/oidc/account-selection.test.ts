@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { accountSelectionAsLogin } from '../../src/oidc/account-selection.ts';
-import { rewriteAuthorizationForm, rewriteAuthorizationUrl } from '../../src/oidc/offline-access.ts';
+import { rewriteAuthorizationForm, rewriteAuthorizationUrl } from '../../src/oidc/authorization-rewrites.ts';
 import { STORE_KINDS } from '../support/stores.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { beginSignIn, enableFido2, newUser, passkeySignIn, registerApp, registerPasskey } from '../signin/support.ts';
